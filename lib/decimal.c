@@ -1,0 +1,946 @@
+/*
+ * Exact decimals and rationals.
+ *
+ * A value is either SMALL, coef / 10^scale with a signed 128-bit coef and 0 <= scale <= 38,
+ * or BIG, a canonical GMP rational held in big_. Every operation tries the 128-bit path
+ * first and falls back to GMP exactly when a step would overflow; a BIG result that is a
+ * terminating decimal small enough is moved back to SMALL (demote), so the common case
+ * (amounts, rates, their products and roundings) never allocates. big_ is kept allocated
+ * while a value is SMALL, so a value that went BIG once does not allocate again.
+ *
+ * Rounding follows conventions.md §4: 四舍五入 = HALF_UP, symmetric on negatives, is the
+ * default; HALF_EVEN is GB/T 8170-2008's 四舍六入五成双. One rounding, where the caller asks.
+ */
+#include <gmp.h>
+#include <string.h>
+
+#include "decimal.h"
+
+/* GCC and Clang provide 128-bit integers on 64-bit targets; __extension__ keeps -pedantic quiet. */
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+enum { SMALL = 0, BIG = 1 };
+#define MAX_SCALE 38
+
+#define E19 ((u128)10000000000000000000ULL)
+static const u128 pow10_tab[MAX_SCALE + 1] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+    1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+    1000000000000000000ULL, E19, E19 * 10, E19 * 100, E19 * 1000, E19 * 10000, E19 * 100000,
+    E19 * 1000000, E19 * 10000000, E19 * 100000000, E19 * 1000000000, E19 * 10000000000ULL,
+    E19 * 100000000000ULL, E19 * 1000000000000ULL, E19 * 10000000000000ULL,
+    E19 * 100000000000000ULL, E19 * 1000000000000000ULL, E19 * 10000000000000000ULL,
+    E19 * 100000000000000000ULL, E19 * 1000000000000000000ULL, E19 * E19,
+};
+
+static inline i128 coef_of(const fisc_decimal *d)
+{
+    return (i128)(((u128)d->hi_ << 64) | d->lo_);
+}
+
+static inline void set_small(fisc_decimal *d, i128 c, int scale)
+{
+    u128 u = (u128)c;
+
+    d->lo_ = (uint64_t)u;
+    d->hi_ = (uint64_t)(u >> 64);
+    d->scale_ = scale;
+    d->kind_ = SMALL;
+}
+
+/* The coefficient fits in 64 bits: products of two such never overflow 128 bits. */
+static inline int fits64(const fisc_decimal *d)
+{
+    return (uint64_t)((int64_t)d->lo_ >> 63) == d->hi_;
+}
+
+static inline mpq_ptr big_of(const fisc_decimal *d)
+{
+    return (mpq_ptr)d->big_;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+void fisc_decimal_init(fisc_decimal *d)
+{
+    if (d) {
+        set_small(d, 0, 0);
+        d->big_ = NULL;
+    }
+}
+
+void fisc_decimal_clear(fisc_decimal *d)
+{
+    if (d && d->big_) {
+        mpq_clear(big_of(d));
+        fiscp_free(d->big_);
+    }
+    fisc_decimal_init(d);
+}
+
+fisc_status fisc_decimal_new(fisc_decimal **out, fisc_error *err)
+{
+    fiscp_error_reset(err);
+    if (!out)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_new: out is NULL");
+    *out = fiscp_malloc(sizeof(**out));
+    if (!*out)
+        return fiscp_error_nomem(err);
+    fisc_decimal_init(*out);
+    return FISC_OK;
+}
+
+void fisc_decimal_free(fisc_decimal *d)
+{
+    fisc_decimal_clear(d);
+    fiscp_free(d);
+}
+
+size_t fisc_decimal_size(void)
+{
+    return sizeof(fisc_decimal);
+}
+
+void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)
+{
+    fisc_decimal t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+void fisc_decimal_set_int(fisc_decimal *out, int64_t v)
+{
+    set_small(out, v, 0);
+}
+
+void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int scale)
+{
+    set_small(out, coef, scale);
+}
+
+/* ---------------------------------------------------------------- GMP bridge */
+
+static void mpz_set_i128(mpz_ptr z, i128 c)
+{
+    u128 m = c < 0 ? -(u128)c : (u128)c;
+
+    mpz_set_ui(z, (unsigned long)(uint64_t)(m >> 64));
+    mpz_mul_2exp(z, z, 64);
+    mpz_add_ui(z, z, (unsigned long)(uint64_t)m);
+    if (c < 0)
+        mpz_neg(z, z);
+}
+
+/* 1 and *out set if |z| < 2^127, so that the value and its negation fit in i128. */
+static int mpz_get_i128(i128 *out, mpz_srcptr z)
+{
+    u128 m;
+    mpz_t t;
+
+    if (mpz_sizeinbase(z, 2) > 127)
+        return 0;
+    mpz_init(t);
+    mpz_abs(t, z);
+    m = (u128)mpz_getlimbn(t, 0);
+    if (mpz_size(t) > 1)
+        m |= (u128)mpz_getlimbn(t, 1) << 64;
+    mpz_clear(t);
+    *out = mpz_sgn(z) < 0 ? -(i128)m : (i128)m;
+    return 1;
+}
+
+static void mpz_set_pow10(mpz_ptr z, unsigned long n)
+{
+    mpz_ui_pow_ui(z, 10, n);
+}
+
+/* Load any value into q (a scratch rational). */
+static void load_mpq(mpq_ptr q, const fisc_decimal *d)
+{
+    if (d->kind_ == BIG) {
+        mpq_set(q, big_of(d));
+        return;
+    }
+    mpz_set_i128(mpq_numref(q), coef_of(d));
+    mpz_set_pow10(mpq_denref(q), (unsigned long)d->scale_);
+    mpq_canonicalize(q);
+}
+
+/* A read-only view: the value's own rational when BIG, else q filled in. */
+static mpq_srcptr view_mpq(mpq_ptr q, const fisc_decimal *d)
+{
+    if (d->kind_ == BIG)
+        return big_of(d);
+    load_mpq(q, d);
+    return q;
+}
+
+static int too_big(mpq_srcptr q)
+{
+    return mpz_sizeinbase(mpq_numref(q), 2) > FISC_DECIMAL_MAX_BITS ||
+           mpz_sizeinbase(mpq_denref(q), 2) > FISC_DECIMAL_MAX_BITS;
+}
+
+/*
+ * If den = 2^i 5^j, set *scale = max(i, j) (the fewest decimals that express 1/den) and
+ * return 1; else return 0. Scales above limit are reported as not found.
+ */
+static int terminating_scale(int *scale, mpz_srcptr den, unsigned long limit)
+{
+    mp_bitcnt_t twos = mpz_scan1(den, 0);
+    unsigned long fives = 0;
+    mpz_t t;
+    int ok;
+
+    if (twos > limit)
+        return 0;
+    mpz_init(t);
+    mpz_tdiv_q_2exp(t, den, twos);
+    while (fives <= limit && mpz_divisible_ui_p(t, 5)) {
+        mpz_divexact_ui(t, t, 5);
+        fives++;
+    }
+    ok = mpz_cmp_ui(t, 1) == 0 && fives <= limit;
+    mpz_clear(t);
+    if (ok)
+        *scale = (int)(twos > fives ? twos : fives);
+    return ok;
+}
+
+/* Set t = |num| * 10^scale / den: the coefficient of q at that scale (exact). */
+static void scaled_coef(mpz_ptr t, mpq_srcptr q, int scale)
+{
+    mpz_set_pow10(t, (unsigned long)scale);
+    mpz_divexact(t, t, mpq_denref(q));
+    mpz_mul(t, t, mpq_numref(q));
+}
+
+/* Try to express canonical q as coef / 10^scale with |coef| < 2^127. */
+static int demote(i128 *coef, int *scale, mpq_srcptr q)
+{
+    mpz_t t;
+    int ok;
+
+    if (!terminating_scale(scale, mpq_denref(q), MAX_SCALE))
+        return 0;
+    mpz_init(t);
+    scaled_coef(t, q, *scale);
+    ok = mpz_get_i128(coef, t);
+    mpz_clear(t);
+    return ok;
+}
+
+/* Store canonical q into d: SMALL when it fits, else BIG. */
+static fisc_status store_mpq(fisc_decimal *d, mpq_srcptr q, fisc_error *err)
+{
+    i128 c;
+    int s;
+
+    if (too_big(q))
+        return fiscp_error_set(err, FISC_ERANGE,
+                               "result exceeds %d bits (FISC_DECIMAL_MAX_BITS)",
+                               FISC_DECIMAL_MAX_BITS);
+    if (demote(&c, &s, q)) {
+        set_small(d, c, s);
+        return FISC_OK;
+    }
+    if (!d->big_) {
+        d->big_ = fiscp_malloc(sizeof(mpq_t));
+        if (!d->big_)
+            return fiscp_error_nomem(err);
+        mpq_init(big_of(d));
+    }
+    mpq_set(big_of(d), q);
+    d->kind_ = BIG;
+    return FISC_OK;
+}
+
+/* ---------------------------------------------------------------- parse */
+
+static int column_of(const char *text, size_t byte)
+{
+    int col = 1;
+
+    for (size_t i = 0; i < byte; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+static fisc_status parse_error(fisc_error *err, fisc_status code, const char *text, size_t len,
+                               size_t at, const char *why)
+{
+    char q[72];
+
+    if (!err)
+        return code;
+    fiscp_quote(q, sizeof(q), text, len);
+    return fiscp_error_set_at(err, code, column_of(text, at), "invalid number \"%s\": %s (column %d)",
+                              q, why, column_of(text, at));
+}
+
+static const char *why_bad_char(const char *text, size_t len, size_t i, unsigned flags)
+{
+    unsigned char c = (unsigned char)text[i];
+
+    if (c >= 0x80)
+        return "non-ASCII character (full-width digits and currency signs are not accepted)";
+    switch (c) {
+    case ',':
+        return "thousands separators are not allowed";
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+        return "spaces are not allowed";
+    case 'e':
+    case 'E':
+        return i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9' ? "exponents are not allowed"
+                                                                    : "not a number";
+    case '+':
+        return "a '+' sign is not allowed";
+    case '-':
+        return "a sign is only allowed at the start";
+    case '%':
+        return (flags & FISC_PARSE_PERCENT) ? "'%' must end the number" : "a percentage is not accepted here";
+    case '/':
+        return (flags & FISC_PARSE_FRACTION) ? "a fraction takes integers, as in 2/3"
+                                             : "a fraction is not accepted here";
+    case '.':
+        return "a second decimal point";
+    default:
+        break;
+    }
+    (void)len;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return "not a number (NaN, infinity and letters are not accepted)";
+    return "unexpected character";
+}
+
+/*
+ * The index of the first non-digit at or after i, accumulating the digits into *acc. *acc
+ * is exact while 18 digits or fewer were read in all (it wraps harmlessly beyond).
+ */
+static inline size_t skip_digits(const char *text, size_t len, size_t i, uint64_t *acc)
+{
+    uint64_t a = *acc;
+
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)text[i] - '0';
+
+        if (d > 9)
+            break;
+        a = a * 10 + d;
+    }
+    *acc = a;
+    return i;
+}
+
+/* Accumulate up to 38 digits into coef: 64-bit steps while they fit, 128-bit after. */
+static i128 digits_value(const char *p, size_t n, i128 acc)
+{
+    while (n > 0) {
+        size_t k = n < 18 ? n : 18;
+        uint64_t chunk = 0;
+
+        for (size_t j = 0; j < k; j++)
+            chunk = chunk * 10 + (uint64_t)(p[j] - '0');
+        acc = acc == 0 ? (i128)chunk : acc * (i128)pow10_tab[k] + (i128)chunk;
+        p += k;
+        n -= k;
+    }
+    return acc;
+}
+
+/* Slow path: digits beyond 38, or a fraction. Builds the rational with GMP. */
+static fisc_status parse_big(fisc_decimal *out, int neg, const char *ip, size_t ni, const char *fp,
+                             size_t nf, const char *dp, size_t nd, int extra_scale, fisc_error *err)
+{
+    char buf[FISC_DECIMAL_MAX_INT_DIGITS + FISC_DECIMAL_MAX_FRAC_DIGITS + 2];
+    mpq_t q;
+    fisc_status rc;
+
+    mpq_init(q);
+    memcpy(buf, ip, ni);
+    memcpy(buf + ni, fp, nf);
+    buf[ni + nf] = '\0';
+    mpz_set_str(mpq_numref(q), buf, 10); /* validated digits only */
+    if (nd) {
+        memcpy(buf, dp, nd);
+        buf[nd] = '\0';
+        mpz_set_str(mpq_denref(q), buf, 10);
+    } else {
+        mpz_set_pow10(mpq_denref(q), (unsigned long)(nf + (size_t)extra_scale));
+    }
+    if (neg)
+        mpz_neg(mpq_numref(q), mpq_numref(q));
+    mpq_canonicalize(q);
+    rc = store_mpq(out, q, err);
+    mpq_clear(q);
+    return rc;
+}
+
+fisc_status fisc_decimal_parse_n(fisc_decimal *out, const char *text, size_t len, unsigned flags,
+                                 fisc_error *err)
+{
+    size_t i = 0, ni, nf = 0, nd = 0, istart, fstart = 0, dstart = 0;
+    int neg = 0, extra = 0;
+    uint64_t acc = 0, dacc = 0;
+
+    fiscp_error_reset(err);
+    if (!out || !text)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_parse: NULL argument");
+    if (flags & ~(unsigned)FISC_PARSE_RATE)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_parse: unknown flags 0x%x", flags);
+    if (len == 0)
+        return parse_error(err, FISC_EPARSE, text, len, 0, "empty");
+    if (text[0] == '-')
+        neg = i = 1;
+    istart = i;
+    i = skip_digits(text, len, i, &acc);
+    ni = i - istart;
+    if (ni == 0)
+        return parse_error(err, FISC_EPARSE, text, len, i,
+                           i < len ? why_bad_char(text, len, i, flags) : "digits expected");
+    if (ni > 1 && text[istart] == '0')
+        return parse_error(err, FISC_EPARSE, text, len, istart, "leading zeros are not allowed");
+    if (ni > FISC_DECIMAL_MAX_INT_DIGITS)
+        return parse_error(err, FISC_ERANGE, text, len, istart + FISC_DECIMAL_MAX_INT_DIGITS,
+                           "more than 40 integer digits");
+    if (i < len && text[i] == '.') {
+        fstart = ++i;
+        i = skip_digits(text, len, i, &acc);
+        nf = i - fstart;
+        if (nf == 0)
+            return parse_error(err, FISC_EPARSE, text, len, i, "a digit must follow the decimal point");
+        if (nf > FISC_DECIMAL_MAX_FRAC_DIGITS)
+            return parse_error(err, FISC_ERANGE, text, len, fstart + FISC_DECIMAL_MAX_FRAC_DIGITS,
+                               "more than 20 decimal digits");
+    }
+    if (i < len && text[i] == '%' && (flags & FISC_PARSE_PERCENT)) {
+        extra = 2;
+        i++;
+    } else if (i < len && text[i] == '/' && (flags & FISC_PARSE_FRACTION) && nf == 0) {
+        dstart = ++i;
+        i = skip_digits(text, len, i, &dacc);
+        nd = i - dstart;
+        if (nd == 0)
+            return parse_error(err, FISC_EPARSE, text, len, i, "a denominator must follow '/'");
+        if (nd > 1 && text[dstart] == '0')
+            return parse_error(err, FISC_EPARSE, text, len, dstart, "leading zeros are not allowed");
+        if (nd > FISC_DECIMAL_MAX_INT_DIGITS)
+            return parse_error(err, FISC_ERANGE, text, len, dstart + FISC_DECIMAL_MAX_INT_DIGITS,
+                               "more than 40 digits in the denominator");
+        if (nd == 1 && text[dstart] == '0')
+            return parse_error(err, FISC_EPARSE, text, len, dstart, "zero denominator");
+    }
+    if (i < len)
+        return parse_error(err, FISC_EPARSE, text, len, i, why_bad_char(text, len, i, flags));
+    if (FISCP_LIKELY(nd == 0 && ni + nf <= 18)) {
+        set_small(out, neg ? -(i128)acc : (i128)acc, (int)nf + extra);
+        return FISC_OK;
+    }
+    if (nd == 0 && ni + nf <= MAX_SCALE) {
+        i128 c = digits_value(text + fstart, nf, digits_value(text + istart, ni, 0));
+
+        set_small(out, neg ? -c : c, (int)nf + extra);
+        return FISC_OK;
+    }
+    return parse_big(out, neg, text + istart, ni, text + fstart, nf, text + dstart, nd, extra, err);
+}
+
+fisc_status fisc_decimal_parse(fisc_decimal *out, const char *text, unsigned flags, fisc_error *err)
+{
+    if (!text) {
+        fiscp_error_reset(err);
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_parse: NULL argument");
+    }
+    return fisc_decimal_parse_n(out, text, strlen(text), flags, err);
+}
+
+/* ---------------------------------------------------------------- copy, sign, compare */
+
+fisc_status fisc_decimal_set(fisc_decimal *out, const fisc_decimal *v, fisc_error *err)
+{
+    fiscp_error_reset(err);
+    if (out == v)
+        return FISC_OK;
+    if (v->kind_ == SMALL) {
+        set_small(out, coef_of(v), v->scale_);
+        return FISC_OK;
+    }
+    return store_mpq(out, big_of(v), err);
+}
+
+int fisc_decimal_sign(const fisc_decimal *a)
+{
+    if (a->kind_ == BIG)
+        return mpq_sgn(big_of(a));
+    return (coef_of(a) > 0) - (coef_of(a) < 0);
+}
+
+/* Bring two SMALL coefficients to one scale; 0 on overflow. */
+static int align(i128 *ca, i128 *cb, int *scale, const fisc_decimal *a, const fisc_decimal *b)
+{
+    i128 x = coef_of(a), y = coef_of(b);
+    int sa = a->scale_, sb = b->scale_;
+
+    if (sa < sb) {
+        if (__builtin_mul_overflow(x, (i128)pow10_tab[sb - sa], &x))
+            return 0;
+        sa = sb;
+    } else if (sb < sa) {
+        if (__builtin_mul_overflow(y, (i128)pow10_tab[sa - sb], &y))
+            return 0;
+    }
+    *ca = x;
+    *cb = y;
+    *scale = sa;
+    return 1;
+}
+
+int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
+{
+    i128 x, y;
+    int s, r;
+    mpq_t qa, qb;
+
+    if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b))
+        return (x > y) - (x < y);
+    mpq_init(qa);
+    mpq_init(qb);
+    r = mpq_cmp(view_mpq(qa, a), view_mpq(qb, b));
+    mpq_clear(qa);
+    mpq_clear(qb);
+    return (r > 0) - (r < 0);
+}
+
+int fisc_decimal_is_integer(const fisc_decimal *a)
+{
+    if (a->kind_ == BIG)
+        return mpz_cmp_ui(mpq_denref(big_of(a)), 1) == 0;
+    return coef_of(a) % (i128)pow10_tab[a->scale_] == 0;
+}
+
+int fisc_decimal_is_terminating(const fisc_decimal *a)
+{
+    int scale;
+
+    return a->kind_ == SMALL ||
+           terminating_scale(&scale, mpq_denref(big_of(a)), FISC_DECIMAL_MAX_BITS);
+}
+
+/* ---------------------------------------------------------------- arithmetic */
+
+enum op { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
+
+static fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             enum op op, fisc_error *err)
+{
+    mpq_t qa, qb, qr;
+    fisc_status rc;
+
+    mpq_init(qa);
+    mpq_init(qb);
+    mpq_init(qr);
+    switch (op) {
+    case OP_ADD:
+        mpq_add(qr, view_mpq(qa, a), view_mpq(qb, b));
+        break;
+    case OP_SUB:
+        mpq_sub(qr, view_mpq(qa, a), view_mpq(qb, b));
+        break;
+    case OP_MUL:
+        mpq_mul(qr, view_mpq(qa, a), view_mpq(qb, b));
+        break;
+    case OP_DIV:
+        mpq_div(qr, view_mpq(qa, a), view_mpq(qb, b));
+        break;
+    }
+    rc = store_mpq(r, qr, err);
+    mpq_clear(qa);
+    mpq_clear(qb);
+    mpq_clear(qr);
+    return rc;
+}
+
+static fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                           enum op op, fisc_error *err)
+{
+    i128 x, y, z;
+    int s;
+
+    fiscp_error_reset(err);
+    if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b)) {
+        int over = op == OP_ADD ? __builtin_add_overflow(x, y, &z) : __builtin_sub_overflow(x, y, &z);
+
+        if (!over) {
+            set_small(r, z, s);
+            return FISC_OK;
+        }
+    }
+    return big_binop(r, a, b, op, err);
+}
+
+fisc_status fisc_decimal_add(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    return add_sub(r, a, b, OP_ADD, err);
+}
+
+fisc_status fisc_decimal_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    return add_sub(r, a, b, OP_SUB, err);
+}
+
+fisc_status fisc_decimal_mul(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    i128 z;
+
+    fiscp_error_reset(err);
+    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
+                     fits64(a) && fits64(b))) {
+        set_small(r, (i128)(int64_t)a->lo_ * (int64_t)b->lo_, a->scale_ + b->scale_);
+        return FISC_OK;
+    }
+    if (a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
+        !__builtin_mul_overflow(coef_of(a), coef_of(b), &z)) {
+        set_small(r, z, a->scale_ + b->scale_);
+        return FISC_OK;
+    }
+    return big_binop(r, a, b, OP_MUL, err);
+}
+
+fisc_status fisc_decimal_div(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    fiscp_error_reset(err);
+    if (fisc_decimal_sign(b) == 0)
+        return fiscp_error_set(err, FISC_EDIVZERO, "division by zero");
+    return big_binop(r, a, b, OP_DIV, err);
+}
+
+fisc_status fisc_decimal_neg(fisc_decimal *r, const fisc_decimal *a, fisc_error *err)
+{
+    fisc_status rc;
+
+    fiscp_error_reset(err);
+    if (a->kind_ == SMALL) {
+        set_small(r, -coef_of(a), a->scale_); /* |coef| < 2^127: cannot overflow */
+        return FISC_OK;
+    }
+    rc = fisc_decimal_set(r, a, err);
+    if (rc == FISC_OK && r->kind_ == BIG)
+        mpq_neg(big_of(r), big_of(r));
+    else if (rc == FISC_OK)
+        set_small(r, -coef_of(r), r->scale_);
+    return rc;
+}
+
+fisc_status fisc_decimal_abs(fisc_decimal *r, const fisc_decimal *a, fisc_error *err)
+{
+    if (fisc_decimal_sign(a) < 0)
+        return fisc_decimal_neg(r, a, err);
+    return fisc_decimal_set(r, a, err);
+}
+
+fisc_status fisc_decimal_min(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    return fisc_decimal_set(r, fisc_decimal_cmp(a, b) <= 0 ? a : b, err);
+}
+
+fisc_status fisc_decimal_max(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    return fisc_decimal_set(r, fisc_decimal_cmp(a, b) >= 0 ? a : b, err);
+}
+
+/* ---------------------------------------------------------------- rounding */
+
+/*
+ * Whether to move the truncated quotient one unit away from zero.
+ * half: sign of (dropped part - half a unit) in magnitude; odd: the truncated quotient is odd;
+ * sign: the sign of the value.
+ */
+static int round_away(fisc_round mode, int half, int odd, int sign)
+{
+    switch (mode) {
+    case FISC_ROUND_HALF_UP:
+        return half >= 0;
+    case FISC_ROUND_HALF_EVEN:
+        return half > 0 || (half == 0 && odd);
+    case FISC_ROUND_HALF_DOWN:
+        return half > 0;
+    case FISC_ROUND_DOWN:
+        return 0;
+    case FISC_ROUND_UP:
+        return 1;
+    case FISC_ROUND_CEILING:
+        return sign > 0;
+    case FISC_ROUND_FLOOR:
+        return sign < 0;
+    }
+    return 0;
+}
+
+static int valid_mode(int mode)
+{
+    return mode >= FISC_ROUND_HALF_UP && mode <= FISC_ROUND_FLOOR;
+}
+
+/*
+ * SMALL x / u (same scale, u > 0) rounded to an integer quotient. Returns 1 and sets *q and
+ * *inexact; x = q * u + rem.
+ */
+static i128 small_quotient(i128 x, i128 u, fisc_round mode, int *inexact)
+{
+    i128 q = x / u, rem = x % u;
+
+    *inexact = rem != 0;
+    if (rem != 0) {
+        i128 ar = rem < 0 ? -rem : rem, other = u - ar;
+        int half = (ar > other) - (ar < other);
+
+        if (round_away(mode, half, (int)(q & 1), x < 0 ? -1 : 1))
+            q += x < 0 ? -1 : 1;
+    }
+    return q;
+}
+
+/* small_quotient on 64-bit values (one hardware division instead of a libgcc call). */
+static int64_t quotient64(int64_t x, int64_t u, fisc_round mode, int *inexact)
+{
+    int64_t q = x / u, rem = x % u;
+
+    *inexact = rem != 0;
+    if (rem != 0) {
+        int64_t ar = rem < 0 ? -rem : rem, other = u - ar;
+        int half = (ar > other) - (ar < other);
+
+        if (round_away(mode, half, (int)(q & 1), x < 0 ? -1 : 1))
+            q += x < 0 ? -1 : 1;
+    }
+    return q;
+}
+
+/* Big path: r = round(v / unit) * unit. */
+static fisc_status big_round(fisc_decimal *r, const fisc_decimal *v, const fisc_decimal *unit,
+                             fisc_round mode, int *inexact, fisc_error *err)
+{
+    mpq_t qv, qu, x;
+    mpz_t q, rem, twice;
+    fisc_status rc;
+    int half;
+
+    mpq_init(qv);
+    mpq_init(qu);
+    mpq_init(x);
+    mpz_init(q);
+    mpz_init(rem);
+    mpz_init(twice);
+    mpq_div(x, view_mpq(qv, v), view_mpq(qu, unit));
+    mpz_tdiv_qr(q, rem, mpq_numref(x), mpq_denref(x));
+    *inexact = mpz_sgn(rem) != 0;
+    if (*inexact) {
+        mpz_abs(twice, rem);
+        mpz_mul_2exp(twice, twice, 1);
+        half = mpz_cmp(twice, mpq_denref(x));
+        if (round_away(mode, (half > 0) - (half < 0), mpz_odd_p(q), mpq_sgn(x)))
+        {
+            if (mpq_sgn(x) > 0)
+                mpz_add_ui(q, q, 1);
+            else
+                mpz_sub_ui(q, q, 1);
+        }
+    }
+    mpq_set_z(x, q);
+    mpq_mul(x, x, view_mpq(qu, unit));
+    rc = store_mpq(r, x, err);
+    mpq_clear(qv);
+    mpq_clear(qu);
+    mpq_clear(x);
+    mpz_clear(q);
+    mpz_clear(rem);
+    mpz_clear(twice);
+    return rc;
+}
+
+/* Round into a fresh value res; the public functions then compute the residue and move. */
+static fisc_status round_into(fisc_decimal *res, const fisc_decimal *v, const fisc_decimal *unit,
+                              fisc_round mode, uint32_t *status, fisc_error *err)
+{
+    int inexact = 0;
+    fisc_status rc = FISC_OK;
+    i128 x, u, q, z;
+    int s;
+
+    if (v->kind_ == SMALL && unit->kind_ == SMALL && align(&x, &u, &s, v, unit)) {
+        q = small_quotient(x, u, mode, &inexact);
+        if (!__builtin_mul_overflow(q, u, &z))
+            set_small(res, z, s);
+        else
+            rc = big_round(res, v, unit, mode, &inexact, err);
+    } else {
+        rc = big_round(res, v, unit, mode, &inexact, err);
+    }
+    if (rc == FISC_OK && status) {
+        if (inexact || (v->kind_ == SMALL && unit->kind_ == SMALL && v->scale_ > unit->scale_))
+            *status |= FISC_STATUS_ROUNDED;
+        if (inexact)
+            *status |= FISC_STATUS_INEXACT;
+    }
+    return rc;
+}
+
+static fisc_status finish_round(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                fisc_decimal *res, fisc_error *err)
+{
+    fisc_status rc = FISC_OK;
+
+    if (residue)
+        rc = fisc_decimal_sub(residue, v, res, err);
+    if (rc == FISC_OK)
+        fiscp_decimal_swap(r, res);
+    fisc_decimal_clear(res);
+    return rc;
+}
+
+fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                    const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                    fisc_error *err)
+{
+    fisc_decimal res;
+    fisc_status rc;
+
+    fiscp_error_reset(err);
+    if (!r || !v || !unit)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_round_unit: NULL argument");
+    if (!valid_mode((int)mode))
+        return fiscp_error_set(err, FISC_EINVAL, "unknown rounding mode %d", (int)mode);
+    if (fisc_decimal_sign(unit) <= 0)
+        return fiscp_error_set(err, FISC_EINVAL, "the rounding unit must be positive");
+    fisc_decimal_init(&res);
+    rc = round_into(&res, v, unit, mode, status, err);
+    if (rc != FISC_OK) {
+        fisc_decimal_clear(&res);
+        return rc;
+    }
+    return finish_round(r, residue, v, &res, err);
+}
+
+/*
+ * The fast path: SMALL value, places >= 0. No GMP, no allocation. Returns 0 (nothing
+ * written) when q * 10^k would overflow, which only a 39-digit coefficient can cause.
+ */
+static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                              int places, fisc_round mode, uint32_t *status)
+{
+    i128 c = coef_of(v), d, q, qd;
+    int s = v->scale_, inexact;
+
+    if (s <= places) {
+        set_small(r, c, s);
+        if (residue)
+            set_small(residue, 0, 0);
+        return 1;
+    }
+    d = (i128)pow10_tab[s - places];
+    if (fits64(v) && s - places <= 18) {
+        q = quotient64((int64_t)c, (int64_t)d, mode, &inexact);
+        qd = q * d; /* |q| <= 2^63 / d + 1: the product fits */
+    } else {
+        q = small_quotient(c, d, mode, &inexact);
+        if (__builtin_mul_overflow(q, d, &qd))
+            return 0;
+    }
+    set_small(r, q, places);
+    if (residue)
+        set_small(residue, c - qd, s);
+    if (status)
+        *status |= FISC_STATUS_ROUNDED | (inexact ? FISC_STATUS_INEXACT : 0u);
+    return 1;
+}
+
+fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                               int places, fisc_round mode, uint32_t *status, fisc_error *err)
+{
+    fisc_decimal unit;
+    fisc_status rc;
+
+    fiscp_error_reset(err);
+    if (FISCP_UNLIKELY(!r || !v))
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_round: NULL argument");
+    if (FISCP_UNLIKELY(!valid_mode((int)mode)))
+        return fiscp_error_set(err, FISC_EINVAL, "unknown rounding mode %d", (int)mode);
+    if (FISCP_UNLIKELY(places > 36 || places < -MAX_SCALE))
+        return fiscp_error_set(err, FISC_EINVAL, "places %d is outside -38..36", places);
+    if (FISCP_LIKELY(v->kind_ == SMALL && places >= 0) &&
+        round_places_small(r, residue, v, places, mode, status))
+        return FISC_OK;
+    fisc_decimal_init(&unit);
+    if (places >= 0)
+        set_small(&unit, 1, places);
+    else
+        set_small(&unit, (i128)pow10_tab[-places], 0);
+    rc = fisc_decimal_round_unit(r, residue, v, &unit, mode, status, err);
+    fisc_decimal_clear(&unit);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- digits (for formatting) */
+
+static char *u128_digits(u128 m)
+{
+    char tmp[48], *out;
+    size_t n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + (int)(m % 10));
+        m /= 10;
+    } while (m);
+    out = fiscp_malloc(n + 1);
+    if (!out)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        out[k] = tmp[n - 1 - k];
+    out[n] = '\0';
+    return out;
+}
+
+fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale, const fisc_decimal *v,
+                                 fisc_error *err)
+{
+    mpz_t t;
+    mpq_srcptr q;
+    i128 c;
+    int s;
+    size_t n;
+
+    if (v->kind_ == SMALL) {
+        c = coef_of(v);
+        *negative = c < 0;
+        *scale = v->scale_;
+        *digits = u128_digits(c < 0 ? -(u128)c : (u128)c);
+        return *digits ? FISC_OK : fiscp_error_nomem(err);
+    }
+    q = big_of(v);
+    if (!terminating_scale(&s, mpq_denref(q), FISC_DECIMAL_MAX_BITS))
+        return fiscp_error_set(err, FISC_EINVAL, "the value is not a terminating decimal");
+    mpz_init(t);
+    scaled_coef(t, q, s);
+    *negative = mpz_sgn(t) < 0;
+    mpz_abs(t, t);
+    n = mpz_sizeinbase(t, 10) + 2;
+    *digits = fiscp_malloc(n);
+    if (*digits)
+        mpz_get_str(*digits, 10, t);
+    mpz_clear(t);
+    *scale = s;
+    return *digits ? FISC_OK : fiscp_error_nomem(err);
+}
