@@ -713,20 +713,53 @@ static i128 small_quotient(i128 x, i128 u, fisc_round mode, int *inexact)
     return q;
 }
 
-/* small_quotient on 64-bit values (one hardware division instead of a libgcc call). */
-static int64_t quotient64(int64_t x, int64_t u, fisc_round mode, int *inexact)
+/*
+ * x / 10^k for 0 <= x < 2^63 and 1 <= k <= 18 without a division instruction (Granlund and
+ * Montgomery, "Division by invariant integers using multiplication", 1994, theorem 4.2 with
+ * N = 63: m = floor(2^(63+l) / d) + 1, l = ceil(log2 d), gives floor(x / d) = floor(m x / 2^(63+l))
+ * exactly for every 63-bit x). Checked against plain division by the tests.
+ */
+static const struct {
+    uint64_t m;
+    int shift;
+} RECIP10[19] = {
+    { 0, 0 },
+    { 14757395258967641293u, 67 }, /* 10^1 */
+    { 11805916207174113035u, 70 }, /* 10^2 */
+    { 9444732965739290428u, 73 }, /* 10^3 */
+    { 15111572745182864684u, 77 }, /* 10^4 */
+    { 12089258196146291748u, 80 }, /* 10^5 */
+    { 9671406556917033398u, 83 }, /* 10^6 */
+    { 15474250491067253437u, 87 }, /* 10^7 */
+    { 12379400392853802749u, 90 }, /* 10^8 */
+    { 9903520314283042200u, 93 }, /* 10^9 */
+    { 15845632502852867519u, 97 }, /* 10^10 */
+    { 12676506002282294015u, 100 }, /* 10^11 */
+    { 10141204801825835212u, 103 }, /* 10^12 */
+    { 16225927682921336340u, 107 }, /* 10^13 */
+    { 12980742146337069072u, 110 }, /* 10^14 */
+    { 10384593717069655258u, 113 }, /* 10^15 */
+    { 16615349947311448412u, 117 }, /* 10^16 */
+    { 13292279957849158730u, 120 }, /* 10^17 */
+    { 10633823966279326984u, 123 }, /* 10^18 */
+};
+
+/* small_quotient for |x| < 2^63 and d = 10^k, 1 <= k <= 18. */
+static int64_t quotient_pow10(int64_t x, int k, fisc_round mode, int *inexact)
 {
-    int64_t q = x / u, rem = x % u;
+    uint64_t ax = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    uint64_t d = (uint64_t)pow10_tab[k];
+    uint64_t q = (uint64_t)(((u128)ax * RECIP10[k].m) >> RECIP10[k].shift);
+    uint64_t rem = ax - q * d;
 
     *inexact = rem != 0;
     if (rem != 0) {
-        int64_t ar = rem < 0 ? -rem : rem, other = u - ar;
-        int half = (ar > other) - (ar < other);
+        int half = (rem > d - rem) - (rem < d - rem);
 
         if (round_away(mode, half, (int)(q & 1), x < 0 ? -1 : 1))
-            q += x < 0 ? -1 : 1;
+            q++;
     }
-    return q;
+    return x < 0 ? -(int64_t)q : (int64_t)q;
 }
 
 /* Big path: r = round(v / unit) * unit. */
@@ -851,8 +884,8 @@ static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc
         return 1;
     }
     d = (i128)pow10_tab[s - places];
-    if (fits64(v) && s - places <= 18) {
-        q = quotient64((int64_t)c, (int64_t)d, mode, &inexact);
+    if (fits64(v) && s - places <= 18 && (int64_t)c != INT64_MIN) {
+        q = quotient_pow10((int64_t)c, s - places, mode, &inexact);
         qd = q * d; /* |q| <= 2^63 / d + 1: the product fits */
     } else {
         q = small_quotient(c, d, mode, &inexact);

@@ -1,7 +1,7 @@
 /* Tests of the exact decimal core: parse, arithmetic, the GMP fallback, rounding, formatting. */
 #include "fisc_test.h"
 
-#include "fisc_private.h" /* white-box: the allocation hook */
+#include "decimal.h" /* white-box: the allocation hook, fiscp_decimal_set_scaled */
 
 /* ------------------------------------------------------------------ parse */
 
@@ -386,6 +386,55 @@ static void rounding_ties_on_the_gmp_path(void **state)
     round_case("15000", -4, FISC_ROUND_HALF_UP, "20000");
 }
 
+/*
+ * The fast path (division by 10^k through a multiplicative inverse) against the general path
+ * (round_unit, a plain 128-bit division) on many values and every mode.
+ */
+static void fast_rounding_matches_division(void **state)
+{
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    static const char *const edges[] = { "9223372036854775807", "-9223372036854775807",
+                                         "-9223372036854775808", "999999999999999999.5",
+                                         "0.000000000000000005", "4611686018427387904.5" };
+    (void)state;
+    for (int n = 0; n < 200000 + 6; n++) {
+        fisc_decimal v, u, a, b;
+        char text[48];
+        int places, scale;
+        fisc_round mode = (fisc_round)(n % 7);
+        uint32_t sa = 0, sb = 0;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        fisc_decimal_init(&v);
+        fisc_decimal_init(&u);
+        fisc_decimal_init(&a);
+        fisc_decimal_init(&b);
+        if (n < 6) {
+            parse_ok(&v, edges[n]);
+            places = 0;
+        } else {
+            scale = (int)(x % 19);
+            int64_t m = (int64_t)((x >> 1) >> (x % 60));
+
+            fiscp_decimal_set_scaled(&v, x & 1 ? -m : m, scale);
+            places = (int)((x >> 8) % 19);
+        }
+        if (places == 0)
+            snprintf(text, sizeof(text), "1");
+        else
+            snprintf(text, sizeof(text), "0.%0*d", places, 1); /* 10^-places */
+        parse_ok(&u, text);
+        assert_int_equal(fisc_decimal_round(&a, NULL, &v, places, mode, &sa, NULL), FISC_OK);
+        assert_int_equal(fisc_decimal_round_unit(&b, NULL, &v, &u, mode, &sb, NULL), FISC_OK);
+        if (fisc_decimal_cmp(&a, &b) != 0 || (sa & FISC_STATUS_INEXACT) != (sb & FISC_STATUS_INEXACT))
+            fail_msg("case %d places %d mode %d differs", n, places, (int)mode);
+        fisc_decimal_clear(&v);
+        fisc_decimal_clear(&u);
+        fisc_decimal_clear(&a);
+        fisc_decimal_clear(&b);
+    }
+}
+
 static void unit_case(const char *value, const char *unit, fisc_round mode, const char *want,
                       const char *want_residue)
 {
@@ -621,6 +670,7 @@ int main(void)
         cmocka_unit_test(rounding_modes_on_ties),
         cmocka_unit_test(rounding_ties_on_the_gmp_path),
         cmocka_unit_test(rounding_to_units),
+        cmocka_unit_test(fast_rounding_matches_division),
         cmocka_unit_test(rounding_rejects_bad_arguments),
         cmocka_unit_test(rounding_reports_status),
         cmocka_unit_test(formatting),
