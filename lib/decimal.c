@@ -258,6 +258,19 @@ static fisc_status store_mpq(fisc_decimal *d, mpq_srcptr q, fisc_error *err)
     return FISC_OK;
 }
 
+/* d = 10^n for n > 38, past the 128-bit table. */
+static fisc_status store_pow10(fisc_decimal *d, int n, fisc_error *err)
+{
+    mpq_t q;
+    fisc_status rc;
+
+    mpq_init(q);
+    mpz_set_pow10(mpq_numref(q), (unsigned long)n);
+    rc = store_mpq(d, q, err);
+    mpq_clear(q);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- parse */
 
 static int column_of(const char *text, size_t byte)
@@ -911,17 +924,22 @@ fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fis
         return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_round: NULL argument");
     if (FISCP_UNLIKELY(!valid_mode((int)mode)))
         return fiscp_error_set(err, FISC_EINVAL, "unknown rounding mode %d", (int)mode);
-    if (FISCP_UNLIKELY(places > 36 || places < -MAX_SCALE))
-        return fiscp_error_set(err, FISC_EINVAL, "places %d is outside -38..36", places);
+    if (FISCP_UNLIKELY(places > 36 || places < -FISC_DECIMAL_MAX_INT_DIGITS))
+        return fiscp_error_set(err, FISC_EINVAL, "places %d is outside -%d..36", places,
+                               FISC_DECIMAL_MAX_INT_DIGITS);
     if (FISCP_LIKELY(v->kind_ == SMALL && places >= 0) &&
         round_places_small(r, residue, v, places, mode, status))
         return FISC_OK;
     fisc_decimal_init(&unit);
+    rc = FISC_OK;
     if (places >= 0)
         set_small(&unit, 1, places);
-    else
+    else if (places >= -MAX_SCALE)
         set_small(&unit, (i128)pow10_tab[-places], 0);
-    rc = fisc_decimal_round_unit(r, residue, v, &unit, mode, status, err);
+    else
+        rc = store_pow10(&unit, -places, err);
+    if (rc == FISC_OK)
+        rc = fisc_decimal_round_unit(r, residue, v, &unit, mode, status, err);
     fisc_decimal_clear(&unit);
     return rc;
 }

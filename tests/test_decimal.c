@@ -384,6 +384,10 @@ static void rounding_ties_on_the_gmp_path(void **state)
     round_case("12345", -1, FISC_ROUND_HALF_UP, "12350");
     round_case("-12345", -1, FISC_ROUND_HALF_EVEN, "-12340");
     round_case("15000", -4, FISC_ROUND_HALF_UP, "20000");
+    round_case("5000000000000000000000000000000000000000", -40, FISC_ROUND_HALF_UP,
+               "10000000000000000000000000000000000000000");
+    round_case("4999999999999999999999999999999999999999", -40, FISC_ROUND_HALF_UP, "0");
+    round_case("1", -39, FISC_ROUND_UP, "1000000000000000000000000000000000000000");
 }
 
 /*
@@ -493,7 +497,7 @@ static void rounding_rejects_bad_arguments(void **state)
     assert_fisc_error(&err, fisc_decimal_round(&v, NULL, &v, 2, (fisc_round)7, NULL, &err), FISC_EINVAL, -1);
     assert_fisc_error(&err, fisc_decimal_round(&v, NULL, &v, 37, FISC_ROUND_HALF_UP, NULL, &err), FISC_EINVAL,
                       -1);
-    assert_fisc_error(&err, fisc_decimal_round(&v, NULL, &v, -39, FISC_ROUND_HALF_UP, NULL, &err), FISC_EINVAL,
+    assert_fisc_error(&err, fisc_decimal_round(&v, NULL, &v, -41, FISC_ROUND_HALF_UP, NULL, &err), FISC_EINVAL,
                       -1);
     assert_decimal_equal(&v, "1.5");
     fisc_decimal_clear(&v);

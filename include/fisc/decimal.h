@@ -174,7 +174,7 @@ FISC_API int fisc_decimal_is_terminating(const fisc_decimal *a);
  * @param[out] r        the rounded value.
  * @param[out] residue  optional (may be NULL): v - r, exactly, what the rounding dropped.
  * @param v             the value.
- * @param places        from -38 to 36.
+ * @param places        from -FISC_DECIMAL_MAX_INT_DIGITS (-40) to 36.
  * @param mode          a ::fisc_round mode.
  * @param[out] status   optional: FISC_STATUS_ROUNDED and FISC_STATUS_INEXACT are OR-ed in.
  * @return FISC_OK; FISC_EINVAL (bad mode or places); FISC_ERANGE; FISC_ENOMEM.

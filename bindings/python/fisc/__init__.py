@@ -1,0 +1,47 @@
+"""fisc: exact Chinese subsidy and tax-incentive arithmetic (ctypes binding of libfisc).
+
+Amounts go in as ``decimal.Decimal``, ``int`` or ``str`` and come out as ``Decimal``; ``float`` is
+refused (``TypeError``: pass ``Decimal('1234.56')`` or ``'1234.56'``). All arithmetic happens in
+the C library, exactly.
+
+>>> import fisc
+>>> fisc.round_amount('2.665')                       # 四舍五入 to 分
+Decimal('2.67')
+>>> fisc.round_amount('2.665', mode='half_even')     # GB/T 8170
+Decimal('2.66')
+>>> fisc.round_to_unit('12345000', '10000')          # to 万
+Decimal('12350000')
+>>> fisc.to_chinese_upper('1409.50')
+'壹仟肆佰零玖元伍角整'
+>>> list(fisc.apportion('100.00', ['1', '2']))
+[Decimal('33.33'), Decimal('66.67')]
+>>> fisc.validate_uscc('91440300708461136T').code
+'91440300708461136T'
+
+The library is found by :func:`fisc._ffi.load`: ``FISC_LIBRARY`` (a file path) first, then
+``fisc/_lib/``, ``ctypes.util.find_library('fisc')`` and ``libfisc.so.0``. Errors are
+:class:`FiscError` subclasses (see :mod:`fisc.errors`).
+"""
+
+from .errors import (FiscDivisionByZero, FiscError, FiscInvalidArgument, FiscMemoryError,
+                     FiscMisuse, FiscNotFound, FiscParseError, FiscRangeError, Status)
+from . import _ffi  # loads the library (ImportError if it cannot be found)
+from .money import (Rounding, RoundResult, Unit, format_decimal, parse_decimal, round_amount,
+                    round_to_unit, to_chinese_upper, version, version_number)
+from .apportionment import Apportioner, ApportionMode, Apportionment, Remainder, apportion
+from .uscc import Uscc, UsccWarning, is_valid_uscc, validate_uscc
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # money
+    "Rounding", "RoundResult", "Unit", "round_amount", "round_to_unit", "to_chinese_upper",
+    "parse_decimal", "format_decimal", "version", "version_number",
+    # apportionment
+    "apportion", "Apportioner", "Apportionment", "ApportionMode", "Remainder",
+    # USCC
+    "validate_uscc", "is_valid_uscc", "Uscc", "UsccWarning",
+    # errors
+    "Status", "FiscError", "FiscInvalidArgument", "FiscMemoryError", "FiscNotFound",
+    "FiscParseError", "FiscRangeError", "FiscMisuse", "FiscDivisionByZero",
+]
