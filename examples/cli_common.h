@@ -1,0 +1,126 @@
+/*
+ * Shared helpers of the fisc command-line tool: the one error helper (STYLE.md §9), exit
+ * statuses, a growable output buffer with JSON string escaping, and argument helpers.
+ * Not part of the library API.
+ */
+#ifndef FISC_CLI_COMMON_H
+#define FISC_CLI_COMMON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <getopt.h>
+
+#include <fisc/fisc.h>
+
+#define CLI_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+# define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+# define CLI_PRINTF(f, a)
+#endif
+
+/* Exit statuses (conventions.md §13); `fisc --help` documents them. */
+enum {
+    CLI_EXIT_OK = 0,        /* computed */
+    CLI_EXIT_DATA = 1,      /* invalid input data (including an unreadable input file) */
+    CLI_EXIT_USAGE = 2,     /* usage error */
+    CLI_EXIT_BATCH = 3,     /* batch finished with some rows failed (reserved) */
+    CLI_EXIT_CONFIG = 4,    /* policy or configuration error (reserved) */
+    CLI_EXIT_INTERNAL = 70  /* internal error: out of memory, output not writable, library fault */
+};
+
+/*
+ * Codes of the tool's own failures, kept outside the library's range (fisc_status values are
+ * small negatives) so that a fisc_error can carry them too.
+ */
+#define CLI_EUSAGE (-1000)  /* the command line is wrong: "FISC_CLI_USAGE", exit 2 */
+#define CLI_EIO (-1001)     /* an input file could not be read: "FISC_CLI_IO", exit 1 */
+#define CLI_EOUTPUT (-1002) /* the output could not be written: "FISC_CLI_OUTPUT", exit 70 */
+#define CLI_EINTERNAL (-1003) /* a result broke an invariant: "FISC_CLI_INTERNAL", exit 70 */
+
+/* How errors are reported: the command name for stderr, and --json (envelope on stdout). */
+typedef struct cli_ctx {
+    const char *cmd;  /* e.g. "fisc apportion" */
+    int json;         /* non-zero: errors go to stdout as a JSON envelope */
+} cli_ctx;
+
+/* The stable name of a fisc or CLI code ("FISC_EINVAL", "FISC_CLI_USAGE"). */
+const char *cli_err_name(int code);
+/* A short lower-case phrase for a fisc or CLI code. */
+const char *cli_strerror(int code);
+/* The exit status for a failure with @p code. */
+int cli_exit_status(int code);
+
+/*
+ * Fill @p err (reset first) with a code, source ("" for none), 1-based line and column (or -1)
+ * and a message. Text and source are cut on a UTF-8 boundary when too long.
+ */
+void cli_error_set(fisc_error *err, int code, const char *source, int line, int column,
+                   const char *fmt, ...) CLI_PRINTF(6, 7);
+
+/* Copy at most size-1 bytes of @p src into @p dst, cut on a UTF-8 boundary, NUL-terminated. */
+void cli_strlcpy_utf8(char *dst, size_t size, const char *src);
+
+/*
+ * The one error helper. Prints `cmd: [source[:line[:column]]: ]strerror: text` on stderr, or in
+ * JSON mode the envelope {"error":{"code","message","field","line","column"}} on stdout.
+ * @return the exit status for err->code.
+ */
+int cli_report(const cli_ctx *ctx, const fisc_error *err);
+
+/*
+ * Report several errors found in one input (e.g. bad CSV rows). @p total may exceed @p n when
+ * only the first @p n were kept. Text mode prints each, then @p summary; JSON mode prints one
+ * envelope whose top level is the first error with `message` = @p summary and an "errors" array.
+ * @return the exit status for errs[0].code.
+ */
+int cli_report_many(const cli_ctx *ctx, const fisc_error *errs, size_t n, size_t total,
+                    const char *summary);
+
+/* Report a usage error (exit 2): the message, then "Try 'CMD --help'." on stderr (or the envelope). */
+int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* A growable byte buffer. Errors are sticky: after a failed allocation every call is a no-op. */
+typedef struct cli_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int failed;  /* non-zero once an allocation failed */
+} cli_buf;
+
+void cli_buf_init(cli_buf *b);
+void cli_buf_free(cli_buf *b);
+void cli_buf_put(cli_buf *b, const char *s, size_t len);
+void cli_buf_puts(cli_buf *b, const char *s);
+void cli_buf_printf(cli_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* Append @p s as a JSON string (quoted, escaped; invalid UTF-8 becomes U+FFFD); NULL gives null. */
+void cli_buf_json_string(cli_buf *b, const char *s);
+/* Write the buffer to @p f and flush. @return 0, or -1 on a write error. */
+int cli_buf_write(const cli_buf *b, FILE *f);
+
+/*
+ * The length of the longest strictly valid UTF-8 prefix of @p s (no overlongs, surrogates or
+ * values above U+10FFFF): @p len when all of it is valid, else the offset of the first bad byte.
+ */
+size_t cli_utf8_valid_prefix(const char *s, size_t len);
+
+/*
+ * Reorder arguments for getopt_long so that operands that look like negative numbers ("-1.5")
+ * are not taken for options: *out receives [argv[0], options..., "--", operands...]. Option
+ * arguments (e.g. `--places -1`) stay with their options. An option that needs a value but ends
+ * the command line is left out and named in *missing (else NULL). @p optstring and @p longopts
+ * are those later given to getopt_long. The caller frees *out with free() (the strings are
+ * borrowed). @return the new argument count, or -1 when out of memory.
+ */
+int cli_args_reorder(int argc, char **argv, const char *optstring, const struct option *longopts,
+                     char ***out, const char **missing);
+
+/*
+ * Parse a small decimal integer option value ("-2", "36") strictly into @p out.
+ * @return 0, or -1 if it is not an integer in [lo, hi].
+ */
+int cli_parse_int(const char *s, int lo, int hi, int *out);
+
+#endif
