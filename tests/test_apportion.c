@@ -155,6 +155,19 @@ static void exact_shares_and_flags(void **state)
     assert_int_equal(flags, FISC_STATUS_INEXACT);
     assert_null(fisc_apportion_part(ap, 3, NULL));
     assert_int_equal(fisc_apportion_count(ap), 3);
+    /* pro rata within budget: every part gets its request, and none counts as capped */
+    {
+        fisc_apportion_options o = FISC_APPORTION_OPTIONS_INIT;
+
+        o.mode = FISC_APPORTION_PRORATA;
+        parse_ok(&total, "1000");
+        assert_int_equal(fisc_apportion_run(ap, &total, &o, &err), FISC_OK);
+        for (size_t i = 0; i < 3; i++) {
+            assert_non_null(fisc_apportion_part(ap, i, &flags));
+            assert_int_equal(flags, 0);
+        }
+        assert_decimal_equal(fisc_apportion_unallocated(ap), "997");
+    }
     fisc_decimal_clear(&total);
     fisc_apportion_free(ap);
     fisc_apportion_free(NULL);

@@ -268,26 +268,10 @@ class TestRound(CliTestCase):
 
 
 class TestUpper(CliTestCase):
-    VECTORS = [  # conventions.md §2
-        ("1409.50", "壹仟肆佰零玖元伍角整"),
-        ("6007.14", "陆仟零柒元壹角肆分"),
-        ("1680.32", "壹仟陆佰捌拾元零叁角贰分"),
-        ("107000.53", "壹拾万柒仟元零伍角叁分"),
-        ("16409.02", "壹万陆仟肆佰零玖元零贰分"),
-        ("325.04", "叁佰贰拾伍元零肆分"),
-        ("0.05", "伍分"),
-        ("0.50", "伍角整"),
-        ("0", "零元整"),
-        ("10", "壹拾元整"),
-        ("100010", "壹拾万零壹拾元整"),
-        ("10500", "壹万零伍佰元整"),
-        ("20000005", "贰仟万零伍元整"),
-        ("100000000.01", "壹亿元零壹分"),
-        ("123456789012.34", "壹仟贰佰叁拾肆亿伍仟陆佰柒拾捌万玖仟零壹拾贰元叁角肆分"),
-        ("1000000000000", "壹万亿元整"),
-        ("1000100000000", "壹万零壹亿元整"),
-        ("-1234.50", "负壹仟贰佰叁拾肆元伍角整"),
-    ]
+    # conventions.md §2, shared with the C and Python tests
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "upper-vectors.tsv"),
+              encoding="utf-8") as _f:
+        VECTORS = [tuple(line.rstrip("\n").split("\t")) for line in _f if line.strip() and not line.startswith("#")]
 
     def test_vectors(self):
         for amount, expected in self.VECTORS:

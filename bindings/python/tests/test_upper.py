@@ -1,32 +1,23 @@
 """fisc.to_chinese_upper: every vector of conventions.md §2, options and errors."""
 
+import os
 import random
 import unittest
 from decimal import Decimal
 
 import fisc
 
-# reference/conventions.md §2, "Canonical output and test vectors".
-VECTORS = [
-    ("1409.50", "壹仟肆佰零玖元伍角整"),
-    ("6007.14", "陆仟零柒元壹角肆分"),
-    ("1680.32", "壹仟陆佰捌拾元零叁角贰分"),
-    ("107000.53", "壹拾万柒仟元零伍角叁分"),
-    ("16409.02", "壹万陆仟肆佰零玖元零贰分"),
-    ("325.04", "叁佰贰拾伍元零肆分"),
-    ("0.05", "伍分"),
-    ("0.50", "伍角整"),
-    ("0", "零元整"),
-    ("10", "壹拾元整"),
-    ("100010", "壹拾万零壹拾元整"),
-    ("10500", "壹万零伍佰元整"),
-    ("20000005", "贰仟万零伍元整"),
-    ("100000000.01", "壹亿元零壹分"),
-    ("123456789012.34", "壹仟贰佰叁拾肆亿伍仟陆佰柒拾捌万玖仟零壹拾贰元叁角肆分"),
-    ("1000000000000", "壹万亿元整"),
-    ("1000100000000", "壹万零壹亿元整"),
-    ("-1234.50", "负壹仟贰佰叁拾肆元伍角整"),
-]
+# reference/conventions.md §2, "Canonical output and test vectors", shared with the C and CLI tests.
+_VECTOR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "data",
+                            "upper-vectors.tsv")
+
+
+def _read_vectors(path):
+    with open(path, encoding="utf-8") as f:
+        return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip() and not line.startswith("#")]
+
+
+VECTORS = _read_vectors(_VECTOR_FILE)
 
 
 class ChineseUpper(unittest.TestCase):
