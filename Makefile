@@ -29,7 +29,9 @@ check: check-unit check-valgrind check-asan
 check-unit: all
 	meson test -C $(BUILD) --print-errorlogs
 
+# Reconfigure first: the build may predate the valgrind install (make run, then make check).
 check-valgrind: all
+	meson setup --reconfigure $(BUILD) >/dev/null
 	meson test -C $(BUILD) --setup=valgrind --print-errorlogs
 
 check-asan:
