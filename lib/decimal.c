@@ -995,3 +995,56 @@ fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale, const
     *scale = s;
     return *digits ? FISC_OK : fiscp_error_nomem(err);
 }
+
+int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v)
+{
+    char digits[48];
+    size_t nd = 0, o = 0;
+    int scale;
+    i128 c;
+    u128 m;
+
+    if (v->kind_ != SMALL)
+        return -1;
+    c = coef_of(v);
+    scale = v->scale_;
+    m = c < 0 ? -(u128)c : (u128)c;
+    while (scale > 0 && m % 10 == 0) { /* the shortest form: drop trailing zeros */
+        m /= 10;
+        scale--;
+    }
+    do {
+        digits[nd++] = (char)('0' + (int)(m % 10));
+        m /= 10;
+    } while (m);
+    while ((int)nd <= scale) /* at least one digit before the point */
+        digits[nd++] = '0';
+    if (nd + 3 > size)
+        return -1;
+    if (c < 0)
+        buf[o++] = '-';
+    for (size_t k = nd; k-- > 0;) {
+        buf[o++] = digits[k];
+        if ((int)k == scale && scale > 0)
+            buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    return (int)o;
+}
+
+int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
+{
+    i128 c, d, q;
+
+    if (v->kind_ != SMALL)
+        return 0;
+    c = coef_of(v);
+    d = (i128)pow10_tab[v->scale_];
+    if (c % d != 0)
+        return 0;
+    q = c / d;
+    if (q > INT64_MAX || q < INT64_MIN)
+        return 0;
+    *out = (int64_t)q;
+    return 1;
+}

@@ -14,6 +14,15 @@
 fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale,
                                  const fisc_decimal *v, fisc_error *err);
 
+/*
+ * Write the exact shortest text of a SMALL, terminating v into buf without allocating.
+ * Returns the length, or -1 when v is BIG or buf is too small (use fisc_decimal_to_string).
+ */
+int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v);
+
+/* 1 and *out set when v is an integer that fits in int64_t, else 0. */
+int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v);
+
 /* Swap two values (both initialised): a cheap move. */
 void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b);
 

@@ -90,6 +90,28 @@ fisc_status fiscp_error_set_at(fisc_error *err, fisc_status code, int column, co
     return code;
 }
 
+fisc_status fiscp_error_set_pos(fisc_error *err, fisc_status code, const char *source, int line, int column,
+                                const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    if (!err || err->code != FISC_OK)
+        return code;
+    va_start(ap, fmt);
+    vset(err, code, -1, fmt, ap);
+    va_end(ap);
+    err->line = line;
+    err->column = column;
+    if (source) {
+        n = strlen(source);
+        if (n >= sizeof(err->source))
+            source += n - (sizeof(err->source) - 1);
+        snprintf(err->source, sizeof(err->source), "%s", source);
+    }
+    return code;
+}
+
 fisc_status fiscp_error_nomem(fisc_error *err)
 {
     static const char text[] = "out of memory";

@@ -42,6 +42,9 @@ fisc_status fiscp_error_set(fisc_error *err, fisc_status code, const char *fmt, 
 /* As fiscp_error_set, with a 1-based column. */
 fisc_status fiscp_error_set_at(fisc_error *err, fisc_status code, int column, const char *fmt, ...)
     FISCP_PRINTF(4, 5);
+/* As fiscp_error_set, with a source (a file: only its last 63 bytes are kept), line and column. */
+fisc_status fiscp_error_set_pos(fisc_error *err, fisc_status code, const char *source, int line, int column,
+                                const char *fmt, ...) FISCP_PRINTF(6, 7);
 /* FISC_ENOMEM with static text. */
 fisc_status fiscp_error_nomem(fisc_error *err);
 

@@ -1,0 +1,120 @@
+/**
+ * @file fisc/facts.h
+ * @brief Facts about an enterprise (or applicant, project, loan): typed values by name.
+ * @defgroup fisc_facts Facts
+ * @{
+ *
+ * The vocabulary (names, types, units, zh/en labels) is fixed by the library and listed by
+ * fisc_fact_vocab_count() / fisc_fact_vocab_at(); docs/facts.md documents it. Facts come from
+ * JSON (a bare JSON number is read from its exact text, never through a double) or are set one
+ * by one. A fact that is not set is *unknown*: programs that need it say so.
+ */
+#ifndef FISC_FACTS_H
+#define FISC_FACTS_H
+
+#include "fisc/common.h"
+#include "fisc/errors.h"
+
+FISC_BEGIN_DECL
+
+/** A set of facts. */
+typedef struct fisc_facts fisc_facts;
+
+/** Fact types. Values pinned. */
+typedef enum fisc_fact_type {
+    FISC_FACT_DECIMAL = 0,  /**< an exact decimal: a JSON number or a string ("1234.56", "15%") */
+    FISC_FACT_INTEGER = 1,  /**< a whole number */
+    FISC_FACT_BOOL = 2,     /**< true / false */
+    FISC_FACT_DATE = 3,     /**< "YYYY-MM-DD" */
+    FISC_FACT_ENUM = 4,     /**< one of a named set of values */
+    FISC_FACT_TEXT = 5,     /**< UTF-8 text */
+    FISC_FACT_QUARTERS = 6  /**< per quarter of the tax year: the value at quarter start and end */
+} fisc_fact_type;
+
+/** One vocabulary entry. Static storage. */
+typedef struct fisc_fact_info {
+    const char *name;       /**< e.g. "taxable_income" */
+    int type;               /**< a ::fisc_fact_type */
+    const char *unit;       /**< "元", "人", "" ... */
+    const char *label_zh;   /**< e.g. "应纳税所得额" */
+    const char *label_en;   /**< e.g. "Taxable income" */
+    const char *values;     /**< for FISC_FACT_ENUM: the allowed values, '|'-separated; else "" */
+    const char *help_en;    /**< one sentence: meaning, sign, period */
+} fisc_fact_info;
+
+/** Number of facts in the vocabulary. */
+FISC_API size_t fisc_fact_vocab_count(void);
+/** Vocabulary entry @p i, or NULL. Static storage. */
+FISC_API const fisc_fact_info *fisc_fact_vocab_at(size_t i);
+/** The vocabulary entry named @p name, or NULL. Static storage. */
+FISC_API const fisc_fact_info *fisc_fact_vocab_find(const char *name);
+
+/**
+ * Create an empty set of facts.
+ * @param[out] out  the caller owns the result and must release it with fisc_facts_free().
+ * @return FISC_OK, FISC_EINVAL or FISC_ENOMEM.
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_new(fisc_facts **out, fisc_error *err);
+
+/** Release a set of facts. Accepts NULL. */
+FISC_API void fisc_facts_free(fisc_facts *f);
+
+/**
+ * Read facts from a JSON object of @p len bytes (at most 16 MiB).
+ *
+ * Keys are vocabulary names. Numbers may be bare JSON numbers (read from their exact text) or
+ * strings; booleans are JSON true/false; dates are "YYYY-MM-DD" strings; quarters are an object
+ * {"Q1": {"start": N, "end": N}, ...}; null means unknown. A key starting with "_" is a comment
+ * and is ignored.
+ *
+ * @param[out] out    the caller owns the result and must release it with fisc_facts_free().
+ * @param source      a name for messages (usually the file name), or NULL.
+ * @param[out] err    on error: the source, line and column, the field in the text, and what is
+ *                    wrong: a duplicate key, an unknown fact (with a "did you mean" suggestion),
+ *                    a wrong type, or a value out of range.
+ * @return FISC_OK; FISC_EPARSE (not JSON, duplicate key); FISC_EINVAL (unknown fact, wrong type,
+ *         out of range); FISC_ERANGE (too large); FISC_ENOMEM.
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_from_json(fisc_facts **out, const char *json, size_t len,
+                                                         const char *source, fisc_error *err);
+
+/** As fisc_facts_from_json() for a file. FISC_ENOTFOUND when it cannot be read. */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_load_file(fisc_facts **out, const char *path,
+                                                         fisc_error *err);
+
+/**
+ * Set one fact from text, as JSON would give it: a decimal ("2800000", "15%"), an integer, a
+ * boolean ("true"/"false"), a date ("2023-05-01"), an enumeration value or text.
+ * @return FISC_OK; FISC_EINVAL (unknown name, wrong type or out of range, named in the message);
+ *         FISC_ENOMEM.
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_set(fisc_facts *f, const char *name, const char *value,
+                                                   fisc_error *err);
+
+/**
+ * Set one quarter of a FISC_FACT_QUARTERS fact: the values at its start and its end.
+ * @param quarter  1 to 4.
+ * @return as fisc_facts_set().
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter,
+                                                           const char *start, const char *end,
+                                                           fisc_error *err);
+
+/** Forget a fact (it becomes unknown). @return FISC_OK or FISC_EINVAL (unknown name). */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err);
+
+/** 1 if the fact is set, else 0 (also for names not in the vocabulary). */
+FISC_API int fisc_facts_has(const fisc_facts *f, const char *name);
+
+/**
+ * The value of a fact as canonical text ("2800000", "true", "2023-05-01"; quarters as
+ * "Q1=120/200;Q2=..."). @param[out] out  the caller owns it; release with fisc_string_free().
+ * @return FISC_OK; FISC_ENOTFOUND (not set); FISC_EINVAL (unknown name); FISC_ENOMEM.
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name,
+                                                   fisc_error *err);
+
+FISC_END_DECL
+
+/** @} */
+#endif

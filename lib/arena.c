@@ -1,0 +1,90 @@
+/* A bump allocator in blocks of at least 4 KiB; everything is freed at once. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "fisc_private.h"
+
+struct fiscp_arena_block {
+    fiscp_arena_block *next;
+    max_align_t data[];
+};
+
+#define ALIGN (sizeof(max_align_t))
+#define MIN_BLOCK 4096
+
+void fiscp_arena_init(fiscp_arena *a)
+{
+    a->head = NULL;
+    a->used = a->size = 0;
+}
+
+void fiscp_arena_clear(fiscp_arena *a)
+{
+    while (a->head) {
+        fiscp_arena_block *next = a->head->next;
+
+        fiscp_free(a->head);
+        a->head = next;
+    }
+    a->used = a->size = 0;
+}
+
+void *fiscp_arena_alloc(fiscp_arena *a, size_t size)
+{
+    size_t need = (size + ALIGN - 1) / ALIGN * ALIGN;
+    void *p;
+
+    if (size > ((size_t)1 << 30))
+        return NULL;
+    if (!a->head || a->size - a->used < need) {
+        size_t bsize = need > MIN_BLOCK ? need : MIN_BLOCK;
+        fiscp_arena_block *b = fiscp_malloc(sizeof(*b) + bsize);
+
+        if (!b)
+            return NULL;
+        b->next = a->head;
+        a->head = b;
+        a->used = 0;
+        a->size = bsize;
+    }
+    p = (char *)a->head->data + a->used;
+    a->used += need;
+    memset(p, 0, size);
+    return p;
+}
+
+char *fiscp_arena_strndup(fiscp_arena *a, const char *s, size_t len)
+{
+    char *d = fiscp_arena_alloc(a, len + 1);
+
+    if (d)
+        memcpy(d, s, len);
+    return d;
+}
+
+char *fiscp_arena_strdup(fiscp_arena *a, const char *s)
+{
+    return fiscp_arena_strndup(a, s, strlen(s));
+}
+
+char *fiscp_arena_printf(fiscp_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *d;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    d = fiscp_arena_alloc(a, (size_t)n + 1);
+    if (!d)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(d, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return d;
+}

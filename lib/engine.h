@@ -1,0 +1,76 @@
+/*
+ * Private interface of the engine: the program registry and what a program may do during an
+ * evaluation (read parameters in force and facts, record conditions, amounts and steps).
+ * Programs know nothing of files, formats or faces (ARCHITECTURE.md).
+ */
+#ifndef FISC_LIB_ENGINE_H
+#define FISC_LIB_ENGINE_H
+
+#include "arena.h"
+#include "facts.h"
+#include "policy.h"
+
+typedef struct fiscp_ctx fiscp_ctx;
+
+/* A program: a pure function of (parameters in force, facts, period) writing one item. */
+typedef struct fiscp_program {
+    const char *id;
+    fisc_status (*evaluate)(fiscp_ctx *ctx);
+} fiscp_program;
+
+/* The registry (programs.c): NULL when the id is unknown. */
+const fiscp_program *fiscp_program_lookup(const char *id);
+
+/* ---- the period */
+int fiscp_ctx_year(const fiscp_ctx *c);
+int fiscp_ctx_quarter(const fiscp_ctx *c);   /* 0 = whole year */
+fiscp_date fiscp_ctx_date(const fiscp_ctx *c); /* the last day of the period */
+int fiscp_ctx_tracing(const fiscp_ctx *c);
+const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c);
+
+/*
+ * Parameters in force on the period's last day. Each use is recorded for the item (citation,
+ * provisional status). The value is converted to the program's unit: 元 for 元 and 万元, a
+ * fraction for rates and 百分点, the number itself otherwise. FISC_ENOTFOUND (with the id and
+ * the date) when the policy lacks the parameter or has no value in force.
+ */
+fisc_status fiscp_param_value(fiscp_ctx *c, const char *id, const fisc_decimal **out);
+/*
+ * Apply a scale parameter to a base: marginal (sum over brackets) or whole-amount. When tracing,
+ * *detail (if not NULL) receives the terms, e.g. "1000000 × 25% + 1800000 × 50%".
+ */
+fisc_status fiscp_param_scale(fiscp_ctx *c, const char *id, const fisc_decimal *base, fisc_decimal *out,
+                              const char **detail);
+/* A rate as a percentage for steps and details ("25%", "12.5%"); "" on OOM. */
+const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
+
+/* ---- facts; a missing fact is recorded as missing for the item */
+const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id);
+int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out);     /* 0 when missing */
+int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out);
+void fiscp_missing(fiscp_ctx *c, fiscp_fact id);
+
+/* ---- what the item records */
+void fiscp_outcome(fiscp_ctx *c, fisc_outcome outcome);
+/* The option chosen (a static string). */
+void fiscp_choice(fiscp_ctx *c, const char *choice);
+fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en);
+fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, fisc_cond_state state,
+                            const char *detail);
+/* A decimal as text in the result arena (exact form), for details and steps; "" on OOM. */
+const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v);
+/* Money as text for summaries: two decimals when it has no more ("140000.00"); "" on OOM. */
+const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v);
+/* Round v by the program's rounding rule into out, recording a step (when tracing). */
+fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out);
+/* Record a named amount (already rounded) in a category (-1: informative only). */
+fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category);
+/* Record a step; only when tracing (programs test fiscp_ctx_tracing first to skip formatting). */
+fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char *en, const char *formula,
+                       const char *substituted, const fisc_decimal *result);
+/* Fail the evaluation with a message (a policy value the program cannot use, say). */
+fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...) FISCP_PRINTF(3, 4);
+/* printf into the result arena. */
+const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...) FISCP_PRINTF(2, 3);
+
+#endif

@@ -1,0 +1,544 @@
+/*
+ * The engine: runs the programs a policy enables, through the registry, for one set of facts
+ * and one period, and builds the result (items, conditions, parameters used, steps, totals).
+ * The engine never names a program; programs reach parameters and facts only through the
+ * functions in engine.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "engine.h"
+#include "result.h"
+
+/* Per-item capacities: programs are ours, so exceeding one is a bug reported as FISC_ERANGE. */
+#define MAX_CONDITIONS 24
+#define MAX_PARAMS 24
+#define MAX_AMOUNTS 12
+#define MAX_MISSING FACT_COUNT
+#define MAX_STEPS 48
+#define MAX_CONVERTED 16
+
+struct fiscp_ctx {
+    fisc_result *r;
+    const fisc_policy *p;
+    const fisc_facts *f;
+    const fiscp_program_conf *conf;
+    fisc_item *item;
+    fisc_error *err;
+    int year, quarter, trace;
+    fiscp_date date;
+    fisc_condition *conds;
+    fisc_used_param *params;
+    fisc_amount *amounts;
+    const char **missing;
+    fisc_step *steps;
+    unsigned char missing_seen[FACT_COUNT];
+    size_t nconverted;
+    fisc_decimal converted[MAX_CONVERTED];
+};
+
+fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
+{
+    static const fisc_eval_options init = FISC_EVAL_OPTIONS_INIT;
+
+    if (!o || version != FISC_EVAL_OPTIONS_VERSION)
+        return FISC_EINVAL;
+    *o = init;
+    return FISC_OK;
+}
+
+/* ------------------------------------------------------------------ the period */
+
+int fiscp_ctx_year(const fiscp_ctx *c)
+{
+    return c->year;
+}
+
+int fiscp_ctx_quarter(const fiscp_ctx *c)
+{
+    return c->quarter;
+}
+
+fiscp_date fiscp_ctx_date(const fiscp_ctx *c)
+{
+    return c->date;
+}
+
+int fiscp_ctx_tracing(const fiscp_ctx *c)
+{
+    return c->trace;
+}
+
+const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c)
+{
+    return c->f;
+}
+
+fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...)
+{
+    char buf[FISC_ERROR_TEXT_SIZE];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    return fiscp_error_set(c->err, code, "program %s: %s", c->conf->id, buf);
+}
+
+const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    const char *s;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    s = fiscp_arena_strdup(&c->r->arena, buf);
+    return s ? s : "";
+}
+
+const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v)
+{
+    char buf[64], *big = NULL;
+    const char *s;
+
+    if (fiscp_decimal_write(buf, sizeof(buf), v) >= 0) {
+        s = fiscp_arena_strdup(&c->r->arena, buf);
+        return s ? s : "";
+    }
+    if (fisc_decimal_to_string(&big, v, NULL, NULL, NULL) != FISC_OK)
+        return "";
+    s = fiscp_arena_strdup(&c->r->arena, big);
+    fisc_string_free(big);
+    return s ? s : "";
+}
+
+const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
+{
+    fisc_format fmt = FISC_FORMAT_INIT;
+    fisc_decimal t;
+    uint32_t st = 0;
+    char *text = NULL;
+    const char *s;
+
+    fisc_decimal_init(&t);
+    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
+        fmt.places = 2;
+    fisc_decimal_clear(&t);
+    if (fisc_decimal_to_string(&text, v, &fmt, NULL, NULL) != FISC_OK)
+        return "";
+    s = fiscp_arena_strdup(&c->r->arena, text);
+    fisc_string_free(text);
+    return s ? s : "";
+}
+
+/* ------------------------------------------------------------------ parameters */
+
+static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e)
+{
+    fisc_used_param *u;
+
+    for (size_t i = 0; i < c->item->param_count; i++)
+        if (c->params[i].id == q->id)
+            return FISC_OK;
+    if (c->item->param_count == MAX_PARAMS)
+        return fiscp_error_set(c->err, FISC_ERANGE, "program %s uses more than %d parameters", c->conf->id, MAX_PARAMS);
+    u = &c->params[c->item->param_count++];
+    u->id = q->id;
+    u->value = e->pub.value;
+    u->from = e->pub.from;
+    u->to = e->pub.to;
+    u->evidence = e->pub.evidence;
+    u->document = e->pub.document;
+    u->article = e->pub.article;
+    u->url = e->pub.url;
+    if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
+        c->item->provisional = 1;
+    return FISC_OK;
+}
+
+static fisc_status entry_for(fiscp_ctx *c, const char *id, int kind, const fisc_param **q_out,
+                             const fiscp_entry **e_out)
+{
+    const fisc_param *q = fisc_policy_find_param(c->p, id);
+    const fiscp_entry *e;
+    char day[11];
+
+    if (!q)
+        return fiscp_error_set(c->err, FISC_ENOTFOUND, "program %s needs parameter %s, which the policy lacks",
+                               c->conf->id, id);
+    if (q->kind != kind)
+        return fiscp_error_set(c->err, FISC_EINVAL, "parameter %s is not a %s", id,
+                               kind == FISC_PARAM_SCALE ? "scale" : kind == FISC_PARAM_TABLE ? "table" : "value");
+    if (!(e = fiscp_param_entry_on(q, c->date))) {
+        fiscp_date_format(day, c->date);
+        return fiscp_error_set(c->err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (program %s)", id,
+                               day, c->conf->id);
+    }
+    *q_out = q;
+    *e_out = e;
+    return record_param(c, q, e);
+}
+
+/* 万元 → 元, 百分点 → a fraction; anything else as it is. */
+static fisc_status convert(fiscp_ctx *c, fiscp_unit unit, const fisc_decimal *v, const fisc_decimal **out)
+{
+    fisc_decimal *slot, k;
+    fisc_status rc;
+
+    if (unit != UNIT_WAN && unit != UNIT_POINTS) {
+        *out = v;
+        return FISC_OK;
+    }
+    if (c->nconverted == MAX_CONVERTED)
+        return fiscp_error_set(c->err, FISC_ERANGE, "program %s converts more than %d values", c->conf->id,
+                               MAX_CONVERTED);
+    slot = &c->converted[c->nconverted++];
+    fisc_decimal_init(&k);
+    if (unit == UNIT_WAN) {
+        fisc_decimal_set_int(&k, 10000);
+        rc = fisc_decimal_mul(slot, v, &k, c->err);
+    } else {
+        fiscp_decimal_set_scaled(&k, 1, 2);
+        rc = fisc_decimal_mul(slot, v, &k, c->err);
+    }
+    *out = slot;
+    return rc;
+}
+
+fisc_status fiscp_param_value(fiscp_ctx *c, const char *id, const fisc_decimal **out)
+{
+    const fisc_param *q;
+    const fiscp_entry *e;
+    fisc_status rc = entry_for(c, id, FISC_PARAM_VALUE, &q, &e);
+
+    return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
+}
+
+const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate)
+{
+    fisc_decimal hundred, p;
+    const char *s;
+
+    fisc_decimal_init(&hundred);
+    fisc_decimal_init(&p);
+    fisc_decimal_set_int(&hundred, 100);
+    s = fisc_decimal_mul(&p, rate, &hundred, NULL) == FISC_OK ? fiscp_ctx_printf(c, "%s%%", fiscp_text(c, &p)) : "";
+    fisc_decimal_clear(&p);
+    return s;
+}
+
+/* Append one "slice × rate" term to a scale's detail text. */
+static void scale_term(fiscp_ctx *c, const char **detail, const fisc_decimal *slice, const fisc_decimal *rate)
+{
+    if (!c->trace || !detail)
+        return;
+    *detail = fiscp_ctx_printf(c, "%s%s%s × %s", *detail, (*detail)[0] ? " + " : "", fiscp_text(c, slice),
+                               fiscp_percent(c, rate));
+}
+
+fisc_status fiscp_param_scale(fiscp_ctx *c, const char *id, const fisc_decimal *base, fisc_decimal *out,
+                              const char **detail)
+{
+    const fisc_param *q;
+    const fiscp_entry *e;
+    fisc_decimal prev, slice, part, bound;
+    const fisc_decimal *up;
+    fisc_status rc = entry_for(c, id, FISC_PARAM_SCALE, &q, &e);
+    fiscp_unit basis = strcmp(q ? q->basis : "", "万元") == 0 ? UNIT_WAN : UNIT_YUAN;
+
+    if (rc != FISC_OK)
+        return rc;
+    if (detail)
+        *detail = "";
+    fisc_decimal_init(&prev);
+    fisc_decimal_init(&slice);
+    fisc_decimal_init(&part);
+    fisc_decimal_init(&bound);
+    fisc_decimal_set_int(out, 0);
+    for (size_t b = 0; b < e->nbrackets && rc == FISC_OK; b++) {
+        const fiscp_bracket *br = &e->brackets[b];
+        int last = b + 1 == e->nbrackets;
+
+        up = NULL;
+        if (!br->open && (rc = convert(c, basis, &br->up_to, &up)) != FISC_OK)
+            break;
+        if (q->semantics == SCALE_WHOLE) {
+            if (!up || fisc_decimal_cmp(base, up) <= 0) {
+                rc = fisc_decimal_mul(out, base, &br->rate, c->err);
+                scale_term(c, detail, base, &br->rate);
+                break;
+            }
+        } else {
+            /* marginal: the slice of base in (prev, up] at this rate */
+            rc = fisc_decimal_min(&slice, base, up ? up : base, c->err);
+            if (rc == FISC_OK)
+                rc = fisc_decimal_sub(&slice, &slice, &prev, c->err);
+            if (rc == FISC_OK && fisc_decimal_sign(&slice) > 0 &&
+                (rc = fisc_decimal_mul(&part, &slice, &br->rate, c->err)) == FISC_OK) {
+                rc = fisc_decimal_add(out, out, &part, c->err);
+                scale_term(c, detail, &slice, &br->rate);
+            }
+            if (rc == FISC_OK && up)
+                rc = fisc_decimal_set(&prev, up, c->err);
+            if (!up || fisc_decimal_cmp(base, up) <= 0)
+                break;
+        }
+        if (last && up && rc == FISC_OK)
+            rc = fiscp_error_set(c->err, FISC_ERANGE, "%s is above the last bracket of scale %s", fiscp_text(c, base),
+                                 id);
+    }
+    fisc_decimal_clear(&prev);
+    fisc_decimal_clear(&slice);
+    fisc_decimal_clear(&part);
+    fisc_decimal_clear(&bound);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ facts */
+
+void fiscp_missing(fiscp_ctx *c, fiscp_fact id)
+{
+    if (c->missing_seen[id])
+        return;
+    c->missing_seen[id] = 1;
+    c->missing[c->item->missing_count++] = fiscp_vocab_table[id].info.name;
+}
+
+const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id)
+{
+    const fisc_decimal *v = fiscp_fact_decimal(c->f, id);
+
+    if (!v)
+        fiscp_missing(c, id);
+    return v;
+}
+
+int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out)
+{
+    if (fiscp_fact_bool(c->f, id, out))
+        return 1;
+    fiscp_missing(c, id);
+    return 0;
+}
+
+int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out)
+{
+    if (fiscp_fact_date(c->f, id, out))
+        return 1;
+    fiscp_missing(c, id);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ recording */
+
+void fiscp_outcome(fiscp_ctx *c, fisc_outcome outcome)
+{
+    c->item->outcome = outcome;
+}
+
+void fiscp_choice(fiscp_ctx *c, const char *choice)
+{
+    c->item->choice = choice;
+}
+
+fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en)
+{
+    c->item->summary_zh = zh;
+    c->item->summary_en = en;
+    return FISC_OK;
+}
+
+fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, fisc_cond_state state,
+                            const char *detail)
+{
+    fisc_condition *k;
+
+    if (c->item->condition_count == MAX_CONDITIONS)
+        return fiscp_error_set(c->err, FISC_ERANGE, "program %s checks more than %d conditions", c->conf->id,
+                               MAX_CONDITIONS);
+    k = &c->conds[c->item->condition_count++];
+    k->id = id;
+    k->label_zh = zh;
+    k->label_en = en;
+    k->state = state;
+    k->detail = detail ? detail : "";
+    return FISC_OK;
+}
+
+fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
+{
+    fisc_amount *a;
+    fisc_decimal *copy;
+
+    if (c->item->amount_count == MAX_AMOUNTS)
+        return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d amounts", c->conf->id,
+                               MAX_AMOUNTS);
+    if (!(copy = fiscp_arena_alloc(&c->r->arena, sizeof(*copy))))
+        return fiscp_error_nomem(c->err);
+    fisc_decimal_init(copy);
+    a = &c->amounts[c->item->amount_count++];
+    a->name = name;
+    a->value = copy;
+    a->category = category;
+    return fisc_decimal_set(copy, v, c->err);
+}
+
+fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char *en, const char *formula,
+                       const char *substituted, const fisc_decimal *result)
+{
+    fisc_step *s;
+
+    if (!c->trace)
+        return FISC_OK;
+    if (c->item->step_count == MAX_STEPS)
+        return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d steps", c->conf->id, MAX_STEPS);
+    s = &c->steps[c->item->step_count++];
+    s->id = id;
+    s->label_zh = zh;
+    s->label_en = en;
+    s->formula = formula ? formula : "";
+    s->substituted = substituted ? substituted : "";
+    s->result = result ? fiscp_text(c, result) : "";
+    s->rounding = "";
+    return FISC_OK;
+}
+
+fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
+{
+    fisc_decimal residue;
+    fisc_status rc;
+
+    fisc_decimal_init(&residue);
+    rc = fisc_decimal_round_unit(out, &residue, v, &c->conf->unit, c->conf->rounding, NULL, c->err);
+    if (rc == FISC_OK && c->trace) {
+        const char *text = fiscp_ctx_printf(c, "%s to %s: %s → %s (residue %s)", c->conf->rounding_name,
+                                            fiscp_text(c, &c->conf->unit), fiscp_text(c, v), fiscp_text(c, out),
+                                            fiscp_text(c, &residue));
+
+        rc = fiscp_step(c, fiscp_ctx_printf(c, "%s.rounded", what), "舍入", "Rounding",
+                        fiscp_ctx_printf(c, "%s 按规定舍入 / %s rounded by the program's rule", what, what), text, out);
+        if (rc == FISC_OK)
+            c->steps[c->item->step_count - 1].rounding = text;
+    }
+    fisc_decimal_clear(&residue);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ evaluation */
+
+static fisc_status check_options(const fisc_eval_options *o, fisc_error *err)
+{
+    if (!o || o->version != FISC_EVAL_OPTIONS_VERSION)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_eval_options missing or of another version");
+    if (o->year < 1990 || o->year > 2100)
+        return fiscp_error_set(err, FISC_EINVAL, "the tax year %d is outside 1990..2100", o->year);
+    if (o->quarter < 0 || o->quarter > 4)
+        return fiscp_error_set(err, FISC_EINVAL, "the quarter %d is outside 1..4 (or 0 for the year)", o->quarter);
+    return FISC_OK;
+}
+
+static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc_item *item)
+{
+    fiscp_arena *a = &c->r->arena;
+
+    c->conf = conf;
+    c->item = item;
+    item->program = conf->id;
+    item->title_zh = conf->title_zh;
+    item->title_en = conf->title_en;
+    item->outcome = FISC_OUTCOME_UNDETERMINED;
+    item->summary_zh = item->summary_en = "";
+    item->choice = "";
+    c->conds = fiscp_arena_alloc(a, MAX_CONDITIONS * sizeof(*c->conds));
+    c->params = fiscp_arena_alloc(a, MAX_PARAMS * sizeof(*c->params));
+    c->amounts = fiscp_arena_alloc(a, MAX_AMOUNTS * sizeof(*c->amounts));
+    c->missing = fiscp_arena_alloc(a, MAX_MISSING * sizeof(*c->missing));
+    c->steps = c->trace ? fiscp_arena_alloc(a, MAX_STEPS * sizeof(*c->steps)) : NULL;
+    memset(c->missing_seen, 0, sizeof(c->missing_seen));
+    c->nconverted = 0;
+    if (!c->conds || !c->params || !c->amounts || !c->missing || (c->trace && !c->steps))
+        return fiscp_error_nomem(c->err);
+    item->conditions = c->conds;
+    item->params = c->params;
+    item->amounts = c->amounts;
+    item->missing = c->missing;
+    item->steps = c->steps;
+    return FISC_OK;
+}
+
+static void end_item(fiscp_ctx *c)
+{
+    for (size_t i = 0; i < c->nconverted; i++)
+        fisc_decimal_clear(&c->converted[i]);
+    c->nconverted = 0;
+}
+
+static fisc_status add_totals(fisc_result *r, const fisc_item *item, fisc_error *err)
+{
+    fisc_status rc = FISC_OK;
+
+    if (item->outcome == FISC_OUTCOME_UNDETERMINED)
+        return FISC_OK;
+    for (size_t i = 0; i < item->amount_count && rc == FISC_OK; i++) {
+        int cat = item->amounts[i].category;
+
+        if (cat >= 0 && cat < FISC_CATEGORY_COUNT)
+            rc = fisc_decimal_add(&r->totals[cat], &r->totals[cat], item->amounts[i].value, err);
+    }
+    return rc;
+}
+
+fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fisc_facts *facts,
+                          const fisc_eval_options *opts, fisc_error *err)
+{
+    static const int quarter_end[5] = { 1231, 331, 630, 930, 1231 };
+    fisc_result *r;
+    fiscp_ctx c;
+    fisc_status rc;
+
+    fiscp_error_reset(err);
+    if (!out || !policy || !facts)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_evaluate: NULL argument");
+    *out = NULL;
+    if ((rc = check_options(opts, err)) != FISC_OK)
+        return rc;
+    if ((rc = fiscp_result_new(&r, policy, opts->year, opts->quarter, err)) != FISC_OK)
+        return rc;
+    memset(&c, 0, sizeof(c));
+    c.r = r;
+    c.p = policy;
+    c.f = facts;
+    c.err = err;
+    c.year = opts->year;
+    c.quarter = opts->quarter;
+    c.trace = opts->trace != 0;
+    c.date = opts->year * 10000 + quarter_end[opts->quarter];
+    r->date = c.date;
+    r->items = fiscp_arena_alloc(&r->arena, (policy->nprograms ? policy->nprograms : 1) * sizeof(*r->items));
+    if (!r->items)
+        rc = fiscp_error_nomem(err);
+    for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
+        const fiscp_program *prog = fiscp_program_lookup(policy->programs[i].id);
+        fisc_item *item = &r->items[r->nitems++];
+
+        rc = start_item(&c, &policy->programs[i], item);
+        if (rc == FISC_OK)
+            rc = prog->evaluate(&c);
+        end_item(&c);
+        if (item->outcome != FISC_OUTCOME_UNDETERMINED)
+            item->missing_count = 0; /* the answer did not depend on them: the conditions still show "unknown" */
+        if (rc == FISC_OK)
+            rc = add_totals(r, item, err);
+        r->provisional |= item->provisional;
+    }
+    if (rc != FISC_OK) {
+        fisc_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return FISC_OK;
+}

@@ -1,0 +1,98 @@
+/*
+ * Private interface of the policy module: the loaded structures the engine and programs read.
+ */
+#ifndef FISC_LIB_POLICY_H
+#define FISC_LIB_POLICY_H
+
+#include "arena.h"
+#include "facts.h"
+#include "fisc_private.h"
+
+/* What a parameter's unit means for its values. */
+typedef enum fiscp_unit {
+    UNIT_YUAN,     /* 元: plain decimal */
+    UNIT_WAN,      /* 万元: plain decimal, ×10000 to 元 */
+    UNIT_RATE,     /* a fraction: "25%", "1/4" or "0.25" */
+    UNIT_POINTS,   /* 百分点: plain decimal, /100 to a rate */
+    UNIT_DAYS,     /* whole number */
+    UNIT_COUNT,    /* whole number */
+    UNIT_YEARS,    /* whole number */
+    UNIT_BOOL,     /* yes / no */
+    UNIT_ENUM      /* a value of a named enumeration */
+} fiscp_unit;
+
+enum { SCALE_MARGINAL, SCALE_WHOLE };
+
+typedef struct fiscp_bracket {
+    fisc_decimal up_to;   /* inclusive upper bound of the bracket */
+    int open;             /* the last bracket: no upper bound */
+    fisc_decimal rate;
+} fiscp_bracket;
+
+typedef struct fiscp_row {
+    const char **keys;    /* one value per table key */
+    fisc_decimal value;
+} fiscp_row;
+
+typedef struct fiscp_entry {
+    fisc_param_entry pub;  /* strings in the policy arena */
+    fiscp_date from, to;   /* to = 99991231 when open-ended */
+    fisc_decimal value;    /* FISC_PARAM_VALUE */
+    size_t nbrackets;      /* FISC_PARAM_SCALE */
+    fiscp_bracket *brackets;
+    size_t nrows;          /* FISC_PARAM_TABLE */
+    fiscp_row *rows;
+} fiscp_entry;
+
+struct fisc_param {
+    const char *id;
+    const char *label_zh, *label_en;
+    const char *unit_name;
+    fiscp_unit unit;
+    int kind;              /* fisc_param_kind */
+    int semantics;         /* scales: SCALE_MARGINAL or SCALE_WHOLE */
+    const char *basis;     /* scales: unit name of the thresholds */
+    size_t nkeys;          /* tables: the enumeration names of the keys */
+    const char **keys;
+    size_t nentries, alloc;
+    fiscp_entry *entries;
+    const char *layer;     /* id of the layer that defined it */
+};
+
+typedef struct fiscp_program_conf {
+    const char *id;
+    const char *title_zh, *title_en;
+    fisc_round rounding;
+    fisc_decimal unit;     /* rounding unit, e.g. 0.01 */
+    const char *rounding_name;
+    const char *layer;
+} fiscp_program_conf;
+
+typedef struct fiscp_enum {
+    const char *name;
+    size_t n;
+    const char **values;
+} fiscp_enum;
+
+struct fisc_policy {
+    fiscp_arena arena;
+    size_t nlayers;
+    fisc_layer_info *layers;
+    size_t nparams, params_alloc;
+    fisc_param **params;   /* sorted by id once loading is done */
+    size_t nprograms, programs_alloc;
+    fiscp_program_conf *programs;
+    size_t nenums, enums_alloc;
+    fiscp_enum *enums;
+    char hash[65];         /* SHA-256 over the layers' hashes, in order */
+};
+
+/* The entry of a parameter in force on a date, or NULL. */
+const fiscp_entry *fiscp_param_entry_on(const fisc_param *q, fiscp_date date);
+
+/* The loader on an in-memory text (tests and the fuzz harness). */
+fisc_status fiscp_policy_load_texts(fisc_policy **out, const char *const *names, const char *const *texts,
+                                    const size_t *lens, size_t n, const char *overlay_name,
+                                    const char *overlay_text, size_t overlay_len, fisc_error *err);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * The program registry: program id → function. The engine dispatches through this table and
+ * never names a program (ARCHITECTURE.md). Add a program by adding a row.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+fisc_status fiscp_program_cit(fiscp_ctx *c);
+fisc_status fiscp_program_yulin_hnte_reward(fiscp_ctx *c);
+
+static const fiscp_program PROGRAMS[] = {
+    { "cn.cit", fiscp_program_cit },
+    { "yulin.hnte_reward", fiscp_program_yulin_hnte_reward },
+};
+
+const fiscp_program *fiscp_program_lookup(const char *id)
+{
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(PROGRAMS); i++)
+        if (strcmp(PROGRAMS[i].id, id) == 0)
+            return &PROGRAMS[i];
+    return NULL;
+}

@@ -1,0 +1,594 @@
+/*
+ * Results: lifetime, access, and the two serializations: JSON (schema fisc-result/1,
+ * docs/result-schema.md; amounts as decimal strings) and a readable report in Chinese or English.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "policy.h"
+#include "result.h"
+
+/* ------------------------------------------------------------------ lifetime and access */
+
+fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err)
+{
+    fisc_result *r = fiscp_calloc(1, sizeof(*r));
+    fisc_layer_info *layers;
+
+    if (!r)
+        return fiscp_error_nomem(err);
+    fiscp_arena_init(&r->arena);
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        fisc_decimal_init(&r->totals[k]);
+    r->year = year;
+    r->quarter = quarter;
+    /* The policy outlives the result only if the caller keeps it: copy what the result shows. */
+    r->policy_hash = fiscp_arena_strdup(&r->arena, p->hash);
+    layers = fiscp_arena_alloc(&r->arena, (p->nlayers ? p->nlayers : 1) * sizeof(*layers));
+    if (!r->policy_hash || !layers) {
+        fisc_result_free(r);
+        return fiscp_error_nomem(err);
+    }
+    for (size_t i = 0; i < p->nlayers; i++) {
+        const fisc_layer_info *s = &p->layers[i];
+
+        layers[i] = *s;
+        layers[i].id = fiscp_arena_strdup(&r->arena, s->id);
+        layers[i].path = fiscp_arena_strdup(&r->arena, s->path);
+        layers[i].sha256 = fiscp_arena_strdup(&r->arena, s->sha256);
+        layers[i].document = fiscp_arena_strdup(&r->arena, s->document);
+        layers[i].title_zh = fiscp_arena_strdup(&r->arena, s->title_zh);
+        layers[i].title_en = fiscp_arena_strdup(&r->arena, s->title_en);
+        if (!layers[i].id || !layers[i].path || !layers[i].sha256 || !layers[i].document || !layers[i].title_zh ||
+            !layers[i].title_en) {
+            fisc_result_free(r);
+            return fiscp_error_nomem(err);
+        }
+    }
+    r->layers = layers;
+    r->nlayers = p->nlayers;
+    *out = r;
+    return FISC_OK;
+}
+
+void fisc_result_free(fisc_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nitems; i++)
+        for (size_t k = 0; k < r->items[i].amount_count; k++)
+            fisc_decimal_clear((fisc_decimal *)r->items[i].amounts[k].value);
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        fisc_decimal_clear(&r->totals[k]);
+    fiscp_arena_clear(&r->arena);
+    fiscp_free(r);
+}
+
+size_t fisc_result_item_count(const fisc_result *r)
+{
+    return r ? r->nitems : 0;
+}
+
+const fisc_item *fisc_result_item(const fisc_result *r, size_t i)
+{
+    return r && i < r->nitems ? &r->items[i] : NULL;
+}
+
+const fisc_item *fisc_result_find(const fisc_result *r, const char *program)
+{
+    for (size_t i = 0; r && program && i < r->nitems; i++)
+        if (strcmp(r->items[i].program, program) == 0)
+            return &r->items[i];
+    return NULL;
+}
+
+const fisc_decimal *fisc_result_total(const fisc_result *r, int category)
+{
+    return r && category >= 0 && category < FISC_CATEGORY_COUNT ? &r->totals[category] : NULL;
+}
+
+int fisc_result_provisional(const fisc_result *r)
+{
+    return r ? r->provisional : 0;
+}
+
+/* ------------------------------------------------------------------ a growing text buffer */
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+    int failed;
+} buf;
+
+static void put_n(buf *b, const char *s, size_t k)
+{
+    if (b->failed)
+        return;
+    if (b->n + k + 1 > b->cap) {
+        size_t want = b->cap ? b->cap : 1024;
+        char *q;
+
+        while (want < b->n + k + 1)
+            want *= 2;
+        if (!(q = fiscp_realloc_array(b->p, want, 1))) {
+            b->failed = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = want;
+    }
+    memcpy(b->p + b->n, s, k);
+    b->n += k;
+    b->p[b->n] = '\0';
+}
+
+static void put(buf *b, const char *s)
+{
+    put_n(b, s, strlen(s));
+}
+
+static void putf(buf *b, const char *fmt, ...) FISCP_PRINTF(2, 3);
+
+static void putf(buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    int k;
+
+    va_start(ap, fmt);
+    k = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    put_n(b, tmp, k < 0 ? 0 : (size_t)k < sizeof(tmp) ? (size_t)k : sizeof(tmp) - 1);
+}
+
+static void put_json_string(buf *b, const char *s)
+{
+    put(b, "\"");
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            char esc[3] = { '\\', (char)c, 0 };
+            put(b, esc);
+        } else if (c < 0x20) {
+            putf(b, "\\u%04x", c);
+        } else {
+            put_n(b, s, 1);
+        }
+    }
+    put(b, "\"");
+}
+
+/* Money: exactly two decimals when the value has no more (it was rounded to 分); else exact. */
+static void put_amount_text(buf *b, const fisc_decimal *v, int grouping)
+{
+    fisc_format fmt = FISC_FORMAT_INIT;
+    fisc_decimal t;
+    uint32_t st = 0;
+    char *s = NULL;
+
+    fisc_decimal_init(&t);
+    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
+        fmt.places = 2;
+    fmt.grouping = grouping;
+    fisc_decimal_clear(&t);
+    if (fisc_decimal_to_string(&s, v, &fmt, NULL, NULL) != FISC_OK) {
+        b->failed = 1;
+        return;
+    }
+    put(b, s);
+    fisc_string_free(s);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static const char *const OUTCOME[] = { "eligible", "not_eligible", "undetermined" };
+static const char *const STATE[] = { "met", "not_met", "unknown" };
+static const char *const EVIDENCE[] = { "confirmed", "unconfirmed", "placeholder" };
+static const char *const CATEGORY[] = { "tax_payable", "tax_relief", "subsidy" };
+
+typedef struct json {
+    buf b;
+    int pretty, depth;
+} json;
+
+static void nl(json *j)
+{
+    if (j->pretty) {
+        put(&j->b, "\n");
+        for (int k = 0; k < j->depth; k++)
+            put(&j->b, "  ");
+    }
+}
+
+static void key(json *j, const char *k, int first)
+{
+    if (!first)
+        put(&j->b, ",");
+    nl(j);
+    put_json_string(&j->b, k);
+    put(&j->b, j->pretty ? ": " : ":");
+}
+
+static void open_(json *j, const char *c)
+{
+    put(&j->b, c);
+    j->depth++;
+}
+
+static void close_(json *j, const char *c)
+{
+    j->depth--;
+    nl(j);
+    put(&j->b, c);
+}
+
+static void kv_str(json *j, const char *k, const char *v, int first)
+{
+    key(j, k, first);
+    if (v)
+        put_json_string(&j->b, v);
+    else
+        put(&j->b, "null");
+}
+
+static void kv_label(json *j, const char *k, const char *zh, const char *en, int first)
+{
+    key(j, k, first);
+    open_(j, "{");
+    kv_str(j, "zh", zh, 1);
+    kv_str(j, "en", en, 0);
+    close_(j, "}");
+}
+
+static void json_layers(json *j, const fisc_result *r)
+{
+    key(j, "policy", 0);
+    open_(j, "{");
+    kv_str(j, "hash", r->policy_hash, 1);
+    key(j, "layers", 0);
+    open_(j, "[");
+    for (size_t i = 0; i < r->nlayers; i++) {
+        const fisc_layer_info *l = &r->layers[i];
+
+        if (i)
+            put(&j->b, ",");
+        nl(j);
+        open_(j, "{");
+        kv_str(j, "id", l->id, 1);
+        kv_str(j, "path", l->path, 0);
+        kv_str(j, "sha256", l->sha256, 0);
+        kv_str(j, "document", l->document, 0);
+        key(j, "overlay", 0);
+        put(&j->b, l->is_overlay ? "true" : "false");
+        close_(j, "}");
+    }
+    close_(j, "]");
+    close_(j, "}");
+}
+
+static void json_amounts(json *j, const fisc_item *it)
+{
+    key(j, "amounts", 0);
+    open_(j, "{");
+    for (size_t k = 0; k < it->amount_count; k++) {
+        key(j, it->amounts[k].name, k == 0);
+        put(&j->b, "\"");
+        put_amount_text(&j->b, it->amounts[k].value, 0);
+        put(&j->b, "\"");
+    }
+    close_(j, "}");
+    key(j, "categories", 0);
+    open_(j, "{");
+    for (size_t k = 0, first = 1; k < it->amount_count; k++) {
+        int cat = it->amounts[k].category;
+
+        if (cat < 0 || cat >= FISC_CATEGORY_COUNT)
+            continue;
+        kv_str(j, it->amounts[k].name, CATEGORY[cat], (int)first);
+        first = 0;
+    }
+    close_(j, "}");
+}
+
+static void json_conditions(json *j, const fisc_item *it)
+{
+    key(j, "conditions", 0);
+    open_(j, "[");
+    for (size_t k = 0; k < it->condition_count; k++) {
+        const fisc_condition *c = &it->conditions[k];
+
+        if (k)
+            put(&j->b, ",");
+        nl(j);
+        open_(j, "{");
+        kv_str(j, "id", c->id, 1);
+        kv_label(j, "label", c->label_zh, c->label_en, 0);
+        kv_str(j, "state", STATE[c->state], 0);
+        kv_str(j, "detail", c->detail, 0);
+        close_(j, "}");
+    }
+    close_(j, "]");
+}
+
+static void json_params(json *j, const fisc_item *it)
+{
+    key(j, "parameters", 0);
+    open_(j, "[");
+    for (size_t k = 0; k < it->param_count; k++) {
+        const fisc_used_param *u = &it->params[k];
+
+        if (k)
+            put(&j->b, ",");
+        nl(j);
+        open_(j, "{");
+        kv_str(j, "id", u->id, 1);
+        kv_str(j, "value", u->value, 0);
+        kv_str(j, "from", u->from, 0);
+        kv_str(j, "to", u->to, 0);
+        kv_str(j, "status", EVIDENCE[u->evidence], 0);
+        key(j, "citation", 0);
+        open_(j, "{");
+        kv_str(j, "document", u->document, 1);
+        kv_str(j, "article", u->article, 0);
+        kv_str(j, "url", u->url, 0);
+        close_(j, "}");
+        close_(j, "}");
+    }
+    close_(j, "]");
+}
+
+static void json_steps(json *j, const fisc_item *it)
+{
+    key(j, "trace", 0);
+    open_(j, "[");
+    for (size_t k = 0; k < it->step_count; k++) {
+        const fisc_step *s = &it->steps[k];
+
+        if (k)
+            put(&j->b, ",");
+        nl(j);
+        open_(j, "{");
+        kv_str(j, "id", s->id, 1);
+        kv_label(j, "label", s->label_zh, s->label_en, 0);
+        kv_str(j, "formula", s->formula, 0);
+        kv_str(j, "substituted", s->substituted, 0);
+        kv_str(j, "result", s->result, 0);
+        kv_str(j, "rounding", s->rounding, 0);
+        close_(j, "}");
+    }
+    close_(j, "]");
+}
+
+static void json_item(json *j, const fisc_item *it, int trace)
+{
+    open_(j, "{");
+    kv_str(j, "program", it->program, 1);
+    kv_label(j, "title", it->title_zh, it->title_en, 0);
+    kv_str(j, "outcome", OUTCOME[it->outcome], 0);
+    key(j, "provisional", 0);
+    put(&j->b, it->provisional ? "true" : "false");
+    kv_label(j, "summary", it->summary_zh, it->summary_en, 0);
+    kv_str(j, "choice", it->choice, 0);
+    json_amounts(j, it);
+    key(j, "missing_facts", 0);
+    open_(j, "[");
+    for (size_t k = 0; k < it->missing_count; k++) {
+        if (k)
+            put(&j->b, ",");
+        put_json_string(&j->b, it->missing[k]);
+    }
+    j->depth--;
+    put(&j->b, "]");
+    json_conditions(j, it);
+    json_params(j, it);
+    if (trace)
+        json_steps(j, it);
+    close_(j, "}");
+}
+
+fisc_status fisc_result_to_json(char **out, const fisc_result *r, unsigned flags, fisc_error *err)
+{
+    json j = { { NULL, 0, 0, 0 }, (flags & FISC_JSON_PRETTY) != 0, 0 };
+    char day[11];
+
+    fiscp_error_reset(err);
+    if (!out || !r)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_result_to_json: NULL argument");
+    *out = NULL;
+    fiscp_date_format(day, r->date);
+    open_(&j, "{");
+    kv_str(&j, "schema", "fisc-result/1", 1);
+    kv_str(&j, "fisc_version", fisc_version_string(), 0);
+    key(&j, "period", 0);
+    open_(&j, "{");
+    key(&j, "year", 1);
+    putf(&j.b, "%d", r->year);
+    key(&j, "quarter", 0);
+    if (r->quarter)
+        putf(&j.b, "%d", r->quarter);
+    else
+        put(&j.b, "null");
+    kv_str(&j, "date", day, 0);
+    close_(&j, "}");
+    json_layers(&j, r);
+    kv_str(&j, "currency", "CNY", 0);
+    kv_str(&j, "unit", "yuan", 0);
+    key(&j, "provisional", 0);
+    put(&j.b, r->provisional ? "true" : "false");
+    key(&j, "totals", 0);
+    open_(&j, "{");
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        key(&j, CATEGORY[k], k == 0);
+        put(&j.b, "\"");
+        put_amount_text(&j.b, &r->totals[k], 0);
+        put(&j.b, "\"");
+    }
+    close_(&j, "}");
+    key(&j, "items", 0);
+    open_(&j, "[");
+    for (size_t i = 0; i < r->nitems; i++) {
+        if (i)
+            put(&j.b, ",");
+        nl(&j);
+        json_item(&j, &r->items[i], (flags & FISC_JSON_TRACE) != 0);
+    }
+    close_(&j, "]");
+    close_(&j, "}");
+    put(&j.b, "\n");
+    if (j.b.failed) {
+        fiscp_free(j.b.p);
+        return fiscp_error_nomem(err);
+    }
+    *out = j.b.p;
+    return FISC_OK;
+}
+
+/* ------------------------------------------------------------------ text */
+
+typedef struct words {
+    const char *policy, *provisional, *totals, *missing, *conditions, *parameters,
+        *steps, *yuan;
+    const char *outcome[3], *state[3], *evidence[3], *category[3];
+} words;
+
+static const words ZH = {
+    "政策", "【暂定】结果用到了未经证实的参数，仅供参考",
+    "合计", "缺少的事实", "条件", "参数及出处", "计算步骤", "元",
+    { "符合", "不符合", "无法确定" }, { "✓", "✗", "?" }, { "已证实", "未证实", "占位" },
+    { "应纳税额", "减免税额", "补贴" },
+};
+
+static const words EN = {
+    "Policy",
+    "[PROVISIONAL] the result uses unconfirmed parameters; indicative only", "Totals", "Missing facts",
+    "Conditions", "Parameters and sources", "Steps", "yuan",
+    { "eligible", "not eligible", "undetermined" }, { "✓", "✗", "?" }, { "confirmed", "unconfirmed", "placeholder" },
+    { "tax payable", "tax relief", "subsidy" },
+};
+
+static void text_explain(buf *b, const fisc_item *it, const words *w, int zh)
+{
+    if (it->condition_count)
+        putf(b, "  %s:\n", w->conditions);
+    for (size_t k = 0; k < it->condition_count; k++) {
+        const fisc_condition *c = &it->conditions[k];
+
+        putf(b, "    %s ", w->state[c->state]);
+        put(b, zh ? c->label_zh : c->label_en);
+        if (c->detail[0]) {
+            put(b, " (");
+            put(b, c->detail);
+            put(b, ")");
+        }
+        put(b, "\n");
+    }
+    if (it->param_count)
+        putf(b, "  %s:\n", w->parameters);
+    for (size_t k = 0; k < it->param_count; k++) {
+        const fisc_used_param *u = &it->params[k];
+
+        putf(b, "    %s = ", u->id);
+        put(b, u->value);
+        putf(b, " [%s, %s..%s] ", w->evidence[u->evidence], u->from, u->to ? u->to : "");
+        put(b, u->document);
+        if (u->article[0]) {
+            put(b, " ");
+            put(b, u->article);
+        }
+        if (u->url[0]) {
+            put(b, " ");
+            put(b, u->url);
+        }
+        put(b, "\n");
+    }
+    if (it->step_count)
+        putf(b, "  %s:\n", w->steps);
+    for (size_t k = 0; k < it->step_count; k++) {
+        const fisc_step *s = &it->steps[k];
+
+        putf(b, "    %zu. ", k + 1);
+        put(b, zh ? s->label_zh : s->label_en);
+        put(b, ": ");
+        put(b, s->formula);
+        put(b, "\n       ");
+        put(b, s->substituted);
+        if (s->result[0] && !s->rounding[0]) {
+            put(b, " = ");
+            put(b, s->result);
+        }
+        put(b, "\n");
+    }
+}
+
+static void text_item(buf *b, const fisc_item *it, const words *w, int zh, int explain)
+{
+    put(b, "\n");
+    put(b, zh ? it->title_zh : it->title_en);
+    putf(b, " [%s]: %s%s\n", it->program, w->outcome[it->outcome],
+         it->provisional ? (zh ? "（暂定）" : " (provisional)") : "");
+    if ((zh ? it->summary_zh : it->summary_en)[0]) {
+        put(b, "  ");
+        put(b, zh ? it->summary_zh : it->summary_en);
+        put(b, "\n");
+    }
+    for (size_t k = 0; k < it->amount_count; k++) {
+        putf(b, "  %-16s ", it->amounts[k].name);
+        put_amount_text(b, it->amounts[k].value, 1);
+        putf(b, " %s\n", w->yuan);
+    }
+    if (it->missing_count) {
+        putf(b, "  %s:", w->missing);
+        for (size_t k = 0; k < it->missing_count; k++)
+            putf(b, " %s", it->missing[k]);
+        put(b, "\n");
+    }
+    if (explain)
+        text_explain(b, it, w, zh);
+}
+
+fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *lang, int explain, fisc_error *err)
+{
+    int zh = !(lang && strcmp(lang, "en") == 0);
+    const words *w = zh ? &ZH : &EN;
+    buf b = { NULL, 0, 0, 0 };
+    char day[11];
+
+    fiscp_error_reset(err);
+    if (!out || !r)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_result_to_text: NULL argument");
+    *out = NULL;
+    fiscp_date_format(day, r->date);
+    if (r->quarter && zh)
+        putf(&b, "%d 年第 %d 季度预缴（累计至 %s）", r->year, r->quarter, day);
+    else if (r->quarter)
+        putf(&b, "prepayment for %d Q%d (cumulative to %s)", r->year, r->quarter, day);
+    else if (zh)
+        putf(&b, "%d 年度（截至 %s）", r->year, day);
+    else
+        putf(&b, "tax year %d (to %s)", r->year, day);
+    putf(&b, "\n%s:", w->policy);
+    for (size_t i = 0; i < r->nlayers; i++)
+        putf(&b, " %s (%.12s)%s", r->layers[i].id, r->layers[i].sha256, r->layers[i].is_overlay ? "*" : "");
+    put(&b, "\n");
+    if (r->provisional) {
+        put(&b, w->provisional);
+        put(&b, "\n");
+    }
+    for (size_t i = 0; i < r->nitems; i++)
+        text_item(&b, &r->items[i], w, zh, explain);
+    putf(&b, "\n%s:\n", w->totals);
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        putf(&b, "  %-16s ", w->category[k]);
+        put_amount_text(&b, &r->totals[k], 1);
+        putf(&b, " %s\n", w->yuan);
+    }
+    if (b.failed) {
+        fiscp_free(b.p);
+        return fiscp_error_nomem(err);
+    }
+    *out = b.p;
+    return FISC_OK;
+}

@@ -1,0 +1,24 @@
+/* Private interface of results: the structure the engine fills and the serializers read. */
+#ifndef FISC_LIB_RESULT_H
+#define FISC_LIB_RESULT_H
+
+#include "arena.h"
+#include "facts.h"
+#include "fisc_private.h"
+
+struct fisc_result {
+    fiscp_arena arena;
+    size_t nitems;
+    fisc_item *items;
+    fisc_decimal totals[FISC_CATEGORY_COUNT];
+    int provisional;
+    int year, quarter;
+    fiscp_date date;
+    const char *policy_hash;
+    size_t nlayers;
+    const fisc_layer_info *layers;   /* copied into the arena: the result outlives nothing */
+};
+
+fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err);
+
+#endif

@@ -1,0 +1,422 @@
+/*
+ * Golden tests of the engine and the two programs on the bundled policy: the worked examples of
+ * policy-params.md §9 (WE-7 quarterly prepayment 2019, WE-8, WE-9 across 2019-2027, WE-10), the
+ * 300万 cliff, high-tech vs small-micro, Yulin's reward, undetermined and provisional results,
+ * exact numbers from JSON into the result, and the JSON and text forms.
+ */
+#include <unistd.h>
+
+#include "fisc_test.h"
+
+#include "policy.h"
+
+static fisc_policy *policy;
+static const char *dir;
+
+static int group_setup(void **state)
+{
+    char paths[3][512];
+    const char *p3[3] = { paths[0], paths[1], paths[2] };
+    fisc_error err = FISC_ERROR_INIT;
+
+    snprintf(paths[0], sizeof(paths[0]), "%s/10-national.yaml", dir);
+    snprintf(paths[1], sizeof(paths[1]), "%s/20-guangxi.yaml", dir);
+    snprintf(paths[2], sizeof(paths[2]), "%s/30-yulin.yaml", dir);
+    (void)state;
+    if (fisc_policy_load_files(&policy, p3, 3, NULL, &err) != FISC_OK) {
+        print_error("%s:%d:%d: %s\n", err.source, err.line, err.column, err.text);
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    fisc_policy_free(policy);
+    return 0;
+}
+
+static fisc_result *evaluate_with(const fisc_policy *p, const char *json, int year, int quarter)
+{
+    fisc_facts *f = NULL;
+    fisc_result *r = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+
+    if (fisc_facts_from_json(&f, json, strlen(json), "test", &err) != FISC_OK)
+        fail_msg("facts: %s (line %d column %d)", err.text, err.line, err.column);
+    o.year = year;
+    o.quarter = quarter;
+    o.trace = 1;
+    if (fisc_evaluate(&r, p, f, &o, &err) != FISC_OK)
+        fail_msg("evaluate: %s", err.text);
+    fisc_facts_free(f);
+    return r;
+}
+
+static fisc_result *evaluate(const char *json, int year, int quarter)
+{
+    return evaluate_with(policy, json, year, quarter);
+}
+
+static const fisc_decimal *amount(const fisc_item *it, const char *name)
+{
+    for (size_t k = 0; k < it->amount_count; k++)
+        if (strcmp(it->amounts[k].name, name) == 0)
+            return it->amounts[k].value;
+    return NULL;
+}
+
+/* The CIT item of a result: its outcome, choice, tax and relief. */
+static void check_cit(const char *json, int year, int quarter, int outcome, const char *choice, const char *tax,
+                      const char *relief)
+{
+    fisc_result *r = evaluate(json, year, quarter);
+    const fisc_item *it = fisc_result_find(r, "cn.cit");
+
+    assert_non_null(it);
+    if (it->outcome != outcome)
+        fail_msg("%s in %d Q%d: outcome %d, expected %d (%s)", json, year, quarter, it->outcome, outcome, it->summary_en);
+    assert_string_equal(it->choice, choice);
+    if (tax) {
+        assert_non_null(amount(it, "tax"));
+        assert_decimal_places(amount(it, "tax"), 2, tax);
+        assert_decimal_places(amount(it, "relief"), 2, relief);
+    }
+    assert_false(it->provisional);
+    fisc_result_free(r);
+}
+
+#define SIZE_OK "\"employees_average\": 100, \"assets_average\": 10000000, \"industry_restricted\": false"
+
+/* WE-9: 应纳税所得额 280万 of an eligible size, year by year. */
+static void we9_same_income_across_years(void **state)
+{
+    static const struct {
+        int year;
+        const char *tax, *relief;
+    } cases[] = {
+        { 2019, "230000.00", "470000.00" }, { 2020, "230000.00", "470000.00" }, { 2021, "205000.00", "495000.00" },
+        { 2022, "115000.00", "585000.00" }, { 2023, "140000.00", "560000.00" }, { 2024, "140000.00", "560000.00" },
+        { 2025, "140000.00", "560000.00" }, { 2026, "140000.00", "560000.00" }, { 2027, "140000.00", "560000.00" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        check_cit("{\"taxable_income\": 2800000, " SIZE_OK "}", cases[i].year, 0, FISC_OUTCOME_ELIGIBLE, "small_micro",
+                  cases[i].tax, cases[i].relief);
+}
+
+/* WE-9 cliff: above 300万 the enterprise is not 小型微利 at all; at exactly 300万 it is. */
+static void the_300_wan_cliff(void **state)
+{
+    (void)state;
+    check_cit("{\"taxable_income\": 3000000, " SIZE_OK "}", 2023, 0, FISC_OUTCOME_ELIGIBLE, "small_micro", "150000.00",
+              "600000.00");
+    check_cit("{\"taxable_income\": 3000100, " SIZE_OK "}", 2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "standard",
+              "750025.00", "0.00");
+    check_cit("{\"taxable_income\": \"3000000.01\", " SIZE_OK "}", 2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "standard",
+              "750000.00", "0.00"); /* 750000.0025 rounds half-up to 分 */
+    check_cit("{\"taxable_income\": 3000100, " SIZE_OK ", \"hnte_certificate_date\": \"2022-11-30\"}", 2023, 0,
+              FISC_OUTCOME_ELIGIBLE, "hnte", "450015.00", "300010.00"); /* WE-9: 45.0015万 if HNTE */
+    /* the headcount and asset limits are inclusive ("不超过") */
+    check_cit("{\"taxable_income\": 1000000, \"employees_average\": 300, \"assets_average\": 50000000, "
+              "\"industry_restricted\": false}",
+              2023, 0, FISC_OUTCOME_ELIGIBLE, "small_micro", "50000.00", "200000.00");
+    check_cit("{\"taxable_income\": 1000000, \"employees_average\": \"300.25\", \"assets_average\": 50000000, "
+              "\"industry_restricted\": false}",
+              2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "standard", "250000.00", "0.00");
+}
+
+/* WE-10: a high-tech enterprise of small-micro size takes the better route, never both. */
+static void we10_hnte_versus_small_micro(void **state)
+{
+    (void)state;
+    check_cit("{\"taxable_income\": 2000000, " SIZE_OK ", \"hnte_certificate_date\": \"2023-03-01\"}", 2023, 0,
+              FISC_OUTCOME_ELIGIBLE, "small_micro", "100000.00", "400000.00");
+    /* too big for small-micro: 15% */
+    check_cit("{\"taxable_income\": 2000000, \"employees_average\": 500, \"assets_average\": 10000000, "
+              "\"industry_restricted\": false, \"hnte_certificate_date\": \"2023-03-01\"}",
+              2023, 0, FISC_OUTCOME_ELIGIBLE, "hnte", "300000.00", "200000.00");
+    /* the certificate is valid for three tax years counting the year of issue */
+    check_cit("{\"taxable_income\": 5000000, " SIZE_OK ", \"hnte_certificate_date\": \"2021-12-15\"}", 2023, 0,
+              FISC_OUTCOME_ELIGIBLE, "hnte", "750000.00", "500000.00");
+    check_cit("{\"taxable_income\": 5000000, " SIZE_OK ", \"hnte_certificate_date\": \"2021-12-15\"}", 2024, 0,
+              FISC_OUTCOME_NOT_ELIGIBLE, "standard", "1250000.00", "0.00");
+    /* a certificate issued after the quarter does not count for that quarter's prepayment */
+    check_cit("{\"taxable_income\": 5000000, " SIZE_OK ", \"hnte_certificate_date\": \"2023-10-20\"}", 2023, 2,
+              FISC_OUTCOME_NOT_ELIGIBLE, "standard", "1250000.00", "0.00");
+}
+
+/* WE-7: quarterly prepayment in 2019, cumulative tests (国家税务总局公告2019年第2号 format). */
+static void we7_quarterly_prepayment_2019(void **state)
+{
+    static const char *const quarters[] = {
+        "\"employees\": {\"Q1\": {\"start\": 120, \"end\": 200}}, "
+        "\"assets\": {\"Q1\": {\"start\": 20000000, \"end\": 40000000}}, \"taxable_income\": 1500000",
+        "\"employees\": {\"Q1\": {\"start\": 120, \"end\": 200}, \"Q2\": {\"start\": 400, \"end\": 500}}, "
+        "\"assets\": {\"Q1\": {\"start\": 20000000, \"end\": 40000000}, \"Q2\": {\"start\": 40000000, \"end\": 66000000}}, "
+        "\"taxable_income\": 2000000",
+        "\"employees\": {\"Q1\": {\"start\": 120, \"end\": 200}, \"Q2\": {\"start\": 400, \"end\": 500}, "
+        "\"Q3\": {\"start\": 350, \"end\": 200}}, "
+        "\"assets\": {\"Q1\": {\"start\": 20000000, \"end\": 40000000}, \"Q2\": {\"start\": 40000000, \"end\": 66000000}, "
+        "\"Q3\": {\"start\": 66000000, \"end\": 70000000}}, \"taxable_income\": 2800000",
+        "\"employees\": {\"Q1\": {\"start\": 120, \"end\": 200}, \"Q2\": {\"start\": 400, \"end\": 500}, "
+        "\"Q3\": {\"start\": 350, \"end\": 200}, \"Q4\": {\"start\": 220, \"end\": 210}}, "
+        "\"assets\": {\"Q1\": {\"start\": 20000000, \"end\": 40000000}, \"Q2\": {\"start\": 40000000, \"end\": 66000000}, "
+        "\"Q3\": {\"start\": 66000000, \"end\": 70000000}, \"Q4\": {\"start\": 70000000, \"end\": 25000000}}, "
+        "\"taxable_income\": 3000000",
+    };
+    static const struct {
+        int outcome;
+        const char *choice, *tax, *relief, *employees, *assets;
+    } want[] = {
+        { FISC_OUTCOME_ELIGIBLE, "small_micro", "100000.00", "275000.00", "160", "30000000" },
+        { FISC_OUTCOME_NOT_ELIGIBLE, "standard", "500000.00", "0.00", "305", "41500000" },
+        { FISC_OUTCOME_NOT_ELIGIBLE, "standard", "700000.00", "0.00", "295", "151000000/3" },
+        { FISC_OUTCOME_ELIGIBLE, "small_micro", "250000.00", "500000.00", "275", "49625000" },
+    };
+    (void)state;
+    for (int q = 0; q < 4; q++) {
+        char json[1024];
+        fisc_result *r;
+        const fisc_item *it;
+
+        snprintf(json, sizeof(json), "{%s, \"industry_restricted\": false}", quarters[q]);
+        check_cit(json, 2019, q + 1, want[q].outcome, want[q].choice, want[q].tax, want[q].relief);
+        /* the averages compared are shown in the conditions */
+        r = evaluate(json, 2019, q + 1);
+        it = fisc_result_find(r, "cn.cit");
+        for (size_t k = 0; k < it->condition_count; k++) {
+            const fisc_condition *c = &it->conditions[k];
+            const char *expect = strcmp(c->id, "small_micro.employees") == 0 ? want[q].employees
+                               : strcmp(c->id, "small_micro.assets") == 0    ? want[q].assets
+                                                                             : NULL;
+
+            if (expect && strncmp(c->detail, expect, strlen(expect)) != 0)
+                fail_msg("Q%d %s: detail \"%s\" does not start with %s", q + 1, c->id, c->detail, expect);
+        }
+        fisc_result_free(r);
+    }
+}
+
+/* WE-8: whole-year textbook answers. */
+static void we8_textbook_years(void **state)
+{
+    (void)state;
+    check_cit("{\"taxable_income\": 400000, \"employees_average\": 75, \"assets_average\": 9600000, "
+              "\"industry_restricted\": false}",
+              2019, 0, FISC_OUTCOME_ELIGIBLE, "small_micro", "20000.00", "80000.00");
+    check_cit("{\"taxable_income\": 800000, \"employees_average\": 75, \"assets_average\": 9600000, "
+              "\"industry_restricted\": false}",
+              2020, 0, FISC_OUTCOME_ELIGIBLE, "small_micro", "40000.00", "160000.00");
+    /* a loss owes nothing */
+    check_cit("{\"taxable_income\": -500000, " SIZE_OK "}", 2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "standard", "0.00",
+              "0.00");
+}
+
+static void missing_facts_are_named(void **state)
+{
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    /* the restricted-industry test decides: undetermined, and it says which fact */
+    r = evaluate("{\"taxable_income\": 2800000, \"employees_average\": 100, \"assets_average\": 10000000}", 2023, 0);
+    it = fisc_result_find(r, "cn.cit");
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_int_equal(it->missing_count, 1);
+    assert_string_equal(it->missing[0], "industry_restricted");
+    assert_null(amount(it, "tax"));
+    assert_decimal_places(amount(it, "tax_standard"), 2, "700000.00");
+    /* undetermined items do not count in the totals */
+    assert_decimal_equal(fisc_result_total(r, FISC_CATEGORY_TAX_PAYABLE), "0");
+    fisc_result_free(r);
+    /* but when the answer cannot change, missing facts do not matter */
+    check_cit("{\"taxable_income\": 3000100}", 2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "standard", "750025.00", "0.00");
+    /* no income at all */
+    r = evaluate("{}", 2023, 0);
+    it = fisc_result_find(r, "cn.cit");
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_string_equal(it->missing[0], "taxable_income");
+    fisc_result_free(r);
+}
+
+static void yulin_reward(void **state)
+{
+    static const char *const yes = "{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true, "
+                                   "\"tax_registered_in_yulin\": true}";
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = evaluate(yes, 2023, 0);
+    it = fisc_result_find(r, "yulin.hnte_reward");
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_decimal_places(amount(it, "reward"), 2, "50000.00");
+    assert_decimal_places(fisc_result_total(r, FISC_CATEGORY_SUBSIDY), 2, "50000.00");
+    assert_string_equal(it->params[0].id, "yulin.hnte_reward.amount");
+    assert_string_equal(it->params[0].article, "第四条");
+    fisc_result_free(r);
+    /* not in the year of recognition */
+    r = evaluate(yes, 2024, 0);
+    it = fisc_result_find(r, "yulin.hnte_reward");
+    assert_int_equal(it->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_int_equal(it->amount_count, 0);
+    fisc_result_free(r);
+    /* tax relationship elsewhere; or unknown */
+    r = evaluate("{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true, "
+                 "\"tax_registered_in_yulin\": false}",
+                 2023, 0);
+    assert_int_equal(fisc_result_find(r, "yulin.hnte_reward")->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    fisc_result_free(r);
+    r = evaluate("{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true}", 2023, 0);
+    it = fisc_result_find(r, "yulin.hnte_reward");
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_string_equal(it->missing[0], "tax_registered_in_yulin");
+    fisc_result_free(r);
+}
+
+/* An overlay with an unconfirmed value makes the results that use it provisional. */
+static void overlay_makes_results_provisional(void **state)
+{
+    static const char overlay[] =
+        "fisc_policy: 1\nid: scenario.reward\ntitle: {zh: 假设, en: Scenario}\noverlay: true\n"
+        "parameters:\n  - id: yulin.hnte_reward.amount\n    values:\n"
+        "      - {from: 2024-01-01, value: \"8\", status: unconfirmed, citation: {document: 假设方案}}\n";
+    fisc_policy *p = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_result *r;
+    char path[600], *json = NULL;
+    const char *files[3];
+    char a[512], b[512], c[512];
+    FILE *f;
+
+    (void)state;
+    snprintf(a, sizeof(a), "%s/10-national.yaml", dir);
+    snprintf(b, sizeof(b), "%s/20-guangxi.yaml", dir);
+    snprintf(c, sizeof(c), "%s/30-yulin.yaml", dir);
+    files[0] = a, files[1] = b, files[2] = c;
+    snprintf(path, sizeof(path), "overlay-%d.yaml", (int)getpid());
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(overlay, f);
+    fclose(f);
+    assert_int_equal(fisc_policy_load_files(&p, files, 3, path, &err), FISC_OK);
+    remove(path);
+    r = evaluate_with(p, "{\"hnte_certificate_date\": \"2024-06-01\", \"registered_in_yulin\": true, "
+                         "\"tax_registered_in_yulin\": true, \"taxable_income\": 100, " SIZE_OK "}",
+                      2024, 0);
+    assert_true(fisc_result_provisional(r));
+    assert_true(fisc_result_find(r, "yulin.hnte_reward")->provisional);
+    assert_false(fisc_result_find(r, "cn.cit")->provisional);
+    assert_decimal_places(amount(fisc_result_find(r, "yulin.hnte_reward"), "reward"), 2, "80000.00");
+    assert_int_equal(fisc_result_to_json(&json, r, 0, &err), FISC_OK);
+    assert_non_null(strstr(json, "\"provisional\":true"));
+    assert_non_null(strstr(json, "\"id\":\"scenario.reward\""));
+    assert_non_null(strstr(json, "\"overlay\":true"));
+    assert_non_null(strstr(json, "\"status\":\"unconfirmed\""));
+    fisc_string_free(json);
+    fisc_result_free(r);
+    /* the base years are untouched */
+    r = evaluate_with(p, "{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true, "
+                         "\"tax_registered_in_yulin\": true}",
+                      2023, 0);
+    assert_false(fisc_result_provisional(r));
+    fisc_result_free(r);
+    fisc_policy_free(p);
+}
+
+/* A bare JSON number keeps its exact text all the way into the result. */
+static void exact_numbers_round_trip(void **state)
+{
+    fisc_result *r;
+    char *json = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    const fisc_item *it;
+
+    (void)state;
+    r = evaluate("{\"taxable_income\": 12345678901234567.89, " SIZE_OK "}", 2023, 0);
+    it = fisc_result_find(r, "cn.cit");
+    assert_decimal_equal(amount(it, "tax"), "3086419725308641.97"); /* 3086419725308641.9725 half-up */
+    assert_string_equal(it->steps[0].substituted, "12345678901234567.89 × 25%");
+    assert_string_equal(it->steps[0].result, "3086419725308641.9725");
+    assert_int_equal(fisc_result_to_json(&json, r, FISC_JSON_TRACE, &err), FISC_OK);
+    assert_non_null(strstr(json, "\"substituted\":\"12345678901234567.89 × 25%\""));
+    assert_non_null(strstr(json, "\"tax\":\"3086419725308641.97\""));
+    fisc_string_free(json);
+    fisc_result_free(r);
+}
+
+static void json_and_text(void **state)
+{
+    fisc_result *r;
+    char *json = NULL, *text = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    r = evaluate("{\"taxable_income\": 2800000, " SIZE_OK "}", 2023, 0);
+    assert_int_equal(fisc_result_to_json(&json, r, FISC_JSON_PRETTY, &err), FISC_OK);
+    assert_non_null(strstr(json, "\"schema\": \"fisc-result/1\""));
+    assert_non_null(strstr(json, "\"tax_payable\": \"140000.00\""));
+    assert_non_null(strstr(json, "\"tax_relief\": \"560000.00\""));
+    assert_non_null(strstr(json, "\"choice\": \"small_micro\""));
+    assert_non_null(strstr(json, "\"detail\": \"2800000 ≤ 3000000\""));
+    assert_null(strstr(json, "\"trace\"")); /* steps only when asked */
+    fisc_string_free(json);
+    assert_int_equal(fisc_result_to_text(&text, r, "en", 1, &err), FISC_OK);
+    assert_non_null(strstr(text, "small and micro enterprise relief applies: tax 140000.00 yuan"));
+    assert_non_null(strstr(text, "(2800000 × 25%) × 20%"));
+    assert_non_null(strstr(text, "财政部 税务总局公告2023年第12号"));
+    fisc_string_free(text);
+    assert_int_equal(fisc_result_to_text(&text, r, "zh", 0, &err), FISC_OK);
+    assert_non_null(strstr(text, "适用小型微利企业优惠：应纳税额 140000.00 元"));
+    fisc_string_free(text);
+    fisc_result_free(r);
+}
+
+static void errors_and_limits(void **state)
+{
+    fisc_facts *f = NULL;
+    fisc_result *r = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "taxable_income", "100", &err), FISC_OK);
+    o.year = 1800;
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_EINVAL);
+    o.year = 2023;
+    o.quarter = 5;
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_EINVAL);
+    /* a year the bundled rules do not cover says which parameter and date */
+    o.quarter = 0;
+    o.year = 2018;
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_ENOTFOUND);
+    assert_non_null(strstr(err.text, "2018-12-31"));
+    assert_null(r);
+    o.version = 9;
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_EINVAL);
+    assert_int_equal(fisc_eval_options_init(&o, 2), FISC_EINVAL);
+    fisc_facts_free(f);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(we9_same_income_across_years),
+        cmocka_unit_test(the_300_wan_cliff),
+        cmocka_unit_test(we10_hnte_versus_small_micro),
+        cmocka_unit_test(we7_quarterly_prepayment_2019),
+        cmocka_unit_test(we8_textbook_years),
+        cmocka_unit_test(missing_facts_are_named),
+        cmocka_unit_test(yulin_reward),
+        cmocka_unit_test(overlay_makes_results_provisional),
+        cmocka_unit_test(exact_numbers_round_trip),
+        cmocka_unit_test(json_and_text),
+        cmocka_unit_test(errors_and_limits),
+    };
+    dir = argc > 1 ? argv[1] : "policies";
+    return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);
+}

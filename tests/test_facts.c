@@ -1,0 +1,848 @@
+/* Tests of facts: the vocabulary, JSON reading (exact numbers, every rejection located), the API, dates. */
+#include "fisc_test.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "facts.h"        /* white-box: typed accessors, dates, vocabulary hooks */
+#include "fisc_private.h" /* white-box: the allocation hook */
+
+/* Every fact of the built-in vocabulary, as in docs/facts.md. */
+static const char FULL[] =
+    "{\n"
+    "  \"_comment\": \"2024 prepayment, Q2\",\n"
+    "  \"enterprise_name\": \"玉林市某某科技有限公司\",\n"
+    "  \"uscc\": \"91440300708461136T\",\n"
+    "  \"taxable_income\": 12345678901234567.89,\n"
+    "  \"employees\": {\"Q1\": {\"start\": 120, \"end\": 200}, \"Q2\": {\"start\": \"200\", \"end\": 210}},\n"
+    "  \"employees_average\": 182.5,\n"
+    "  \"assets\": {\"Q1\": {\"start\": 30000000, \"end\": 32000000.50}},\n"
+    "  \"assets_average\": \"31000000\",\n"
+    "  \"industry_restricted\": false,\n"
+    "  \"hnte_certificate_date\": \"2024-02-29\",\n"
+    "  \"registered_in_yulin\": true,\n"
+    "  \"tax_registered_in_yulin\": null\n"
+    "}\n";
+
+static const char *const FULL_GET[][2] = {
+    { "enterprise_name", "玉林市某某科技有限公司" },
+    { "uscc", "91440300708461136T" },
+    { "taxable_income", "12345678901234567.89" },
+    { "employees", "Q1=120/200;Q2=200/210" },
+    { "employees_average", "182.5" },
+    { "assets", "Q1=30000000/32000000.5" },
+    { "assets_average", "31000000" },
+    { "industry_restricted", "false" },
+    { "hnte_certificate_date", "2024-02-29" },
+    { "registered_in_yulin", "true" },
+};
+
+/* A vocabulary with the types the built-in one does not use yet. */
+static const fiscp_vocab TEST_VOCAB[] = {
+    { { "count", FISC_FACT_INTEGER, "人", "人数", "Count", "", "A whole number." }, "-5", "1000" },
+    { { "kind", FISC_FACT_ENUM, "", "类型", "Kind", "alpha|beta|gamma", "An enumeration." }, NULL, NULL },
+    { { "rate", FISC_FACT_DECIMAL, "", "比率", "Rate", "", "A rate." }, "0", "1" },
+};
+
+static void expect_get(const fisc_facts *f, const char *name, const char *want)
+{
+    fisc_error err = FISC_ERROR_INIT;
+    char *got = NULL;
+
+    if (fisc_facts_get(&got, f, name, &err) != FISC_OK)
+        fail_msg("get %s: %s", name, err.text);
+    if (strcmp(got, want) != 0) {
+        print_error("fact %s is \"%s\", expected \"%s\"\n", name, got, want);
+        fisc_string_free(got);
+        fail();
+    }
+    fisc_string_free(got);
+}
+
+static fisc_facts *json_ok(const char *json)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    if (fisc_facts_from_json(&f, json, strlen(json), "t.json", &err) != FISC_OK)
+        fail_msg("from_json failed: %s:%d:%d: %s", err.source, err.line, err.column, err.text);
+    return f;
+}
+
+typedef struct bad {
+    const char *json;
+    int code, line, column;
+    const char *text; /* a substring of the message */
+} bad;
+
+static void check_bad(const bad *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fisc_facts *f = (fisc_facts *)1;
+        fisc_error err = FISC_ERROR_INIT;
+        int rc = fisc_facts_from_json(&f, b[i].json, strlen(b[i].json), "bad.json", &err);
+
+        if (rc != b[i].code || err.code != b[i].code || err.line != b[i].line || err.column != b[i].column ||
+            !strstr(err.text, b[i].text) || strcmp(err.source, "bad.json") != 0) {
+            print_error("case %zu %s\n  got %s %d:%d \"%s\" (source \"%s\")\n  expected %s %d:%d containing \"%s\"\n",
+                        i, b[i].json, fisc_err_name(rc), err.line, err.column, err.text, err.source,
+                        fisc_err_name(b[i].code), b[i].line, b[i].column, b[i].text);
+            fail();
+        }
+        assert_null(f);
+    }
+}
+
+/* ---------------------------------------------------------------- vocabulary */
+
+static void vocabulary(void **state)
+{
+    (void)state;
+    assert_int_equal(fisc_fact_vocab_count(), FACT_COUNT);
+    for (size_t i = 0; i < fisc_fact_vocab_count(); i++) {
+        const fisc_fact_info *info = fisc_fact_vocab_at(i);
+
+        assert_non_null(info);
+        assert_ptr_equal(fisc_fact_vocab_find(info->name), info);
+        assert_ptr_equal(info, &fiscp_vocab_table[i].info);
+        assert_true(info->type >= FISC_FACT_DECIMAL && info->type <= FISC_FACT_QUARTERS);
+        assert_non_null(info->unit);
+        assert_true(*info->label_zh && *info->label_en && *info->help_en);
+        assert_true((info->type == FISC_FACT_ENUM) == (*info->values != '\0'));
+    }
+    assert_null(fisc_fact_vocab_at(FACT_COUNT));
+    assert_null(fisc_fact_vocab_find("no_such_fact"));
+    assert_null(fisc_fact_vocab_find(NULL));
+    assert_string_equal(fisc_fact_vocab_at(FACT_TAXABLE_INCOME)->name, "taxable_income");
+    assert_string_equal(fisc_fact_vocab_at(FACT_TAXABLE_INCOME)->unit, "元");
+    assert_int_equal(fisc_fact_vocab_find("employees")->type, FISC_FACT_QUARTERS);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void json_every_type(void **state)
+{
+    fisc_facts *f = json_ok(FULL);
+    fiscp_date d = 0;
+    int b = -1;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(FULL_GET) / sizeof(FULL_GET[0]); i++)
+        expect_get(f, FULL_GET[i][0], FULL_GET[i][1]);
+    assert_false(fisc_facts_has(f, "tax_registered_in_yulin"));
+    assert_true(fisc_facts_has(f, "employees"));
+    /* the typed accessors programs use */
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_TAXABLE_INCOME), "12345678901234567.89");
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_EMPLOYEES_AVERAGE), "182.5");
+    assert_true(fiscp_fact_bool(f, FACT_REGISTERED_IN_YULIN, &b));
+    assert_int_equal(b, 1);
+    assert_true(fiscp_fact_bool(f, FACT_INDUSTRY_RESTRICTED, &b));
+    assert_int_equal(b, 0);
+    assert_false(fiscp_fact_bool(f, FACT_TAX_REGISTERED_IN_YULIN, &b));
+    assert_true(fiscp_fact_date(f, FACT_HNTE_CERTIFICATE_DATE, &d));
+    assert_int_equal(d, 20240229);
+    assert_string_equal(fiscp_fact_text(f, FACT_USCC), "91440300708461136T");
+    assert_decimal_equal(fiscp_fact_quarter(f, FACT_EMPLOYEES, 1, 0), "120");
+    assert_decimal_equal(fiscp_fact_quarter(f, FACT_EMPLOYEES, 2, 1), "210");
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 3, 0));
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 0, 0));
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 5, 0));
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 1, 2));
+    assert_decimal_equal(fiscp_fact_quarter(f, FACT_ASSETS, 1, 1), "32000000.5");
+    /* an accessor of the wrong type finds nothing */
+    assert_null(fiscp_fact_decimal(f, FACT_USCC));
+    assert_null(fiscp_fact_text(f, FACT_TAXABLE_INCOME));
+    assert_false(fiscp_fact_date(f, FACT_TAXABLE_INCOME, &d));
+    assert_false(fiscp_fact_enum(f, FACT_TAXABLE_INCOME, &b));
+    assert_null(fiscp_fact_quarter(f, FACT_TAXABLE_INCOME, 1, 0));
+    assert_null(fiscp_fact_decimal(f, FACT_COUNT));
+    assert_null(fiscp_fact_decimal(NULL, FACT_TAXABLE_INCOME));
+    fisc_facts_free(f);
+}
+
+static void json_exact_numbers(void **state)
+{
+    static const char *const cases[][2] = {
+        { "{\"taxable_income\": 12345678901234567.89}", "12345678901234567.89" },
+        { "{\"taxable_income\": 0.1}", "0.1" },
+        { "{\"taxable_income\": 1234567.895}", "1234567.895" },
+        { "{\"taxable_income\": 10000000000000001}", "10000000000000001" },
+        /* beyond 128 bits: held by GMP, still exact */
+        { "{\"taxable_income\": 1234567890123456789012345678901234567890.12345678901234567890}",
+          "1234567890123456789012345678901234567890.1234567890123456789" },
+        { "{\"taxable_income\": -0}", "0" },
+        { "{\"taxable_income\": -1500.00}", "-1500" },
+        { "{\"taxable_income\": \"2800000\"}", "2800000" },
+        { "{\"taxable_income\": \"15%\"}", "0.15" },
+        { "{\"taxable_income\": \"1/3\"}", "1/3" },
+        { "{\"assets_average\": 50000000.00}", "50000000" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fisc_facts *f = json_ok(cases[i][0]);
+        const char *name = strstr(cases[i][0], "assets_average") ? "assets_average" : "taxable_income";
+
+        expect_get(f, name, cases[i][1]);
+        fisc_facts_free(f);
+    }
+}
+
+static void json_comments_and_null(void **state)
+{
+    fisc_facts *f;
+    fisc_error err = FISC_ERROR_INIT;
+    char *s = (char *)1;
+
+    (void)state;
+    f = json_ok("{\"_comment\": \"ignored\", \"_x\": [1, {\"nested\": {\"taxable_incom\": true}}], \"_\": null,\n"
+                " \"taxable_income\": null, \"uscc\": null, \"hnte_certificate_date\": null,\n"
+                " \"employees\": {\"_note\": \"季初/季末\", \"Q1\": null,\n"
+                "                \"Q2\": {\"_c\": 0, \"start\": null, \"end\": 5}},\n"
+                " \"assets\": {\"Q1\": {\"start\": null, \"end\": null}, \"Q4\": {}}}");
+    assert_false(fisc_facts_has(f, "taxable_income"));
+    assert_false(fisc_facts_has(f, "uscc"));
+    assert_false(fisc_facts_has(f, "hnte_certificate_date"));
+    assert_false(fiscp_fact_date(f, FACT_HNTE_CERTIFICATE_DATE, NULL));
+    assert_false(fisc_facts_has(f, "_comment"));
+    assert_true(fisc_facts_has(f, "employees"));
+    expect_get(f, "employees", "Q2=?/5");
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 2, 0));
+    /* all eight values unknown: the fact is unknown */
+    assert_false(fisc_facts_has(f, "assets"));
+    assert_fisc_error(&err, fisc_facts_get(&s, f, "assets", &err), FISC_ENOTFOUND, -1);
+    assert_null(s);
+    assert_non_null(strstr(err.text, "\"assets\""));
+    fisc_facts_free(f);
+    /* an empty object is no facts at all */
+    f = json_ok(" {\n} ");
+    for (size_t i = 0; i < fisc_fact_vocab_count(); i++)
+        assert_false(fisc_facts_has(f, fisc_fact_vocab_at(i)->name));
+    fisc_facts_free(f);
+}
+
+static void json_bom_and_whitespace(void **state)
+{
+    static const char with_bom[] = "\xEF\xBB\xBF{\"taxable_income\": 1}";
+    static const char bad_after_bom[] = "\xEF\xBB\xBF{\"taxable_income\": x}";
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_from_json(&f, with_bom, strlen(with_bom), NULL, &err), FISC_OK);
+    expect_get(f, "taxable_income", "1");
+    fisc_facts_free(f);
+    f = json_ok("\r\n\t {\"taxable_income\":1}\r\n");
+    fisc_facts_free(f);
+    /* positions do not count the BOM */
+    assert_fisc_error(&err, fisc_facts_from_json(&f, bad_after_bom, strlen(bad_after_bom), NULL, &err),
+                      FISC_EPARSE, 20);
+    assert_int_equal(err.line, 1);
+    assert_string_equal(err.source, "");
+    /* only len bytes are read */
+    assert_int_equal(fisc_facts_from_json(&f, "{\"taxable_income\": 12}garbage", 22, NULL, &err), FISC_OK);
+    expect_get(f, "taxable_income", "12");
+    fisc_facts_free(f);
+}
+
+static void json_rejections(void **state)
+{
+    static const bad cases[] = {
+        /* not JSON: EPARSE, located */
+        { "", FISC_EPARSE, 1, 1, "empty" },
+        { " \n\t ", FISC_EPARSE, 1, 1, "empty" },
+        { "{\"taxable_income\": 1,}", FISC_EPARSE, 1, 21, "invalid JSON" },
+        { "{taxable_income: 1}", FISC_EPARSE, 1, 2, "double quotes" },
+        { "{\"taxable_income\": 1", FISC_EPARSE, 1, 21, "ends before the top-level value is complete" },
+        { "{\"employees\": {\"Q1\": {\"start\": 1}\n", FISC_EPARSE, 2, 1, "ends before" },
+        { "{\"enterprise_name\": \"abc", FISC_EPARSE, 1, 22, "without closing quote" },
+        { "{\"taxable_income\": 1} x", FISC_EPARSE, 1, 23, "invalid JSON" },
+        { "{\"taxable_income\": 1}\n{\"uscc\": null}", FISC_EPARSE, 2, 1, "after the end of the top-level value" },
+        { "{\"taxable_income\": 1}\n\"x\"", FISC_EPARSE, 2, 1, "after the end of the top-level value" },
+        { "{\"taxable_income\": NaN}", FISC_EPARSE, 1, 20, "invalid JSON" },
+        { "{\"taxable_income\": 'x'}", FISC_EPARSE, 1, 20, "invalid JSON" },
+        { "{\"enterprise_name\": \"a\tb\"}", FISC_EPARSE, 1, 23, "invalid JSON" },
+        { "{\"enterprise_name\": \"\xff\"}", FISC_EPARSE, 1, 22, "malformed UTF8" },
+        /* duplicate keys: EPARSE at the second one */
+        { "{\n  \"taxable_income\": 1,\n  \"taxable_income\": 2\n}", FISC_EPARSE, 3, 3,
+          "duplicate key \"taxable_income\"" },
+        { "{\"_c\": 1, \"_c\": 2}", FISC_EPARSE, 1, 11, "duplicate key \"_c\"" },
+        { "{\"employees\": {\"Q1\": {\"start\": 1, \"start\": 2}}}", FISC_EPARSE, 1, 35, "duplicate key \"start\"" },
+        /* the top level */
+        { "[1, 2]", FISC_EINVAL, 1, 1, "must be a JSON object" },
+        { "  \n  \"taxable_income\"", FISC_EINVAL, 2, 3, "got the string \"taxable_income\"" },
+        { "42", FISC_EINVAL, 1, 1, "got the number 42" },
+        { "null", FISC_EINVAL, 1, 1, "got null" },
+        /* unknown facts, with a suggestion when one is close */
+        { "{\"taxable_incom\": 1}", FISC_EINVAL, 1, 2, "field \"taxable_incom\": unknown fact; did you mean \"taxable_income\"?" },
+        { "{\"Taxable_Income\": 1}", FISC_EINVAL, 1, 2, "did you mean \"taxable_income\"?" },
+        { "{\"uscc\": null,\n \"employes\": {}}", FISC_EINVAL, 2, 2, "did you mean \"employees\"?" },
+        { "{\"registered_in_yulin\": true, \"tax_registered_in_yulinn\": true}", FISC_EINVAL, 1, 31,
+          "did you mean \"tax_registered_in_yulin\"?" },
+        { "{\"profit\": 1}", FISC_EINVAL, 1, 2, "field \"profit\": unknown fact (not in the vocabulary" },
+        { "{\"\": 1}", FISC_EINVAL, 1, 2, "field \"\": unknown fact" },
+        /* wrong types */
+        { "{\"taxable_income\": true}", FISC_EINVAL, 1, 20, "field \"taxable_income\": expected a number" },
+        { "{\"taxable_income\": {\"a\": 1}}", FISC_EINVAL, 1, 2, "got an object" },
+        { "{\"taxable_income\": [1]}", FISC_EINVAL, 1, 2, "got an array" },
+        { "{\"taxable_income\": \"12,345\"}", FISC_EINVAL, 1, 23, "invalid number \"12,345\": thousands separators" },
+        { "{\"taxable_income\": \" 12\"}", FISC_EINVAL, 1, 21, "invalid number" },
+        /* an escape makes the text differ from the input: the value's start is given */
+        { "{\"taxable_income\": \"1\\u002c5\"}", FISC_EINVAL, 1, 20, "invalid number \"1,5\"" },
+        { "{\"taxable_income\": \"\"}", FISC_EINVAL, 1, 21, "invalid number" },
+        { "{\"taxable_income\": 01}", FISC_EPARSE, 1, 20, "no leading zeros" },
+        { "{\"taxable_income\": +1}", FISC_EPARSE, 1, 20, "invalid JSON" },
+        { "{\"taxable_income\": .5}", FISC_EPARSE, 1, 20, "invalid JSON" },
+        { "{\"taxable_income\": 1e5}", FISC_EINVAL, 1, 20, "write the number without an exponent" },
+        { "{\"taxable_income\": -1.5E-3}", FISC_EINVAL, 1, 20, "write the number without an exponent" },
+        { "{\"taxable_income\": 12345678901234567890123456789012345678901}", FISC_EINVAL, 1, 60, "more than 40 integer digits" },
+        { "{\"industry_restricted\": \"true\"}", FISC_EINVAL, 1, 25, "true or false without quotes" },
+        { "{\"industry_restricted\": 1}", FISC_EINVAL, 1, 25, "expected true or false, got the number 1" },
+        { "{\"industry_restricted\": \"yes\"}", FISC_EINVAL, 1, 25, "got the string \"yes\"" },
+        { "{\"enterprise_name\": 12}", FISC_EINVAL, 1, 21, "expected a string, got the number 12" },
+        { "{\"enterprise_name\": false}", FISC_EINVAL, 1, 21, "expected a string, got false" },
+        { "{\"enterprise_name\": \"a\\u0000b\"}", FISC_EINVAL, 1, 21, "NUL" },
+        { "{\"uscc\": 914403007084611360}", FISC_EINVAL, 1, 10, "expected a string" },
+        { "{\"uscc\": \"91440300708461136A\"}", FISC_EINVAL, 1, 10, "should be 'T'" },
+        /* dates */
+        { "{\"hnte_certificate_date\": \"2023-02-29\"}", FISC_EINVAL, 1, 27, "February 2023 has 28 days" },
+        { "{\"hnte_certificate_date\": \"2100-02-29\"}", FISC_EINVAL, 1, 27, "February 2100 has 28 days" },
+        { "{\"hnte_certificate_date\": \"2023-04-31\"}", FISC_EINVAL, 1, 27, "April 2023 has 30 days" },
+        { "{\"hnte_certificate_date\": \"2023-13-01\"}", FISC_EINVAL, 1, 27, "no month 13" },
+        { "{\"hnte_certificate_date\": \"2023-00-10\"}", FISC_EINVAL, 1, 27, "no month 0" },
+        { "{\"hnte_certificate_date\": \"2023-01-00\"}", FISC_EINVAL, 1, 27, "January 2023 has 31 days" },
+        { "{\"hnte_certificate_date\": \"1899-12-31\"}", FISC_EINVAL, 1, 27, "from 1900 to 2199" },
+        { "{\"hnte_certificate_date\": \"2200-01-01\"}", FISC_EINVAL, 1, 27, "from 1900 to 2199" },
+        { "{\"hnte_certificate_date\": \"2023-5-1\"}", FISC_EINVAL, 1, 27, "expected a date \"YYYY-MM-DD\"" },
+        { "{\"hnte_certificate_date\": \"2023/05/01\"}", FISC_EINVAL, 1, 27, "expected a date" },
+        { "{\"hnte_certificate_date\": 20230501}", FISC_EINVAL, 1, 27, "got the number 20230501" },
+        /* ranges */
+        { "{\"employees_average\": -1}", FISC_EINVAL, 1, 23, "field \"employees_average\": -1 is below the minimum 0 人" },
+        { "{\"employees_average\": 100000000.01}", FISC_EINVAL, 1, 23, "above the maximum 100000000 人" },
+        { "{\"assets_average\": \"-0.01\"}", FISC_EINVAL, 1, 20, "-0.01 is below the minimum 0 元" },
+        /* quarters */
+        { "{\"employees\": 5}", FISC_EINVAL, 1, 15, "field \"employees\": expected an object {\"Q1\"" },
+        { "{\"employees\": [1, 2]}", FISC_EINVAL, 1, 2, "got an array" },
+        { "{\"employees\": {\"Q5\": {}}}", FISC_EINVAL, 1, 16, "field \"employees.Q5\": unknown quarter" },
+        { "{\"employees\": {\"q1\": {}}}", FISC_EINVAL, 1, 16, "\"Q1\", \"Q2\", \"Q3\" and \"Q4\"" },
+        { "{\"employees\": {\"Q1\": 3}}", FISC_EINVAL, 1, 22, "field \"employees.Q1\": expected an object {\"start\"" },
+        { "{\"employees\": {\"Q1\": [3]}}", FISC_EINVAL, 1, 16, "field \"employees.Q1\": expected an object" },
+        { "{\"employees\": {\"Q1\": {\"middle\": 1}}}", FISC_EINVAL, 1, 23,
+          "field \"employees.Q1.middle\": unknown member; the members are \"start\" and \"end\"" },
+        { "{\"employees\": {\"Q1\": {\"start\": \"abc\"}}}", FISC_EINVAL, 1, 33, "field \"employees.Q1.start\": invalid number" },
+        { "{\"employees\": {\"Q1\": {\"start\": \"5%\"}}}", FISC_EINVAL, 1, 34, "a percentage is not accepted" },
+        { "{\"employees\": {\"Q1\": {\"start\": true}}}", FISC_EINVAL, 1, 32, "field \"employees.Q1.start\": expected a number" },
+        { "{\"employees\": {\"Q1\": {\"start\": {}}}}", FISC_EINVAL, 1, 23, "got an object" },
+        { "{\n \"employees\": {\n  \"Q2\": {\"start\": 1,\n         \"end\": -3}}}", FISC_EINVAL, 4, 17,
+          "field \"employees.Q2.end\": -3 is below the minimum 0" },
+        { "{\"employees\": {\"Q3\": {\"end\": 1e3}}}", FISC_EINVAL, 1, 30, "without an exponent" },
+        { "{\"assets\": {\"Q4\": {\"start\": -1}}}", FISC_EINVAL, 1, 29, "field \"assets.Q4.start\": -1 is below" },
+        /* Windows and old Mac line ends count once */
+        { "{\r\n  \"taxable_income\": 1,\r\n\r\n  \"profit\": 2\r\n}", FISC_EINVAL, 4, 3, "field \"profit\"" },
+        { "\r\n{\"taxable_income\": 1,\r  \"taxable_income\": 2}", FISC_EPARSE, 3, 3, "duplicate key" },
+        { "{\"enterprise_name\": \"a\r\nb\"}", FISC_EPARSE, 1, 22, "Multi line" },
+        /* tabs are one column; columns count characters, not bytes */
+        { "{\t\t\"profit\": 1}", FISC_EINVAL, 1, 4, "field \"profit\"" },
+        { "{\"enterprise_name\": \"名字\", \"uscc\": 1}", FISC_EINVAL, 1, 35, "field \"uscc\"" },
+    };
+    (void)state;
+    check_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void json_misuse_and_limits(void **state)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    static const char small[] = "{}";
+    char longname[200];
+
+    (void)state;
+    assert_fisc_error(&err, fisc_facts_from_json(NULL, small, 2, NULL, &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_from_json(&f, NULL, 2, NULL, &err), FISC_EINVAL, -1);
+    /* the length is checked before any byte is read */
+    assert_fisc_error(&err, fisc_facts_from_json(&f, small, (size_t)16 * 1024 * 1024 + 1, "big.json", &err),
+                      FISC_ERANGE, -1);
+    assert_non_null(strstr(err.text, "16 MiB"));
+    assert_string_equal(err.source, "big.json");
+    assert_null(f);
+    /* NULL err is fine */
+    assert_int_equal(fisc_facts_from_json(&f, "[", 1, NULL, NULL), FISC_EPARSE);
+    assert_null(f);
+    /* a long source keeps its end (the file name) */
+    memset(longname, 'd', sizeof(longname));
+    memcpy(longname + sizeof(longname) - 12, "/facts.json", 12);
+    assert_int_equal(fisc_facts_from_json(&f, "[]", 2, longname, &err), FISC_EINVAL);
+    assert_int_equal(strlen(err.source), sizeof(err.source) - 1);
+    assert_non_null(strstr(err.source, "dd/facts.json"));
+}
+
+/* Nothing reaches stderr, whatever the input. */
+static void json_is_silent(void **state)
+{
+    static const char *const inputs[] = { "{\"a\": 1, \"a\": 2}", "{x}", "[", "{\"uscc\": 1}", "\xff\xfe",
+                                          "{\"taxable_income\": 1}}" };
+    char path[] = "/tmp/fisc-test-stderr-XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    struct stat st;
+
+    (void)state;
+    assert_true(fd >= 0 && saved >= 0);
+    fflush(stderr);
+    assert_true(dup2(fd, 2) >= 0);
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        fisc_facts *f = NULL;
+        fisc_error err = FISC_ERROR_INIT;
+
+        assert_true(fisc_facts_from_json(&f, inputs[i], strlen(inputs[i]), NULL, &err) != FISC_OK);
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    assert_int_equal(fstat(fd, &st), 0);
+    close(fd);
+    unlink(path);
+    assert_int_equal(st.st_size, 0);
+}
+
+/* ---------------------------------------------------------------- files */
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void load_file(void **state)
+{
+    static const char bad_json[] = "\xEF\xBB\xBF{\n  \"taxable_income\": 1,\n  \"employees_average\": -2\n}\n";
+    char dir[] = "/tmp/fisc-test-facts-XXXXXX", path[128], big[128];
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    int fd;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/facts.json", dir);
+    /* with a BOM, as Windows editors write it */
+    write_file(path, "\xEF\xBB\xBF", 3);
+    {
+        FILE *fp = fopen(path, "ab");
+
+        assert_non_null(fp);
+        assert_int_equal(fwrite(FULL, 1, strlen(FULL), fp), strlen(FULL));
+        assert_int_equal(fclose(fp), 0);
+    }
+    assert_int_equal(fisc_facts_load_file(&f, path, &err), FISC_OK);
+    for (size_t i = 0; i < sizeof(FULL_GET) / sizeof(FULL_GET[0]); i++)
+        expect_get(f, FULL_GET[i][0], FULL_GET[i][1]);
+    fisc_facts_free(f);
+    f = NULL;
+    /* errors name the file */
+    write_file(path, bad_json, strlen(bad_json));
+    assert_fisc_error(&err, fisc_facts_load_file(&f, path, &err), FISC_EINVAL, 24);
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.source, path);
+    assert_non_null(strstr(err.text, "employees_average"));
+    assert_null(f);
+    /* missing, a directory, too large */
+    assert_int_equal(unlink(path), 0);
+    assert_fisc_error(&err, fisc_facts_load_file(&f, path, &err), FISC_ENOTFOUND, -1);
+    assert_non_null(strstr(err.text, "facts.json"));
+    assert_non_null(strstr(err.text, "No such file"));
+    assert_string_equal(err.source, path);
+    assert_fisc_error(&err, fisc_facts_load_file(&f, dir, &err), FISC_ENOTFOUND, -1);
+    assert_non_null(strstr(err.text, "cannot read"));
+    snprintf(big, sizeof(big), "%s/big.json", dir);
+    fd = open(big, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)16 * 1024 * 1024 + 1), 0);
+    close(fd);
+    assert_fisc_error(&err, fisc_facts_load_file(&f, big, &err), FISC_ERANGE, -1);
+    assert_null(f);
+    /* exactly 16 MiB is read (and found not to be JSON) */
+    fd = open(big, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)16 * 1024 * 1024), 0);
+    close(fd);
+    assert_fisc_error(&err, fisc_facts_load_file(&f, big, &err), FISC_EPARSE, -1);
+    assert_int_equal(unlink(big), 0);
+    assert_int_equal(rmdir(dir), 0);
+    assert_fisc_error(&err, fisc_facts_load_file(NULL, "x", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_load_file(&f, NULL, &err), FISC_EINVAL, -1);
+}
+
+/* ---------------------------------------------------------------- API */
+
+static void api_set_every_type(void **state)
+{
+    static const char *const cases[][3] = {
+        /* name, value, canonical */
+        { "enterprise_name", "某某公司", "某某公司" },
+        { "enterprise_name", "", "" },
+        { "uscc", " 9144 0300-7084 61136t ", "91440300708461136T" },
+        { "taxable_income", "2800000", "2800000" },
+        { "taxable_income", "-1234.50", "-1234.5" },
+        { "taxable_income", "15%", "0.15" },
+        { "taxable_income", "2/3", "2/3" },
+        { "employees_average", "300", "300" },
+        { "industry_restricted", "true", "true" },
+        { "industry_restricted", "false", "false" },
+        { "hnte_certificate_date", "2000-02-29", "2000-02-29" },
+        { "hnte_certificate_date", "1900-01-01", "1900-01-01" },
+        { "hnte_certificate_date", "2199-12-31", "2199-12-31" },
+        { "employees", "Q1=120/200;Q3=?/5", "Q1=120/200;Q3=?/5" },
+        { "employees", "Q4=1/2;Q2=3/?", "Q2=3/?;Q4=1/2" },
+        { "assets", "Q1=0.50/1.00", "Q1=0.5/1" },
+    };
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (fisc_facts_set(f, cases[i][0], cases[i][1], &err) != FISC_OK)
+            fail_msg("set %s=%s: %s", cases[i][0], cases[i][1], err.text);
+        assert_true(fisc_facts_has(f, cases[i][0]));
+        expect_get(f, cases[i][0], cases[i][2]);
+    }
+    /* an empty quarters text leaves nothing known */
+    assert_int_equal(fisc_facts_set(f, "employees", "", &err), FISC_OK);
+    assert_false(fisc_facts_has(f, "employees"));
+    /* unset, has */
+    assert_int_equal(fisc_facts_unset(f, "taxable_income", &err), FISC_OK);
+    assert_false(fisc_facts_has(f, "taxable_income"));
+    assert_int_equal(fisc_facts_unset(f, "taxable_income", &err), FISC_OK);
+    assert_false(fisc_facts_has(f, "no_such"));
+    assert_false(fisc_facts_has(NULL, "uscc"));
+    assert_false(fisc_facts_has(f, NULL));
+    fisc_facts_free(f);
+    fisc_facts_free(NULL);
+}
+
+static void api_set_quarter(void **state)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 2, "100", NULL, &err), FISC_OK);
+    expect_get(f, "employees", "Q2=100/?");
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 4, "1.5", "2", &err), FISC_OK);
+    expect_get(f, "employees", "Q2=100/?;Q4=1.5/2");
+    /* a quarter is replaced as a whole */
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 2, NULL, "7", &err), FISC_OK);
+    expect_get(f, "employees", "Q2=?/7;Q4=1.5/2");
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 2, NULL, NULL, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 4, NULL, NULL, &err), FISC_OK);
+    assert_false(fisc_facts_has(f, "employees"));
+    /* errors leave the fact as it was */
+    assert_int_equal(fisc_facts_set_quarter(f, "assets", 1, "10", "20", &err), FISC_OK);
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "assets", 1, "30", "-1", &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "field \"assets.Q1.end\": -1 is below the minimum 0"));
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "assets", 1, "1e3", NULL, &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "assets", 1, "5%", NULL, &err), FISC_EINVAL, -1);
+    expect_get(f, "assets", "Q1=10/20");
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "assets", 0, "1", "2", &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "quarter 0"));
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "assets", 5, "1", "2", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "taxable_income", 1, "1", "2", &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "not a per-quarter fact"));
+    assert_fisc_error(&err, fisc_facts_set_quarter(f, "asets", 1, "1", "2", &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "did you mean \"assets\"?"));
+    assert_fisc_error(&err, fisc_facts_set_quarter(NULL, "assets", 1, "1", "2", &err), FISC_EINVAL, -1);
+    fisc_facts_free(f);
+}
+
+static void api_rejections(void **state)
+{
+    static const char *const cases[][3] = {
+        /* name, value, part of the message */
+        { "taxable_incme", "1", "did you mean \"taxable_income\"?" },
+        { "nothing_like_it", "1", "unknown fact" },
+        { "taxable_income", "1e5", "invalid number" },
+        { "taxable_income", "1,000", "invalid number" },
+        { "taxable_income", "true", "invalid number" },
+        { "employees_average", "-3", "below the minimum 0" },
+        { "employees_average", "100000001", "above the maximum 100000000" },
+        { "industry_restricted", "yes", "expected \"true\" or \"false\"" },
+        { "industry_restricted", "TRUE", "expected \"true\" or \"false\"" },
+        { "hnte_certificate_date", "2023-02-29", "February 2023 has 28 days" },
+        { "hnte_certificate_date", "1900-02-29", "February 1900 has 28 days" },
+        { "hnte_certificate_date", "2023-05-01T00:00", "expected a date" },
+        { "uscc", "9144030070846113", "16 characters" },
+        { "employees", "Q1=1", "is not of the form" },
+        { "employees", "Q5=1/2", "is not of the form" },
+        { "employees", "Q1=1/2;", "is not of the form" },
+        { "employees", "Q1=1/2;;Q2=1/2", "is not of the form" },
+        { "employees", "Q1=1/2;Q1=3/4", "quarter Q1 is given twice" },
+        { "employees", "Q1=a/2", "field \"employees.Q1.start\": invalid number" },
+        { "employees", "Q1=1/-2", "field \"employees.Q1.end\": -2 is below" },
+        { "employees", "Q1=1/2/3", "field \"employees.Q1.end\": invalid number" },
+    };
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "taxable_income", "100", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "employees_average", "5", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "industry_restricted", "true", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "hnte_certificate_date", "2022-12-01", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "uscc", "91330100716105852F", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "employees", "Q1=1/2", &err), FISC_OK);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int rc = fisc_facts_set(f, cases[i][0], cases[i][1], &err);
+
+        if (rc != FISC_EINVAL || err.code != FISC_EINVAL || !strstr(err.text, cases[i][2]) || err.line != -1 ||
+            err.column != -1 || err.source[0] != '\0')
+            fail_msg("set %s=%s: got %s \"%s\" (%d:%d), expected EINVAL with \"%s\"", cases[i][0], cases[i][1],
+                     fisc_err_name(rc), err.text, err.line, err.column, cases[i][2]);
+    }
+    /* the facts are unchanged */
+    expect_get(f, "taxable_income", "100");
+    expect_get(f, "employees_average", "5");
+    expect_get(f, "industry_restricted", "true");
+    expect_get(f, "hnte_certificate_date", "2022-12-01");
+    expect_get(f, "uscc", "91330100716105852F");
+    expect_get(f, "employees", "Q1=1/2");
+    /* misuse */
+    assert_fisc_error(&err, fisc_facts_set(f, "taxable_income", NULL, &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "fisc_facts_unset"));
+    assert_fisc_error(&err, fisc_facts_set(NULL, "taxable_income", "1", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set(f, NULL, "1", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_unset(f, "taxable_incomes", &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "did you mean \"taxable_income\"?"));
+    assert_fisc_error(&err, fisc_facts_new(NULL, &err), FISC_EINVAL, -1);
+    assert_int_equal(fisc_facts_set(f, "nope", "1", NULL), FISC_EINVAL);
+    fisc_facts_free(f);
+}
+
+static void api_get(void **state)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    char *s = (char *)1;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_fisc_error(&err, fisc_facts_get(&s, f, "taxable_income", &err), FISC_ENOTFOUND, -1);
+    assert_null(s);
+    assert_string_equal(err.text, "field \"taxable_income\": the fact is not set (unknown)");
+    assert_fisc_error(&err, fisc_facts_get(&s, f, "taxable", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_get(NULL, f, "uscc", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_get(&s, NULL, "uscc", &err), FISC_EINVAL, -1);
+    fisc_facts_free(f);
+}
+
+/* get → set → get gives the same text, for every fact of the full example. */
+static void round_trips(void **state)
+{
+    fisc_facts *a = json_ok(FULL), *b = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&b, &err), FISC_OK);
+    for (size_t i = 0; i < fisc_fact_vocab_count(); i++) {
+        const char *name = fisc_fact_vocab_at(i)->name;
+        char *s = NULL;
+
+        if (!fisc_facts_has(a, name))
+            continue;
+        assert_int_equal(fisc_facts_get(&s, a, name, &err), FISC_OK);
+        if (fisc_facts_set(b, name, s, &err) != FISC_OK)
+            fail_msg("set %s=%s: %s", name, s, err.text);
+        expect_get(b, name, s);
+        fisc_string_free(s);
+    }
+    assert_false(fisc_facts_has(b, "tax_registered_in_yulin"));
+    fisc_facts_free(a);
+    fisc_facts_free(b);
+}
+
+/* ---------------------------------------------------------------- other types */
+
+static void integer_and_enum(void **state)
+{
+    static const bad cases[] = {
+        { "{\"count\": 12.5}", FISC_EINVAL, 1, 11, "field \"count\": 12.5 is not a whole number" },
+        { "{\"count\": \"1/2\"}", FISC_EINVAL, 1, 13, "a fraction is not accepted" },
+        { "{\"count\": -6}", FISC_EINVAL, 1, 11, "-6 is below the minimum -5 人" },
+        { "{\"count\": true}", FISC_EINVAL, 1, 11, "expected a whole number, got true" },
+        { "{\"kind\": \"delta\"}", FISC_EINVAL, 1, 10, "\"delta\" is not one of: alpha, beta, gamma" },
+        { "{\"kind\": \"alph\"}", FISC_EINVAL, 1, 10, "not one of" },
+        { "{\"kind\": 1}", FISC_EINVAL, 1, 10, "expected a string" },
+        { "{\"rate\": \"101%\"}", FISC_EINVAL, 1, 10, "101% is above the maximum 1" },
+        { "{\"kinds\": \"beta\"}", FISC_EINVAL, 1, 2, "did you mean \"kind\"?" },
+    };
+    const size_t n = sizeof(TEST_VOCAB) / sizeof(TEST_VOCAB[0]);
+    static const char json[] = "{\"count\": 12, \"kind\": \"gamma\", \"rate\": \"15%\"}";
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    int idx = -1;
+
+    (void)state;
+    assert_int_equal(fiscp_facts_from_json_vocab(&f, TEST_VOCAB, n, json, strlen(json), NULL, &err), FISC_OK);
+    expect_get(f, "count", "12");
+    expect_get(f, "kind", "gamma");
+    expect_get(f, "rate", "0.15");
+    assert_true(fiscp_fact_enum(f, (fiscp_fact)1, &idx));
+    assert_int_equal(idx, 2);
+    assert_decimal_equal(fiscp_fact_decimal(f, (fiscp_fact)0), "12");
+    assert_int_equal(fisc_facts_set(f, "count", "\x31\x30\x30\x30", &err), FISC_OK);
+    expect_get(f, "count", "1000");
+    assert_int_equal(fisc_facts_set(f, "count", "7.0", &err), FISC_OK);
+    expect_get(f, "count", "7");
+    assert_fisc_error(&err, fisc_facts_set(f, "count", "7.5", &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set(f, "count", "1001", &err), FISC_EINVAL, -1);
+    assert_int_equal(fisc_facts_set(f, "kind", "alpha", &err), FISC_OK);
+    expect_get(f, "kind", "alpha");
+    assert_true(fiscp_fact_enum(f, (fiscp_fact)1, &idx));
+    assert_int_equal(idx, 0);
+    assert_int_equal(fisc_facts_set(f, "kind", "beta", &err), FISC_OK);
+    expect_get(f, "kind", "beta");
+    assert_fisc_error(&err, fisc_facts_set(f, "kind", "Beta", &err), FISC_EINVAL, -1);
+    expect_get(f, "kind", "beta");
+    fisc_facts_free(f);
+    /* rejections */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fisc_error e = FISC_ERROR_INIT;
+        int rc;
+
+        f = NULL;
+        rc = fiscp_facts_from_json_vocab(&f, TEST_VOCAB, n, cases[i].json, strlen(cases[i].json), NULL, &e);
+        if (rc != cases[i].code || e.line != cases[i].line || e.column != cases[i].column ||
+            !strstr(e.text, cases[i].text))
+            fail_msg("%s: got %s %d:%d \"%s\"", cases[i].json, fisc_err_name(rc), e.line, e.column, e.text);
+        assert_null(f);
+    }
+}
+
+/* ---------------------------------------------------------------- dates */
+
+static void dates(void **state)
+{
+    static const struct {
+        const char *text;
+        fiscp_date want; /* 0: rejected */
+    } cases[] = {
+        { "2024-02-29", 20240229 }, { "2000-02-29", 20000229 }, { "1900-02-28", 19000228 },
+        { "1900-02-29", 0 },        { "2100-02-29", 0 },        { "2023-02-29", 0 },
+        { "1900-01-01", 19000101 }, { "2199-12-31", 21991231 }, { "1899-12-31", 0 },
+        { "2200-01-01", 0 },        { "2023-12-31", 20231231 }, { "2023-12-32", 0 },
+        { "2023-06-31", 0 },        { "2023-11-30", 20231130 }, { "2023-1-01", 0 },
+        { "2023-01-1", 0 },         { "20230101", 0 },          { "2023-01-01 ", 0 },
+        { "2023_01_01", 0 },        { "+023-01-01", 0 },        { "2023-0a-01", 0 },
+        { "", 0 },
+    };
+    char buf[16];
+    fiscp_date d;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        d = 1;
+        if (fiscp_date_parse(&d, cases[i].text, strlen(cases[i].text)) != (cases[i].want != 0))
+            fail_msg("date \"%s\": wrong verdict", cases[i].text);
+        if (cases[i].want) {
+            assert_int_equal(d, cases[i].want);
+            fiscp_date_format(buf, d);
+            assert_string_equal(buf, cases[i].text);
+        } else {
+            assert_int_equal(d, 1); /* untouched */
+        }
+    }
+    /* every day of a leap and a common year round-trips */
+    for (int y = 2023; y <= 2024; y++) {
+        int days = 0;
+
+        for (int m = 1; m <= 12; m++)
+            for (int dd = 1; dd <= 31; dd++) {
+                char t[16];
+
+                snprintf(t, sizeof(t), "%04d-%02d-%02d", y, m, dd);
+                if (fiscp_date_parse(&d, t, 10)) {
+                    days++;
+                    fiscp_date_format(buf, d);
+                    assert_string_equal(buf, t);
+                }
+            }
+        assert_int_equal(days, y == 2024 ? 366 : 365);
+    }
+    /* only len bytes are read */
+    assert_true(fiscp_date_parse(&d, "2023-05-01garbage", 10));
+    assert_int_equal(d, 20230501);
+    assert_false(fiscp_date_parse(NULL, "2023-05-01", 10));
+    assert_false(fiscp_date_parse(&d, NULL, 10));
+}
+
+/* ---------------------------------------------------------------- OOM */
+
+static void oom_sweep(void **state)
+{
+    /* a value beyond 128 bits makes the decimal core allocate too; CRLF makes a copy of the input */
+    static const char big[] = "{\"taxable_income\": 1234567890123456789012345678901234567890.5,\r\n"
+                              " \"enterprise_name\": \"某某\", \"uscc\": \"91440300708461136T\",\r\n"
+                              " \"assets\": {\"Q1\": {\"start\": 1234567890123456789012345678901234567890}}}";
+    const char *inputs[2] = { FULL, big };
+    int rc;
+
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        long n = 0;
+
+        do {
+            fisc_facts *f = NULL;
+            fisc_error err = FISC_ERROR_INIT;
+            char *s = NULL;
+
+            fiscp_alloc_count = 0;
+            fiscp_alloc_fail_at = n;
+            rc = fisc_facts_from_json(&f, inputs[k], strlen(inputs[k]), "oom.json", &err);
+            if (rc == FISC_OK)
+                rc = fisc_facts_get(&s, f, k == 0 ? "employees" : "assets", &err);
+            if (rc == FISC_OK)
+                rc = fisc_facts_set(f, "enterprise_name", "另一个", &err);
+            fiscp_alloc_fail_at = -1;
+            if (rc != FISC_OK) {
+                assert_fisc_error(&err, rc, FISC_ENOMEM, -1);
+                assert_string_equal(err.text, "out of memory");
+            } else {
+                assert_string_equal(s, k == 0 ? "Q1=120/200;Q2=200/210" : "Q1=1234567890123456789012345678901234567890/?");
+                expect_get(f, "enterprise_name", "另一个");
+            }
+            fisc_string_free(s);
+            fisc_facts_free(f);
+            n++;
+        } while (rc != FISC_OK && n < 1000);
+        assert_int_equal(rc, FISC_OK);
+        assert_true(n > 3);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(vocabulary),
+        cmocka_unit_test(json_every_type),
+        cmocka_unit_test(json_exact_numbers),
+        cmocka_unit_test(json_comments_and_null),
+        cmocka_unit_test(json_bom_and_whitespace),
+        cmocka_unit_test(json_rejections),
+        cmocka_unit_test(json_misuse_and_limits),
+        cmocka_unit_test(json_is_silent),
+        cmocka_unit_test(load_file),
+        cmocka_unit_test(api_set_every_type),
+        cmocka_unit_test(api_set_quarter),
+        cmocka_unit_test(api_rejections),
+        cmocka_unit_test(api_get),
+        cmocka_unit_test(round_trips),
+        cmocka_unit_test(integer_and_enum),
+        cmocka_unit_test(dates),
+        cmocka_unit_test(oom_sweep),
+    };
+    return cmocka_run_group_tests_name("facts", tests, NULL, NULL);
+}
