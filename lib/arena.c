@@ -12,12 +12,24 @@ struct fiscp_arena_block {
 };
 
 #define ALIGN (sizeof(max_align_t))
-#define MIN_BLOCK 4096
+#define MIN_BLOCK 8192
 
 void fiscp_arena_init(fiscp_arena *a)
 {
     a->head = NULL;
     a->used = a->size = 0;
+    a->external = NULL;
+}
+
+void fiscp_arena_init_buffer(fiscp_arena *a, void *buf, size_t size)
+{
+    fiscp_arena_block *b = buf;
+
+    b->next = NULL;
+    a->head = b;
+    a->used = 0;
+    a->size = size - sizeof(*b);
+    a->external = b;
 }
 
 void fiscp_arena_clear(fiscp_arena *a)
@@ -25,13 +37,24 @@ void fiscp_arena_clear(fiscp_arena *a)
     while (a->head) {
         fiscp_arena_block *next = a->head->next;
 
-        fiscp_free(a->head);
+        if ((void *)a->head != a->external)
+            fiscp_free(a->head);
         a->head = next;
     }
     a->used = a->size = 0;
+    a->external = NULL;
 }
 
 void *fiscp_arena_alloc(fiscp_arena *a, size_t size)
+{
+    void *p = fiscp_arena_alloc_raw(a, size);
+
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void *fiscp_arena_alloc_raw(fiscp_arena *a, size_t size)
 {
     size_t need = (size + ALIGN - 1) / ALIGN * ALIGN;
     void *p;
@@ -51,16 +74,17 @@ void *fiscp_arena_alloc(fiscp_arena *a, size_t size)
     }
     p = (char *)a->head->data + a->used;
     a->used += need;
-    memset(p, 0, size);
     return p;
 }
 
 char *fiscp_arena_strndup(fiscp_arena *a, const char *s, size_t len)
 {
-    char *d = fiscp_arena_alloc(a, len + 1);
+    char *d = fiscp_arena_alloc_raw(a, len + 1);
 
-    if (d)
+    if (d) {
         memcpy(d, s, len);
+        d[len] = '\0';
+    }
     return d;
 }
 

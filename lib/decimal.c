@@ -501,7 +501,13 @@ static int align(i128 *ca, i128 *cb, int *scale, const fisc_decimal *a, const fi
     i128 x = coef_of(a), y = coef_of(b);
     int sa = a->scale_, sb = b->scale_;
 
-    if (sa < sb) {
+    /* 64-bit coefficient times 10^k, k <= 18: below 2^123, no overflow check needed */
+    if (sa < sb && sb - sa <= 18 && fits64(a)) {
+        x = (i128)(int64_t)a->lo_ * (int64_t)pow10_tab[sb - sa];
+        sa = sb;
+    } else if (sb < sa && sa - sb <= 18 && fits64(b)) {
+        y = (i128)(int64_t)b->lo_ * (int64_t)pow10_tab[sa - sb];
+    } else if (sa < sb) {
         if (__builtin_mul_overflow(x, (i128)pow10_tab[sb - sa], &x))
             return 0;
         sa = sb;
@@ -857,6 +863,9 @@ static fisc_status finish_round(fisc_decimal *r, fisc_decimal *residue, const fi
     return rc;
 }
 
+static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v, int places,
+                              fisc_round mode, uint32_t *status);
+
 fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
                                     const fisc_decimal *unit, fisc_round mode, uint32_t *status,
                                     fisc_error *err)
@@ -871,6 +880,10 @@ fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, cons
         return fiscp_error_set(err, FISC_EINVAL, "unknown rounding mode %d", (int)mode);
     if (fisc_decimal_sign(unit) <= 0)
         return fiscp_error_set(err, FISC_EINVAL, "the rounding unit must be positive");
+    /* 1, 0.1, 0.01 ...: the fast path of fisc_decimal_round */
+    if (unit->kind_ == SMALL && coef_of(unit) == 1 && v->kind_ == SMALL &&
+        round_places_small(r, residue, v, unit->scale_, mode, status))
+        return FISC_OK;
     fisc_decimal_init(&res);
     rc = round_into(&res, v, unit, mode, status, err);
     if (rc != FISC_OK) {

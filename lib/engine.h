@@ -12,11 +12,20 @@
 
 typedef struct fiscp_ctx fiscp_ctx;
 
-/* A program: a pure function of (parameters in force, facts, period) writing one item. */
+/*
+ * A program: a pure function of (parameters in force, facts, period) writing one item. It names
+ * the parameters it reads once, in params; the policy resolves them when it is loaded (a policy
+ * that lacks one fails to load), and the program reads them by index.
+ */
 typedef struct fiscp_program {
     const char *id;
+    const char *const *params;
+    size_t nparams;
     fisc_status (*evaluate)(fiscp_ctx *ctx);
 } fiscp_program;
+
+extern const fiscp_program fiscp_program_cit;
+extern const fiscp_program fiscp_program_yulin_hnte_reward;
 
 /* The registry (programs.c): NULL when the id is unknown. */
 const fiscp_program *fiscp_program_lookup(const char *id);
@@ -34,12 +43,12 @@ const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c);
  * fraction for rates and 百分点, the number itself otherwise. FISC_ENOTFOUND (with the id and
  * the date) when the policy lacks the parameter or has no value in force.
  */
-fisc_status fiscp_param_value(fiscp_ctx *c, const char *id, const fisc_decimal **out);
+fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out);
 /*
  * Apply a scale parameter to a base: marginal (sum over brackets) or whole-amount. When tracing,
  * *detail (if not NULL) receives the terms, e.g. "1000000 × 25% + 1800000 × 50%".
  */
-fisc_status fiscp_param_scale(fiscp_ctx *c, const char *id, const fisc_decimal *base, fisc_decimal *out,
+fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base, fisc_decimal *out,
                               const char **detail);
 /* A rate as a percentage for steps and details ("25%", "12.5%"); "" on OOM. */
 const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
@@ -57,7 +66,8 @@ void fiscp_choice(fiscp_ctx *c, const char *choice);
 fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en);
 fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, fisc_cond_state state,
                             const char *detail);
-/* A decimal as text in the result arena (exact form), for details and steps; "" on OOM. */
+/* A decimal as text in the result arena (exact form), for details and steps; "" on OOM or when
+ * not tracing. */
 const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v);
 /* Money as text for summaries: two decimals when it has no more ("140000.00"); "" on OOM. */
 const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v);
@@ -70,7 +80,7 @@ fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char 
                        const char *substituted, const fisc_decimal *result);
 /* Fail the evaluation with a message (a policy value the program cannot use, say). */
 fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...) FISCP_PRINTF(3, 4);
-/* printf into the result arena. */
+/* printf into the result arena; "" when not tracing (texts belong to the explanation). */
 const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...) FISCP_PRINTF(2, 3);
 
 #endif

@@ -93,6 +93,8 @@ const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...)
     va_list ap;
     const char *s;
 
+    if (!c->trace) /* texts are part of the explanation: none when batch work turns it off */
+        return "";
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
@@ -105,6 +107,8 @@ const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v)
     char buf[64], *big = NULL;
     const char *s;
 
+    if (!c->trace)
+        return "";
     if (fiscp_decimal_write(buf, sizeof(buf), v) >= 0) {
         s = fiscp_arena_strdup(&c->r->arena, buf);
         return s ? s : "";
@@ -124,6 +128,8 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
     char *text = NULL;
     const char *s;
 
+    if (!c->trace)
+        return "";
     fisc_decimal_init(&t);
     if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
         fmt.places = 2;
@@ -160,22 +166,18 @@ static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_e
     return FISC_OK;
 }
 
-static fisc_status entry_for(fiscp_ctx *c, const char *id, int kind, const fisc_param **q_out,
-                             const fiscp_entry **e_out)
+static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
 {
-    const fisc_param *q = fisc_policy_find_param(c->p, id);
+    const fisc_param *q = c->conf->params[param];
     const fiscp_entry *e;
     char day[11];
 
-    if (!q)
-        return fiscp_error_set(c->err, FISC_ENOTFOUND, "program %s needs parameter %s, which the policy lacks",
-                               c->conf->id, id);
     if (q->kind != kind)
-        return fiscp_error_set(c->err, FISC_EINVAL, "parameter %s is not a %s", id,
+        return fiscp_error_set(c->err, FISC_EINVAL, "parameter %s is not a %s", q->id,
                                kind == FISC_PARAM_SCALE ? "scale" : kind == FISC_PARAM_TABLE ? "table" : "value");
     if (!(e = fiscp_param_entry_on(q, c->date))) {
         fiscp_date_format(day, c->date);
-        return fiscp_error_set(c->err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (program %s)", id,
+        return fiscp_error_set(c->err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (program %s)", q->id,
                                day, c->conf->id);
     }
     *q_out = q;
@@ -209,11 +211,11 @@ static fisc_status convert(fiscp_ctx *c, fiscp_unit unit, const fisc_decimal *v,
     return rc;
 }
 
-fisc_status fiscp_param_value(fiscp_ctx *c, const char *id, const fisc_decimal **out)
+fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
 {
     const fisc_param *q;
     const fiscp_entry *e;
-    fisc_status rc = entry_for(c, id, FISC_PARAM_VALUE, &q, &e);
+    fisc_status rc = entry_for(c, param, FISC_PARAM_VALUE, &q, &e);
 
     return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
 }
@@ -223,6 +225,8 @@ const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate)
     fisc_decimal hundred, p;
     const char *s;
 
+    if (!c->trace)
+        return "";
     fisc_decimal_init(&hundred);
     fisc_decimal_init(&p);
     fisc_decimal_set_int(&hundred, 100);
@@ -240,18 +244,19 @@ static void scale_term(fiscp_ctx *c, const char **detail, const fisc_decimal *sl
                                fiscp_percent(c, rate));
 }
 
-fisc_status fiscp_param_scale(fiscp_ctx *c, const char *id, const fisc_decimal *base, fisc_decimal *out,
+fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base, fisc_decimal *out,
                               const char **detail)
 {
-    const fisc_param *q;
-    const fiscp_entry *e;
+    const fisc_param *q = NULL;
+    const fiscp_entry *e = NULL;
     fisc_decimal prev, slice, part, bound;
     const fisc_decimal *up;
-    fisc_status rc = entry_for(c, id, FISC_PARAM_SCALE, &q, &e);
-    fiscp_unit basis = strcmp(q ? q->basis : "", "万元") == 0 ? UNIT_WAN : UNIT_YUAN;
+    fisc_status rc = entry_for(c, param, FISC_PARAM_SCALE, &q, &e);
+    fiscp_unit basis;
 
     if (rc != FISC_OK)
         return rc;
+    basis = strcmp(q->basis, "万元") == 0 ? UNIT_WAN : UNIT_YUAN;
     if (detail)
         *detail = "";
     fisc_decimal_init(&prev);
@@ -288,8 +293,7 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, const char *id, const fisc_decimal *
                 break;
         }
         if (last && up && rc == FISC_OK)
-            rc = fiscp_error_set(c->err, FISC_ERANGE, "%s is above the last bracket of scale %s", fiscp_text(c, base),
-                                 id);
+            rc = fiscp_error_set(c->err, FISC_ERANGE, "the base is above the last bracket of scale %s", q->id);
     }
     fisc_decimal_clear(&prev);
     fisc_decimal_clear(&slice);
@@ -377,7 +381,7 @@ fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, 
     if (c->item->amount_count == MAX_AMOUNTS)
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d amounts", c->conf->id,
                                MAX_AMOUNTS);
-    if (!(copy = fiscp_arena_alloc(&c->r->arena, sizeof(*copy))))
+    if (!(copy = fiscp_arena_alloc_raw(&c->r->arena, sizeof(*copy))))
         return fiscp_error_nomem(c->err);
     fisc_decimal_init(copy);
     a = &c->amounts[c->item->amount_count++];
@@ -453,11 +457,12 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     item->outcome = FISC_OUTCOME_UNDETERMINED;
     item->summary_zh = item->summary_en = "";
     item->choice = "";
-    c->conds = fiscp_arena_alloc(a, MAX_CONDITIONS * sizeof(*c->conds));
-    c->params = fiscp_arena_alloc(a, MAX_PARAMS * sizeof(*c->params));
-    c->amounts = fiscp_arena_alloc(a, MAX_AMOUNTS * sizeof(*c->amounts));
-    c->missing = fiscp_arena_alloc(a, MAX_MISSING * sizeof(*c->missing));
-    c->steps = c->trace ? fiscp_arena_alloc(a, MAX_STEPS * sizeof(*c->steps)) : NULL;
+    /* filled before they are read, each up to its count: no need to zero them */
+    c->conds = fiscp_arena_alloc_raw(a, MAX_CONDITIONS * sizeof(*c->conds));
+    c->params = fiscp_arena_alloc_raw(a, MAX_PARAMS * sizeof(*c->params));
+    c->amounts = fiscp_arena_alloc_raw(a, MAX_AMOUNTS * sizeof(*c->amounts));
+    c->missing = fiscp_arena_alloc_raw(a, MAX_MISSING * sizeof(*c->missing));
+    c->steps = c->trace ? fiscp_arena_alloc_raw(a, MAX_STEPS * sizeof(*c->steps)) : NULL;
     memset(c->missing_seen, 0, sizeof(c->missing_seen));
     c->nconverted = 0;
     if (!c->conds || !c->params || !c->amounts || !c->missing || (c->trace && !c->steps))
@@ -522,7 +527,7 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
     if (!r->items)
         rc = fiscp_error_nomem(err);
     for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
-        const fiscp_program *prog = fiscp_program_lookup(policy->programs[i].id);
+        const fiscp_program *prog = policy->programs[i].program;
         fisc_item *item = &r->items[r->nitems++];
 
         rc = start_item(&c, &policy->programs[i], item);

@@ -8,8 +8,10 @@
  * printed, and the first one becomes the fisc_error. libfyaml allocates with malloc(), so the
  * OOM test hook reaches only fisc's own allocations.
  *
- * Positions are 1-based; the column counts characters. A string value is located at its opening
- * quote; an object or array value (which libfyaml 0.7 gives no position) at its key.
+ * Positions are 1-based; the column counts characters (a tab is one). A string value is located
+ * at its opening quote, a bad character inside a number at that character, and an object or
+ * array value (which libfyaml 0.7 gives no position) at its key. Syntax errors are where
+ * libfyaml puts them.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -52,7 +54,7 @@ typedef struct ectx {
     const char *source;  /* file or source name, or NULL */
     int line, column;    /* 1-based, or -1 */
     const char *field;   /* "taxable_income", "employees.Q2.end", or NULL */
-    int text_column;     /* column of the value's first character when its text is verbatim in the input, else 0 */
+    int text_column;     /* column of the value's first character if verbatim in the input, or 0 */
 } ectx;
 
 static fisc_status fail(const ectx *c, fisc_status code, const char *fmt, ...) FISCP_PRINTF(3, 4);
@@ -126,7 +128,8 @@ static size_t distance(const char *a, size_t alen, const char *b)
 
         row[0] = i;
         for (size_t j = 1; j <= blen; j++) {
-            size_t up = row[j], best = diag + (fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]));
+            size_t up = row[j];
+            size_t best = diag + (fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]));
 
             if (up + 1 < best)
                 best = up + 1;
@@ -139,7 +142,10 @@ static size_t distance(const char *a, size_t alen, const char *b)
     return row[blen];
 }
 
-/* The closest vocabulary name within MAX_SUGGEST_DISTANCE edits (and fewer edits than the key has characters), or NULL. */
+/*
+ * The closest vocabulary name within MAX_SUGGEST_DISTANCE edits, and fewer edits than the key
+ * has characters (so that "x" suggests nothing), or NULL. Ties go to the first in the table.
+ */
 static const char *suggest(const fisc_facts *f, const char *text, size_t len)
 {
     const char *best = NULL;
@@ -166,7 +172,8 @@ static fisc_status unknown_fact(const ectx *c, const fisc_facts *f, const char *
     k.field = key;
     if (s)
         return fail(&k, FISC_EINVAL, "unknown fact; did you mean \"%s\"?", s);
-    return fail(&k, FISC_EINVAL, "unknown fact (not in the vocabulary; keys starting with \"_\" are comments)");
+    return fail(&k, FISC_EINVAL,
+                "unknown fact (not in the vocabulary; keys starting with \"_\" are comments)");
 }
 
 /* Look a name up for the API: the index, or -1 with FISC_EINVAL set. */
@@ -711,7 +718,8 @@ static fisc_status parse_quarters_text(qtmp *t, const fiscp_vocab *v, const char
     return FISC_OK;
 bad:
     fiscp_quote(q, sizeof(q), text, len);
-    return fail(c, FISC_EINVAL, "\"%s\" is not of the form \"Q1=START/END;Q2=START/END...\" (\"?\" for unknown)", q);
+    return fail(c, FISC_EINVAL,
+                "\"%s\" is not of the form \"Q1=START/END;Q2=START/END...\" (\"?\" for unknown)", q);
 }
 
 /* ---------------------------------------------------------------- handles */
@@ -810,7 +818,8 @@ static void value_pos(const reader *r, struct fy_node *n, struct fy_node *key, e
     c->text_column = 0;
     if (!m || !(text = fy_node_get_scalar(n, &len)))
         return;
-    if (m->input_pos <= r->len && len <= r->len - m->input_pos && memcmp(r->json + m->input_pos, text, len) == 0)
+    if (m->input_pos <= r->len && len <= r->len - m->input_pos &&
+        memcmp(r->json + m->input_pos, text, len) == 0)
         c->text_column = m->column + 1;
 }
 
@@ -849,7 +858,8 @@ static fisc_status classify(value *out, struct fy_node *n, const reader *r)
 }
 
 /* A key's text; FISC_EPARSE if the key is not a string (JSON mode should not let one through). */
-static fisc_status key_text(const reader *r, struct fy_node *k, struct fy_node *in, const char **text, size_t *len)
+static fisc_status key_text(const reader *r, struct fy_node *k, struct fy_node *in, const char **text,
+                            size_t *len)
 {
     ectx c = { r->err, r->source, -1, -1, NULL, 0 };
 
@@ -1074,7 +1084,8 @@ static fisc_status parse_failure(const reader *r, struct fy_diag *diag, int trai
         if (c.line > eline || (c.line == eline && c.column >= ecol)) {
             c.line = eline;
             c.column = ecol;
-            return fail(&c, FISC_EPARSE, "invalid JSON: the text ends before the top-level value is complete");
+            return fail(&c, FISC_EPARSE,
+                        "invalid JSON: the text ends before the top-level value is complete");
         }
     }
     if (first->msg && strcmp(first->msg, "duplicate key") == 0 && first->fyt) {
@@ -1153,8 +1164,8 @@ out:
     return rc;
 }
 
-fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n, const char *json,
-                                        size_t len, const char *source, fisc_error *err)
+fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n,
+                                        const char *json, size_t len, const char *source, fisc_error *err)
 {
     ectx c = { err, source, -1, -1, NULL, 0 };
     char *copy = NULL;

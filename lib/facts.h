@@ -49,8 +49,8 @@ const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q
  * with the types the built-in vocabulary does not use yet (INTEGER, ENUM).
  */
 fisc_status fiscp_facts_new_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n, fisc_error *err);
-fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n, const char *json,
-                                        size_t len, const char *source, fisc_error *err);
+fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n,
+                                        const char *json, size_t len, const char *source, fisc_error *err);
 
 /* Parse "YYYY-MM-DD" (a real calendar date, 1900..2199). 1 on success. */
 int fiscp_date_parse(fiscp_date *out, const char *text, size_t len);

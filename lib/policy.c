@@ -8,6 +8,7 @@
  * parser, never through a double.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -764,6 +765,7 @@ static fisc_status read_program(loader *L, struct fy_node *pn)
     memset(c, 0, sizeof(*c));
     fisc_decimal_init(&c->unit);
     c->id = id;
+    c->program = fiscp_program_lookup(id);
     c->layer = L->layer->id;
     if ((rc = get_label(L, pn, "title", &c->title_zh, &c->title_en)) != FISC_OK)
         return rc;
@@ -952,7 +954,25 @@ static int param_cmp(const void *a, const void *b)
     return strcmp((*(fisc_param *const *)a)->id, (*(fisc_param *const *)b)->id);
 }
 
-static void finish(fisc_policy *p)
+/* Resolve each program's parameters once, so evaluation works with pointers, not names. */
+static fisc_status resolve_programs(fisc_policy *p, fisc_error *err)
+{
+    for (size_t i = 0; i < p->nprograms; i++) {
+        fiscp_program_conf *c = &p->programs[i];
+        const fiscp_program *prog = c->program;
+
+        if (!(c->params = fiscp_arena_alloc(&p->arena, (prog->nparams + 1) * sizeof(*c->params))))
+            return fiscp_error_nomem(err);
+        for (size_t k = 0; k < prog->nparams; k++)
+            if (!(c->params[k] = fisc_policy_find_param(p, prog->params[k])))
+                return fiscp_error_set_pos(err, FISC_EPARSE, c->layer, -1, -1,
+                                           "program %s needs parameter %s, which no layer defines", c->id,
+                                           prog->params[k]);
+    }
+    return FISC_OK;
+}
+
+static fisc_status finish(fisc_policy *p, fisc_error *err)
 {
     fiscp_sha256 h;
 
@@ -961,6 +981,7 @@ static void finish(fisc_policy *p)
     for (size_t i = 0; i < p->nlayers; i++)
         fiscp_sha256_update(&h, p->layers[i].sha256, 64);
     fiscp_sha256_hex(&h, p->hash);
+    return resolve_programs(p, err);
 }
 
 fisc_status fiscp_policy_load_texts(fisc_policy **out, const char *const *names, const char *const *texts,
@@ -978,6 +999,7 @@ fisc_status fiscp_policy_load_texts(fisc_policy **out, const char *const *names,
         return fiscp_error_set(err, FISC_EINVAL, "a policy needs at least one file");
     if (!(p = fiscp_calloc(1, sizeof(*p))))
         return fiscp_error_nomem(err);
+    atomic_init(&p->refs, 1);
     fiscp_arena_init(&p->arena);
     if (!(p->layers = fiscp_arena_alloc(&p->arena, (n + 1) * sizeof(*p->layers)))) {
         fisc_policy_free(p);
@@ -988,11 +1010,12 @@ fisc_status fiscp_policy_load_texts(fisc_policy **out, const char *const *names,
     if (rc == FISC_OK && overlay_text)
         rc = load_one(p, &p->layers[p->nlayers++], overlay_name ? overlay_name : "overlay", overlay_text,
                       overlay_len, 1, err);
+    if (rc == FISC_OK)
+        rc = finish(p, err);
     if (rc != FISC_OK) {
         fisc_policy_free(p);
         return rc;
     }
-    finish(p);
     *out = p;
     return FISC_OK;
 }
@@ -1076,9 +1099,22 @@ fisc_status fisc_policy_load(fisc_policy **out, const char *path, fisc_error *er
     return fisc_policy_load_files(out, &path, 1, NULL, err);
 }
 
+void fiscp_policy_ref(const fisc_policy *p)
+{
+    atomic_fetch_add(&((fisc_policy *)p)->refs, 1);
+}
+
 void fisc_policy_free(fisc_policy *p)
 {
-    if (!p)
+    fiscp_policy_unref(p);
+}
+
+/* Destroy when the last reference goes: results may outlive the caller's fisc_policy_free. */
+void fiscp_policy_unref(const fisc_policy *cp)
+{
+    fisc_policy *p = (fisc_policy *)cp;
+
+    if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
         return;
     for (size_t i = 0; i < p->nparams; i++) {
         fisc_param *q = p->params[i];

@@ -4,6 +4,8 @@
 #ifndef FISC_LIB_POLICY_H
 #define FISC_LIB_POLICY_H
 
+#include <stdatomic.h>
+
 #include "arena.h"
 #include "facts.h"
 #include "fisc_private.h"
@@ -61,6 +63,8 @@ struct fisc_param {
 
 typedef struct fiscp_program_conf {
     const char *id;
+    const struct fiscp_program *program;   /* from the registry */
+    const fisc_param **params;             /* the program's parameters, resolved at load */
     const char *title_zh, *title_en;
     fisc_round rounding;
     fisc_decimal unit;     /* rounding unit, e.g. 0.01 */
@@ -75,6 +79,7 @@ typedef struct fiscp_enum {
 } fiscp_enum;
 
 struct fisc_policy {
+    _Atomic long refs;      /* the caller's reference and one per live result */
     fiscp_arena arena;
     size_t nlayers;
     fisc_layer_info *layers;
@@ -86,6 +91,10 @@ struct fisc_policy {
     fiscp_enum *enums;
     char hash[65];         /* SHA-256 over the layers' hashes, in order */
 };
+
+/* Take and drop a reference (a result keeps its policy alive). */
+void fiscp_policy_ref(const fisc_policy *p);
+void fiscp_policy_unref(const fisc_policy *p);
 
 /* The entry of a parameter in force on a date, or NULL. */
 const fiscp_entry *fiscp_param_entry_on(const fisc_param *q, fiscp_date date);

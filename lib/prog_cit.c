@@ -20,6 +20,30 @@
 #include "decimal.h"
 #include "engine.h"
 
+/* The parameters this program reads, resolved by the policy at load. */
+enum {
+    P_RATE_STANDARD,
+    P_RATE_HNTE,
+    P_RATE_SMALL_MICRO,
+    P_SHARE,
+    P_MAX_INCOME,
+    P_MAX_EMPLOYEES,
+    P_MAX_ASSETS,
+    P_HNTE_YEARS,
+    P_COUNT
+};
+
+static const char *const PARAMS[P_COUNT] = {
+    [P_RATE_STANDARD] = "cit.rate.standard",
+    [P_RATE_HNTE] = "cit.rate.hnte",
+    [P_RATE_SMALL_MICRO] = "cit.rate.small_micro",
+    [P_SHARE] = "cit.small_micro.taxable_share",
+    [P_MAX_INCOME] = "cit.small_micro.max_taxable_income",
+    [P_MAX_EMPLOYEES] = "cit.small_micro.max_employees",
+    [P_MAX_ASSETS] = "cit.small_micro.max_assets",
+    [P_HNTE_YEARS] = "hnte.validity_years",
+};
+
 typedef struct route {
     int known;          /* 1: applies; 0: does not; -1: unknown (facts missing) */
     fisc_decimal tax;   /* exact */
@@ -94,7 +118,7 @@ static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
     int y = fiscp_ctx_year(c), from, to;
     fisc_status rc;
 
-    if ((rc = fiscp_param_value(c, "hnte.validity_years", &years)) != FISC_OK)
+    if ((rc = fiscp_param_value(c, P_HNTE_YEARS, &years)) != FISC_OK)
         return rc;
     if (!fiscp_fact_date(fiscp_ctx_facts(c), FACT_HNTE_CERTIFICATE_DATE, &cert)) {
         r->known = 0;
@@ -111,7 +135,7 @@ static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
                                     cert % 100, from, to))) != FISC_OK ||
         !r->known)
         return rc;
-    if ((rc = fiscp_param_value(c, "cit.rate.hnte", &rate)) != FISC_OK ||
+    if ((rc = fiscp_param_value(c, P_RATE_HNTE, &rate)) != FISC_OK ||
         (rc = fisc_decimal_mul(&r->tax, base, rate, NULL)) != FISC_OK)
         return rc;
     return fiscp_step(c, "hnte.tax", "高新技术企业税额", "High-tech enterprise route",
@@ -129,9 +153,9 @@ static fisc_status small_micro_tests(fiscp_ctx *c, const fisc_decimal *income, i
 
     fisc_decimal_init(&emp);
     fisc_decimal_init(&assets);
-    if ((rc = fiscp_param_value(c, "cit.small_micro.max_taxable_income", &max_income)) != FISC_OK ||
-        (rc = fiscp_param_value(c, "cit.small_micro.max_employees", &max_emp)) != FISC_OK ||
-        (rc = fiscp_param_value(c, "cit.small_micro.max_assets", &max_assets)) != FISC_OK)
+    if ((rc = fiscp_param_value(c, P_MAX_INCOME, &max_income)) != FISC_OK ||
+        (rc = fiscp_param_value(c, P_MAX_EMPLOYEES, &max_emp)) != FISC_OK ||
+        (rc = fiscp_param_value(c, P_MAX_ASSETS, &max_assets)) != FISC_OK)
         goto out;
     s1 = fiscp_need_bool(c, FACT_INDUSTRY_RESTRICTED, &restricted) ? !restricted : -1;
     if ((rc = cond(c, "small_micro.industry", "不属于国家限制或禁止行业", "Not in a restricted or prohibited industry",
@@ -166,9 +190,9 @@ static fisc_status small_micro_route(fiscp_ctx *c, const fisc_decimal *income, r
         return rc;
     fisc_decimal_init(&counted);
     /* computed even when a fact is missing: it tells whether the missing fact matters */
-    rc = fiscp_param_scale(c, "cit.small_micro.taxable_share", income, &counted, &terms);
+    rc = fiscp_param_scale(c, P_SHARE, income, &counted, &terms);
     if (rc == FISC_OK)
-        rc = fiscp_param_value(c, "cit.rate.small_micro", &rate);
+        rc = fiscp_param_value(c, P_RATE_SMALL_MICRO, &rate);
     if (rc == FISC_OK)
         rc = fisc_decimal_mul(&r->tax, &counted, rate, NULL);
     if (rc == FISC_OK)
@@ -232,9 +256,7 @@ static fisc_status report(fiscp_ctx *c, route *r, int best)
     return rc;
 }
 
-fisc_status fiscp_program_cit(fiscp_ctx *c);
-
-fisc_status fiscp_program_cit(fiscp_ctx *c)
+static fisc_status evaluate(fiscp_ctx *c)
 {
     const fisc_decimal *income = fiscp_need_decimal(c, FACT_TAXABLE_INCOME), *rate;
     fisc_decimal base;
@@ -257,7 +279,7 @@ fisc_status fiscp_program_cit(fiscp_ctx *c)
         rc = FISC_OK;
     r[STANDARD].known = 1;
     if (rc == FISC_OK)
-        rc = fiscp_param_value(c, "cit.rate.standard", &rate);
+        rc = fiscp_param_value(c, P_RATE_STANDARD, &rate);
     if (rc == FISC_OK)
         rc = fisc_decimal_mul(&r[STANDARD].tax, &base, rate, NULL);
     if (rc == FISC_OK)
@@ -274,3 +296,5 @@ fisc_status fiscp_program_cit(fiscp_ctx *c)
     fisc_decimal_clear(&base);
     return rc;
 }
+
+const fiscp_program fiscp_program_cit = { "cn.cit", PARAMS, P_COUNT, evaluate };

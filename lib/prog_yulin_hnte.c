@@ -10,6 +10,9 @@
  */
 #include "engine.h"
 
+static const char *const PARAMS[] = { "yulin.hnte_reward.amount" };
+enum { P_AMOUNT };
+
 static fisc_status condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state,
                              const char *detail)
 {
@@ -17,9 +20,7 @@ static fisc_status condition(fiscp_ctx *c, const char *id, const char *zh, const
                            detail);
 }
 
-fisc_status fiscp_program_yulin_hnte_reward(fiscp_ctx *c);
-
-fisc_status fiscp_program_yulin_hnte_reward(fiscp_ctx *c)
+static fisc_status evaluate(fiscp_ctx *c)
 {
     const fisc_decimal *amount;
     fisc_decimal reward;
@@ -56,7 +57,7 @@ fisc_status fiscp_program_yulin_hnte_reward(fiscp_ctx *c)
         fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
         return fiscp_summary(c, "注册地或税务关系不在玉林市", "not registered, or not paying tax, in Yulin");
     }
-    if ((rc = fiscp_param_value(c, "yulin.hnte_reward.amount", &amount)) != FISC_OK)
+    if ((rc = fiscp_param_value(c, P_AMOUNT, &amount)) != FISC_OK)
         return rc;
     fisc_decimal_init(&reward);
     rc = fiscp_step(c, "reward", "一次性奖励", "One-time reward", "奖励额（万元折合元）/ the reward (万元 in yuan)",
@@ -74,3 +75,5 @@ fisc_status fiscp_program_yulin_hnte_reward(fiscp_ctx *c)
     fisc_decimal_clear(&reward);
     return rc;
 }
+
+const fiscp_program fiscp_program_yulin_hnte_reward = { "yulin.hnte_reward", PARAMS, 1, evaluate };

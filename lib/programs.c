@@ -6,18 +6,15 @@
 
 #include "engine.h"
 
-fisc_status fiscp_program_cit(fiscp_ctx *c);
-fisc_status fiscp_program_yulin_hnte_reward(fiscp_ctx *c);
-
-static const fiscp_program PROGRAMS[] = {
-    { "cn.cit", fiscp_program_cit },
-    { "yulin.hnte_reward", fiscp_program_yulin_hnte_reward },
+static const fiscp_program *const PROGRAMS[] = {
+    &fiscp_program_cit,
+    &fiscp_program_yulin_hnte_reward,
 };
 
 const fiscp_program *fiscp_program_lookup(const char *id)
 {
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(PROGRAMS); i++)
-        if (strcmp(PROGRAMS[i].id, id) == 0)
-            return &PROGRAMS[i];
+        if (strcmp(PROGRAMS[i]->id, id) == 0)
+            return PROGRAMS[i];
     return NULL;
 }

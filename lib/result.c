@@ -12,43 +12,24 @@
 
 /* ------------------------------------------------------------------ lifetime and access */
 
+/* The result and the first block of its arena in one allocation: most results need no other. */
+#define FIRST_BLOCK 8192
+#define RESULT_SIZE ((sizeof(fisc_result) + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t))
+
 fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err)
 {
-    fisc_result *r = fiscp_calloc(1, sizeof(*r));
-    fisc_layer_info *layers;
+    fisc_result *r = fiscp_malloc(RESULT_SIZE + FIRST_BLOCK);
 
     if (!r)
         return fiscp_error_nomem(err);
-    fiscp_arena_init(&r->arena);
+    memset(r, 0, sizeof(*r));
+    fiscp_arena_init_buffer(&r->arena, (char *)r + RESULT_SIZE, FIRST_BLOCK);
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
         fisc_decimal_init(&r->totals[k]);
     r->year = year;
     r->quarter = quarter;
-    /* The policy outlives the result only if the caller keeps it: copy what the result shows. */
-    r->policy_hash = fiscp_arena_strdup(&r->arena, p->hash);
-    layers = fiscp_arena_alloc(&r->arena, (p->nlayers ? p->nlayers : 1) * sizeof(*layers));
-    if (!r->policy_hash || !layers) {
-        fisc_result_free(r);
-        return fiscp_error_nomem(err);
-    }
-    for (size_t i = 0; i < p->nlayers; i++) {
-        const fisc_layer_info *s = &p->layers[i];
-
-        layers[i] = *s;
-        layers[i].id = fiscp_arena_strdup(&r->arena, s->id);
-        layers[i].path = fiscp_arena_strdup(&r->arena, s->path);
-        layers[i].sha256 = fiscp_arena_strdup(&r->arena, s->sha256);
-        layers[i].document = fiscp_arena_strdup(&r->arena, s->document);
-        layers[i].title_zh = fiscp_arena_strdup(&r->arena, s->title_zh);
-        layers[i].title_en = fiscp_arena_strdup(&r->arena, s->title_en);
-        if (!layers[i].id || !layers[i].path || !layers[i].sha256 || !layers[i].document || !layers[i].title_zh ||
-            !layers[i].title_en) {
-            fisc_result_free(r);
-            return fiscp_error_nomem(err);
-        }
-    }
-    r->layers = layers;
-    r->nlayers = p->nlayers;
+    fiscp_policy_ref(p); /* the result names its rules: keep them alive as long as it lives */
+    r->policy = p;
     *out = r;
     return FISC_OK;
 }
@@ -63,6 +44,7 @@ void fisc_result_free(fisc_result *r)
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
         fisc_decimal_clear(&r->totals[k]);
     fiscp_arena_clear(&r->arena);
+    fiscp_policy_unref(r->policy);
     fiscp_free(r);
 }
 
@@ -247,11 +229,11 @@ static void json_layers(json *j, const fisc_result *r)
 {
     key(j, "policy", 0);
     open_(j, "{");
-    kv_str(j, "hash", r->policy_hash, 1);
+    kv_str(j, "hash", r->policy->hash, 1);
     key(j, "layers", 0);
     open_(j, "[");
-    for (size_t i = 0; i < r->nlayers; i++) {
-        const fisc_layer_info *l = &r->layers[i];
+    for (size_t i = 0; i < r->policy->nlayers; i++) {
+        const fisc_layer_info *l = &r->policy->layers[i];
 
         if (i)
             put(&j->b, ",");
@@ -570,8 +552,11 @@ fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *la
     else
         putf(&b, "tax year %d (to %s)", r->year, day);
     putf(&b, "\n%s:", w->policy);
-    for (size_t i = 0; i < r->nlayers; i++)
-        putf(&b, " %s (%.12s)%s", r->layers[i].id, r->layers[i].sha256, r->layers[i].is_overlay ? "*" : "");
+    for (size_t i = 0; i < r->policy->nlayers; i++) {
+        const fisc_layer_info *l = &r->policy->layers[i];
+
+        putf(&b, " %s (%.12s)%s", l->id, l->sha256, l->is_overlay ? "*" : "");
+    }
     put(&b, "\n");
     if (r->provisional) {
         put(&b, w->provisional);

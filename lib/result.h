@@ -14,9 +14,7 @@ struct fisc_result {
     int provisional;
     int year, quarter;
     fiscp_date date;
-    const char *policy_hash;
-    size_t nlayers;
-    const fisc_layer_info *layers;   /* copied into the arena: the result outlives nothing */
+    const fisc_policy *policy;       /* a reference is held: the layers and hash are borrowed */
 };
 
 fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err);

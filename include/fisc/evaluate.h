@@ -33,7 +33,9 @@ typedef struct fisc_eval_options {
     unsigned int version;  /**< FISC_EVAL_OPTIONS_VERSION */
     int year;              /**< tax year, 1990..2100 */
     int quarter;           /**< 0 for the whole year; 1..4 for prepayment cumulative to that quarter */
-    int trace;             /**< non-zero: record the steps (slower; off for batch work) */
+    int trace;             /**< non-zero: record the explanation: the steps, the values compared in each
+                                condition and the summaries. Off (batch work): outcomes, conditions' states,
+                                amounts, missing facts and parameters used only; the texts are "". */
 } fisc_eval_options;
 
 /** Static initializer: year 0 (must be set), whole year, no trace. */

@@ -62,29 +62,42 @@ FISC_API void fisc_facts_free(fisc_facts *f);
 /**
  * Read facts from a JSON object of @p len bytes (at most 16 MiB).
  *
- * Keys are vocabulary names. Numbers may be bare JSON numbers (read from their exact text) or
- * strings; booleans are JSON true/false; dates are "YYYY-MM-DD" strings; quarters are an object
- * {"Q1": {"start": N, "end": N}, ...}; null means unknown. A key starting with "_" is a comment
- * and is ignored.
+ * Keys are vocabulary names. Numbers may be bare JSON numbers (read from their exact text; an
+ * exponent such as 1e5 is refused) or strings (a decimal fact's string may also be "15%" or
+ * "1/3"); booleans are bare JSON true/false; dates are "YYYY-MM-DD" strings (real dates, years
+ * 1900 to 2199); quarters are an object {"Q1": {"start": N, "end": N}, ...}, where a missing
+ * quarter or value is unknown; null means unknown. A key starting with "_" is a comment and is
+ * ignored, at any level. The top level must be an object. A UTF-8 BOM is skipped; CRLF line
+ * ends are fine. Positions are 1-based and count characters; a string is located at its
+ * opening quote, an object or array value at its key. The "uscc" fact is checked (GB 32100)
+ * and kept in its normalised form.
  *
  * @param[out] out    the caller owns the result and must release it with fisc_facts_free().
  * @param source      a name for messages (usually the file name), or NULL.
  * @param[out] err    on error: the source, line and column, the field in the text, and what is
  *                    wrong: a duplicate key, an unknown fact (with a "did you mean" suggestion),
  *                    a wrong type, or a value out of range.
- * @return FISC_OK; FISC_EPARSE (not JSON, duplicate key); FISC_EINVAL (unknown fact, wrong type,
- *         out of range); FISC_ERANGE (too large); FISC_ENOMEM.
+ * @return FISC_OK; FISC_EPARSE (not JSON, empty, duplicate key); FISC_EINVAL (not an object,
+ *         unknown fact, wrong type, out of range; also a NULL argument); FISC_ERANGE (more than
+ *         16 MiB); FISC_ENOMEM.
  */
 FISC_API FISC_NODISCARD fisc_status fisc_facts_from_json(fisc_facts **out, const char *json, size_t len,
                                                          const char *source, fisc_error *err);
 
-/** As fisc_facts_from_json() for a file. FISC_ENOTFOUND when it cannot be read. */
+/**
+ * As fisc_facts_from_json() for a file, with @p path as the source. FISC_ENOTFOUND when it
+ * cannot be opened or read (the message gives the path and the system's reason); FISC_ERANGE
+ * when it is larger than 16 MiB.
+ */
 FISC_API FISC_NODISCARD fisc_status fisc_facts_load_file(fisc_facts **out, const char *path,
                                                          fisc_error *err);
 
 /**
- * Set one fact from text, as JSON would give it: a decimal ("2800000", "15%"), an integer, a
- * boolean ("true"/"false"), a date ("2023-05-01"), an enumeration value or text.
+ * Set one fact from text, as JSON would give it: a decimal ("2800000", "-1234.5", "15%", "1/3"),
+ * an integer ("12"), a boolean ("true"/"false"), a date ("2023-05-01"), an enumeration value,
+ * text, or for a per-quarter fact the form fisc_facts_get() writes ("Q1=120/200;Q3=?/5", which
+ * replaces all four quarters; "" leaves all unknown). On error the fact is unchanged.
+ * @p value may not be NULL: fisc_facts_unset() forgets a fact.
  * @return FISC_OK; FISC_EINVAL (unknown name, wrong type or out of range, named in the message);
  *         FISC_ENOMEM.
  */
@@ -92,7 +105,9 @@ FISC_API FISC_NODISCARD fisc_status fisc_facts_set(fisc_facts *f, const char *na
                                                    fisc_error *err);
 
 /**
- * Set one quarter of a FISC_FACT_QUARTERS fact: the values at its start and its end.
+ * Set one quarter of a FISC_FACT_QUARTERS fact: the values at its start and its end, as plain
+ * decimals ("120", "32000000.50"), or NULL for unknown. Both replace the quarter's previous
+ * values; the other quarters are kept. On error the fact is unchanged.
  * @param quarter  1 to 4.
  * @return as fisc_facts_set().
  */
@@ -103,12 +118,19 @@ FISC_API FISC_NODISCARD fisc_status fisc_facts_set_quarter(fisc_facts *f, const 
 /** Forget a fact (it becomes unknown). @return FISC_OK or FISC_EINVAL (unknown name). */
 FISC_API FISC_NODISCARD fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err);
 
-/** 1 if the fact is set, else 0 (also for names not in the vocabulary). */
+/**
+ * 1 if the fact is set, else 0 (also for names not in the vocabulary). A per-quarter fact is
+ * set when at least one of its eight values is known.
+ */
 FISC_API int fisc_facts_has(const fisc_facts *f, const char *name);
 
 /**
- * The value of a fact as canonical text ("2800000", "true", "2023-05-01"; quarters as
- * "Q1=120/200;Q2=..."). @param[out] out  the caller owns it; release with fisc_string_free().
+ * The value of a fact as canonical text, which fisc_facts_set() accepts back: decimals and
+ * integers exact in the shortest form ("2800000", "1234.5", "0.15" for "15%", "1/3" for a value
+ * that does not terminate); "true" / "false"; "2023-05-01"; the enumeration value; the text;
+ * quarters as "Q1=120/200;Q3=?/5": the quarters with a known value, in order, separated by ';',
+ * each "Q<n>=<start>/<end>" with "?" for an unknown value.
+ * @param[out] out  the caller owns the result and must release it with fisc_string_free().
  * @return FISC_OK; FISC_ENOTFOUND (not set); FISC_EINVAL (unknown name); FISC_ENOMEM.
  */
 FISC_API FISC_NODISCARD fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name,

@@ -88,7 +88,11 @@ FISC_API FISC_NODISCARD fisc_status fisc_policy_load_files(fisc_policy **out, co
 FISC_API FISC_NODISCARD fisc_status fisc_policy_load_default(fisc_policy **out, const char *overlay,
                                                              fisc_error *err);
 
-/** Release a policy. Accepts NULL. */
+/**
+ * Release the caller's reference to a policy. Accepts NULL. Results made from the policy keep
+ * it alive until they are freed, so the order of fisc_policy_free() and fisc_result_free()
+ * does not matter.
+ */
 FISC_API void fisc_policy_free(fisc_policy *p);
 
 /** Number of files (layers, then the overlay if any). */
