@@ -1,6 +1,7 @@
 /* Shared helpers of the fisc command-line tool: see cli_common.h. */
 #include "cli_common.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -107,14 +108,17 @@ void cli_error_set(fisc_error *err, int code, const char *source, int line, int 
 }
 
 /* The envelope's inner members, without braces: "code":...,"message":...,... */
-static void json_error_members(cli_buf *b, const fisc_error *err, const char *message)
+static void json_error_members(cli_buf *b, const fisc_error *err, const char *message,
+                               const char *source)
 {
+    if (!source)
+        source = err->source;
     cli_buf_puts(b, "\"code\":");
     cli_buf_json_string(b, cli_err_name(err->code));
     cli_buf_puts(b, ",\"message\":");
     cli_buf_json_string(b, message ? message : err->text[0] ? err->text : cli_strerror(err->code));
     cli_buf_puts(b, ",\"field\":");
-    cli_buf_json_string(b, err->source[0] ? err->source : NULL);
+    cli_buf_json_string(b, source[0] ? source : NULL);
     if (err->line > 0)
         cli_buf_printf(b, ",\"line\":%d", err->line);
     else
@@ -125,11 +129,13 @@ static void json_error_members(cli_buf *b, const fisc_error *err, const char *me
         cli_buf_puts(b, ",\"column\":null");
 }
 
-static void print_text_error(const cli_ctx *ctx, const fisc_error *err)
+static void print_text_error(const cli_ctx *ctx, const fisc_error *err, const char *source)
 {
+    if (!source)
+        source = err->source;
     fprintf(stderr, "%s: ", ctx->cmd);
-    if (err->source[0]) {
-        fputs(err->source, stderr);
+    if (source[0]) {
+        fputs(source, stderr);
         if (err->line > 0) {
             fprintf(stderr, ":%d", err->line);
             if (err->column > 0)
@@ -155,17 +161,22 @@ static void emit_envelope(cli_buf *b)
 
 int cli_report(const cli_ctx *ctx, const fisc_error *err)
 {
+    return cli_report_source(ctx, err, NULL);
+}
+
+int cli_report_source(const cli_ctx *ctx, const fisc_error *err, const char *source)
+{
     if (ctx->json) {
         cli_buf b;
 
         cli_buf_init(&b);
         cli_buf_puts(&b, "{\"error\":{");
-        json_error_members(&b, err, NULL);
+        json_error_members(&b, err, NULL, source);
         cli_buf_puts(&b, "}}");
         emit_envelope(&b);
         cli_buf_free(&b);
     } else {
-        print_text_error(ctx, err);
+        print_text_error(ctx, err, source);
     }
     return cli_exit_status(err->code);
 }
@@ -182,11 +193,11 @@ int cli_report_many(const cli_ctx *ctx, const fisc_error *errs, size_t n, size_t
 
         cli_buf_init(&b);
         cli_buf_puts(&b, "{\"error\":{");
-        json_error_members(&b, &errs[0], summary);
+        json_error_members(&b, &errs[0], summary, NULL);
         cli_buf_printf(&b, ",\"count\":%zu,\"errors\":[", total);
         for (i = 0; i < n; i++) {
             cli_buf_puts(&b, i ? ",{" : "{");
-            json_error_members(&b, &errs[i], NULL);
+            json_error_members(&b, &errs[i], NULL, NULL);
             cli_buf_puts(&b, "}");
         }
         cli_buf_puts(&b, "]}}");
@@ -194,7 +205,7 @@ int cli_report_many(const cli_ctx *ctx, const fisc_error *errs, size_t n, size_t
         cli_buf_free(&b);
     } else {
         for (i = 0; i < n; i++)
-            print_text_error(ctx, &errs[i]);
+            print_text_error(ctx, &errs[i], NULL);
         if (total > n)
             fprintf(stderr, "%s: ... and %zu more\n", ctx->cmd, total - n);
         if (summary)
@@ -528,4 +539,146 @@ int cli_parse_int(const char *s, int lo, int hi, int *out)
         return -1;
     *out = (int)v;
     return 0;
+}
+
+void cli_args_fail(cli_args *a, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (a->error[0])
+        return;
+    va_start(ap, fmt);
+    vsnprintf(a->error, sizeof(a->error), fmt, ap);
+    va_end(ap);
+}
+
+int cli_args_begin(cli_args *a, int argc, char **argv, const char *optstring,
+                   const struct option *longopts)
+{
+    const char *missing;
+
+    a->error[0] = '\0';
+    a->optstring = optstring;
+    a->longopts = longopts;
+    a->ac = cli_args_reorder(argc, argv, optstring, longopts, &a->av, &missing);
+    if (a->ac < 0)
+        return -1;
+    if (missing)
+        cli_args_fail(a, "option '%s' needs a value", missing);
+    optind = 0; /* glibc: 0 also resets getopt's internal state between parses */
+    opterr = 0;
+    return 0;
+}
+
+int cli_args_next(cli_args *a)
+{
+    for (;;) {
+        int c = getopt_long(a->ac, a->av, a->optstring, a->longopts, NULL);
+
+        if (c == '?') {
+            if (optopt && optopt != '?')
+                cli_args_fail(a, "unknown option '-%c'", optopt);
+            else
+                cli_args_fail(a, "unknown or ambiguous option '%s'", a->av[optind - 1]);
+        } else if (c == ':') {
+            cli_args_fail(a, "option '%s' needs a value", a->av[optind - 1]);
+        } else {
+            return c;
+        }
+    }
+}
+
+void cli_args_end(cli_args *a)
+{
+    free(a->av);
+    a->av = NULL;
+}
+
+int cli_emit_json(const cli_ctx *ctx, cli_buf *b, FILE *f)
+{
+    fisc_error err = FISC_ERROR_INIT;
+
+    cli_buf_put(b, "\n", 1);
+    if (b->failed) {
+        cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "out of memory building the JSON output");
+        return cli_report(ctx, &err);
+    }
+    if (cli_buf_write(b, f) != 0) {
+        cli_error_set(&err, CLI_EOUTPUT, "", -1, -1, "writing the result failed");
+        return cli_report(ctx, &err);
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_read_input(const char *path, const char *source, size_t max, char **out, size_t *out_len,
+                   fisc_error *err)
+{
+    FILE *f;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int is_stdin = strcmp(path, "-") == 0;
+
+    *out = NULL;
+    *out_len = 0;
+    f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_error_set(err, CLI_EIO, source, -1, -1, "cannot open the file: %s", strerror(errno));
+        return CLI_EIO;
+    }
+    for (;;) {
+        size_t want, n;
+
+        if (len == cap) {
+            /* Grow to at most one byte past the limit, so an oversized input is detected. */
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *p;
+            if (ncap > max + 1)
+                ncap = max + 1;
+            if (ncap == cap)
+                break;
+            p = realloc(buf, ncap + 1); /* + 1: room for the NUL parsers need */
+            if (!p) {
+                free(buf);
+                if (!is_stdin)
+                    fclose(f);
+                cli_error_set(err, FISC_ENOMEM, source, -1, -1, "out of memory reading the input");
+                return FISC_ENOMEM;
+            }
+            buf = p;
+            cap = ncap;
+        }
+        want = cap - len;
+        n = fread(buf + len, 1, want, f);
+        len += n;
+        if (n < want)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        if (!is_stdin)
+            fclose(f);
+        cli_error_set(err, CLI_EIO, source, -1, -1, "cannot read the file: %s", strerror(e));
+        return CLI_EIO;
+    }
+    if (!is_stdin)
+        fclose(f);
+    if (len > max) {
+        free(buf);
+        cli_error_set(err, FISC_ERANGE, source, -1, -1,
+                      "the input is larger than %zu MiB; split it into smaller files",
+                      max / (1024 * 1024));
+        return FISC_ERANGE;
+    }
+    if (!buf) {
+        buf = malloc(1);
+        if (!buf) {
+            cli_error_set(err, FISC_ENOMEM, source, -1, -1, "out of memory reading the input");
+            return FISC_ENOMEM;
+        }
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return FISC_OK;
 }

@@ -71,6 +71,12 @@ void cli_strlcpy_utf8(char *dst, size_t size, const char *src);
 int cli_report(const cli_ctx *ctx, const fisc_error *err);
 
 /*
+ * As cli_report(), naming @p source instead of err->source when it is not NULL: the full path
+ * of a file whose name the library had to cut to fit fisc_error::source.
+ */
+int cli_report_source(const cli_ctx *ctx, const fisc_error *err, const char *source);
+
+/*
  * Report several errors found in one input (e.g. bad CSV rows). @p total may exceed @p n when
  * only the first @p n were kept. Text mode prints each, then @p summary; JSON mode prints one
  * envelope whose top level is the first error with `message` = @p summary and an "errors" array.
@@ -116,6 +122,45 @@ size_t cli_utf8_valid_prefix(const char *s, size_t len);
  */
 int cli_args_reorder(int argc, char **argv, const char *optstring, const struct option *longopts,
                      char ***out, const char **missing);
+
+/*
+ * Option parsing for one command: getopt_long over reordered arguments (see
+ * cli_args_reorder), errors collected rather than printed. Usage:
+ *   cli_args_begin(); while ((c = cli_args_next()) != -1) ...; operands in av[optind..ac);
+ *   cli_args_end().
+ */
+typedef struct cli_args {
+    char **av;
+    int ac;
+    const char *optstring;
+    const struct option *longopts;
+    char error[160];  /* the first usage error, or "" */
+} cli_args;
+
+/* Start parsing. @return 0, or -1 when out of memory. */
+int cli_args_begin(cli_args *a, int argc, char **argv, const char *optstring,
+                   const struct option *longopts);
+/* The next option (as getopt_long), never '?' or ':': those become a->error. */
+int cli_args_next(cli_args *a);
+/* Record a usage error; only the first one is kept. */
+void cli_args_fail(cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* Release what cli_args_begin() allocated. */
+void cli_args_end(cli_args *a);
+
+/*
+ * Print a finished JSON document in @p b, with a final newline, to @p f (or, when building it
+ * ran out of memory, nothing but an error). @return the exit status.
+ */
+int cli_emit_json(const cli_ctx *ctx, cli_buf *b, FILE *f);
+
+/*
+ * Read a whole file, or standard input when @p path is "-", into a new malloc() block *out of
+ * *out_len bytes plus a terminating NUL. @p source names the input in errors; @p max is the
+ * largest size accepted.
+ * @return FISC_OK; CLI_EIO (cannot open or read); FISC_ERANGE (larger than max); FISC_ENOMEM.
+ */
+int cli_read_input(const char *path, const char *source, size_t max, char **out, size_t *out_len,
+                   fisc_error *err);
 
 /*
  * Parse a small decimal integer option value ("-2", "36") strictly into @p out.

@@ -53,79 +53,6 @@ static long row_at(const char *data, size_t len, size_t off)
     return row;
 }
 
-static int read_all(const char *path, const char *source, char **out, size_t *out_len,
-                    fisc_error *err)
-{
-    FILE *f;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int is_stdin = strcmp(path, "-") == 0;
-
-    *out = NULL;
-    *out_len = 0;
-    f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        cli_error_set(err, CLI_EIO, source, -1, -1, "cannot open the file: %s", strerror(errno));
-        return CLI_EIO;
-    }
-    for (;;) {
-        size_t want, n;
-
-        if (len == cap) {
-            /* Grow to at most one byte past the limit, so an oversized input is detected. */
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *p;
-            if (ncap > CLI_CSV_MAX_BYTES + 1)
-                ncap = CLI_CSV_MAX_BYTES + 1;
-            if (ncap == cap)
-                break;
-            p = realloc(buf, ncap + 1); /* + 1: room for the NUL the parser needs */
-            if (!p) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                cli_error_set(err, FISC_ENOMEM, source, -1, -1, "out of memory reading the input");
-                return FISC_ENOMEM;
-            }
-            buf = p;
-            cap = ncap;
-        }
-        want = cap - len;
-        n = fread(buf + len, 1, want, f);
-        len += n;
-        if (n < want)
-            break;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        if (!is_stdin)
-            fclose(f);
-        cli_error_set(err, CLI_EIO, source, -1, -1, "cannot read the file: %s", strerror(e));
-        return CLI_EIO;
-    }
-    if (!is_stdin)
-        fclose(f);
-    if (len > CLI_CSV_MAX_BYTES) {
-        free(buf);
-        cli_error_set(err, FISC_ERANGE, source, -1, -1,
-                      "the input is larger than %zu MiB; split it into smaller files",
-                      CLI_CSV_MAX_BYTES / (1024 * 1024));
-        return FISC_ERANGE;
-    }
-    if (!buf) {
-        buf = malloc(1);
-        if (!buf) {
-            cli_error_set(err, FISC_ENOMEM, source, -1, -1, "out of memory reading the input");
-            return FISC_ENOMEM;
-        }
-    }
-    buf[len] = '\0';
-    *out = buf;
-    *out_len = len;
-    return FISC_OK;
-}
-
 /*
  * Convert GB18030 bytes to UTF-8 with glibc iconv into a new malloc() block *out (NUL-terminated).
  * @p in is not modified; it is not const only because POSIX iconv() takes a char **.
@@ -392,7 +319,7 @@ int cli_csv_read(cli_csv *csv, const char *path, const char *source, fisc_error 
 {
     char *data;
     size_t len;
-    int rc = read_all(path, source, &data, &len, err);
+    int rc = cli_read_input(path, source, CLI_CSV_MAX_BYTES, &data, &len, err);
 
     if (rc != FISC_OK)
         return rc;

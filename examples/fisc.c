@@ -5,6 +5,9 @@
  *   fisc upper AMOUNT      人民币大写
  *   fisc apportion FILE    split a budget over the rows of a CSV file
  *   fisc uscc CODE...      check 统一社会信用代码
+ *   fisc estimate FACTS    evaluate a policy's programs for one enterprise (cmd_policy.c)
+ *   fisc params            list a policy's dated, cited parameters (cmd_policy.c)
+ *   fisc policy check      check policy files (cmd_policy.c)
  *
  * Uses only the public API (<fisc/fisc.h>), like any application linking the library. No
  * floating point anywhere: values are parsed from text and printed with fisc_decimal_to_string().
@@ -21,6 +24,7 @@
 
 #include <fisc/fisc.h>
 
+#include "cli_cmds.h"
 #include "cli_common.h"
 #include "cli_csv.h"
 
@@ -39,6 +43,11 @@ static const char main_usage[] =
     "  upper AMOUNT       write an amount in 人民币大写\n"
     "  apportion FILE     split a budget over the rows of a CSV file (同比例核减, or by weight)\n"
     "  uscc CODE...       check 统一社会信用代码 (GB 32100-2015)\n"
+    "  estimate FACTS     evaluate a policy's programs (企业所得税, 小型微利企业, 高新技术企业,\n"
+    "                     local rewards, ...) for one enterprise, with --explain for the steps\n"
+    "  params             list a policy's parameters with their dates, values and citations\n"
+    "  policy check FILE  check policy files (file:line:column of the first error) and\n"
+    "                     show their layers\n"
     "  help [COMMAND]     show the help of a command\n"
     "\n"
     "Options:\n"
@@ -59,7 +68,8 @@ static const char main_usage[] =
     "  1   invalid input data (a bad value, an unreadable or undecodable file, a bad row)\n"
     "  2   usage error (unknown command or option, missing or malformed option value)\n"
     "  3   batch finished with some rows failed (reserved)\n"
-    "  4   policy or configuration error (reserved)\n"
+    "  4   policy or configuration error (a policy file that does not load, or has no value\n"
+    "      of a parameter for the period asked)\n"
     "  70  internal error (out of memory, output could not be written)\n";
 
 static const char round_usage[] =
@@ -152,73 +162,6 @@ static const char uscc_usage[] =
     "Exit status: 0 all valid, 1 some code invalid, 2 usage error, 70 internal error.\n";
 
 /* ---------------------------------------------------------------------------------------- */
-/* Option parsing: getopt_long over reordered arguments, errors collected rather than printed. */
-
-typedef struct cli_args {
-    char **av;
-    int ac;
-    const char *optstring;
-    const struct option *longopts;
-    char error[160];  /* the first usage error, or "" */
-} cli_args;
-
-static void args_fail(cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
-
-static void args_fail(cli_args *a, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (a->error[0])
-        return;
-    va_start(ap, fmt);
-    vsnprintf(a->error, sizeof(a->error), fmt, ap);
-    va_end(ap);
-}
-
-/* @return 0, or -1 when out of memory. */
-static int args_begin(cli_args *a, int argc, char **argv, const char *optstring,
-                      const struct option *longopts)
-{
-    const char *missing;
-
-    a->error[0] = '\0';
-    a->optstring = optstring;
-    a->longopts = longopts;
-    a->ac = cli_args_reorder(argc, argv, optstring, longopts, &a->av, &missing);
-    if (a->ac < 0)
-        return -1;
-    if (missing)
-        args_fail(a, "option '%s' needs a value", missing);
-    optind = 0; /* glibc: 0 also resets getopt's internal state between parses */
-    opterr = 0;
-    return 0;
-}
-
-static int args_next(cli_args *a)
-{
-    for (;;) {
-        int c = getopt_long(a->ac, a->av, a->optstring, a->longopts, NULL);
-
-        if (c == '?') {
-            if (optopt && optopt != '?')
-                args_fail(a, "unknown option '-%c'", optopt);
-            else
-                args_fail(a, "unknown or ambiguous option '%s'", a->av[optind - 1]);
-        } else if (c == ':') {
-            args_fail(a, "option '%s' needs a value", a->av[optind - 1]);
-        } else {
-            return c;
-        }
-    }
-}
-
-static void args_end(cli_args *a)
-{
-    free(a->av);
-    a->av = NULL;
-}
-
-/* ---------------------------------------------------------------------------------------- */
 /* Shared value helpers. */
 
 static const struct {
@@ -295,23 +238,6 @@ static int parse_arg(fisc_decimal *out, const char *text, unsigned flags, const 
     return rc;
 }
 
-/* Print a finished JSON document (or, when building it ran out of memory, nothing but an error). */
-static int emit_json(const cli_ctx *ctx, cli_buf *b, FILE *f)
-{
-    fisc_error err = FISC_ERROR_INIT;
-
-    cli_buf_put(b, "\n", 1);
-    if (b->failed) {
-        cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "out of memory building the JSON output");
-        return cli_report(ctx, &err);
-    }
-    if (cli_buf_write(b, f) != 0) {
-        cli_error_set(&err, CLI_EOUTPUT, "", -1, -1, "writing the result failed");
-        return cli_report(ctx, &err);
-    }
-    return CLI_EXIT_OK;
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* fisc round */
 
@@ -335,20 +261,20 @@ static int cmd_round(int argc, char **argv)
     uint32_t status = 0;
     int places = 2, shown, help = 0, c, rc, ret;
 
-    if (args_begin(&a, argc, argv, "+:p:u:m:jh", longopts) != 0)
+    if (cli_args_begin(&a, argc, argv, "+:p:u:m:jh", longopts) != 0)
         return CLI_EXIT_INTERNAL;
-    while ((c = args_next(&a)) != -1) {
+    while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
         case 'p':
             places_text = optarg;
             if (cli_parse_int(optarg, -FISC_DECIMAL_MAX_INT_DIGITS, 36, &places) != 0)
-                args_fail(&a, "--places needs an integer from %d to 36, not '%s'",
+                cli_args_fail(&a, "--places needs an integer from %d to 36, not '%s'",
                           -FISC_DECIMAL_MAX_INT_DIGITS, optarg);
             break;
         case 'u': unit_text = optarg; break;
         case 'm':
             if (parse_round_mode(optarg, &mode) != 0)
-                args_fail(&a, "unknown --mode '%s' (half_up, half_even, half_down, down, up, "
+                cli_args_fail(&a, "unknown --mode '%s' (half_up, half_even, half_down, down, up, "
                               "ceiling, floor)", optarg);
             break;
         case 'j': ctx.json = 1; break;
@@ -357,14 +283,14 @@ static int cmd_round(int argc, char **argv)
         }
     }
     if (help) {
-        args_end(&a);
+        cli_args_end(&a);
         fputs(round_usage, stdout);
         return CLI_EXIT_OK;
     }
     if (places_text && unit_text)
-        args_fail(&a, "give --places or --unit, not both");
+        cli_args_fail(&a, "give --places or --unit, not both");
     if (!a.error[0] && a.ac - optind != 1)
-        args_fail(&a, "%s", a.ac - optind ? "one VALUE expected" : "VALUE is missing");
+        cli_args_fail(&a, "%s", a.ac - optind ? "one VALUE expected" : "VALUE is missing");
 
     fisc_decimal_init(&value);
     fisc_decimal_init(&unit);
@@ -372,9 +298,9 @@ static int cmd_round(int argc, char **argv)
     fisc_decimal_init(&residue);
     if (!a.error[0] && unit_text) {
         if (fisc_decimal_parse(&unit, unit_text, FISC_PARSE_PLAIN, &err) != FISC_OK)
-            args_fail(&a, "--unit needs a plain decimal such as 0.05 or 10000, not '%s'", unit_text);
+            cli_args_fail(&a, "--unit needs a plain decimal such as 0.05 or 10000, not '%s'", unit_text);
         else if (fisc_decimal_sign(&unit) <= 0)
-            args_fail(&a, "--unit must be positive, not '%s'", unit_text);
+            cli_args_fail(&a, "--unit must be positive, not '%s'", unit_text);
     }
     if (a.error[0]) {
         ret = cli_usage_error(&ctx, "%s", a.error);
@@ -423,7 +349,7 @@ static int cmd_round(int argc, char **argv)
         cli_buf_printf(&b, ",\"rounded\":%s,\"inexact\":%s}",
                        (status & FISC_STATUS_ROUNDED) ? "true" : "false",
                        (status & FISC_STATUS_INEXACT) ? "true" : "false");
-        ret = emit_json(&ctx, &b, stdout);
+        ret = cli_emit_json(&ctx, &b, stdout);
         cli_buf_free(&b);
     } else {
         printf("%s\n", s_res);
@@ -438,7 +364,7 @@ done:
     fisc_decimal_clear(&unit);
     fisc_decimal_clear(&result);
     fisc_decimal_clear(&residue);
-    args_end(&a);
+    cli_args_end(&a);
     return ret;
 }
 
@@ -463,9 +389,9 @@ static int cmd_upper(int argc, char **argv)
     char *s_upper = NULL, *s_amount = NULL;
     int help = 0, c, rc, ret;
 
-    if (args_begin(&a, argc, argv, "+:jh", longopts) != 0)
+    if (cli_args_begin(&a, argc, argv, "+:jh", longopts) != 0)
         return CLI_EXIT_INTERNAL;
-    while ((c = args_next(&a)) != -1) {
+    while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
         case OPT_NO_ZHENG: flags |= FISC_UPPER_NO_ZHENG_AFTER_JIAO; break;
         case OPT_RMB: flags |= FISC_UPPER_RMB_PREFIX; break;
@@ -475,15 +401,15 @@ static int cmd_upper(int argc, char **argv)
         }
     }
     if (help) {
-        args_end(&a);
+        cli_args_end(&a);
         fputs(upper_usage, stdout);
         return CLI_EXIT_OK;
     }
     if (!a.error[0] && a.ac - optind != 1)
-        args_fail(&a, "%s", a.ac - optind ? "one AMOUNT expected" : "AMOUNT is missing");
+        cli_args_fail(&a, "%s", a.ac - optind ? "one AMOUNT expected" : "AMOUNT is missing");
     if (a.error[0]) {
         ret = cli_usage_error(&ctx, "%s", a.error);
-        args_end(&a);
+        cli_args_end(&a);
         return ret;
     }
 
@@ -506,7 +432,7 @@ static int cmd_upper(int argc, char **argv)
         cli_buf_puts(&b, ",\"upper\":");
         cli_buf_json_string(&b, s_upper);
         cli_buf_puts(&b, "}");
-        ret = emit_json(&ctx, &b, stdout);
+        ret = cli_emit_json(&ctx, &b, stdout);
         cli_buf_free(&b);
     } else {
         printf("%s\n", s_upper);
@@ -515,7 +441,7 @@ static int cmd_upper(int argc, char **argv)
     fisc_string_free(s_upper);
     fisc_string_free(s_amount);
     fisc_decimal_clear(&amount);
-    args_end(&a);
+    cli_args_end(&a);
     return ret;
 }
 
@@ -548,9 +474,9 @@ static int cmd_uscc(int argc, char **argv)
     int help = 0, c, i, ret = CLI_EXIT_OK, all_valid = 1;
     size_t w, nw;
 
-    if (args_begin(&a, argc, argv, "+:jh", longopts) != 0)
+    if (cli_args_begin(&a, argc, argv, "+:jh", longopts) != 0)
         return CLI_EXIT_INTERNAL;
-    while ((c = args_next(&a)) != -1) {
+    while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
         case 'j': ctx.json = 1; break;
         case 'h': help = 1; break;
@@ -558,15 +484,15 @@ static int cmd_uscc(int argc, char **argv)
         }
     }
     if (help) {
-        args_end(&a);
+        cli_args_end(&a);
         fputs(uscc_usage, stdout);
         return CLI_EXIT_OK;
     }
     if (!a.error[0] && optind >= a.ac)
-        args_fail(&a, "CODE is missing");
+        cli_args_fail(&a, "CODE is missing");
     if (a.error[0]) {
         ret = cli_usage_error(&ctx, "%s", a.error);
-        args_end(&a);
+        cli_args_end(&a);
         return ret;
     }
 
@@ -582,7 +508,7 @@ static int cmd_uscc(int argc, char **argv)
         if (rc != FISC_OK && rc != FISC_EINVAL) {
             /* Not a verdict on the code: out of memory or a library fault. */
             cli_buf_free(&b);
-            args_end(&a);
+            cli_args_end(&a);
             return cli_report(&ctx, &err);
         }
         if (rc != FISC_OK)
@@ -633,11 +559,11 @@ static int cmd_uscc(int argc, char **argv)
     }
     cli_buf_printf(&b, "],\"all_valid\":%s}", all_valid ? "true" : "false");
     if (ctx.json)
-        ret = emit_json(&ctx, &b, stdout);
+        ret = cli_emit_json(&ctx, &b, stdout);
     else
         ret = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
     cli_buf_free(&b);
-    args_end(&a);
+    cli_args_end(&a);
     if (ret == CLI_EXIT_OK && !all_valid)
         ret = CLI_EXIT_DATA;
     return ret;
@@ -1038,9 +964,9 @@ static int cmd_apportion(int argc, char **argv)
     int help = 0, bom = 0, c, rc, ret = CLI_EXIT_OK;
 
     opts.mode = FISC_APPORTION_PRORATA;
-    if (args_begin(&a, argc, argv, "+:b:m:u:r:o:jh", longopts) != 0)
+    if (cli_args_begin(&a, argc, argv, "+:b:m:u:r:o:jh", longopts) != 0)
         return CLI_EXIT_INTERNAL;
-    while ((c = args_next(&a)) != -1) {
+    while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
         case 'b': budget_text = optarg; break;
         case 'm':
@@ -1049,7 +975,7 @@ static int cmd_apportion(int argc, char **argv)
             else if (strcmp(optarg, "weights") == 0)
                 opts.mode = FISC_APPORTION_WEIGHTS;
             else
-                args_fail(&a, "unknown --mode '%s' (prorata, weights)", optarg);
+                cli_args_fail(&a, "unknown --mode '%s' (prorata, weights)", optarg);
             break;
         case 'u': unit_text = optarg; break;
         case 'r':
@@ -1060,7 +986,7 @@ static int cmd_apportion(int argc, char **argv)
             else if (strcmp(optarg, "separate") == 0)
                 opts.remainder = FISC_REMAINDER_SEPARATE;
             else
-                args_fail(&a, "unknown --remainder '%s' (largest, first, separate)", optarg);
+                cli_args_fail(&a, "unknown --remainder '%s' (largest, first, separate)", optarg);
             break;
         case 'o': output = optarg; break;
         case OPT_BOM: bom = 1; break;
@@ -1070,15 +996,15 @@ static int cmd_apportion(int argc, char **argv)
         }
     }
     if (help) {
-        args_end(&a);
+        cli_args_end(&a);
         fputs(apportion_usage, stdout);
         return CLI_EXIT_OK;
     }
     if (!a.error[0] && a.ac - optind != 1)
-        args_fail(&a, "%s", a.ac - optind ? "one FILE expected"
+        cli_args_fail(&a, "%s", a.ac - optind ? "one FILE expected"
                                           : "FILE is missing (use - for standard input)");
     if (!a.error[0] && !budget_text)
-        args_fail(&a, "--budget is required");
+        cli_args_fail(&a, "--budget is required");
 
     fisc_decimal_init(&budget);
     fisc_decimal_init(&unit);
@@ -1086,9 +1012,9 @@ static int cmd_apportion(int argc, char **argv)
     cli_buf_init(&out);
     if (!a.error[0]) {
         if (fisc_decimal_parse(&unit, unit_text, FISC_PARSE_PLAIN, &err) != FISC_OK)
-            args_fail(&a, "--unit needs a plain decimal such as 0.01 or 100, not '%s'", unit_text);
+            cli_args_fail(&a, "--unit needs a plain decimal such as 0.01 or 100, not '%s'", unit_text);
         else if (fisc_decimal_sign(&unit) <= 0)
-            args_fail(&a, "--unit must be positive, not '%s'", unit_text);
+            cli_args_fail(&a, "--unit must be positive, not '%s'", unit_text);
         fisc_error_clear(&err);
     }
     if (a.error[0]) {
@@ -1203,7 +1129,7 @@ done:
     fisc_decimal_clear(&unit);
     fisc_decimal_clear(&allocated);
     cli_buf_free(&out);
-    args_end(&a);
+    cli_args_end(&a);
     return ret;
 }
 
@@ -1220,6 +1146,9 @@ static const struct {
     { "upper", cmd_upper },
     { "apportion", cmd_apportion },
     { "uscc", cmd_uscc },
+    { "estimate", cmd_estimate },
+    { "params", cmd_params },
+    { "policy", cmd_policy },
 };
 
 static cmd_fn find_command(const char *name)
@@ -1295,7 +1224,8 @@ int main(int argc, char **argv)
     }
     fn = find_command(argv[optind]);
     if (!fn)
-        return cli_usage_error(&ctx, "unknown command '%s' (round, upper, apportion, uscc)",
+        return cli_usage_error(&ctx, "unknown command '%s' (round, upper, apportion, uscc, "
+                               "estimate, params, policy)",
                                argv[optind]);
     return fn(argc - optind, argv + optind);
 }

@@ -7,9 +7,12 @@ Standard library only. JSON is read with json.loads(..., parse_float=Decimal) so
 ever passes through a binary float; amounts are compared as Decimal or Fraction.
 """
 import csv
+import glob
+import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,8 +24,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SAMPLE = os.path.join(ROOT, "examples", "data", "apportion-sample.csv")
 CLI = os.environ.get("FISC_CLI")
+# The bundled policy: meson sets FISC_POLICY_DIR; by hand, the source tree's policies/.
+POLICY_DIR = os.environ.get("FISC_POLICY_DIR") or os.path.join(ROOT, "policies")
 
-COMMANDS = ("round", "upper", "apportion", "uscc")
+COMMANDS = ("round", "upper", "apportion", "uscc", "estimate", "params", "policy")
 
 
 def setUpModule():
@@ -32,16 +37,19 @@ def setUpModule():
         raise unittest.SkipTest("FISC_CLI=%s is not an executable" % CLI)
 
 
-def run(*args, stdin=None):
-    """Run fisc; return (exit status, stdout text, stderr text)."""
+def run(*args, stdin=None, env=None):
+    """Run fisc; return (exit status, stdout text, stderr text). ``env`` adds variables."""
+    full_env = dict(os.environ)
+    full_env.setdefault("FISC_POLICY_DIR", POLICY_DIR)
+    full_env.update(env or {})
     p = subprocess.run([CLI, *args], input=stdin, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=120)
+                       stderr=subprocess.PIPE, timeout=120, env=full_env)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
-def run_json(*args, stdin=None):
+def run_json(*args, stdin=None, env=None):
     """Run fisc with --json; stdout must be exactly one JSON document."""
-    rc, out, err = run(*args, "--json", stdin=stdin)
+    rc, out, err = run(*args, "--json", stdin=stdin, env=env)
     try:
         doc = json.loads(out, parse_float=Decimal)
     except ValueError as e:
@@ -682,6 +690,626 @@ class TestApportion(CliTestCase):
         self.assertUsageError("apportion", path, "--budget", "1", "--remainder", "last")
         self.assertUsageError("apportion", path, "--budget", "1", "--unit", "-1")
         self.assertUsageError("apportion", path, "--budget")
+
+
+
+# ---------------------------------------------------------------------------------------------
+# fisc estimate, fisc params, fisc policy check, on the bundled policy (FISC_POLICY_DIR).
+# Golden values: shared/reference/policy-params.md §9 (official and DERIVED worked examples).
+
+# 应纳税所得额 280万 and eligible size: 小型微利企业 (WE-9).
+SMALL_MICRO = {"taxable_income": "2800000", "employees_average": 100,
+               "assets_average": "10000000", "industry_restricted": False}
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def policy_files():
+    return sorted(glob.glob(os.path.join(POLICY_DIR, "*.yaml")))
+
+
+def quarters(*pairs):
+    """{"Q1": {"start": a, "end": b}, ...} from (a, b) pairs."""
+    return {"Q%d" % (i + 1): {"start": a, "end": b} for i, (a, b) in enumerate(pairs)}
+
+
+class PolicyTestCase(CliTestCase):
+    def facts(self, facts, name="facts.json"):
+        return self.write(name, json.dumps(facts, ensure_ascii=False, indent=1))
+
+    def estimate(self, facts, *args):
+        """fisc estimate --json on these facts; exit 0 required. Returns the result document."""
+        rc, doc, err = run_json("estimate", self.facts(facts), *args)
+        self.assertEqual(rc, 0, (doc, err))
+        self.assertEqual(err, "")
+        return doc
+
+    def item(self, doc, program):
+        items = [i for i in doc["items"] if i["program"] == program]
+        self.assertEqual(len(items), 1, [i["program"] for i in doc["items"]])
+        return items[0]
+
+    def cit(self, facts, *args):
+        return self.item(self.estimate(facts, *args), "cn.cit")
+
+    def bad_layer(self, text, name="bad.yaml"):
+        """A copy of the first bundled layer with @p text appended, as a new file."""
+        with open(policy_files()[0], encoding="utf-8") as f:
+            base = f.read()
+        return self.write(name, base + text)
+
+
+class TestEstimate(PolicyTestCase):
+    def test_small_micro_2023(self):
+        doc = self.estimate(SMALL_MICRO, "--year", "2023")
+        self.assertEqual(doc["schema"], "fisc-result/1")
+        self.assertEqual(doc["period"]["year"], 2023)
+        self.assertIsNone(doc["period"]["quarter"])
+        cit = self.item(doc, "cn.cit")
+        self.assertEqual(cit["outcome"], "eligible")
+        self.assertEqual(cit["choice"], "small_micro")
+        self.assertEqual(cit["categories"], {"tax": "tax_payable", "relief": "tax_relief"})
+        a = cit["amounts"]
+        self.assertEqual(a["tax"], "140000.00")             # 280万 × 5%
+        self.assertEqual(a["tax_standard"], "700000.00")    # 280万 × 25%
+        self.assertEqual(a["relief"], "560000.00")
+        self.assertEqual(a["tax_small_micro"], "140000.00")
+        self.assertNotIn("tax_hnte", a)                     # no certificate: no HNTE route
+        self.assertEqual(doc["totals"]["tax_payable"], "140000.00")
+        self.assertEqual(doc["totals"]["tax_relief"], "560000.00")
+        self.assertIsInstance(doc["provisional"], bool)
+        for v in a.values():
+            self.assertIsInstance(v, str)                   # amounts are strings, never numbers
+
+    def test_small_micro_across_years(self):
+        # WE-9: the same 280万 under each year's brackets.
+        expected = {"2019": "230000.00", "2020": "230000.00", "2021": "205000.00",
+                    "2022": "115000.00", "2023": "140000.00", "2024": "140000.00"}
+        for year, tax in expected.items():
+            with self.subTest(year=year):
+                cit = self.cit(SMALL_MICRO, "--year", year)
+                self.assertEqual(cit["outcome"], "eligible")
+                self.assertEqual(cit["amounts"]["tax"], tax)
+                self.assertEqual(Decimal(cit["amounts"]["relief"]),
+                                 Decimal("700000.00") - Decimal(tax))
+
+    def test_cliff_above_three_million(self):
+        # WE-9: 300.01万 is not 小型微利 at all (no marginal relief): 300.01万 × 25%.
+        cit = self.cit(dict(SMALL_MICRO, taxable_income="3000100"), "--year", "2023")
+        self.assertEqual(cit["outcome"], "not_eligible")
+        self.assertEqual(cit["choice"], "standard")
+        self.assertEqual(cit["amounts"]["tax"], "750025.00")
+        self.assertEqual(cit["amounts"]["relief"], "0.00")
+        self.assertTrue(any(c["state"] == "not_met" for c in cit["conditions"]), cit["conditions"])
+
+    def test_size_limits(self):
+        for facts in (dict(SMALL_MICRO, employees_average=301),
+                      dict(SMALL_MICRO, assets_average="50000000.01"),
+                      dict(SMALL_MICRO, industry_restricted=True)):
+            with self.subTest(facts=facts):
+                cit = self.cit(facts, "--year", "2023")
+                self.assertEqual(cit["outcome"], "not_eligible")
+                self.assertEqual(cit["amounts"]["tax"], "700000.00")
+        cit = self.cit(dict(SMALL_MICRO, employees_average=300, assets_average="50000000"),
+                       "--year", "2023")
+        self.assertEqual(cit["amounts"]["tax"], "140000.00")   # the limits are inclusive
+
+    def test_hnte_against_small_micro(self):
+        # WE-10: both apply; 小微 (5%) beats the HNTE rate (15%), and they are never stacked.
+        facts = dict(SMALL_MICRO, taxable_income="2000000", hnte_certificate_date="2023-03-01")
+        cit = self.cit(facts, "--year", "2023")
+        self.assertEqual(cit["outcome"], "eligible")
+        self.assertEqual(cit["choice"], "small_micro")
+        self.assertEqual(cit["amounts"]["tax"], "100000.00")
+        self.assertEqual(cit["amounts"]["tax_hnte"], "300000.00")
+        self.assertEqual(cit["amounts"]["tax_standard"], "500000.00")
+        self.assertEqual(cit["amounts"]["relief"], "400000.00")
+
+    def test_hnte_alone(self):
+        # WE-16: 应纳税所得额 1000万, HNTE: 150万.
+        facts = dict(SMALL_MICRO, taxable_income="10000000", hnte_certificate_date="2022-11-01")
+        cit = self.cit(facts, "--year", "2023")
+        self.assertEqual(cit["outcome"], "eligible")
+        self.assertEqual(cit["choice"], "hnte")
+        self.assertEqual(cit["amounts"]["tax"], "1500000.00")
+        self.assertEqual(cit["amounts"]["relief"], "1000000.00")
+
+    def test_quarterly_prepayment_2019(self):
+        # WE-7 (国家税务总局公告2019年第2号 解读 format), cumulative to each quarter.
+        emp = [(120, 200), (400, 500), (350, 200), (220, 210)]
+        assets = [(20000000, 40000000), (40000000, 66000000), (66000000, 70000000),
+                  (70000000, 25000000)]
+        income = ["1500000", "2000000", "2800000", "3000000"]
+        expected = [("eligible", "100000.00"),      # Q1: 100 × 5% + 50 × 10%
+                    ("not_eligible", "500000.00"),  # Q2: average headcount 305 > 300
+                    ("not_eligible", "700000.00"),  # Q3: average assets 5033.33万 > 5000万
+                    ("eligible", "250000.00")]      # Q4: 100 × 5% + 200 × 10%
+        for q in range(4):
+            with self.subTest(quarter=q + 1):
+                facts = {"taxable_income": income[q], "employees": quarters(*emp[:q + 1]),
+                         "assets": quarters(*assets[:q + 1]), "industry_restricted": False}
+                doc = self.estimate(facts, "--quarter", "2019Q%d" % (q + 1))
+                self.assertEqual(doc["period"], dict(doc["period"], year=2019, quarter=q + 1))
+                cit = self.item(doc, "cn.cit")
+                self.assertEqual((cit["outcome"], cit["amounts"]["tax"]), expected[q])
+        # Q1's relief: 150万 × 25% - 10万 = 27.5万.
+        facts = {"taxable_income": income[0], "employees": quarters(emp[0]),
+                 "assets": quarters(assets[0]), "industry_restricted": False}
+        self.assertEqual(self.cit(facts, "--quarter", "2019q1")["amounts"]["relief"],
+                         "275000.00")
+
+    def test_quarter_two_names_the_average(self):
+        facts = {"taxable_income": "2000000", "employees": quarters((120, 200), (400, 500)),
+                 "assets": quarters((20000000, 40000000), (40000000, 66000000)),
+                 "industry_restricted": False}
+        cit = self.cit(facts, "--quarter", "2019Q2")
+        self.assertTrue(any("305" in (c["detail"] or "") and c["state"] == "not_met"
+                            for c in cit["conditions"]), cit["conditions"])
+
+    def test_yulin_hnte_reward(self):
+        # policy-params.md §2.2: 5万元 once, in the year of recognition, registered and taxed in 玉林.
+        facts = dict(SMALL_MICRO, hnte_certificate_date="2023-05-10", registered_in_yulin=True,
+                     tax_registered_in_yulin=True)
+        doc = self.estimate(facts, "--year", "2023")
+        reward = self.item(doc, "yulin.hnte_reward")
+        self.assertEqual(reward["outcome"], "eligible")
+        self.assertEqual(list(reward["amounts"].values()), ["50000.00"])
+        self.assertEqual(doc["totals"]["subsidy"], "50000.00")
+        for changed in ({"tax_registered_in_yulin": False}, {"registered_in_yulin": False},
+                        {"hnte_certificate_date": "2022-05-10"}):
+            with self.subTest(changed=changed):
+                doc = self.estimate(dict(facts, **changed), "--year", "2023")
+                self.assertEqual(self.item(doc, "yulin.hnte_reward")["outcome"], "not_eligible")
+                self.assertEqual(doc["totals"]["subsidy"], "0.00")
+
+    def test_missing_facts_are_undetermined(self):
+        doc = self.estimate({"taxable_income": "2800000"}, "--year", "2023")
+        cit = self.item(doc, "cn.cit")
+        self.assertEqual(cit["outcome"], "undetermined")
+        self.assertTrue(cit["missing_facts"])
+        reward = self.item(doc, "yulin.hnte_reward")
+        self.assertIn(reward["outcome"], ("undetermined", "not_eligible"))
+
+    def test_every_item_has_the_schema_members(self):
+        doc = self.estimate(SMALL_MICRO, "--year", "2023")
+        self.assertEqual(doc["currency"], "CNY")
+        self.assertEqual(set(doc["totals"]), {"tax_payable", "tax_relief", "subsidy"})
+        for item in doc["items"]:
+            for key in ("program", "title", "outcome", "provisional", "summary", "amounts",
+                        "missing_facts", "conditions", "parameters"):
+                self.assertIn(key, item)
+            self.assertNotIn("trace", item)   # only with --explain
+            self.assertIn(item["outcome"], ("eligible", "not_eligible", "undetermined"))
+            for p in item["parameters"]:
+                self.assertIn(p["status"], ("confirmed", "unconfirmed", "placeholder"))
+                self.assertTrue(p["citation"]["document"])
+        layers = doc["policy"]["layers"]
+        self.assertEqual([l["path"] for l in layers if not l["overlay"]], policy_files())
+
+    def test_json_explain_has_the_steps(self):
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO), "--year", "2023",
+                                "--explain")
+        self.assertEqual(rc, 0, err)
+        cit = self.item(doc, "cn.cit")
+        self.assertTrue(cit["trace"])
+        for step in cit["trace"]:
+            for key in ("id", "label", "formula", "substituted", "result", "rounding"):
+                self.assertIn(key, step)
+        self.assertTrue(any(s["result"] in ("140000", "140000.00") for s in cit["trace"]))
+
+    def test_text_report(self):
+        path = self.facts(SMALL_MICRO)
+        rc, out, err = run("estimate", path, "--year", "2023")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertRegex(out, r"140,?000\.00")
+        self.assertRegex(out, r"560,?000\.00")
+        self.assertIn("[cn.cit]", out)
+        self.assertIn("[yulin.hnte_reward]", out)
+        rc, en, err = run("estimate", path, "--year", "2023", "--lang", "en")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertRegex(en, r"140,?000\.00")
+        self.assertNotEqual(out, en)
+        # The item's one-line summary says what was chosen, even without --explain.
+        self.assertIn("适用小型微利企业优惠", out)
+        self.assertIn("small and micro enterprise relief applies", en)
+
+    def test_explain_shows_conditions_citations_and_steps(self):
+        path = self.facts(SMALL_MICRO)
+        rc, short, err = run("estimate", path, "--year", "2023")
+        rc, out, err = run("estimate", path, "--year", "2023", "--explain")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertGreater(len(out), len(short))
+        self.assertIn("2800000", out)                       # the numbers substituted
+        self.assertRegex(out, r"财税〔2019〕13号|2023年第6号|2023年第12号")  # a citation
+        rc, en, err = run("estimate", path, "--year", "2023", "--explain", "--lang", "en")
+        self.assertEqual(rc, 0)
+        self.assertIn("taxable income", en.lower())
+
+    def test_stdin(self):
+        rc, doc, err = run_json("estimate", "-", "--year", "2023",
+                                stdin=json.dumps(SMALL_MICRO).encode("utf-8"))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.item(doc, "cn.cit")["amounts"]["tax"], "140000.00")
+
+    def test_explicit_policy_files_match_the_default(self):
+        path = self.facts(SMALL_MICRO)
+        args = [a for f in policy_files() for a in ("--policy", f)]
+        rc, doc, err = run_json("estimate", path, "--year", "2023", *args)
+        self.assertEqual(rc, 0, err)
+        rc, default, err = run_json("estimate", path, "--year", "2023")
+        self.assertEqual(doc, default)
+
+    def test_overlay_what_if(self):
+        # A what-if: the standard rate at 20% from 2023; 小微 still wins.
+        overlay = self.write("what-if.yaml", WHAT_IF_OVERLAY)
+        cit = self.cit(SMALL_MICRO, "--year", "2023", "--overlay", overlay)
+        self.assertEqual(cit["amounts"]["tax_standard"], "560000.00")
+        self.assertEqual(cit["amounts"]["tax"], "140000.00")
+        self.assertEqual(cit["amounts"]["relief"], "420000.00")
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO), "--year", "2023",
+                                "--overlay", overlay)
+        self.assertTrue(doc["policy"]["layers"][-1]["overlay"])
+
+    def test_not_eligible_is_exit_0(self):
+        rc, out, err = run("estimate", self.facts(dict(SMALL_MICRO, employees_average=1000)),
+                           "--year", "2023")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertRegex(out, r"700,?000\.00")
+
+    # --- errors ---
+
+    def test_facts_not_json(self):
+        path = self.write("facts.json", '{\n  "taxable_income": "2800000",\n'
+                                        '  "employees_average": 100,,\n}\n')
+        rc, out, err = run("estimate", path, "--year", "2023")
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(out, "")
+        self.assertRegex(err, r"(^|\s)%s:3:\d+: " % re.escape(path))
+        rc, doc, err = run_json("estimate", path, "--year", "2023")
+        self.assertEqual(rc, 1)
+        e = self.assertErrorEnvelope(doc, "FISC_EPARSE")
+        self.assertEqual((e["field"], e["line"]), (path, 3))
+        self.assertIsInstance(e["column"], int)
+
+    def test_unknown_fact(self):
+        path = self.write("facts.json", '{\n  "taxable_incme": "2800000"\n}\n')
+        rc, out, err = run("estimate", path, "--year", "2023")
+        self.assertEqual(rc, 1)
+        self.assertIn("did you mean", err)
+        self.assertIn("taxable_income", err)
+        self.assertRegex(err, r"%s:2:\d+: " % re.escape(path))
+
+    def test_bad_fact_values(self):
+        for facts in ({"industry_restricted": "yes"}, {"hnte_certificate_date": "2023-02-30"},
+                      {"employees_average": -1}, {"taxable_income": "1,000"}):
+            with self.subTest(facts=facts):
+                rc, doc, err = run_json("estimate", self.facts(facts), "--year", "2023")
+                self.assertEqual(rc, 1, doc)
+                self.assertIn(doc["error"]["code"], ("FISC_EINVAL", "FISC_EPARSE", "FISC_ERANGE"))
+                self.assertEqual(doc["error"]["line"], 2)
+
+    def test_missing_facts_file(self):
+        rc, out, err = run("estimate", os.path.join(self.tmp, "nope.json"), "--year", "2023")
+        self.assertEqual(rc, 1)
+        self.assertIn("nope.json", err)
+
+    def test_bad_policy_is_exit_4(self):
+        bad = self.bad_layer("\nfrobnicate: 1\n")
+        nlines = open(bad, encoding="utf-8").read().count("\n")
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--year", "2023", "--policy", bad)
+        self.assertEqual(rc, 4, err)
+        self.assertEqual(out, "")
+        self.assertRegex(err, r"%s:%d:\d+: " % (re.escape(bad), nlines))
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO), "--year", "2023",
+                                "--policy", bad)
+        self.assertEqual(rc, 4)
+        e = self.assertErrorEnvelope(doc, "FISC_EPARSE")
+        self.assertEqual((e["field"], e["line"]), (bad, nlines))
+
+    def test_bad_bundled_policy_is_exit_4(self):
+        d = os.path.join(self.tmp, "policies")
+        os.mkdir(d)
+        with open(os.path.join(d, "a.yaml"), "w", encoding="utf-8") as f:
+            f.write("fisc_policy: 1\nid: [unclosed\n")
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--year", "2023",
+                           env={"FISC_POLICY_DIR": d})
+        self.assertEqual(rc, 4, err)
+        self.assertIn("a.yaml:", err)
+
+    def test_missing_policy_file_is_exit_4(self):
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--year", "2023",
+                           "--policy", os.path.join(self.tmp, "nope.yaml"))
+        self.assertEqual(rc, 4, err)
+        self.assertIn("nope.yaml", err)
+
+    def test_long_policy_path_is_shown_whole(self):
+        # fisc_error::source holds 63 bytes; the CLI names the file as it was given.
+        d = os.path.join(self.tmp, "a-rather-long-directory-name-for-policies", "and-another-one")
+        os.makedirs(d)
+        bad = os.path.join(d, "guangxi-provincial-layer.yaml")
+        with open(policy_files()[0], encoding="utf-8") as f:
+            text = f.read()
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(text + "\nfrobnicate: 1\n")
+        self.assertGreater(len(bad.encode()), 64)
+        rc, out, err = run("policy", "check", bad)
+        self.assertEqual(rc, 4)
+        self.assertIn(bad + ":", err)
+
+    def test_year_without_values_is_exit_4(self):
+        # The bundled policy starts in 2008 (the standard rate) and 2019 (小型微利): a year it
+        # does not cover is a configuration problem, not bad facts.
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--year", "1990")
+        self.assertEqual((rc, out), (4, ""))
+        self.assertIn("no value in force", err)
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO), "--year", "1990")
+        self.assertEqual(rc, 4)
+        self.assertErrorEnvelope(doc, "FISC_ENOTFOUND")
+
+    def test_usage_errors(self):
+        path = self.facts(SMALL_MICRO)
+        self.assertUsageError("estimate", path)                          # no period
+        self.assertUsageError("estimate", "--year", "2023")              # no FACTS
+        self.assertUsageError("estimate", path, path, "--year", "2023")
+        self.assertUsageError("estimate", path, "--year", "2023", "--quarter", "2023Q1")
+        for bad in ("2019Q5", "2019Q0", "19Q1", "2019-Q1", "1989Q1", "2019Q"):
+            self.assertUsageError("estimate", path, "--quarter", bad)
+        for bad in ("1989", "2101", "twenty", "2023.0"):
+            self.assertUsageError("estimate", path, "--year", bad)
+        self.assertUsageError("estimate", path, "--year", "2023", "--lang", "fr")
+        self.assertUsageError("estimate", path, "--year", "2023", "--overlay", "a", "--overlay", "b")
+        self.assertUsageError("estimate", path, "--year", "2023", "--frobnicate")
+        err = self.assertUsageError("estimate", path, "--year")
+        self.assertIn("needs a value", err)
+
+    def test_usage_error_json(self):
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO))
+        self.assertEqual(rc, 2)
+        e = self.assertErrorEnvelope(doc, "FISC_CLI_USAGE")
+        self.assertIn("--year", e["message"])
+
+
+# An overlay (docs/policy-format.md): the standard rate at 20% from 2023 on.
+WHAT_IF_OVERLAY = """\
+fisc_policy: 1
+id: what-if.rate20
+overlay: true
+title:
+  zh: 假设：基本税率20%
+  en: "What if: standard rate 20%"
+parameters:
+  - id: cit.rate.standard
+    values:
+      - from: 2023-01-01
+        value: 20%
+        status: placeholder
+        citation:
+          document: what-if
+"""
+
+
+class TestParams(PolicyTestCase):
+    def params(self, *args):
+        rc, doc, err = run_json("params", *args)
+        self.assertEqual(rc, 0, (doc, err))
+        self.assertEqual(doc["count"], len(doc["params"]))
+        return doc
+
+    def test_listing(self):
+        doc = self.params()
+        params = doc["params"]
+        self.assertGreater(len(params), 5)
+        ids = [p["id"] for p in params]
+        self.assertEqual(ids, sorted(ids))
+        self.assertEqual(len(set(ids)), len(ids))
+        self.assertIn("cit.rate.standard", ids)
+        for p in params:
+            with self.subTest(param=p["id"]):
+                self.assertRegex(p["id"], r"^[a-z0-9_.]+$")
+                self.assertTrue(p["label_zh"])
+                self.assertTrue(p["label_en"])
+                self.assertEqual(p["label"], p["label_zh"])
+                self.assertIn(p["kind"], ("value", "scale", "table"))
+                self.assertTrue(p["entries"])
+                last_to = None
+                for e in p["entries"]:
+                    self.assertRegex(e["from"], DATE_RE)
+                    if e["to"] is not None:
+                        self.assertRegex(e["to"], DATE_RE)
+                        self.assertLessEqual(e["from"], e["to"])
+                    if last_to is not None:
+                        self.assertLess(last_to, e["from"])   # date order, no overlap
+                    last_to = e["to"] or "9999-12-31"
+                    self.assertIn(e["evidence"], ("confirmed", "unconfirmed", "placeholder"))
+                    self.assertTrue(e["document"])            # every value is cited
+                    self.assertTrue(e["layer"])
+                    self.assertTrue(e["value"])
+
+    def test_standard_rate(self):
+        doc = self.params("--match", "cit.rate.standard", "--at", "2023-06-30")
+        p = [x for x in doc["params"] if x["id"] == "cit.rate.standard"][0]
+        self.assertEqual(len(p["entries"]), 1)
+        e = p["entries"][0]
+        self.assertEqual(e["value"], "25%")
+        self.assertEqual(e["evidence"], "confirmed")
+        self.assertIn("企业所得税法", e["document"])
+        self.assertEqual(p["unit"], "rate")
+
+    def test_at_keeps_the_entry_in_force(self):
+        everything = self.params()
+        for at in ("2019-01-01", "2021-12-31", "2023-06-30"):
+            with self.subTest(at=at):
+                doc = self.params("--at", at)
+                self.assertEqual(doc["at"], at)
+                self.assertLessEqual(doc["count"], everything["count"])
+                for p in doc["params"]:
+                    self.assertEqual(len(p["entries"]), 1, p)
+                    e = p["entries"][0]
+                    self.assertLessEqual(e["from"], at)
+                    self.assertTrue(e["to"] is None or at <= e["to"])
+                # and nothing in force that day was left out
+                kept = {p["id"] for p in doc["params"]}
+                for p in everything["params"]:
+                    if any(e["from"] <= at and (e["to"] is None or at <= e["to"])
+                           for e in p["entries"]):
+                        self.assertIn(p["id"], kept)
+
+    def test_match(self):
+        doc = self.params("--match", "small_micro")
+        self.assertTrue(doc["params"])
+        for p in doc["params"]:
+            self.assertTrue("small_micro" in p["id"] or "small_micro" in p["label_en"].lower())
+        self.assertEqual(self.params("--match", "SMALL_MICRO")["params"], doc["params"])
+        # by the Chinese label
+        zh = self.params()["params"][0]["label_zh"]
+        ids = [p["id"] for p in self.params("--match", zh[:2])["params"]]
+        self.assertIn(self.params()["params"][0]["id"], ids)
+
+    def test_nothing_matches(self):
+        rc, out, err = run("params", "--match", "no-such-parameter")
+        self.assertEqual((rc, out), (0, ""))
+        self.assertIn("no parameter matches", err)
+        doc = self.params("--match", "no-such-parameter")
+        self.assertEqual((doc["count"], doc["params"]), (0, []))
+
+    def test_lang(self):
+        doc = self.params("--lang", "en")
+        for p in doc["params"]:
+            self.assertEqual(p["label"], p["label_en"])
+        rc, out, err = run("params", "--match", "cit.rate.standard", "--lang", "en")
+        self.assertEqual(rc, 0)
+        label = [p for p in doc["params"] if p["id"] == "cit.rate.standard"][0]["label_en"]
+        self.assertTrue(out.startswith("cit.rate.standard  %s  [rate]\n" % label), out)
+
+    def test_text_output(self):
+        rc, out, err = run("params", "--match", "cit.rate.standard", "--at", "2023-06-30")
+        self.assertEqual((rc, err), (0, ""))
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 2, out)
+        self.assertRegex(lines[0], r"^cit\.rate\.standard  \S.*  \[rate\]$")
+        self.assertRegex(lines[1], r"^  \d{4}-\d{2}-\d{2}\.\.(\d{4}-\d{2}-\d{2})?  25%  confirmed  "
+                                   r".*企业所得税法.*\(layer \S+\)$")
+        rc, out, err = run("params")
+        self.assertEqual(rc, 0)
+        for line in out.splitlines():
+            self.assertTrue(line.startswith("  ") or re.match(r"^[a-z0-9_.]+  .*\[.*\]$", line),
+                            line)
+
+    def test_explicit_policy_files(self):
+        args = [a for f in policy_files() for a in ("--policy", f)]
+        self.assertEqual(self.params(*args), self.params())
+
+    def test_overlay_entries_name_the_overlay(self):
+        overlay = self.write("what-if.yaml", WHAT_IF_OVERLAY)
+        doc = self.params("--overlay", overlay, "--match", "cit.rate.standard", "--at", "2024-01-01")
+        e = doc["params"][0]["entries"][0]
+        self.assertEqual((e["value"], e["layer"], e["evidence"]), ("20%", "what-if.rate20",
+                                                                   "placeholder"))
+        doc = self.params("--overlay", overlay, "--match", "cit.rate.standard", "--at", "2022-01-01")
+        self.assertEqual(doc["params"][0]["entries"][0]["value"], "25%")
+
+    def test_bad_policy_is_exit_4(self):
+        bad = self.bad_layer("\nfrobnicate: 1\n")
+        rc, out, err = run("params", "--policy", bad)
+        self.assertEqual((rc, out), (4, ""))
+        self.assertIn(bad + ":", err)
+
+    def test_usage_errors(self):
+        for bad in ("2023-13-01", "2023-02-30", "2023-2-3", "20230101", "yesterday"):
+            self.assertUsageError("params", "--at", bad)
+        self.assertUsageError("params", "--at", "2023-02-29")          # not a leap year
+        rc, out, err = run("params", "--at", "2024-02-29")
+        self.assertEqual(rc, 0, err)
+        self.assertUsageError("params", "--lang", "fr")
+        self.assertUsageError("params", "policy.yaml")                 # files go after --policy
+        self.assertUsageError("params", "--overlay", "a", "--overlay", "b")
+        self.assertUsageError("params", "--match")
+
+
+class TestPolicyCheck(PolicyTestCase):
+    def test_bundled_policy_is_ok(self):
+        files = policy_files()
+        self.assertTrue(files, "no policy files in %s" % POLICY_DIR)
+        rc, out, err = run("policy", "check", *files)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertTrue(out.startswith("OK: %d layer" % len(files)), out)
+        for f in files:
+            with open(f, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+            self.assertIn("sha256 %s" % digest, out)
+            self.assertIn(f, out)
+        self.assertIn("cn.cit", out)
+
+    def test_json(self):
+        files = policy_files()
+        rc, doc, err = run_json("policy", "check", *files)
+        self.assertEqual(rc, 0, err)
+        self.assertIs(doc["ok"], True)
+        self.assertEqual([l["path"] for l in doc["layers"]], files)
+        for layer, f in zip(doc["layers"], files):
+            with open(f, "rb") as fh:
+                self.assertEqual(layer["sha256"], hashlib.sha256(fh.read()).hexdigest())
+            self.assertIs(layer["overlay"], False)
+            self.assertTrue(layer["id"])
+            self.assertTrue(layer["document"])
+        self.assertEqual(doc["program_count"], len(doc["programs"]))
+        self.assertIn("cn.cit", doc["programs"])
+        self.assertIn("yulin.hnte_reward", doc["programs"])
+        rc, params, err = run_json("params")
+        self.assertEqual(doc["parameter_count"], params["count"])
+
+    def test_overlay(self):
+        overlay = self.write("what-if.yaml", WHAT_IF_OVERLAY)
+        rc, doc, err = run_json("policy", "check", *policy_files(), "--overlay", overlay)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(doc["layers"][-1]["path"], overlay)
+        self.assertIs(doc["layers"][-1]["overlay"], True)
+        self.assertEqual(doc["layers"][-1]["id"], "what-if.rate20")
+        rc, out, err = run("policy", "check", *policy_files(), "--overlay", overlay)
+        self.assertIn("and an overlay", out.splitlines()[0])
+        self.assertIn("overlay what-if.rate20", out)
+
+    def test_error_with_file_line_column(self):
+        bad = self.bad_layer("\nfrobnicate: 1\n")
+        line = open(bad, encoding="utf-8").read().count("\n")
+        rc, out, err = run("policy", "check", bad)
+        self.assertEqual((rc, out), (4, ""))
+        self.assertRegex(err, r"^fisc policy check: %s:%d:1: " % (re.escape(bad), line))
+        self.assertIn("frobnicate", err)
+        rc, doc, err = run_json("policy", "check", bad)
+        self.assertEqual((rc, err), (4, ""))
+        e = self.assertErrorEnvelope(doc, "FISC_EPARSE")
+        self.assertEqual((e["field"], e["line"], e["column"]), (bad, line, 1))
+
+    def test_yaml_syntax_error(self):
+        bad = self.write("syntax.yaml", "fisc_policy: 1\nid: x\ntitle: [unclosed\n")
+        rc, doc, err = run_json("policy", "check", bad)
+        self.assertEqual(rc, 4)
+        e = self.assertErrorEnvelope(doc, "FISC_EPARSE")
+        self.assertEqual(e["field"], bad)
+        self.assertIsInstance(e["line"], int)
+
+    def test_layer_redefining_a_parameter(self):
+        f = policy_files()[0]
+        rc, out, err = run("policy", "check", f, f)
+        self.assertEqual(rc, 4)
+        self.assertIn("twice", err)
+
+    def test_missing_file(self):
+        rc, out, err = run("policy", "check", os.path.join(self.tmp, "nope.yaml"))
+        self.assertEqual((rc, out), (4, ""))
+        self.assertIn("nope.yaml", err)
+
+    def test_usage_errors(self):
+        self.assertUsageError("policy")
+        self.assertUsageError("policy", "frobnicate")
+        self.assertUsageError("policy", "check")
+        self.assertUsageError("policy", "check", policy_files()[0], "--frobnicate")
+        rc, out, err = run("policy", "check", "--help")
+        self.assertEqual(rc, 0)
+        self.assertTrue(out.startswith("Usage: fisc policy check"))
+        rc, doc, err = run_json("policy")
+        self.assertEqual(rc, 2)
+        self.assertErrorEnvelope(doc, "FISC_CLI_USAGE")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ Decimal('12350000')
 >>> fisc.validate_uscc('91440300708461136T').code
 '91440300708461136T'
 
+Policies and evaluation: ``fisc.Policy.default().evaluate({...facts...}, year=2023)`` returns a
+:class:`Result` whose items say, per program, whether the enterprise is eligible, the amounts as
+``Decimal`` and, with :meth:`Result.explain`, every step with its citation (see :mod:`fisc.policy`).
+
 The library is found by :func:`fisc._ffi.load`: ``FISC_LIBRARY`` (a file path) first, then
 ``fisc/_lib/``, ``ctypes.util.find_library('fisc')`` and ``libfisc.so.0``. Errors are
 :class:`FiscError` subclasses (see :mod:`fisc.errors`).
@@ -30,6 +34,9 @@ from .money import (Rounding, RoundResult, Unit, format_decimal, parse_decimal, 
                     round_to_unit, to_chinese_upper, version, version_number)
 from .apportionment import Apportioner, ApportionMode, Apportionment, Remainder, apportion
 from .uscc import Uscc, UsccWarning, is_valid_uscc, validate_uscc
+from .result import Category, Item, Outcome, Result
+from .policy import (Evidence, FactInfo, FactType, Layer, Param, ParamEntry, ParamKind, Policy,
+                     fact_vocabulary, facts_to_json)
 
 __version__ = "0.1.0"
 
@@ -41,6 +48,9 @@ __all__ = [
     "apportion", "Apportioner", "Apportionment", "ApportionMode", "Remainder",
     # USCC
     "validate_uscc", "is_valid_uscc", "Uscc", "UsccWarning",
+    # policies, facts and results
+    "Policy", "Layer", "Param", "ParamEntry", "ParamKind", "Evidence", "Result", "Item",
+    "Outcome", "Category", "FactInfo", "FactType", "fact_vocabulary", "facts_to_json",
     # errors
     "Status", "FiscError", "FiscInvalidArgument", "FiscMemoryError", "FiscNotFound",
     "FiscParseError", "FiscRangeError", "FiscMisuse", "FiscDivisionByZero",

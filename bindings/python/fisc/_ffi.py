@@ -54,6 +54,11 @@ FISC_STATUS_CAPPED = 0x4
 FISC_UPPER_NO_ZHENG_AFTER_JIAO = 0x1
 FISC_UPPER_RMB_PREFIX = 0x2
 
+FISC_EVAL_OPTIONS_VERSION = 1
+FISC_JSON_TRACE = 0x1
+FISC_JSON_PRETTY = 0x2
+FISC_CATEGORY_COUNT = 3
+
 _PACKAGE_LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_lib")
 
 
@@ -121,6 +126,60 @@ class _UsccStruct(Structure):
     ]
 
 
+class _ParamEntryStruct(Structure):
+    """Mirror of ``struct fisc_param_entry`` (borrowed from the policy; fields only appended)."""
+
+    _fields_ = [
+        ("from_", c_char_p),     # "from" in C: first day in force
+        ("to", c_char_p),        # last day, or NULL when open-ended
+        ("value", c_char_p),
+        ("evidence", c_int),     # fisc_evidence
+        ("document", c_char_p),
+        ("article", c_char_p),
+        ("url", c_char_p),
+        ("layer", c_char_p),
+    ]
+
+
+class _LayerInfoStruct(Structure):
+    """Mirror of ``struct fisc_layer_info`` (borrowed from the policy)."""
+
+    _fields_ = [
+        ("id", c_char_p),
+        ("path", c_char_p),
+        ("sha256", c_char_p),
+        ("title_zh", c_char_p),
+        ("title_en", c_char_p),
+        ("document", c_char_p),
+        ("is_overlay", c_int),
+    ]
+
+
+class _FactInfoStruct(Structure):
+    """Mirror of ``struct fisc_fact_info`` (static storage in the library)."""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("type", c_int),         # fisc_fact_type
+        ("unit", c_char_p),
+        ("label_zh", c_char_p),
+        ("label_en", c_char_p),
+        ("values", c_char_p),    # '|'-separated enumeration values, or ""
+        ("help_en", c_char_p),
+    ]
+
+
+class _EvalOptionsStruct(Structure):
+    """Mirror of ``struct fisc_eval_options`` (initialise with fisc_eval_options_init)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("year", c_int),
+        ("quarter", c_int),
+        ("trace", c_int),
+    ]
+
+
 def _decode(raw):
     return raw.decode("utf-8", "replace") if raw else ""
 
@@ -143,6 +202,10 @@ _STATUS = _check_status  # the errcheck marker used in the table below
 
 _FISC_DECIMAL_P = c_void_p      # fisc_decimal *: always an opaque heap handle (fisc_decimal_new)
 _FISC_APPORTION_P = c_void_p    # fisc_apportion *
+_FISC_POLICY_P = c_void_p       # fisc_policy *
+_FISC_PARAM_P = c_void_p        # const fisc_param * (borrowed from its policy)
+_FISC_FACTS_P = c_void_p        # fisc_facts *
+_FISC_RESULT_P = c_void_p       # fisc_result *
 _ERR = POINTER(_ErrorStruct)    # fisc_error *
 
 # name: (argtypes, restype, errcheck). Every public function of <fisc/fisc.h>, applied at load.
@@ -276,6 +339,109 @@ _PROTOTYPES = {
     # --- uscc.h ---
     # fisc_status fisc_uscc_check(fisc_uscc *out, const char *text, fisc_error *err);
     "fisc_uscc_check": ([POINTER(_UsccStruct), c_char_p, _ERR], c_int, _STATUS),
+
+    # --- policy.h ---
+    # fisc_status fisc_policy_load(fisc_policy **out, const char *path, fisc_error *err);
+    "fisc_policy_load": ([POINTER(c_void_p), c_char_p, _ERR], c_int, _STATUS),
+    # fisc_status fisc_policy_load_files(fisc_policy **out, const char *const *paths, size_t n,
+    #                                    const char *overlay, fisc_error *err);
+    "fisc_policy_load_files": ([POINTER(c_void_p), POINTER(c_char_p), c_size_t, c_char_p, _ERR],
+                               c_int, _STATUS),
+    # fisc_status fisc_policy_load_default(fisc_policy **out, const char *overlay,
+    #                                      fisc_error *err);
+    "fisc_policy_load_default": ([POINTER(c_void_p), c_char_p, _ERR], c_int, _STATUS),
+    # void fisc_policy_free(fisc_policy *p);
+    "fisc_policy_free": ([_FISC_POLICY_P], None, None),
+    # size_t fisc_policy_layer_count(const fisc_policy *p);
+    "fisc_policy_layer_count": ([_FISC_POLICY_P], c_size_t, None),
+    # const fisc_layer_info *fisc_policy_layer(const fisc_policy *p, size_t i);   (borrowed)
+    "fisc_policy_layer": ([_FISC_POLICY_P, c_size_t], POINTER(_LayerInfoStruct), None),
+    # size_t fisc_policy_param_count(const fisc_policy *p);
+    "fisc_policy_param_count": ([_FISC_POLICY_P], c_size_t, None),
+    # const fisc_param *fisc_policy_param(const fisc_policy *p, size_t i);   (borrowed)
+    "fisc_policy_param": ([_FISC_POLICY_P, c_size_t], _FISC_PARAM_P, None),
+    # const fisc_param *fisc_policy_find_param(const fisc_policy *p, const char *id);
+    "fisc_policy_find_param": ([_FISC_POLICY_P, c_char_p], _FISC_PARAM_P, None),
+    # const char *fisc_param_id(const fisc_param *q);   (borrowed)
+    "fisc_param_id": ([_FISC_PARAM_P], c_char_p, None),
+    # const char *fisc_param_label(const fisc_param *q, const char *lang);   (borrowed)
+    "fisc_param_label": ([_FISC_PARAM_P, c_char_p], c_char_p, None),
+    # const char *fisc_param_unit(const fisc_param *q);   (borrowed)
+    "fisc_param_unit": ([_FISC_PARAM_P], c_char_p, None),
+    # int fisc_param_kind_of(const fisc_param *q);
+    "fisc_param_kind_of": ([_FISC_PARAM_P], c_int, None),
+    # size_t fisc_param_entry_count(const fisc_param *q);
+    "fisc_param_entry_count": ([_FISC_PARAM_P], c_size_t, None),
+    # const fisc_param_entry *fisc_param_entry_at(const fisc_param *q, size_t i);   (borrowed)
+    "fisc_param_entry_at": ([_FISC_PARAM_P, c_size_t], POINTER(_ParamEntryStruct), None),
+    # size_t fisc_policy_program_count(const fisc_policy *p);
+    "fisc_policy_program_count": ([_FISC_POLICY_P], c_size_t, None),
+    # const char *fisc_policy_program_id(const fisc_policy *p, size_t i);   (borrowed)
+    "fisc_policy_program_id": ([_FISC_POLICY_P, c_size_t], c_char_p, None),
+
+    # --- facts.h ---
+    # size_t fisc_fact_vocab_count(void);
+    "fisc_fact_vocab_count": ([], c_size_t, None),
+    # const fisc_fact_info *fisc_fact_vocab_at(size_t i);   (static storage)
+    "fisc_fact_vocab_at": ([c_size_t], POINTER(_FactInfoStruct), None),
+    # const fisc_fact_info *fisc_fact_vocab_find(const char *name);   (static storage)
+    "fisc_fact_vocab_find": ([c_char_p], POINTER(_FactInfoStruct), None),
+    # fisc_status fisc_facts_new(fisc_facts **out, fisc_error *err);
+    "fisc_facts_new": ([POINTER(c_void_p), _ERR], c_int, _STATUS),
+    # void fisc_facts_free(fisc_facts *f);
+    "fisc_facts_free": ([_FISC_FACTS_P], None, None),
+    # fisc_status fisc_facts_from_json(fisc_facts **out, const char *json, size_t len,
+    #                                  const char *source, fisc_error *err);
+    "fisc_facts_from_json": ([POINTER(c_void_p), c_char_p, c_size_t, c_char_p, _ERR], c_int,
+                             _STATUS),
+    # fisc_status fisc_facts_load_file(fisc_facts **out, const char *path, fisc_error *err);
+    "fisc_facts_load_file": ([POINTER(c_void_p), c_char_p, _ERR], c_int, _STATUS),
+    # fisc_status fisc_facts_set(fisc_facts *f, const char *name, const char *value,
+    #                            fisc_error *err);
+    "fisc_facts_set": ([_FISC_FACTS_P, c_char_p, c_char_p, _ERR], c_int, _STATUS),
+    # fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter,
+    #                                    const char *start, const char *end, fisc_error *err);
+    "fisc_facts_set_quarter": ([_FISC_FACTS_P, c_char_p, c_int, c_char_p, c_char_p, _ERR], c_int,
+                               _STATUS),
+    # fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err);
+    "fisc_facts_unset": ([_FISC_FACTS_P, c_char_p, _ERR], c_int, _STATUS),
+    # int fisc_facts_has(const fisc_facts *f, const char *name);
+    "fisc_facts_has": ([_FISC_FACTS_P, c_char_p], c_int, None),
+    # fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name,
+    #                            fisc_error *err);
+    #   (out: caller-owned, read with string_at and release with fisc_string_free)
+    "fisc_facts_get": ([POINTER(c_void_p), _FISC_FACTS_P, c_char_p, _ERR], c_int, _STATUS),
+
+    # --- evaluate.h ---
+    # fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version);
+    "fisc_eval_options_init": ([POINTER(_EvalOptionsStruct), c_uint], c_int, _STATUS),
+    # fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy,
+    #                           const fisc_facts *facts, const fisc_eval_options *opts,
+    #                           fisc_error *err);
+    "fisc_evaluate": ([POINTER(c_void_p), _FISC_POLICY_P, _FISC_FACTS_P,
+                       POINTER(_EvalOptionsStruct), _ERR], c_int, _STATUS),
+    # void fisc_result_free(fisc_result *r);
+    "fisc_result_free": ([_FISC_RESULT_P], None, None),
+    # size_t fisc_result_item_count(const fisc_result *r);
+    "fisc_result_item_count": ([_FISC_RESULT_P], c_size_t, None),
+    # const fisc_item *fisc_result_item(const fisc_result *r, size_t i);
+    #   (borrowed; the binding reads items through fisc_result_to_json, not the struct)
+    "fisc_result_item": ([_FISC_RESULT_P, c_size_t], c_void_p, None),
+    # const fisc_item *fisc_result_find(const fisc_result *r, const char *program);   (borrowed)
+    "fisc_result_find": ([_FISC_RESULT_P, c_char_p], c_void_p, None),
+    # const fisc_decimal *fisc_result_total(const fisc_result *r, int category);   (borrowed)
+    "fisc_result_total": ([_FISC_RESULT_P, c_int], _FISC_DECIMAL_P, None),
+    # int fisc_result_provisional(const fisc_result *r);
+    "fisc_result_provisional": ([_FISC_RESULT_P], c_int, None),
+    # fisc_status fisc_result_to_json(char **out, const fisc_result *r, unsigned flags,
+    #                                 fisc_error *err);
+    #   (out: caller-owned, read with string_at and release with fisc_string_free)
+    "fisc_result_to_json": ([POINTER(c_void_p), _FISC_RESULT_P, c_uint, _ERR], c_int, _STATUS),
+    # fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *lang,
+    #                                 int explain, fisc_error *err);
+    #   (out: caller-owned, read with string_at and release with fisc_string_free)
+    "fisc_result_to_text": ([POINTER(c_void_p), _FISC_RESULT_P, c_char_p, c_int, _ERR], c_int,
+                            _STATUS),
 }
 
 

@@ -3,7 +3,7 @@
 import doctest
 import importlib
 
-MODULES = ["fisc", "fisc.money", "fisc.apportionment", "fisc.uscc", "fisc.errors"]
+MODULES = ["fisc", "fisc.money", "fisc.apportionment", "fisc.uscc", "fisc.errors", "fisc.policy"]
 
 
 def load_tests(loader, tests, pattern):
