@@ -11,19 +11,14 @@ all: $(BUILD)/build.ninja
 $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
-# The main job for now: a short demo of the fisc CLI on the bundled sample.
+# The main job: estimate the incentives of the bundled sample enterprise for 2023, explained.
 run: all
-	@echo '$$ fisc round 2.665 --places 2'
-	@$(FISC) round 2.665 --places 2
-	@echo '$$ fisc upper 1680.32 --rmb'
-	@$(FISC) upper 1680.32 --rmb
-	@echo '$$ fisc uscc 91440300708461136T'
-	@$(FISC) uscc 91440300708461136T
-	@echo '$$ fisc apportion examples/data/apportion-sample.csv --budget 800000.00'
-	@$(FISC) apportion examples/data/apportion-sample.csv --budget 800000.00
+	@echo '$$ fisc estimate examples/data/sample-enterprise.json --year 2023 --explain'
+	@$(FISC) estimate examples/data/sample-enterprise.json --year 2023 --explain
 
 # Every test: unit (cmocka), ABI, header, CLI and Python; then the unit tests under valgrind;
-# then everything again in an address + undefined-behaviour sanitizer build.
+# then everything again in an address + undefined-behaviour sanitizer build, with a short
+# bounded run of the fuzz harnesses (the 'slow' suite).
 check: check-unit check-valgrind check-asan
 
 check-unit: all
@@ -35,13 +30,16 @@ check-valgrind: all
 	meson test -C $(BUILD) --setup=valgrind --print-errorlogs
 
 check-asan:
-	[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined
+	[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined \
+		-Dfuzz=true -Dfuzz_seconds=15
 	meson compile -C $(ASAN_BUILD)
 	# Python cannot load an ASan-instrumented library without preloading the runtime.
 	meson test -C $(ASAN_BUILD) --print-errorlogs --no-suite python
+	meson test -C $(ASAN_BUILD) --print-errorlogs --suite slow
 
 bench: all
 	$(BUILD)/bench/bench_decimal 1000000
+	$(BUILD)/bench/bench_evaluate policies 200000
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

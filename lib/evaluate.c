@@ -161,6 +161,7 @@ static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_e
     u->document = e->pub.document;
     u->article = e->pub.article;
     u->url = e->pub.url;
+    u->unit = q->unit_name;
     if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
         c->item->provisional = 1;
     return FISC_OK;

@@ -1255,6 +1255,11 @@ fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *tab
     r.len = len;
     r.source = source;
     r.err = err;
+    if (skip_ws(json, len) == len) {
+        c.line = 1;
+        c.column = 1;
+        return fail(&c, FISC_EPARSE, "the facts are empty: expected a JSON object {\"name\": value, ...}");
+    }
     if (memchr(json, '\r', len)) {
         /*
          * libfyaml 0.7.12 counts some CRLF line ends twice. JSON allows CR only as white space
@@ -1272,12 +1277,6 @@ fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *tab
         }
         r.json = copy;
         r.len = k;
-    }
-    if (skip_ws(json, len) == len) {
-        fiscp_free(copy); /* found by fuzz/fuzz_facts: a blank input with a CR leaked the copy */
-        c.line = 1;
-        c.column = 1;
-        return fail(&c, FISC_EPARSE, "the facts are empty: expected a JSON object {\"name\": value, ...}");
     }
     if ((rc = fiscp_facts_new_vocab(&r.f, table, n, err)) == FISC_OK)
         rc = read_json(&r);

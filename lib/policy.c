@@ -32,26 +32,50 @@ typedef struct loader {
 
 /* ------------------------------------------------------------------ errors and positions */
 
-static void node_pos(struct fy_node *n, int *line, int *col)
+/* The first scalar token at or under n (a mapping's first key, a sequence's first item). */
+static struct fy_token *first_token(struct fy_node *n)
 {
-    struct fy_token *t = NULL;
-    const struct fy_mark *m;
     void *it = NULL;
 
-    *line = *col = -1;
-    while (n && !t) {
-        if (fy_node_is_scalar(n)) {
-            t = fy_node_get_scalar_token(n);
-        } else if (fy_node_is_mapping(n)) {
+    for (int depth = 0; n && depth < 256; depth++) {
+        if (fy_node_is_scalar(n))
+            return fy_node_get_scalar_token(n); /* NULL for an empty scalar */
+        if (fy_node_is_mapping(n)) {
             struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
 
             n = pr ? fy_node_pair_key(pr) : NULL;
-            it = NULL;
         } else {
             n = fy_node_sequence_iterate(n, &it);
-            it = NULL;
         }
+        it = NULL;
     }
+    return NULL;
+}
+
+/* The key under which n is a value in its parent mapping, or NULL. */
+static struct fy_node *key_of(struct fy_node *n)
+{
+    struct fy_node *parent = n ? fy_node_get_parent(n) : NULL;
+    struct fy_node_pair *pr;
+    void *it = NULL;
+
+    if (!parent || !fy_node_is_mapping(parent))
+        return NULL;
+    while ((pr = fy_node_mapping_iterate(parent, &it)) != NULL)
+        if (fy_node_pair_value(pr) == n)
+            return fy_node_pair_key(pr);
+    return NULL;
+}
+
+/* 1-based line and column of n (an empty value: of its key), or -1. */
+static void node_pos(struct fy_node *n, int *line, int *col)
+{
+    struct fy_token *t = first_token(n);
+    const struct fy_mark *m;
+
+    if (!t)
+        t = first_token(key_of(n));
+    *line = *col = -1;
     if (t && (m = fy_token_start_mark(t)) != NULL) {
         *line = m->line + 1;
         *col = m->column + 1;
@@ -674,7 +698,8 @@ static fisc_status tidy_entries(loader *L, fisc_param *q)
         q->entries[k++] = q->entries[i];
     }
     q->nentries = k;
-    qsort(q->entries, q->nentries, sizeof(*q->entries), entry_cmp);
+    if (k > 1)
+        qsort(q->entries, q->nentries, sizeof(*q->entries), entry_cmp);
     for (size_t i = 0; i < q->nentries; i++) {
         char buf[11];
         fiscp_entry *e = &q->entries[i];
@@ -895,6 +920,24 @@ static fisc_status read_document(loader *L, struct fy_node *root)
     return read_list(L, get(root, "programs"), "programs", read_program);
 }
 
+/*
+ * Policy files need no YAML directives (%YAML, %TAG), and libfyaml 0.7.12 can loop forever
+ * scanning some malformed ones (found by fuzz/fuzz_policy): refuse any line that starts with '%'.
+ */
+static fisc_status reject_directives(loader *L, const char *text, size_t len)
+{
+    int line = 1;
+
+    for (size_t i = 0; i < len; i++) {
+        if ((i == 0 || text[i - 1] == '\n') && text[i] == '%')
+            return fiscp_error_set_pos(L->err, FISC_EPARSE, L->file, line, 1,
+                                       "YAML directives (lines starting with %%) are not supported in policy files");
+        if (text[i] == '\n')
+            line++;
+    }
+    return FISC_OK;
+}
+
 /* Parse text with libfyaml, reporting its own errors (syntax, duplicate keys) with positions. */
 static fisc_status parse_text(loader *L, const char *text, size_t len)
 {
@@ -904,6 +947,8 @@ static fisc_status parse_text(loader *L, const char *text, size_t len)
     struct fy_document *doc;
     fisc_status rc;
 
+    if ((rc = reject_directives(L, text, len)) != FISC_OK)
+        return rc;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
     dcfg.output_fn = NULL;
@@ -976,7 +1021,8 @@ static fisc_status finish(fisc_policy *p, fisc_error *err)
 {
     fiscp_sha256 h;
 
-    qsort(p->params, p->nparams, sizeof(*p->params), param_cmp);
+    if (p->nparams > 1)
+        qsort(p->params, p->nparams, sizeof(*p->params), param_cmp);
     fiscp_sha256_init(&h);
     for (size_t i = 0; i < p->nlayers; i++)
         fiscp_sha256_update(&h, p->layers[i].sha256, 64);

@@ -308,6 +308,7 @@ static void json_params(json *j, const fisc_item *it)
         open_(j, "{");
         kv_str(j, "id", u->id, 1);
         kv_str(j, "value", u->value, 0);
+        kv_str(j, "unit", u->unit, 0);
         kv_str(j, "from", u->from, 0);
         kv_str(j, "to", u->to, 0);
         kv_str(j, "status", EVIDENCE[u->evidence], 0);
@@ -474,6 +475,10 @@ static void text_explain(buf *b, const fisc_item *it, const words *w, int zh)
 
         putf(b, "    %s = ", u->id);
         put(b, u->value);
+        if (strcmp(u->unit, "rate") != 0) {
+            put(b, " ");
+            put(b, u->unit);
+        }
         putf(b, " [%s, %s..%s] ", w->evidence[u->evidence], u->from, u->to ? u->to : "");
         put(b, u->document);
         if (u->article[0]) {

@@ -252,6 +252,7 @@ static void json_rejections(void **state)
         /* not JSON: EPARSE, located */
         { "", FISC_EPARSE, 1, 1, "empty" },
         { " \n\t ", FISC_EPARSE, 1, 1, "empty" },
+        { "\r\n \r", FISC_EPARSE, 1, 1, "empty" }, /* fuzz/fuzz_facts: this once leaked the CRLF copy */
         { "{\"taxable_income\": 1,}", FISC_EPARSE, 1, 21, "invalid JSON" },
         { "{taxable_income: 1}", FISC_EPARSE, 1, 2, "double quotes" },
         { "{\"taxable_income\": 1", FISC_EPARSE, 1, 21, "ends before the top-level value is complete" },
@@ -269,13 +270,23 @@ static void json_rejections(void **state)
           "duplicate key \"taxable_income\"" },
         { "{\"_c\": 1, \"_c\": 2}", FISC_EPARSE, 1, 11, "duplicate key \"_c\"" },
         { "{\"employees\": {\"Q1\": {\"start\": 1, \"start\": 2}}}", FISC_EPARSE, 1, 35, "duplicate key \"start\"" },
+        { "{\"employees\": {\"Q1\": {}, \"Q2\": null, \"Q1\": {}}}", FISC_EPARSE, 1, 38, "duplicate key \"Q1\"" },
+        /* the first repeat in input order, whatever the keys' sort order */
+        { "{\"uscc\": null, \"b\": 1, \"a\": 1, \"uscc\": null, \"a\": 2, \"b\": 2}", FISC_EPARSE, 1, 32,
+          "duplicate key \"uscc\"" },
+        /* keys compare by value: an escape does not make a key different */
+        { "{\"_a\": 1, \"_\\u0061\": 2}", FISC_EPARSE, 1, 11, "duplicate key \"_a\"" },
+        /* a duplicate is found before an unknown key or a bad value */
+        { "{\"profit\": true, \"taxable_income\": \"x\", \"profit\": 2}", FISC_EPARSE, 1, 41,
+          "duplicate key \"profit\"" },
         /* the top level */
         { "[1, 2]", FISC_EINVAL, 1, 1, "must be a JSON object" },
         { "  \n  \"taxable_income\"", FISC_EINVAL, 2, 3, "got the string \"taxable_income\"" },
         { "42", FISC_EINVAL, 1, 1, "got the number 42" },
         { "null", FISC_EINVAL, 1, 1, "got null" },
         /* unknown facts, with a suggestion when one is close */
-        { "{\"taxable_incom\": 1}", FISC_EINVAL, 1, 2, "field \"taxable_incom\": unknown fact; did you mean \"taxable_income\"?" },
+        { "{\"taxable_incom\": 1}", FISC_EINVAL, 1, 2,
+          "field \"taxable_incom\": unknown fact; did you mean \"taxable_income\"?" },
         { "{\"Taxable_Income\": 1}", FISC_EINVAL, 1, 2, "did you mean \"taxable_income\"?" },
         { "{\"uscc\": null,\n \"employes\": {}}", FISC_EINVAL, 2, 2, "did you mean \"employees\"?" },
         { "{\"registered_in_yulin\": true, \"tax_registered_in_yulinn\": true}", FISC_EINVAL, 1, 31,
@@ -296,7 +307,8 @@ static void json_rejections(void **state)
         { "{\"taxable_income\": .5}", FISC_EPARSE, 1, 20, "invalid JSON" },
         { "{\"taxable_income\": 1e5}", FISC_EINVAL, 1, 20, "write the number without an exponent" },
         { "{\"taxable_income\": -1.5E-3}", FISC_EINVAL, 1, 20, "write the number without an exponent" },
-        { "{\"taxable_income\": 12345678901234567890123456789012345678901}", FISC_EINVAL, 1, 60, "more than 40 integer digits" },
+        { "{\"taxable_income\": 12345678901234567890123456789012345678901}", FISC_EINVAL, 1, 60,
+          "more than 40 integer digits" },
         { "{\"industry_restricted\": \"true\"}", FISC_EINVAL, 1, 25, "true or false without quotes" },
         { "{\"industry_restricted\": 1}", FISC_EINVAL, 1, 25, "expected true or false, got the number 1" },
         { "{\"industry_restricted\": \"yes\"}", FISC_EINVAL, 1, 25, "got the string \"yes\"" },
@@ -318,7 +330,8 @@ static void json_rejections(void **state)
         { "{\"hnte_certificate_date\": \"2023/05/01\"}", FISC_EINVAL, 1, 27, "expected a date" },
         { "{\"hnte_certificate_date\": 20230501}", FISC_EINVAL, 1, 27, "got the number 20230501" },
         /* ranges */
-        { "{\"employees_average\": -1}", FISC_EINVAL, 1, 23, "field \"employees_average\": -1 is below the minimum 0 人" },
+        { "{\"employees_average\": -1}", FISC_EINVAL, 1, 23,
+          "field \"employees_average\": -1 is below the minimum 0 人" },
         { "{\"employees_average\": 100000000.01}", FISC_EINVAL, 1, 23, "above the maximum 100000000 人" },
         { "{\"assets_average\": \"-0.01\"}", FISC_EINVAL, 1, 20, "-0.01 is below the minimum 0 元" },
         /* quarters */
@@ -330,9 +343,11 @@ static void json_rejections(void **state)
         { "{\"employees\": {\"Q1\": [3]}}", FISC_EINVAL, 1, 16, "field \"employees.Q1\": expected an object" },
         { "{\"employees\": {\"Q1\": {\"middle\": 1}}}", FISC_EINVAL, 1, 23,
           "field \"employees.Q1.middle\": unknown member; the members are \"start\" and \"end\"" },
-        { "{\"employees\": {\"Q1\": {\"start\": \"abc\"}}}", FISC_EINVAL, 1, 33, "field \"employees.Q1.start\": invalid number" },
+        { "{\"employees\": {\"Q1\": {\"start\": \"abc\"}}}", FISC_EINVAL, 1, 33,
+          "field \"employees.Q1.start\": invalid number" },
         { "{\"employees\": {\"Q1\": {\"start\": \"5%\"}}}", FISC_EINVAL, 1, 34, "a percentage is not accepted" },
-        { "{\"employees\": {\"Q1\": {\"start\": true}}}", FISC_EINVAL, 1, 32, "field \"employees.Q1.start\": expected a number" },
+        { "{\"employees\": {\"Q1\": {\"start\": true}}}", FISC_EINVAL, 1, 32,
+          "field \"employees.Q1.start\": expected a number" },
         { "{\"employees\": {\"Q1\": {\"start\": {}}}}", FISC_EINVAL, 1, 23, "got an object" },
         { "{\n \"employees\": {\n  \"Q2\": {\"start\": 1,\n         \"end\": -3}}}", FISC_EINVAL, 4, 17,
           "field \"employees.Q2.end\": -3 is below the minimum 0" },
@@ -375,6 +390,36 @@ static void json_misuse_and_limits(void **state)
     assert_int_equal(fisc_facts_from_json(&f, "[]", 2, longname, &err), FISC_EINVAL);
     assert_int_equal(strlen(err.source), sizeof(err.source) - 1);
     assert_non_null(strstr(err.source, "dd/facts.json"));
+}
+
+/* Objects with many keys: duplicates are found in O(n log n) (libfyaml's own check is quadratic). */
+static void json_many_keys(void **state)
+{
+    const size_t n = 20000;
+    size_t cap = n * 24 + 64, len = 0;
+    char *json = malloc(cap);
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    int line = 0;
+
+    (void)state;
+    assert_non_null(json);
+    len += (size_t)snprintf(json + len, cap - len, "{\"taxable_income\": 7");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(json + len, cap - len, ",\n\"_k%zu\": %zu", i, i);
+    len += (size_t)snprintf(json + len, cap - len, "}");
+    assert_int_equal(fisc_facts_from_json(&f, json, len, NULL, &err), FISC_OK);
+    expect_get(f, "taxable_income", "7");
+    fisc_facts_free(f);
+    /* repeat key 123 at the end */
+    len -= 1;
+    len += (size_t)snprintf(json + len, cap - len, ",\n\"_k123\": 0}");
+    assert_fisc_error(&err, fisc_facts_from_json(&f, json, len, NULL, &err), FISC_EPARSE, 1);
+    line = (int)n + 2;
+    assert_int_equal(err.line, line);
+    assert_non_null(strstr(err.text, "duplicate key \"_k123\""));
+    assert_null(f);
+    free(json);
 }
 
 /* Nothing reaches stderr, whatever the input. */
@@ -787,11 +832,18 @@ static void oom_sweep(void **state)
     static const char big[] = "{\"taxable_income\": 1234567890123456789012345678901234567890.5,\r\n"
                               " \"enterprise_name\": \"某某\", \"uscc\": \"91440300708461136T\",\r\n"
                               " \"assets\": {\"Q1\": {\"start\": 1234567890123456789012345678901234567890}}}";
-    const char *inputs[2] = { FULL, big };
+    /* more keys than the duplicate check holds on the stack */
+    static const char many[] = "{\"_0\": 0, \"_1\": 1, \"_2\": 2, \"_3\": 3, \"_4\": 4, \"_5\": 5, \"_6\": 6, \"_7\": 7,"
+                               " \"_8\": 8, \"_9\": 9, \"_10\": 0, \"_11\": 1, \"_12\": 2, \"_13\": 3, \"_14\": 4,"
+                               " \"_15\": 5, \"_16\": 6, \"_17\": 7, \"_18\": 8, \"_19\": 9, \"_20\": 0, \"_21\": 1,"
+                               " \"_22\": 2, \"_23\": 3, \"_24\": 4, \"_25\": 5, \"_26\": 6, \"_27\": 7, \"_28\": 8,"
+                               " \"_29\": 9, \"_30\": 0, \"_31\": 1, \"_32\": 2, \"_33\": 3,"
+                               " \"employees\": {\"Q1\": {\"start\": 120, \"end\": 200}, \"Q2\": {\"start\": 200, \"end\": 210}}}";
+    const char *inputs[3] = { FULL, big, many };
     int rc;
 
     (void)state;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         long n = 0;
 
         do {
@@ -803,7 +855,7 @@ static void oom_sweep(void **state)
             fiscp_alloc_fail_at = n;
             rc = fisc_facts_from_json(&f, inputs[k], strlen(inputs[k]), "oom.json", &err);
             if (rc == FISC_OK)
-                rc = fisc_facts_get(&s, f, k == 0 ? "employees" : "assets", &err);
+                rc = fisc_facts_get(&s, f, k == 1 ? "assets" : "employees", &err);
             if (rc == FISC_OK)
                 rc = fisc_facts_set(f, "enterprise_name", "另一个", &err);
             fiscp_alloc_fail_at = -1;
@@ -811,7 +863,8 @@ static void oom_sweep(void **state)
                 assert_fisc_error(&err, rc, FISC_ENOMEM, -1);
                 assert_string_equal(err.text, "out of memory");
             } else {
-                assert_string_equal(s, k == 0 ? "Q1=120/200;Q2=200/210" : "Q1=1234567890123456789012345678901234567890/?");
+                assert_string_equal(s, k == 1 ? "Q1=1234567890123456789012345678901234567890/?"
+                                              : "Q1=120/200;Q2=200/210");
                 expect_get(f, "enterprise_name", "另一个");
             }
             fisc_string_free(s);
@@ -833,6 +886,7 @@ int main(void)
         cmocka_unit_test(json_bom_and_whitespace),
         cmocka_unit_test(json_rejections),
         cmocka_unit_test(json_misuse_and_limits),
+        cmocka_unit_test(json_many_keys),
         cmocka_unit_test(json_is_silent),
         cmocka_unit_test(load_file),
         cmocka_unit_test(api_set_every_type),

@@ -150,6 +150,10 @@ static void rejections(void **state)
                  FISC_EPARSE, 18, 22, "increase");
     /* YAML syntax */
     expect_error(HEAD "parameters: [\n", FISC_EPARSE, 6, 1, "YAML");
+    /* YAML directives are refused before libfyaml sees them (it can hang on some) */
+    expect_error(HEAD "%ffective x\n", FISC_EPARSE, 5, 1, "directives");
+    /* an empty value is located at its key */
+    expect_error("fisc_policy: 1\nid: x\ntitle:\ndocument: d\n", FISC_EPARSE, 3, 1, "title");
     /* format version */
     expect_error("fisc_policy: 2\nid: x\n", FISC_EPARSE, 1, 14, "version");
 }

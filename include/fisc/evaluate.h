@@ -77,6 +77,7 @@ typedef struct fisc_used_param {
     const char *document;   /**< citation */
     const char *article;
     const char *url;
+    const char *unit;       /**< the parameter's unit as written ("元", "万元", "rate", "count" ...) */
 } fisc_used_param;
 
 /** One checked condition. Borrowed from the result. */
@@ -85,7 +86,7 @@ typedef struct fisc_condition {
     const char *label_zh;
     const char *label_en;
     int state;              /**< a ::fisc_cond_state */
-    const char *detail;     /**< the values compared, e.g. "275 <= 300"; or the missing fact */
+    const char *detail;     /**< the values compared, e.g. "275 ≤ 300" (with the explanation on; else "") */
 } fisc_condition;
 
 /** One step of the computation (recorded only with fisc_eval_options::trace). Borrowed. */
@@ -113,7 +114,7 @@ typedef struct fisc_item {
     const char *title_en;
     int outcome;                /**< a ::fisc_outcome */
     int provisional;            /**< non-zero when a parameter used is not confirmed */
-    const char *summary_zh;     /**< one line: what was chosen or why not */
+    const char *summary_zh;     /**< one line: what was chosen or why not (with the explanation on; else "") */
     const char *summary_en;
     size_t amount_count;
     const fisc_amount *amounts;
