@@ -1,6 +1,7 @@
 /*
- * Finding the bundled policy: FISC_POLICY_DIR, then policies/ beside the loaded libfisc (a
- * build tree: meson copies the files there), then the installed data directory.
+ * Finding the bundled policy: FISC_POLICY_DIR; policies/ beside the loaded libfisc (a build
+ * tree: meson copies the files there); share/fisc/policies relative to it (an installed tree
+ * that was moved, lib/ or lib/<multiarch>/); the data directory compiled in at install.
  */
 #define _GNU_SOURCE /* dladdr */
 #include <dirent.h>
@@ -63,8 +64,8 @@ static fisc_status list_dir(char **paths, size_t *n, const char *dir, fisc_error
 /* An object inside this shared library, for dladdr. */
 static const char anchor = 0;
 
-/* policies/ in the directory of the shared object this code is in, or "" . */
-static void beside_library(char *buf, size_t size)
+/* rel appended to the directory of the shared object this code is in, or "". */
+static void beside_library(char *buf, size_t size, const char *rel)
 {
     Dl_info info;
     const char *slash;
@@ -74,24 +75,28 @@ static void beside_library(char *buf, size_t size)
         return;
     slash = strrchr(info.dli_fname, '/');
     if (slash)
-        snprintf(buf, size, "%.*s/policies", (int)(slash - info.dli_fname), info.dli_fname);
+        snprintf(buf, size, "%.*s/%s", (int)(slash - info.dli_fname), info.dli_fname, rel);
 }
 
 fisc_status fisc_policy_load_default(fisc_policy **out, const char *overlay, fisc_error *err)
 {
-    char here[4096], *paths[MAX_FILES];
-    const char *dirs[3];
+    char here[3][4096], *paths[MAX_FILES];
+    const char *dirs[5];
     size_t n = 0;
     fisc_status rc = FISC_OK;
 
     fiscp_error_reset(err);
     if (!out)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_policy_load_default: out is NULL");
-    beside_library(here, sizeof(here));
+    beside_library(here[0], sizeof(here[0]), "policies");
+    beside_library(here[1], sizeof(here[1]), "../share/fisc/policies");
+    beside_library(here[2], sizeof(here[2]), "../../share/fisc/policies");
     dirs[0] = getenv("FISC_POLICY_DIR");
-    dirs[1] = here;
-    dirs[2] = FISC_POLICY_INSTALL_DIR;
-    for (int k = 0; k < 3 && rc == FISC_OK && n == 0; k++)
+    dirs[1] = here[0];
+    dirs[2] = here[1];
+    dirs[3] = here[2];
+    dirs[4] = FISC_POLICY_INSTALL_DIR;
+    for (int k = 0; k < 5 && rc == FISC_OK && n == 0; k++)
         if (dirs[k] && dirs[k][0])
             rc = list_dir(paths, &n, dirs[k], err);
     if (rc == FISC_OK && n == 0)

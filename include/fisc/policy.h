@@ -81,8 +81,9 @@ FISC_API FISC_NODISCARD fisc_status fisc_policy_load_files(fisc_policy **out, co
 /**
  * Load the policy bundled with fisc (every `*.yaml` in the policy directory, in name order),
  * with an optional overlay. The directory is, in order: the environment variable
- * FISC_POLICY_DIR; `policies/` beside the loaded libfisc (a build tree); the installed data
- * directory (`<datadir>/fisc/policies`).
+ * FISC_POLICY_DIR; `policies/` beside the loaded libfisc (a build tree); `share/fisc/policies`
+ * relative to the library's directory (`../` and `../../`: a relocated install); the data
+ * directory of the install prefix (`<datadir>/fisc/policies`).
  * @return as fisc_policy_load(); FISC_ENOTFOUND when no directory is found.
  */
 FISC_API FISC_NODISCARD fisc_status fisc_policy_load_default(fisc_policy **out, const char *overlay,
