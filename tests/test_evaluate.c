@@ -4,6 +4,7 @@
  * 300万 cliff, high-tech vs small-micro, Yulin's reward, undetermined and provisional results,
  * exact numbers from JSON into the result, and the JSON and text forms.
  */
+#include <pthread.h>
 #include <unistd.h>
 
 #include "fisc_test.h"
@@ -375,6 +376,50 @@ static void json_and_text(void **state)
     fisc_result_free(r);
 }
 
+/* One policy and one set of facts shared by threads that evaluate at once (results are per call). */
+static void *evaluate_many(void *arg)
+{
+    const fisc_facts *f = arg;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+    long bad = 0;
+
+    o.year = 2023;
+    for (int i = 0; i < 2000; i++) {
+        fisc_result *r = NULL;
+        const fisc_item *it;
+
+        if (fisc_evaluate(&r, policy, f, &o, NULL) != FISC_OK) {
+            bad++;
+            continue;
+        }
+        it = fisc_result_find(r, "cn.cit");
+        if (!it || strcmp(it->choice, "small_micro") != 0)
+            bad++;
+        fisc_result_free(r);
+    }
+    return (void *)bad;
+}
+
+static void shared_between_threads(void **state)
+{
+    static const char json[] = "{\"taxable_income\": 2800000, " SIZE_OK "}";
+    pthread_t t[4];
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_from_json(&f, json, strlen(json), "threads", &err), FISC_OK);
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(pthread_create(&t[k], NULL, evaluate_many, f), 0);
+    for (int k = 0; k < 4; k++) {
+        void *bad;
+
+        assert_int_equal(pthread_join(t[k], &bad), 0);
+        assert_int_equal((long)bad, 0);
+    }
+    fisc_facts_free(f);
+}
+
 static void errors_and_limits(void **state)
 {
     fisc_facts *f = NULL;
@@ -416,6 +461,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(exact_numbers_round_trip),
         cmocka_unit_test(json_and_text),
         cmocka_unit_test(errors_and_limits),
+        cmocka_unit_test(shared_between_threads),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);
