@@ -105,6 +105,20 @@ static fisc_status nomem(loader *L)
     return fiscp_error_nomem(L->err);
 }
 
+/* Make room for one more element in a growing array (doubling; first size 8). */
+#define RESERVE(L, arr, n, alloc)                                                 \
+    do {                                                                          \
+        if ((n) == (alloc)) {                                                     \
+            size_t want_ = (alloc) ? (alloc) * 2 : 8;                             \
+            void *grown_ = fiscp_realloc_array((arr), want_, sizeof(*(arr)));     \
+                                                                                  \
+            if (!grown_)                                                          \
+                return nomem(L);                                                  \
+            (arr) = grown_;                                                       \
+            (alloc) = want_;                                                      \
+        }                                                                         \
+    } while (0)
+
 /* ------------------------------------------------------------------ YAML helpers */
 
 /* The scalar text of n (NUL-terminated copy in the arena), or NULL if n is not a scalar. */
@@ -433,15 +447,7 @@ static fisc_status read_rows(loader *L, struct fy_node *list, const fisc_param *
 
 static fisc_status add_entry(loader *L, fisc_param *q, fiscp_entry **out)
 {
-    if (q->nentries == q->alloc) {
-        size_t want = q->alloc ? q->alloc * 2 : 4;
-        fiscp_entry *a = fiscp_realloc_array(q->entries, want, sizeof(*a));
-
-        if (!a)
-            return nomem(L);
-        q->entries = a;
-        q->alloc = want;
-    }
+    RESERVE(L, q->entries, q->nentries, q->alloc);
     *out = &q->entries[q->nentries++];
     memset(*out, 0, sizeof(**out));
     fisc_decimal_init(&(*out)->value);
@@ -595,15 +601,7 @@ static fisc_status read_keys(loader *L, struct fy_node *pn, fisc_param *q)
 
 static fisc_status push_param(loader *L, fisc_param *q)
 {
-    if (L->p->nparams == L->p->params_alloc) {
-        size_t want = L->p->params_alloc ? L->p->params_alloc * 2 : 32;
-        fisc_param **a = fiscp_realloc_array(L->p->params, want, sizeof(*a));
-
-        if (!a)
-            return nomem(L);
-        L->p->params = a;
-        L->p->params_alloc = want;
-    }
+    RESERVE(L, L->p->params, L->p->nparams, L->p->params_alloc);
     L->p->params[L->p->nparams++] = q;
     return FISC_OK;
 }
@@ -777,15 +775,7 @@ static fisc_status read_program(loader *L, struct fy_node *pn)
     for (size_t i = 0; i < L->p->nprograms; i++)
         if (strcmp(L->p->programs[i].id, id) == 0)
             return fail(L, get(pn, "id"), FISC_EPARSE, "program \"%s\" is enabled twice", id);
-    if (L->p->nprograms == L->p->programs_alloc) {
-        size_t want = L->p->programs_alloc ? L->p->programs_alloc * 2 : 8;
-        fiscp_program_conf *a = fiscp_realloc_array(L->p->programs, want, sizeof(*a));
-
-        if (!a)
-            return nomem(L);
-        L->p->programs = a;
-        L->p->programs_alloc = want;
-    }
+    RESERVE(L, L->p->programs, L->p->nprograms, L->p->programs_alloc);
     c = &L->p->programs[L->p->nprograms++];
     memset(c, 0, sizeof(*c));
     fisc_decimal_init(&c->unit);
@@ -832,15 +822,7 @@ static fisc_status read_enums(loader *L, struct fy_node *map)
             return fail(L, k, FISC_EPARSE, "an enumeration is a name and a non-empty list of values");
         if (find_enum(L->p, text_of(L, k)))
             return fail(L, k, FISC_EPARSE, "enumeration %s is declared twice", text_of(L, k));
-        if (L->p->nenums == L->p->enums_alloc) {
-            size_t want = L->p->enums_alloc ? L->p->enums_alloc * 2 : 8;
-            fiscp_enum *a = fiscp_realloc_array(L->p->enums, want, sizeof(*a));
-
-            if (!a)
-                return nomem(L);
-            L->p->enums = a;
-            L->p->enums_alloc = want;
-        }
+        RESERVE(L, L->p->enums, L->p->nenums, L->p->enums_alloc);
         e = &L->p->enums[L->p->nenums++];
         e->name = text_of(L, k);
         e->n = 0;

@@ -9,6 +9,7 @@
 
 #include "fisc_test.h"
 
+#include "fisc_private.h" /* white-box: the allocation hook */
 #include "policy.h"
 
 static fisc_policy *policy;
@@ -420,6 +421,41 @@ static void shared_between_threads(void **state)
     fisc_facts_free(f);
 }
 
+/* Every allocation failure in an evaluation (with the explanation on) gives FISC_ENOMEM, cleanly. */
+static void oom_sweep(void **state)
+{
+    static const char json[] = "{\"taxable_income\": 2800000, " SIZE_OK ", \"hnte_certificate_date\": \"2023-03-01\", "
+                               "\"registered_in_yulin\": true, \"tax_registered_in_yulin\": true}";
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+    long n = 0;
+    int rc;
+
+    (void)state;
+    assert_int_equal(fisc_facts_from_json(&f, json, strlen(json), "oom", &err), FISC_OK);
+    o.year = 2023;
+    o.trace = 1;
+    do {
+        fisc_result *r = NULL;
+        char *text = NULL;
+
+        fiscp_alloc_count = 0;
+        fiscp_alloc_fail_at = n++;
+        rc = fisc_evaluate(&r, policy, f, &o, &err);
+        if (rc == FISC_OK)
+            rc = fisc_result_to_json(&text, r, FISC_JSON_TRACE, &err);
+        fiscp_alloc_fail_at = -1;
+        if (rc != FISC_OK)
+            assert_int_equal(err.code, FISC_ENOMEM);
+        fisc_string_free(text);
+        fisc_result_free(r);
+    } while (rc != FISC_OK && n < 10000);
+    assert_int_equal(rc, FISC_OK);
+    assert_true(n > 2); /* the result, a text, the JSON buffer: few allocations, each one failed once */
+    fisc_facts_free(f);
+}
+
 static void errors_and_limits(void **state)
 {
     fisc_facts *f = NULL;
@@ -462,6 +498,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(json_and_text),
         cmocka_unit_test(errors_and_limits),
         cmocka_unit_test(shared_between_threads),
+        cmocka_unit_test(oom_sweep),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);
