@@ -22,6 +22,11 @@ typedef struct fiscp_program {
     const char *const *params;
     size_t nparams;
     fisc_status (*evaluate)(fiscp_ctx *ctx);
+    /*
+     * Programs whose published results this one reads (NULL-terminated list, or NULL). When the
+     * policy enables them they run first: the policy orders its programs at load.
+     */
+    const char *const *after;
 } fiscp_program;
 
 extern const fiscp_program fiscp_program_cit;
@@ -52,6 +57,15 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
                               const char **detail);
 /* A rate as a percentage for steps and details ("25%", "12.5%"); "" on OOM. */
 const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
+
+/*
+ * An amount published by a program that ran earlier in this evaluation (one named in the
+ * program's `after` list). *out is NULL when that program is not enabled, published no such
+ * amount, or was undetermined; *outcome (may be NULL) receives its outcome, or -1 when it did
+ * not run. Reading it is recorded as a condition-free dependency: no facts are asked for.
+ */
+void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, const fisc_decimal **out,
+                        int *outcome);
 
 /* ---- facts; a missing fact is recorded as missing for the item */
 const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id);

@@ -303,6 +303,28 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
     return rc;
 }
 
+void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, const fisc_decimal **out,
+                        int *outcome)
+{
+    *out = NULL;
+    if (outcome)
+        *outcome = -1;
+    for (size_t i = 0; i < c->r->nitems; i++) {
+        const fisc_item *it = &c->r->items[i];
+
+        if (it == c->item || strcmp(it->program, program) != 0)
+            continue;
+        if (outcome)
+            *outcome = it->outcome;
+        if (it->outcome == FISC_OUTCOME_UNDETERMINED)
+            return;
+        for (size_t k = 0; k < it->amount_count; k++)
+            if (strcmp(it->amounts[k].name, amount) == 0)
+                *out = it->amounts[k].value;
+        return;
+    }
+}
+
 /* ------------------------------------------------------------------ facts */
 
 void fiscp_missing(fiscp_ctx *c, fiscp_fact id)

@@ -981,6 +981,55 @@ static int param_cmp(const void *a, const void *b)
     return strcmp((*(fisc_param *const *)a)->id, (*(fisc_param *const *)b)->id);
 }
 
+/* Index of an enabled program, or -1. */
+static long program_index(const fisc_policy *p, const char *id)
+{
+    for (size_t i = 0; i < p->nprograms; i++)
+        if (strcmp(p->programs[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/*
+ * Order the programs so that each runs after the enabled programs it reads (its `after` list),
+ * keeping the files' order otherwise. A cycle is a policy error.
+ */
+static fisc_status order_programs(fisc_policy *p, fisc_error *err)
+{
+    fiscp_program_conf *sorted;
+    unsigned char *placed;
+    size_t done = 0;
+
+    if (p->nprograms < 2)
+        return FISC_OK;
+    sorted = fiscp_arena_alloc(&p->arena, p->nprograms * sizeof(*sorted));
+    placed = fiscp_arena_alloc(&p->arena, p->nprograms);
+    if (!sorted || !placed)
+        return fiscp_error_nomem(err);
+    while (done < p->nprograms) {
+        size_t before = done;
+
+        for (size_t i = 0; i < p->nprograms; i++) {
+            const char *const *dep = p->programs[i].program->after;
+            int ready = !placed[i];
+
+            for (; ready && dep && *dep; dep++) {
+                long k = program_index(p, *dep);
+
+                ready = k < 0 || placed[k];
+            }
+            if (ready) {
+                sorted[done++] = p->programs[i];
+                placed[i] = 1;
+            }
+        }
+        if (done == before)
+            return fiscp_error_set(err, FISC_EPARSE, "the programs depend on each other in a cycle");
+    }
+    memcpy(p->programs, sorted, p->nprograms * sizeof(*sorted));
+    return FISC_OK;
+}
+
 /* Resolve each program's parameters once, so evaluation works with pointers, not names. */
 static fisc_status resolve_programs(fisc_policy *p, fisc_error *err)
 {
@@ -1002,6 +1051,7 @@ static fisc_status resolve_programs(fisc_policy *p, fisc_error *err)
 static fisc_status finish(fisc_policy *p, fisc_error *err)
 {
     fiscp_sha256 h;
+    fisc_status rc;
 
     if (p->nparams > 1)
         qsort(p->params, p->nparams, sizeof(*p->params), param_cmp);
@@ -1009,6 +1059,8 @@ static fisc_status finish(fisc_policy *p, fisc_error *err)
     for (size_t i = 0; i < p->nlayers; i++)
         fiscp_sha256_update(&h, p->layers[i].sha256, 64);
     fiscp_sha256_hex(&h, p->hash);
+    if ((rc = order_programs(p, err)) != FISC_OK)
+        return rc;
     return resolve_programs(p, err);
 }
 

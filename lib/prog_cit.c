@@ -297,4 +297,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_cit = { "cn.cit", PARAMS, P_COUNT, evaluate };
+const fiscp_program fiscp_program_cit = { "cn.cit", PARAMS, P_COUNT, evaluate, NULL };
