@@ -7,19 +7,21 @@
 
 #include "fisc_private.h"
 
-/* The vocabulary; the order is that of fiscp_vocab_table in facts_vocab.c. */
+/*
+ * The vocabulary, one section per domain in lib/vocab/<domain>.def (each FACT(...) line gives the id,
+ * name, type, unit, labels, enumeration values, help and range). The same lists build this enum
+ * and fiscp_vocab_table (facts_vocab.c), so they cannot disagree.
+ */
 typedef enum fiscp_fact {
-    FACT_ENTERPRISE_NAME,
-    FACT_USCC,
-    FACT_TAXABLE_INCOME,
-    FACT_EMPLOYEES,
-    FACT_EMPLOYEES_AVERAGE,
-    FACT_ASSETS,
-    FACT_ASSETS_AVERAGE,
-    FACT_INDUSTRY_RESTRICTED,
-    FACT_HNTE_CERTIFICATE_DATE,
-    FACT_REGISTERED_IN_YULIN,
-    FACT_TAX_REGISTERED_IN_YULIN,
+#define FACT(id, name, type, unit, zh, en, values, help, min, max) id,
+#include "vocab/core.def"
+#include "vocab/cit.def"
+#include "vocab/rd.def"
+#include "vocab/vat.def"
+#include "vocab/six_taxes.def"
+#include "vocab/incubator.def"
+#include "vocab/individual.def"
+#undef FACT
     FACT_COUNT
 } fiscp_fact;
 
