@@ -40,6 +40,7 @@ check-asan:
 bench: all
 	$(BUILD)/bench/bench_decimal 1000000
 	$(BUILD)/bench/bench_evaluate policies 200000
+	$(BUILD)/bench/bench_tax policies 100000
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -4,6 +4,7 @@
  * time per evaluation (best of 5 runs of N evaluations, one core). Usage: bench_evaluate DIR [N].
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,13 @@
 
 #include <fisc/fisc.h>
 
-static double now(void) /* timing only */
+/* Integer nanoseconds: no floating point, not even for timing. */
+static uint64_t now_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static const char FACTS[] =
@@ -35,8 +37,12 @@ int main(int argc, char **argv)
     fisc_facts *facts = NULL;
     fisc_error err = FISC_ERROR_INIT;
     fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
-    double best = 1e9;
+    uint64_t best = UINT64_MAX, per;
 
+    if (n <= 0) {
+        fprintf(stderr, "usage: bench_evaluate DIR [N > 0]\n");
+        return 2;
+    }
     snprintf(paths[0], sizeof(paths[0]), "%s/10-national.yaml", dir);
     snprintf(paths[1], sizeof(paths[1]), "%s/20-guangxi.yaml", dir);
     snprintf(paths[2], sizeof(paths[2]), "%s/30-yulin.yaml", dir);
@@ -47,7 +53,7 @@ int main(int argc, char **argv)
     }
     o.year = 2023;
     for (int run = 0; run < 5; run++) {
-        double t = now();
+        uint64_t t = now_ns();
 
         for (long i = 0; i < n; i++) {
             fisc_result *r = NULL;
@@ -58,12 +64,13 @@ int main(int argc, char **argv)
             }
             fisc_result_free(r);
         }
-        t = now() - t;
+        t = now_ns() - t;
         best = t < best ? t : best;
     }
-    printf("evaluate cn.cit + yulin.hnte_reward, facts parsed, trace off: %.2f us per evaluation "
+    per = best / (uint64_t)n;
+    printf("evaluate cn.cit + yulin.hnte_reward, facts parsed, trace off: %llu.%03llu us per evaluation "
            "(%ld evaluations, best of 5 runs, one core)\n",
-           best / (double)n * 1e6, n);
+           (unsigned long long)(per / 1000u), (unsigned long long)(per % 1000u), n);
     fisc_facts_free(facts);
     fisc_policy_free(policy);
     return 0;

@@ -23,13 +23,15 @@
 
 #include "cli_cmds.h"
 #include "cli_common.h"
+#include "cli_report.h"
 
 /* The largest facts document fisc_facts_from_json() accepts (<fisc/facts.h>). */
 #define FACTS_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
 static const char estimate_usage[] =
-    "Usage: fisc estimate FACTS.json|- (--year Y | --quarter YYYYQn) [--policy FILE]...\n"
-    "                     [--overlay FILE] [--explain] [--lang zh|en] [--json]\n"
+    "Usage: fisc estimate FACTS.json|- (--year Y | --quarter YYYYQn | --years Y1-Y2)\n"
+    "                     [--policy FILE]... [--overlay FILE] [--explain] [--lang zh|en]\n"
+    "                     [--json]\n"
     "\n"
     "Evaluate every program of a policy (企业所得税 and 小型微利企业, 高新技术企业, local\n"
     "rewards, ...) for the facts about one enterprise, exactly, and print for each whether it\n"
@@ -41,7 +43,10 @@ static const char estimate_usage[] =
     "\n"
     "  -y, --year Y          the tax year, 1990..2100 (annual settlement, 汇算清缴)\n"
     "  -q, --quarter YYYYQn  prepayment (预缴) cumulative to quarter n of year YYYY, e.g. 2019Q2\n"
-    "                        (one of --year and --quarter is required)\n"
+    "      --years LIST      the same facts under each tax year's rules, side by side: a range\n"
+    "                        2019-2027, or years and ranges separated by commas\n"
+    "                        (2019,2022-2024); at most 111 years from 1990 to 2100\n"
+    "                        (one of --year, --quarter and --years is required)\n"
     "  -p, --policy FILE     a policy layer (YAML); repeat it for several layers, national first.\n"
     "                        Default: the bundled policy (the FISC_POLICY_DIR directory, else\n"
     "                        the installed one)\n"
@@ -53,6 +58,32 @@ static const char estimate_usage[] =
     "                        docs/result-schema.md), amounts as strings; with --explain the\n"
     "                        steps are included\n"
     "  -h, --help            show this help\n"
+    "\n";
+
+/* The rest of the help (one string would exceed the 4095 characters C11 promises). */
+static const char estimate_usage_output[] =
+    "Text output: the period and the policy layers (id and SHA-256 prefix), then a summary\n"
+    "table with one row per program: its outcome, its main amounts in 元 (those that count in\n"
+    "a total: tax payable, tax relief, subsidy; a program that applies and has none, such as\n"
+    "the R&D extra deduction, shows its first amount), whether it is provisional, and the\n"
+    "clause; then the totals. The clause is the document and article cited by the parameters\n"
+    "the program used; where the program chose an option (cn.cit: standard, hnte, small_micro,\n"
+    "...), only those of the option's parameters (the ones whose dotted id has the option as a\n"
+    "segment, e.g. cit.small_micro.max_employees), when it has any.\n"
+    "Then each program in detail: its amounts and, when it does not apply, the conditions not\n"
+    "met with the values compared, or the facts missing. --explain adds every condition, every\n"
+    "parameter with its own citation, and the steps.\n"
+    "\n"
+    "With --years: one row per program's outcome and main amounts and one column per year,\n"
+    "then the totals; a year whose rules the policy does not have (no value of a parameter in\n"
+    "force) shows 'no rules' (无规则) in its column and the reason below the table, and the\n"
+    "other years are still computed. Then, for each year against the year before it, the\n"
+    "programs whose outcome or amounts changed, with the parameters whose value changed (and\n"
+    "their citation). --explain appends each year's full report. With --json, one object:\n"
+    "  {\"schema\":\"fisc-years/1\",\"years\":[{\"year\":2019,\"result\":{fisc-result/1}},\n"
+    "   {\"year\":2028,\"error\":{\"code\":\"FISC_ENOTFOUND\",\"message\":\"...\"}}, ...]}\n"
+    "in year order. The exit status is 0 when at least one year was computed; when none was,\n"
+    "the first year's error is reported as for --year.\n"
     "\n"
     "A result that uses a parameter no cited text confirms is marked provisional.\n"
     "\n"
@@ -60,6 +91,7 @@ static const char estimate_usage[] =
     "  fisc estimate company.json --year 2023\n"
     "  fisc estimate company.json --quarter 2019Q1 --explain --lang en\n"
     "  fisc estimate company.json --year 2023 --overlay what-if.yaml --json\n"
+    "  fisc estimate company.json --years 2019-2027\n"
     "\n"
     "Exit status: 0 computed (eligible or not: ineligibility is an answer), 1 invalid facts\n"
     "(not JSON, an unknown fact, a wrong type or value), 2 usage error, 4 policy error (a policy\n"
@@ -338,12 +370,124 @@ static int load_facts(fisc_facts **out, const char *path, fisc_error *err)
     return rc;
 }
 
+/* The years of --years, 1990..2100. */
+#define YEARS_FIRST 1990
+#define YEARS_LAST 2100
+#define YEARS_MAX (YEARS_LAST - YEARS_FIRST + 1)
+
+/* A four-digit year in [YEARS_FIRST, YEARS_LAST] at s[0..4). @return 0, or -1. */
+static int parse_year4(const char *s, int *out)
+{
+    int i, y = 0;
+
+    for (i = 0; i < 4; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        y = y * 10 + (s[i] - '0');
+    }
+    if (y < YEARS_FIRST || y > YEARS_LAST)
+        return -1;
+    *out = y;
+    return 0;
+}
+
+/*
+ * "2019-2027", "2019,2022-2024", "2023": years and ascending ranges separated by commas, into
+ * @p wanted (one flag per year from YEARS_FIRST). @return 0, or -1 when malformed.
+ */
+static int parse_years(const char *s, unsigned char wanted[YEARS_MAX])
+{
+    memset(wanted, 0, YEARS_MAX);
+    for (;;) {
+        int from, to, y;
+
+        if (parse_year4(s, &from) != 0)
+            return -1;
+        s += 4;
+        to = from;
+        if (*s == '-') {
+            if (parse_year4(s + 1, &to) != 0 || to < from)
+                return -1;
+            s += 5;
+        }
+        for (y = from; y <= to; y++)
+            wanted[y - YEARS_FIRST] = 1;
+        if (*s == '\0')
+            return 0;
+        if (*s != ',')
+            return -1;
+        s++;
+    }
+}
+
+/*
+ * fisc estimate --years: the same facts under each year's rules. A year whose rules the policy
+ * lacks (FISC_ENOTFOUND) is kept as an answer ("no rules") and the others still run; any other
+ * failure stops everything.
+ */
+static int estimate_years(const cli_ctx *ctx, const fisc_policy *policy, const fisc_facts *facts,
+                          const unsigned char wanted[YEARS_MAX], const char *lang, int explain)
+{
+    cli_year_run *runs = calloc(YEARS_MAX, sizeof(*runs));
+    fisc_error err = FISC_ERROR_INIT;
+    size_t n = 0, ok = 0, j;
+    cli_buf b;
+    int y, rc = FISC_OK, ret;
+
+    cli_buf_init(&b);
+    if (!runs) {
+        cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "out of memory");
+        return cli_report(ctx, &err);
+    }
+    for (y = YEARS_FIRST; y <= YEARS_LAST && rc == FISC_OK; y++) {
+        fisc_eval_options opts = FISC_EVAL_OPTIONS_INIT;
+        cli_year_run *run;
+
+        if (!wanted[y - YEARS_FIRST])
+            continue;
+        run = &runs[n++];
+        run->year = y;
+        fisc_error_clear(&run->err);
+        opts.year = y;
+        opts.trace = 1; /* the texts, as for one year (see cmd_estimate) */
+        rc = fisc_evaluate(&run->result, policy, facts, &opts, &run->err);
+        if (rc == FISC_ENOTFOUND) {
+            run->result = NULL;
+            rc = FISC_OK;
+        } else if (rc != FISC_OK) {
+            err = run->err;
+        } else {
+            ok++;
+        }
+    }
+    if (rc != FISC_OK) {
+        ret = cli_report(ctx, &err);
+    } else if (ok == 0) {
+        /* Nothing to compare: the first year's reason, exactly as --year would say it. */
+        ret = cli_report(ctx, &runs[0].err);
+        if (runs[0].err.code == FISC_ENOTFOUND)
+            ret = CLI_EXIT_CONFIG;
+    } else if (ctx->json) {
+        rc = cli_report_years_json(&b, runs, n, explain, &err);
+        ret = rc == FISC_OK ? cli_emit_json(ctx, &b, stdout) : cli_report(ctx, &err);
+    } else {
+        cli_report_years_text(&b, policy, runs, n, lang, explain);
+        ret = put_buf(ctx, &b);
+    }
+    for (j = 0; j < n; j++)
+        fisc_result_free(runs[j].result);
+    free(runs);
+    cli_buf_free(&b);
+    return ret;
+}
+
 int cmd_estimate(int argc, char **argv)
 {
-    enum { OPT_OVERLAY = 1000 };
+    enum { OPT_OVERLAY = 1000, OPT_YEARS };
     static const struct option longopts[] = {
         { "year", required_argument, NULL, 'y' },
         { "quarter", required_argument, NULL, 'q' },
+        { "years", required_argument, NULL, OPT_YEARS },
         { "policy", required_argument, NULL, 'p' },
         { "overlay", required_argument, NULL, OPT_OVERLAY },
         { "explain", no_argument, NULL, 'e' },
@@ -362,8 +506,12 @@ int cmd_estimate(int argc, char **argv)
     fisc_result *result = NULL;
     const char *lang = "zh", *facts_path;
     char *out = NULL;
-    int help = 0, explain = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, c, rc, ret;
+    unsigned char wanted[YEARS_MAX];
+    cli_buf text;
+    int help = 0, explain = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, by_years = 0;
+    int c, rc, ret;
 
+    cli_buf_init(&text);
     if (policy_args_init(&pa, argc) != 0)
         return CLI_EXIT_INTERNAL;
     if (cli_args_begin(&a, argc, argv, "+:y:q:p:el:jh", longopts) != 0) {
@@ -382,6 +530,15 @@ int cmd_estimate(int argc, char **argv)
             if (parse_quarter(optarg, &year, &quarter) != 0)
                 cli_args_fail(&a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 "
                                   "to 4), e.g. 2019Q2, not '%s'", optarg);
+            break;
+        case OPT_YEARS:
+            if (by_years)
+                cli_args_fail(&a, "give --years once (it takes a list: 2019-2021,2023)");
+            by_years = 1;
+            if (parse_years(optarg, wanted) != 0)
+                cli_args_fail(&a, "--years needs years from 1990 to 2100 and ascending ranges "
+                                  "separated by commas, e.g. 2019-2027 or 2019,2022-2024, "
+                                  "not '%s'", optarg);
             break;
         case 'p': pa.paths[pa.npaths++] = optarg; break;
         case OPT_OVERLAY:
@@ -403,15 +560,17 @@ int cmd_estimate(int argc, char **argv)
         cli_args_end(&a);
         policy_args_free(&pa);
         fputs(estimate_usage, stdout);
+        fputs(estimate_usage_output, stdout);
         return CLI_EXIT_OK;
     }
-    if (by_year && by_quarter)
-        cli_args_fail(&a, "give --year or --quarter, not both");
+    if (by_year + by_quarter + by_years > 1)
+        cli_args_fail(&a, "give one of --year, --quarter and --years");
     if (!a.error[0] && a.ac - optind != 1)
         cli_args_fail(&a, "%s", a.ac - optind ? "one FACTS file expected"
                                               : "FACTS is missing (use - for standard input)");
-    if (!by_year && !by_quarter)
-        cli_args_fail(&a, "--year or --quarter is required (e.g. --year 2023, --quarter 2019Q2)");
+    if (!by_year && !by_quarter && !by_years)
+        cli_args_fail(&a, "--year, --quarter or --years is required (e.g. --year 2023, "
+                          "--quarter 2019Q2, --years 2019-2027)");
     if (a.error[0]) {
         ret = cli_usage_error(&ctx, "%s", a.error);
         goto done;
@@ -427,6 +586,10 @@ int cmd_estimate(int argc, char **argv)
     rc = load_facts(&facts, facts_path, &err);
     if (rc != FISC_OK) {
         ret = cli_report_source(&ctx, &err, full_source(err.source, &facts_path, 1, NULL));
+        goto done;
+    }
+    if (by_years) {
+        ret = estimate_years(&ctx, policy, facts, wanted, lang, explain);
         goto done;
     }
 
@@ -448,18 +611,22 @@ int cmd_estimate(int argc, char **argv)
         goto done;
     }
 
-    if (ctx.json)
+    if (ctx.json) {
         rc = fisc_result_to_json(&out, result, FISC_JSON_PRETTY | (explain ? FISC_JSON_TRACE : 0u),
                                  &err);
-    else
-        rc = fisc_result_to_text(&out, result, lang, explain, &err);
-    if (rc != FISC_OK) {
-        ret = cli_report(&ctx, &err);
-        goto done;
+        if (rc != FISC_OK) {
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+        ret = put_document(&ctx, out);
+    } else {
+        /* The CLI's own report (cli_report.c): a summary table first, then the details. */
+        cli_report_text(&text, policy, result, year, quarter, lang, explain);
+        ret = put_buf(&ctx, &text);
     }
-    ret = put_document(&ctx, out);
 
 done:
+    cli_buf_free(&text);
     fisc_string_free(out);
     fisc_result_free(result);
     fisc_facts_free(facts);

@@ -30,7 +30,13 @@ typedef struct fiscp_program {
 } fiscp_program;
 
 extern const fiscp_program fiscp_program_cit;
+extern const fiscp_program fiscp_program_beibu_cit_local_share;
 extern const fiscp_program fiscp_program_yulin_hnte_reward;
+extern const fiscp_program fiscp_program_rd_deduction;
+extern const fiscp_program fiscp_program_incubator_tax;
+extern const fiscp_program fiscp_program_individual_income_halving;
+extern const fiscp_program fiscp_program_vat_small_scale;
+extern const fiscp_program fiscp_program_six_taxes;
 
 /* The registry (programs.c): NULL when the id is unknown. */
 const fiscp_program *fiscp_program_lookup(const char *id);
@@ -55,6 +61,18 @@ fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
  */
 fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base, fisc_decimal *out,
                               const char **detail);
+/*
+ * 1 when the policy has a value of the parameter in force on the period's last day, else 0.
+ * Nothing is recorded. A relief whose rule has not begun or has lapsed in the period tests this
+ * first and reports "not eligible", where fiscp_param_value would fail the whole evaluation.
+ */
+int fiscp_param_in_force(const fiscp_ctx *c, int param);
+/*
+ * As fiscp_param_value, on another day of the period (not after its last day): for a program
+ * whose own period is shorter than the evaluation's, such as a month of VAT in a quarter. Two
+ * values of one parameter read on different days are both recorded for the item.
+ */
+fisc_status fiscp_param_value_on(fiscp_ctx *c, int param, fiscp_date date, const fisc_decimal **out);
 /* A rate as a percentage for steps and details ("25%", "12.5%"); "" on OOM. */
 const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
 

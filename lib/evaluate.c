@@ -15,7 +15,7 @@
 /* Per-item capacities: programs are ours, so exceeding one is a bug reported as FISC_ERANGE. */
 #define MAX_CONDITIONS 24
 #define MAX_PARAMS 24
-#define MAX_AMOUNTS 12
+#define MAX_AMOUNTS 16
 #define MAX_MISSING FACT_COUNT
 #define MAX_STEPS 48
 #define MAX_CONVERTED 16
@@ -89,17 +89,21 @@ fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...)
 
 const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
-    const char *s;
+    char *s;
+    int n;
 
     if (!c->trace) /* texts are part of the explanation: none when batch work turns it off */
         return "";
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_start(ap, fmt); /* measured first, so a long text is never cut inside a UTF-8 character */
+    n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    s = fiscp_arena_strdup(&c->r->arena, buf);
-    return s ? s : "";
+    if (n < 0 || !(s = fiscp_arena_alloc_raw(&c->r->arena, (size_t)n + 1)))
+        return "";
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v)
@@ -148,7 +152,7 @@ static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_e
     fisc_used_param *u;
 
     for (size_t i = 0; i < c->item->param_count; i++)
-        if (c->params[i].id == q->id)
+        if (c->params[i].id == q->id && c->params[i].from == e->pub.from) /* one value per entry read */
             return FISC_OK;
     if (c->item->param_count == MAX_PARAMS)
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s uses more than %d parameters", c->conf->id, MAX_PARAMS);
@@ -219,6 +223,25 @@ fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
     fisc_status rc = entry_for(c, param, FISC_PARAM_VALUE, &q, &e);
 
     return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
+}
+
+int fiscp_param_in_force(const fiscp_ctx *c, int param)
+{
+    return fiscp_param_entry_on(c->conf->params[param], c->date) != NULL;
+}
+
+fisc_status fiscp_param_value_on(fiscp_ctx *c, int param, fiscp_date date, const fisc_decimal **out)
+{
+    fiscp_date last = c->date;
+    fisc_status rc;
+
+    if (date > last)
+        return fiscp_error_set(c->err, FISC_EINVAL, "program %s reads a parameter after the period's last day",
+                               c->conf->id);
+    c->date = date; /* entry_for reads the day from the context */
+    rc = fiscp_param_value(c, param, out);
+    c->date = last;
+    return rc;
 }
 
 const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate)
@@ -556,6 +579,8 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
         rc = start_item(&c, &policy->programs[i], item);
         if (rc == FISC_OK)
             rc = prog->evaluate(&c);
+        if (rc != FISC_OK && err && err->code == FISC_OK) /* a program that failed without saying why */
+            fiscp_error_set(err, rc, "program %s: %s", item->program, fisc_strerror(rc));
         end_item(&c);
         if (item->outcome != FISC_OUTCOME_UNDETERMINED)
             item->missing_count = 0; /* the answer did not depend on them: the conditions still show "unknown" */

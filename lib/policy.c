@@ -831,7 +831,7 @@ static fisc_status read_enums(loader *L, struct fy_node *map)
         while ((item = fy_node_sequence_iterate(v, &it2)) != NULL) {
             if (!(e->values[e->n] = text_of(L, item)))
                 return fail(L, item, FISC_EPARSE, "enumeration values are plain text");
-            if (enum_index(e, e->values[e->n]) < (int)e->n)
+            if (enum_index(e, e->values[e->n]) >= 0) /* among the values read so far */
                 return fail(L, item, FISC_EPARSE, "value %s appears twice in enumeration %s", e->values[e->n], e->name);
             e->n++;
         }

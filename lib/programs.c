@@ -8,7 +8,13 @@
 
 static const fiscp_program *const PROGRAMS[] = {
     &fiscp_program_cit,
+    &fiscp_program_beibu_cit_local_share,
     &fiscp_program_yulin_hnte_reward,
+    &fiscp_program_rd_deduction,
+    &fiscp_program_incubator_tax,
+    &fiscp_program_individual_income_halving,
+    &fiscp_program_vat_small_scale,
+    &fiscp_program_six_taxes,
 };
 
 const fiscp_program *fiscp_program_lookup(const char *id)

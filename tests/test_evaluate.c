@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "fisc_test.h"
+#include "fisc_eval_test.h"
 
-#include "fisc_private.h" /* white-box: the allocation hook */
 #include "policy.h"
 
 static fisc_policy *policy;
@@ -17,18 +17,8 @@ static const char *dir;
 
 static int group_setup(void **state)
 {
-    char paths[3][512];
-    const char *p3[3] = { paths[0], paths[1], paths[2] };
-    fisc_error err = FISC_ERROR_INIT;
-
-    snprintf(paths[0], sizeof(paths[0]), "%s/10-national.yaml", dir);
-    snprintf(paths[1], sizeof(paths[1]), "%s/20-guangxi.yaml", dir);
-    snprintf(paths[2], sizeof(paths[2]), "%s/30-yulin.yaml", dir);
     (void)state;
-    if (fisc_policy_load_files(&policy, p3, 3, NULL, &err) != FISC_OK) {
-        print_error("%s:%d:%d: %s\n", err.source, err.line, err.column, err.text);
-        return -1;
-    }
+    policy = fisc_test_load_files(dir, "10-national.yaml", "20-guangxi.yaml", "30-yulin.yaml");
     return 0;
 }
 
@@ -39,36 +29,8 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static fisc_result *evaluate_with(const fisc_policy *p, const char *json, int year, int quarter)
-{
-    fisc_facts *f = NULL;
-    fisc_result *r = NULL;
-    fisc_error err = FISC_ERROR_INIT;
-    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
-
-    if (fisc_facts_from_json(&f, json, strlen(json), "test", &err) != FISC_OK)
-        fail_msg("facts: %s (line %d column %d)", err.text, err.line, err.column);
-    o.year = year;
-    o.quarter = quarter;
-    o.trace = 1;
-    if (fisc_evaluate(&r, p, f, &o, &err) != FISC_OK)
-        fail_msg("evaluate: %s", err.text);
-    fisc_facts_free(f);
-    return r;
-}
-
-static fisc_result *evaluate(const char *json, int year, int quarter)
-{
-    return evaluate_with(policy, json, year, quarter);
-}
-
-static const fisc_decimal *amount(const fisc_item *it, const char *name)
-{
-    for (size_t k = 0; k < it->amount_count; k++)
-        if (strcmp(it->amounts[k].name, name) == 0)
-            return it->amounts[k].value;
-    return NULL;
-}
+/* The three layers, with the explanation. */
+#define evaluate(json, year, quarter) fisc_test_evaluate(policy, (json), (year), (quarter), 1)
 
 /* The CIT item of a result: its outcome, choice, tax and relief. */
 static void check_cit(const char *json, int year, int quarter, int outcome, const char *choice, const char *tax,
@@ -82,9 +44,9 @@ static void check_cit(const char *json, int year, int quarter, int outcome, cons
         fail_msg("%s in %d Q%d: outcome %d, expected %d (%s)", json, year, quarter, it->outcome, outcome, it->summary_en);
     assert_string_equal(it->choice, choice);
     if (tax) {
-        assert_non_null(amount(it, "tax"));
-        assert_decimal_places(amount(it, "tax"), 2, tax);
-        assert_decimal_places(amount(it, "relief"), 2, relief);
+        assert_non_null(fisc_test_amount(it, "tax"));
+        assert_decimal_places(fisc_test_amount(it, "tax"), 2, tax);
+        assert_decimal_places(fisc_test_amount(it, "relief"), 2, relief);
     }
     assert_false(it->provisional);
     fisc_result_free(r);
@@ -229,8 +191,8 @@ static void missing_facts_are_named(void **state)
     assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
     assert_int_equal(it->missing_count, 1);
     assert_string_equal(it->missing[0], "industry_restricted");
-    assert_null(amount(it, "tax"));
-    assert_decimal_places(amount(it, "tax_standard"), 2, "700000.00");
+    assert_null(fisc_test_amount(it, "tax"));
+    assert_decimal_places(fisc_test_amount(it, "tax_standard"), 2, "700000.00");
     /* undetermined items do not count in the totals */
     assert_decimal_equal(fisc_result_total(r, FISC_CATEGORY_TAX_PAYABLE), "0");
     fisc_result_free(r);
@@ -255,7 +217,7 @@ static void yulin_reward(void **state)
     r = evaluate(yes, 2023, 0);
     it = fisc_result_find(r, "yulin.hnte_reward");
     assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
-    assert_decimal_places(amount(it, "reward"), 2, "50000.00");
+    assert_decimal_places(fisc_test_amount(it, "reward"), 2, "50000.00");
     assert_decimal_places(fisc_result_total(r, FISC_CATEGORY_SUBSIDY), 2, "50000.00");
     assert_string_equal(it->params[0].id, "yulin.hnte_reward.amount");
     assert_string_equal(it->params[0].article, "第四条");
@@ -306,13 +268,13 @@ static void overlay_makes_results_provisional(void **state)
     fclose(f);
     assert_int_equal(fisc_policy_load_files(&p, files, 3, path, &err), FISC_OK);
     remove(path);
-    r = evaluate_with(p, "{\"hnte_certificate_date\": \"2024-06-01\", \"registered_in_yulin\": true, "
-                         "\"tax_registered_in_yulin\": true, \"taxable_income\": 100, " SIZE_OK "}",
-                      2024, 0);
+    r = fisc_test_evaluate(p, "{\"hnte_certificate_date\": \"2024-06-01\", \"registered_in_yulin\": true, "
+                              "\"tax_registered_in_yulin\": true, \"taxable_income\": 100, " SIZE_OK "}",
+                           2024, 0, 1);
     assert_true(fisc_result_provisional(r));
     assert_true(fisc_result_find(r, "yulin.hnte_reward")->provisional);
     assert_false(fisc_result_find(r, "cn.cit")->provisional);
-    assert_decimal_places(amount(fisc_result_find(r, "yulin.hnte_reward"), "reward"), 2, "80000.00");
+    assert_decimal_places(fisc_test_amount(fisc_result_find(r, "yulin.hnte_reward"), "reward"), 2, "80000.00");
     assert_int_equal(fisc_result_to_json(&json, r, 0, &err), FISC_OK);
     assert_non_null(strstr(json, "\"provisional\":true"));
     assert_non_null(strstr(json, "\"id\":\"scenario.reward\""));
@@ -321,9 +283,9 @@ static void overlay_makes_results_provisional(void **state)
     fisc_string_free(json);
     fisc_result_free(r);
     /* the base years are untouched */
-    r = evaluate_with(p, "{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true, "
-                         "\"tax_registered_in_yulin\": true}",
-                      2023, 0);
+    r = fisc_test_evaluate(p, "{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true, "
+                              "\"tax_registered_in_yulin\": true}",
+                           2023, 0, 1);
     assert_false(fisc_result_provisional(r));
     fisc_result_free(r);
     fisc_policy_free(p);
@@ -340,7 +302,7 @@ static void exact_numbers_round_trip(void **state)
     (void)state;
     r = evaluate("{\"taxable_income\": 12345678901234567.89, " SIZE_OK "}", 2023, 0);
     it = fisc_result_find(r, "cn.cit");
-    assert_decimal_equal(amount(it, "tax"), "3086419725308641.97"); /* 3086419725308641.9725 half-up */
+    assert_decimal_equal(fisc_test_amount(it, "tax"), "3086419725308641.97"); /* 3086419725308641.9725 half-up */
     assert_string_equal(it->steps[0].substituted, "12345678901234567.89 × 25%");
     assert_string_equal(it->steps[0].result, "3086419725308641.9725");
     assert_int_equal(fisc_result_to_json(&json, r, FISC_JSON_TRACE, &err), FISC_OK);
@@ -421,39 +383,15 @@ static void shared_between_threads(void **state)
     fisc_facts_free(f);
 }
 
-/* Every allocation failure in an evaluation (with the explanation on) gives FISC_ENOMEM, cleanly. */
+/* Every allocation failure in an evaluation (with the explanation on), and in its JSON and text, gives
+ * FISC_ENOMEM, cleanly. */
 static void oom_sweep(void **state)
 {
     static const char json[] = "{\"taxable_income\": 2800000, " SIZE_OK ", \"hnte_certificate_date\": \"2023-03-01\", "
                                "\"registered_in_yulin\": true, \"tax_registered_in_yulin\": true}";
-    fisc_facts *f = NULL;
-    fisc_error err = FISC_ERROR_INIT;
-    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
-    long n = 0;
-    int rc;
 
     (void)state;
-    assert_int_equal(fisc_facts_from_json(&f, json, strlen(json), "oom", &err), FISC_OK);
-    o.year = 2023;
-    o.trace = 1;
-    do {
-        fisc_result *r = NULL;
-        char *text = NULL;
-
-        fiscp_alloc_count = 0;
-        fiscp_alloc_fail_at = n++;
-        rc = fisc_evaluate(&r, policy, f, &o, &err);
-        if (rc == FISC_OK)
-            rc = fisc_result_to_json(&text, r, FISC_JSON_TRACE, &err);
-        fiscp_alloc_fail_at = -1;
-        if (rc != FISC_OK)
-            assert_int_equal(err.code, FISC_ENOMEM);
-        fisc_string_free(text);
-        fisc_result_free(r);
-    } while (rc != FISC_OK && n < 10000);
-    assert_int_equal(rc, FISC_OK);
-    assert_true(n > 2); /* the result, a text, the JSON buffer: few allocations, each one failed once */
-    fisc_facts_free(f);
+    fisc_result_free(fisc_test_oom_sweep(policy, json, 2023, 0, 1));
 }
 
 static void errors_and_limits(void **state)

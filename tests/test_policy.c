@@ -158,6 +158,47 @@ static void rejections(void **state)
     expect_error("fisc_policy: 2\nid: x\n", FISC_EPARSE, 1, 14, "version");
 }
 
+/* Enumerations, a table keyed by two of them, a yes/no and an enum-unit value. */
+static void tables_and_enumerations(void **state)
+{
+    static const char text[] = HEAD "enumerations:\n  platform_type: [lab, center]\n  platform_level: [national, regional]\n"
+                                    "parameters:\n"
+                                    "  - id: t.subsidy\n    label: {zh: 补助, en: Subsidy}\n    unit: 万元\n    kind: table\n"
+                                    "    keys: [platform_type, platform_level]\n    values:\n"
+                                    "      - from: 2017-01-01\n        status: unconfirmed\n        citation: {document: x}\n"
+                                    "        rows:\n"
+                                    "          - {platform_type: lab, platform_level: national, value: \"100\"}\n"
+                                    "          - {platform_type: center, platform_level: regional, value: \"50\"}\n"
+                                    "  - id: t.flag\n    label: {zh: 旗, en: Flag}\n    unit: yes/no\n    values:\n"
+                                    "      - {from: 2019-01-01, value: yes, status: placeholder, citation: {document: x}}\n"
+                                    "  - id: t.level\n    label: {zh: 级, en: Level}\n    unit: enum:platform_level\n    values:\n"
+                                    "      - {from: 2019-01-01, value: regional, status: confirmed, citation: {document: x}}\n";
+    fisc_policy *p = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    const fisc_param *q;
+
+    (void)state;
+    if (load1(&p, text, &err) != FISC_OK)
+        fail_msg("%d:%d %s", err.line, err.column, err.text);
+    q = fisc_policy_find_param(p, "t.subsidy");
+    assert_int_equal(fisc_param_kind_of(q), FISC_PARAM_TABLE);
+    assert_string_equal(fisc_param_entry_at(q, 0)->value, "table of 2 rows");
+    assert_string_equal(fisc_param_unit(fisc_policy_find_param(p, "t.level")), "enum:platform_level");
+    fisc_policy_free(p);
+    /* a duplicate enumeration value, a row with an unknown key value, two rows with the same keys */
+    expect_error(HEAD "enumerations:\n  level: [a, b, a]\n", FISC_EPARSE, 6, 17, "appears twice");
+    expect_error(HEAD "enumerations:\n  level: [a, b]\nparameters:\n  - id: t.t\n    label: {zh: x, en: y}\n"
+                      "    unit: 元\n    kind: table\n    keys: [level]\n    values:\n"
+                      "      - from: 2017-01-01\n        status: confirmed\n        citation: {document: x}\n"
+                      "        rows:\n          - {level: c, value: \"1\"}\n",
+                 FISC_EPARSE, 18, 21, "not a value of enumeration level");
+    expect_error(HEAD "enumerations:\n  level: [a, b]\nparameters:\n  - id: t.t\n    label: {zh: x, en: y}\n"
+                      "    unit: 元\n    kind: table\n    keys: [level]\n    values:\n"
+                      "      - from: 2017-01-01\n        status: confirmed\n        citation: {document: x}\n"
+                      "        rows:\n          - {level: a, value: \"1\"}\n          - {level: a, value: \"2\"}\n",
+                 FISC_EPARSE, 19, 14, "same keys");
+}
+
 static void layers_and_overlays(void **state)
 {
     static const char base[] = PARAM_START
@@ -251,14 +292,18 @@ static void bundled_policy_loads(void **state)
         fail_msg("%s:%d:%d: %s", err.source, err.line, err.column, err.text);
     assert_int_equal(fisc_policy_layer_count(p), 3);
     assert_int_equal(fisc_policy_program_count(p), 2);
-    assert_string_equal(fisc_policy_program_id(p, 0), "cn.cit");
+    assert_non_null(fisc_policy_find_param(p, "cit.rate.standard"));
     assert_non_null(fisc_policy_find_param(p, "cit.small_micro.taxable_share"));
     assert_int_equal(fisc_param_kind_of(fisc_policy_find_param(p, "cit.small_micro.taxable_share")), FISC_PARAM_SCALE);
     fisc_policy_free(p);
-    /* the default search finds the same files through FISC_POLICY_DIR */
+    /* the default search finds every file of the directory through FISC_POLICY_DIR, in name order */
     setenv("FISC_POLICY_DIR", policy_dir, 1);
-    assert_int_equal(fisc_policy_load_default(&p, NULL, &err), FISC_OK);
-    assert_int_equal(fisc_policy_layer_count(p), 3);
+    if (fisc_policy_load_default(&p, NULL, &err) != FISC_OK)
+        fail_msg("%s:%d:%d: %s", err.source, err.line, err.column, err.text);
+    assert_true(fisc_policy_layer_count(p) >= 3);
+    assert_string_equal(fisc_policy_layer(p, 0)->id, "cn.national");
+    for (size_t i = 1; i < fisc_policy_layer_count(p); i++)
+        assert_true(strcmp(strrchr(fisc_policy_layer(p, i - 1)->path, '/'), strrchr(fisc_policy_layer(p, i)->path, '/')) < 0);
     fisc_policy_free(p);
     /* a missing file */
     p3[0] = "/nonexistent/policy.yaml";
@@ -270,6 +315,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_file_loads),     cmocka_unit_test(rejections), cmocka_unit_test(layers_and_overlays),
+        cmocka_unit_test(tables_and_enumerations),
         cmocka_unit_test(sha256_vectors),       cmocka_unit_test(bundled_policy_loads),
     };
     policy_dir = argc > 1 ? argv[1] : "policies";

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 from decimal import Decimal
 from fractions import Fraction
@@ -1066,6 +1067,369 @@ class TestEstimate(PolicyTestCase):
         self.assertEqual(rc, 2)
         e = self.assertErrorEnvelope(doc, "FISC_CLI_USAGE")
         self.assertIn("--year", e["message"])
+
+
+def display_width(text):
+    """Terminal columns of ``text``: East Asian Wide and Fullwidth characters take two, combining
+    marks none (unicodedata, independent of the C implementation under test)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def column_spans(rule):
+    """The (start, end) display columns of the dash groups of a table rule line."""
+    spans, col, start = [], 0, None
+    for ch in rule + " ":
+        if ch == "-" and start is None:
+            start = col
+        elif ch != "-" and start is not None:
+            spans.append((start, col))
+            start = None
+        col += 1
+    return spans
+
+
+def cells(line, spans):
+    """Split a table line into cells by display columns (the rule's spans)."""
+    out, col, i = [], 0, 0
+    bounds = [s for s, _ in spans[1:]] + [10 ** 9]
+    current = ""
+    for ch in line:
+        if col >= bounds[i] and i < len(spans) - 1:
+            out.append(current.strip())
+            current = ""
+            i += 1
+        current += ch
+        col += display_width(ch)
+    out.append(current.strip())
+    return out + [""] * (len(spans) - len(out))
+
+
+def table(text, first_line):
+    """The table starting at the line ``first_line`` (its header) of a text report: the header's
+    cells and the rows' cells, each row split at the rule's columns; the rows end at the second
+    rule, then the totals rows follow until a blank line. Returns (header, rows, totals)."""
+    lines = text.splitlines()
+    start = lines.index(first_line)
+    header_line, rule = lines[start + 1], lines[start + 2]
+    spans = column_spans(rule)
+    end = lines.index(rule, start + 3)
+    stop = end + 1
+    while stop < len(lines) and lines[stop].strip():
+        stop += 1
+    rows = [cells(l, spans) for l in lines[start + 3:end]]
+    totals = [cells(l, spans) for l in lines[end + 1:stop]]
+    return cells(header_line, spans), rows, totals, lines[start + 1:stop], spans
+
+
+def block(rows, title):
+    """The rows of one program in a summary table: its first row has ``title`` in column 0,
+    the next ones (its other amounts and clauses) an empty column 0."""
+    starts = [i for i, r in enumerate(rows) if r[0] == title]
+    assert len(starts) == 1, ([r[0] for r in rows], title)
+    end = starts[0] + 1
+    while end < len(rows) and not rows[end][0]:
+        end += 1
+    return rows[starts[0]:end]
+
+
+CIT_ZH, CIT_EN = "企业所得税（税率选择）", "Corporate income tax (rate choice)"
+
+# R&D of a manufacturer (GB/T 4754-2017 C3491): one slot of expensed projects, 770000 in all
+# (other related costs 30000, within their 10% limit), and 100000 contracted out in China.
+RD_FACTS = {"industry_code_version": "2017", "industry_revenue_1_code": "C3491",
+            "industry_revenue_1_amount": "4650000", "income_total": "4800000",
+            "income_non_taxable": "0", "income_investment": "30000", "rd_tech_sme": False,
+            "rd_ic_or_machine_tool": False, "rd_project_count": 1, "rd_p1_personnel": "500000",
+            "rd_p1_direct": "150000", "rd_p1_depreciation": "60000", "rd_p1_amortisation": "10000",
+            "rd_p1_design": "20000", "rd_p1_other": "30000", "rd_contracted_domestic": "100000",
+            "rd_contracted_related": "0", "rd_contracted_overseas": "0",
+            "rd_intangible_amortisation": "0"}
+
+
+class TestEstimateSummary(PolicyTestCase):
+    """The text report of one period: summary table, then each program's details."""
+
+    def report(self, facts, *args):
+        rc, out, err = run("estimate", self.facts(facts), *args)
+        self.assertEqual((rc, err), (0, ""), out)
+        return out
+
+    def test_summary_table_2023(self):
+        facts = dict(SMALL_MICRO, hnte_certificate_date="2023-05-10", registered_in_yulin=True,
+                     tax_registered_in_yulin=True)
+        out = self.report(facts, "--year", "2023")
+        self.assertTrue(out.startswith("2023 年度（截至 2023-12-31）\n政策: "), out)
+        header, rows, totals, _, _ = table(out, "概要（金额单位：元）")
+        self.assertEqual(header, ["项目", "结果", "金额", "元", "暂定", "依据"])
+        # cn.cit chose 小型微利: its clause is the 小型微利 parameters' citations only.
+        cit = block(rows, CIT_ZH)
+        self.assertEqual(cit[0][:5], [CIT_ZH, "符合", "应纳税额", "140,000.00", "否"])
+        self.assertEqual(cit[1][:5], ["", "", "减免税额", "560,000.00", ""])
+        cit_clauses = [r[5] for r in cit]
+        self.assertEqual(len(cit), 3, cit)
+        self.assertIn("财政部 税务总局公告2023年第12号 三", cit_clauses)
+        self.assertIn("中华人民共和国企业所得税法 第二十八条第一款", cit_clauses)
+        self.assertFalse(any("第四条" in c or "第二十八条第二款" in c for c in cit_clauses))
+        reward = [r for r in rows if r[0] == "玉林市高新技术企业认定奖励"]
+        self.assertEqual(len(reward), 1)
+        self.assertEqual(reward[0][1:5], ["符合", "补贴", "50,000.00", "否"])
+        self.assertIn("玉政发〔2017〕9号", reward[0][5])
+        self.assertIn("第四条", reward[0][5])
+        self.assertEqual(totals, [["合计", "", "应纳税额", "140,000.00", "", ""],
+                                  ["", "", "减免税额", "560,000.00", "", ""],
+                                  ["", "", "补贴", "50,000.00", "", ""]])
+
+    def test_columns_line_up_in_display_width(self):
+        # Chinese characters take two columns: every cell starts where its header starts, and
+        # every amount ends where the amount column ends.
+        out = self.report(SMALL_MICRO, "--year", "2023")
+        _, _, _, lines, spans = table(out, "概要（金额单位：元）")
+        amount_end = spans[3][1]
+        for line in lines:
+            if set(line) <= {"-", " "}:
+                self.assertEqual(column_spans(line), spans)
+                continue
+            m = re.search(r"\d[\d,]*\.\d\d|(?<= )-(?= )", line)
+            if m:
+                self.assertEqual(display_width(line[:m.end()]), amount_end, line)
+        self.assertNotRegex(out, r" \n")   # no trailing spaces
+
+    def test_clause_follows_the_choice(self):
+        # WE-16: 1000万 with a certificate: the HNTE rate; its clause is 第二十八条第二款.
+        facts = dict(SMALL_MICRO, taxable_income="10000000", hnte_certificate_date="2022-11-01")
+        _, rows, _, _, _ = table(self.report(facts, "--year", "2023"), "概要（金额单位：元）")
+        cit = block(rows, CIT_ZH)
+        self.assertEqual(cit[0][:4], [CIT_ZH, "符合", "应纳税额", "1,500,000.00"])
+        clauses = [r[5] for r in cit if r[5]]
+        self.assertTrue(any("第二十八条第二款" in c for c in clauses), clauses)
+        self.assertFalse(any("2023年第12号" in c for c in clauses), clauses)
+        # WE-9's cliff: 300.01万 is taxed at the standard rate, 企业所得税法 第四条.
+        _, rows, _, _, _ = table(self.report(dict(SMALL_MICRO, taxable_income="3000100"),
+                                             "--year", "2023"), "概要（金额单位：元）")
+        cit = block(rows, CIT_ZH)
+        self.assertEqual(cit, [[CIT_ZH, "不符合", "应纳税额", "750,025.00", "否",
+                                "中华人民共和国企业所得税法 第四条"],
+                               ["", "", "减免税额", "0.00", "", ""]])
+
+    def test_not_eligible_lists_the_conditions_not_met(self):
+        out = self.report(dict(SMALL_MICRO, taxable_income="3000100"), "--year", "2023")
+        details = out[out.index("\n企业所得税（税率选择） [cn.cit]: 不符合\n"):]
+        self.assertIn("  未满足的条件:\n", details)
+        self.assertIn("    ✗ 应纳税所得额不超过上限 (3000100 > 3000000)\n", details)
+        self.assertNotIn("✓", details)                # met conditions only with --explain
+        en = self.report(dict(SMALL_MICRO, employees_average=301), "--year", "2023", "--lang", "en")
+        self.assertIn("Conditions not met:", en)
+        self.assertRegex(en, r"✗ .*\(301 > 300\)")
+
+    def test_undetermined_lists_the_missing_facts(self):
+        out = self.report({"taxable_income": "2800000"}, "--year", "2023")
+        _, rows, totals, _, _ = table(out, "概要（金额单位：元）")
+        self.assertEqual(block(rows, CIT_ZH)[0][:4], [CIT_ZH, "无法确定", "", "-"])
+        details = out[out.index("[cn.cit]: 无法确定"):]
+        self.assertIn("  缺少的事实:\n", details)
+        self.assertIn("    industry_restricted（从事国家限制或禁止行业）\n", details)
+        self.assertIn("  无法判断的条件:\n", details)
+        self.assertIn("    ? 不属于国家限制或禁止行业 (unknown)\n", details)
+        en = self.report({"taxable_income": "2800000"}, "--year", "2023", "--lang", "en")
+        self.assertIn("Missing facts:", en)
+        self.assertIn("industry_restricted (In an industry the State restricts or prohibits)", en)
+
+    def test_english_summary(self):
+        out = self.report(SMALL_MICRO, "--year", "2019", "--lang", "en")
+        self.assertTrue(out.startswith("tax year 2019 (to 2019-12-31)\nPolicy: "), out)
+        header, rows, totals, _, _ = table(out, "Summary (amounts in yuan)")
+        self.assertEqual(header, ["Program", "Outcome", "Amount", "yuan", "Provisional", "Clause"])
+        self.assertEqual(block(rows, CIT_EN)[0][:5], [CIT_EN, "eligible", "tax payable",
+                                                      "230,000.00", "no"])
+        self.assertEqual(totals[0][:4], ["Total", "", "tax payable", "230,000.00"])
+
+    def test_quarter_header(self):
+        facts = {"taxable_income": "1500000", "employees": quarters((120, 200)),
+                 "assets": quarters((20000000, 40000000)), "industry_restricted": False}
+        out = self.report(facts, "--quarter", "2019Q1")
+        self.assertTrue(out.startswith("2019 年第 1 季度预缴（累计至 2019-03-31）\n"), out)
+        _, rows, _, _, _ = table(out, "概要（金额单位：元）")
+        self.assertEqual(block(rows, CIT_ZH)[0][2:4], ["应纳税额", "100,000.00"])   # WE-7 Q1
+
+    def test_provisional_is_marked(self):
+        overlay = self.write("what-if.yaml", WHAT_IF_OVERLAY)       # a placeholder value
+        out = self.report(SMALL_MICRO, "--year", "2023", "--overlay", overlay)
+        self.assertIn("【暂定】", out)
+        _, rows, _, _, _ = table(out, "概要（金额单位：元）")
+        self.assertEqual(block(rows, CIT_ZH)[0][:5], [CIT_ZH, "符合", "应纳税额", "140,000.00", "是"])
+        self.assertIn("[cn.cit]: 符合（暂定）", out)
+
+    def test_a_program_without_totals_shows_its_first_amount(self):
+        # cn.rd_deduction publishes no amount that counts in a total: the summary shows its first
+        # (headline) amount. 2023年第7号: 100% of 770000 expensed + 80% of 100000 contracted out
+        # (财税〔2018〕64号) = 850000; to 2020 (财税〔2018〕99号) 75%.
+        out = self.report(dict(SMALL_MICRO, **RD_FACTS), "--year", "2023")
+        _, rows, _, _, _ = table(out, "概要（金额单位：元）")
+        rd = block(rows, "研发费用加计扣除")
+        self.assertEqual(rd[0][1:5], ["符合", "extra_deduction", "850,000.00", "否"])
+        self.assertTrue(all(r[2] == "" for r in rd[1:]), rd)          # one amount only
+        self.assertIn("财政部 税务总局公告2023年第7号 一", [r[5] for r in rd])
+        rc, out, err = run("estimate", self.facts(dict(SMALL_MICRO, **RD_FACTS)), "--years",
+                           "2020-2021")
+        self.assertEqual(rc, 0, err)
+        row = [l for l in out.splitlines() if l.strip().startswith("extra_deduction")]
+        self.assertEqual(len(row), 1, out)
+        self.assertEqual(row[0].split()[1:], ["637,500.00", "850,000.00"])
+
+    def test_explain_shows_every_condition_parameter_and_step(self):
+        out = self.report(dict(SMALL_MICRO, taxable_income="3000100"), "--year", "2023",
+                          "--explain")
+        details = out[out.index("[cn.cit]"):]
+        self.assertIn("  条件:\n", details)
+        self.assertIn("✓ 从业人数季度平均值不超过上限 (100 ≤ 300)", details)
+        self.assertIn("✗ 应纳税所得额不超过上限 (3000100 > 3000000)", details)
+        self.assertIn("  参数及出处:\n", details)
+        self.assertRegex(details, r"cit\.rate\.standard = 25% \[已证实, 2008-01-01\.\.\] "
+                                  r"中华人民共和国企业所得税法 第四条")
+        self.assertIn("cit.small_micro.max_assets = 5000 万元", details)
+        self.assertIn("  计算步骤:\n", details)
+        self.assertIn("3000100 × 25% = 750025", details)
+
+
+class TestEstimateYears(PolicyTestCase):
+    """fisc estimate --years: the same facts under each year's rules."""
+
+    YEARS_FACTS = dict(SMALL_MICRO, hnte_certificate_date="2023-05-10", registered_in_yulin=True,
+                       tax_registered_in_yulin=True)
+
+    def test_json_is_one_result_per_year(self):
+        path = self.facts(self.YEARS_FACTS)
+        rc, doc, err = run_json("estimate", path, "--years", "2007,2019-2027")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(doc["schema"], "fisc-years/1")
+        self.assertEqual([y["year"] for y in doc["years"]], [2007] + list(range(2019, 2028)))
+        by_year = {y["year"]: y for y in doc["years"]}
+        # The 企业所得税法 is in force from 2008: the bundled policy has no rules for 2007. The
+        # year says so, and the others run.
+        self.assertEqual(set(by_year[2007]), {"year", "error"})
+        self.assertEqual(by_year[2007]["error"]["code"], "FISC_ENOTFOUND")
+        self.assertIn("2007-12-31", by_year[2007]["error"]["message"])
+        we9 = {2019: "230000.00", 2020: "230000.00", 2021: "205000.00", 2022: "115000.00",
+               2023: "140000.00", 2024: "140000.00", 2025: "140000.00", 2026: "140000.00",
+               2027: "140000.00"}
+        for year, tax in we9.items():
+            with self.subTest(year=year):
+                res = by_year[year]["result"]
+                self.assertEqual(res["schema"], "fisc-result/1")
+                self.assertEqual(res["period"]["year"], year)
+                self.assertEqual(self.item(res, "cn.cit")["amounts"]["tax"], tax)
+                self.assertNotIn("trace", self.item(res, "cn.cit"))
+                # exactly what --year gives
+                rc, single, err = run_json("estimate", path, "--year", str(year))
+                self.assertEqual(res, single)
+        self.assertEqual(self.item(by_year[2023]["result"], "yulin.hnte_reward")["outcome"],
+                         "eligible")
+        self.assertEqual(by_year[2024]["result"]["totals"]["subsidy"], "0.00")
+        rc, doc, err = run_json("estimate", path, "--years", "2023", "--explain")
+        self.assertTrue(self.item(doc["years"][0]["result"], "cn.cit")["trace"])
+
+    def test_year_list(self):
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO), "--years", "2019,2022-2023,2021")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([y["year"] for y in doc["years"]], [2019, 2021, 2022, 2023])
+
+    def test_text_table(self):
+        rc, out, err = run("estimate", self.facts(self.YEARS_FACTS), "--years", "2007,2019-2024")
+        self.assertEqual((rc, err), (0, ""))
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "逐年对比：同一企业事实，按各年度规则（金额单位：元）")
+        header_at = lines.index("", 0) + 1                  # after the title and the policy
+        end = lines.index("", header_at)                     # the table ends at a blank line
+        spans = column_spans(lines[header_at + 1])
+        rows = [cells(l, spans) for l in lines[header_at:end] if not set(l) <= {"-", " "}]
+        header = rows[0]
+        self.assertEqual(header, ["项目", "", "2007"] + [str(y) for y in range(2019, 2025)])
+        body = {}
+        program = None
+        for r in rows[1:]:
+            program = r[0] or program
+            body[(program, r[1])] = r[2:]
+        self.assertEqual(len(body), len(rows) - 1)
+        self.assertEqual(body[("企业所得税（税率选择）", "结果")],
+                         ["无规则", "符合", "符合", "符合", "符合", "符合", "符合"])
+        self.assertEqual(body[("企业所得税（税率选择）", "应纳税额")],
+                         ["-", "230,000.00", "230,000.00", "205,000.00", "115,000.00",
+                          "140,000.00", "140,000.00"])
+        self.assertEqual(body[("企业所得税（税率选择）", "减免税额")],
+                         ["-", "470,000.00", "470,000.00", "495,000.00", "585,000.00",
+                          "560,000.00", "560,000.00"])
+        self.assertEqual(body[("玉林市高新技术企业认定奖励", "结果")],
+                         ["无规则", "不符合", "不符合", "不符合", "不符合", "符合", "不符合"])
+        self.assertEqual(body[("玉林市高新技术企业认定奖励", "补贴")],
+                         ["-", "-", "-", "-", "-", "50,000.00", "-"])
+        self.assertEqual(body[("合计", "补贴")],
+                         ["-", "0.00", "0.00", "0.00", "0.00", "50,000.00", "0.00"])
+        # Why 2007 has no column of figures, below the table.
+        self.assertRegex(out, r"\n2007：无规则：parameter \S+ has no value in force on 2007-12-31")
+        # What changed, and the parameter behind it with its citation.
+        changes = out[out.index("与上一年度相比的变化:\n"):]
+        self.assertIn("  2020 → 2021  企业所得税（税率选择）：应纳税额 230,000.00 → 205,000.00；"
+                      "减免税额 470,000.00 → 495,000.00\n", changes)
+        self.assertRegex(changes, r"参数 cit\.small_micro\.taxable_share：≤1000000: 25%.* → "
+                                  r"≤1000000: 12\.5%.*2021年第12号.*2021-01-01 起")
+        self.assertIn("2022 → 2023  玉林市高新技术企业认定奖励：不符合 → 符合；补贴 - → 50,000.00",
+                      changes)
+        self.assertNotIn("2019 → 2020", changes)          # nothing changed for this enterprise
+
+    def test_text_columns_line_up(self):
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--years", "2019-2023",
+                           "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        rule = [l for l in lines if l.startswith("---")][0]
+        ends = [e for _, e in column_spans(rule)][2:]
+        for line in lines[lines.index(rule) + 1:]:
+            if not line:
+                break
+            if set(line) <= {"-", " "}:
+                continue
+            last = display_width(line)
+            self.assertEqual(last, ends[-1], line)   # right-aligned to the last column's end
+        self.assertIn("Changes from the year before:", out)
+        self.assertIn("2021 → 2022  Corporate income tax (rate choice): tax payable "
+                      "205,000.00 → 115,000.00", out)
+
+    def test_explain_appends_each_years_report(self):
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--years", "2007,2019-2020",
+                           "--explain")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("\n2019 年度（截至 2019-12-31）\n", out)
+        self.assertIn("\n2020 年度（截至 2020-12-31）\n", out)
+        self.assertNotIn("2007 年度（截至", out)
+        self.assertEqual(out.count("\n========================================\n"), 2)
+        self.assertEqual(out.count("2800000 × 25% = 700000\n"), 2)    # cn.cit's steps, each year
+
+    def test_no_year_with_rules_is_exit_4(self):
+        rc, out, err = run("estimate", self.facts(SMALL_MICRO), "--years", "1990-1992")
+        self.assertEqual((rc, out), (4, ""))
+        self.assertIn("no value in force on 1990-12-31", err)
+        rc, doc, err = run_json("estimate", self.facts(SMALL_MICRO), "--years", "2005-2007")
+        self.assertEqual(rc, 4)
+        self.assertIn("2005-12-31", self.assertErrorEnvelope(doc, "FISC_ENOTFOUND")["message"])
+
+    def test_usage_errors(self):
+        path = self.facts(SMALL_MICRO)
+        for bad in ("2019-2018", "1989-2019", "2019-2101", "2019-", "19-20", "2019,", ",2019",
+                    "2019..2020", "abc", "2019-2020-2021"):
+            with self.subTest(years=bad):
+                self.assertUsageError("estimate", path, "--years", bad)
+        self.assertUsageError("estimate", path, "--years", "2019-2020", "--year", "2019")
+        self.assertUsageError("estimate", path, "--years", "2019-2020", "--quarter", "2019Q1")
+        self.assertUsageError("estimate", path, "--years", "2019", "--years", "2020")
+        rc, out, err = run("estimate", "--help")
+        self.assertIn("--years", out)
+        self.assertIn("fisc-years/1", out)
+        self.assertIn("clause", out)
 
 
 # An overlay (docs/policy-format.md): the standard rate at 20% from 2023 on.

@@ -12,6 +12,9 @@ enables for the facts about one enterprise and returns a :class:`~fisc.result.Re
     result["cn.cit"].amounts["tax"]        # Decimal('140000.00')
     print(result.explain("en"))
 
+:meth:`Policy.evaluate_years` evaluates the same facts under each tax year's rules and returns
+``{year: Result}`` (a year the policy has no rules for maps to its ``FiscNotFound``).
+
 Facts are a dict keyed by vocabulary name (:func:`fact_vocabulary`). Values are ``Decimal``,
 ``int``, ``str``, ``bool``, ``None`` (unknown), ``datetime.date`` and, for per-quarter facts,
 ``{"Q1": {"start": ..., "end": ...}}`` (or ``{"Q1": (start, end)}``). ``float`` is refused with
@@ -26,6 +29,7 @@ import enum
 import json
 import os
 import re
+import threading
 from collections.abc import Mapping
 from ctypes import byref, c_char_p, c_void_p
 from decimal import Decimal
@@ -33,7 +37,7 @@ from typing import NamedTuple, Optional, Tuple
 
 from . import _ffi
 from ._handles import FLOAT_HINT, Handle, as_text
-from .errors import invalid_argument
+from .errors import FiscNotFound, invalid_argument
 from .result import Result
 
 __all__ = ["Evidence", "ParamKind", "FactType", "Layer", "ParamEntry", "Param", "FactInfo",
@@ -236,6 +240,41 @@ class _Facts(Handle):
         super().__init__(lib, out.value, lib.fisc_facts_free)
 
 
+class _SharedFacts:
+    """Facts parsed once and shared by the results of :meth:`Policy.evaluate_years`: each
+    result holds a claim (its ``_facts``), and the facts are freed when the last claim is
+    closed."""
+
+    def __init__(self, facts):
+        self._facts = facts
+        self._claims = 0
+        self._lock = threading.Lock()
+
+    def claim(self):
+        with self._lock:
+            self._claims += 1
+        return _FactsClaim(self)
+
+    def release(self):
+        with self._lock:
+            self._claims -= 1
+            last = self._claims <= 0
+        if last:
+            self._facts.close()
+
+
+class _FactsClaim:
+    """One result's claim on :class:`_SharedFacts`; ``close()`` is idempotent."""
+
+    def __init__(self, shared):
+        self._shared = shared
+
+    def close(self):
+        shared, self._shared = self._shared, None
+        if shared is not None:
+            shared.release()
+
+
 def _period(year, quarter):
     """(year, quarter) for fisc_eval_options: quarter 0 is the whole year."""
     q = 0
@@ -425,6 +464,67 @@ class Policy(Handle):
             fh.close()
             raise
         return Result(lib, out.value, self, fh, trace)
+
+    def evaluate_years(self, facts, years=range(2019, 2028), trace=True):
+        """Evaluate the same facts under each tax year's rules: "what did a rule change change
+        for me" (C: one ``fisc_evaluate`` per year, the facts parsed once).
+
+        ``years`` is an iterable of tax years (ints, 1990..2100); the default is 2019 to 2027.
+        Returns a dict ``{year: Result}`` in the order given. A year for which the policy has
+        no rules (a parameter some program needs has no value in force on the year's last day)
+        maps to the :class:`~fisc.errors.FiscNotFound` exception that says which, instead of
+        stopping the other years::
+
+            for year, r in policy.evaluate_years(facts).items():
+                if isinstance(r, fisc.FiscError):
+                    print(year, "no rules:", r)
+                else:
+                    print(year, r["cn.cit"].amounts["tax"])
+
+        Anything else raises as :meth:`evaluate` does, and no result is kept: bad facts, a
+        float, a year that is not an int or is out of range, a duplicate year. Each
+        :class:`~fisc.result.Result` must be closed (or used with ``with``) like the one
+        :meth:`evaluate` returns; the facts are freed with the last of them.
+        """
+        wanted = []
+        for y in years:
+            y = _int_arg(y, "years[%d]" % len(wanted))
+            if not 1990 <= y <= 2100:
+                raise invalid_argument("years: %d is not a tax year from 1990 to 2100" % y,
+                                       source="years")
+            if y in wanted:
+                raise invalid_argument("years: %d is given twice" % y, source="years")
+            wanted.append(y)
+        lib = self._lib
+        self.ptr  # FiscMisuse on a closed policy, before the facts are parsed
+        shared = _SharedFacts(_Facts(facts, lib))
+        hold = shared.claim()  # this loop's own claim, so no result can free the facts early
+        out = {}
+        try:
+            for y in wanted:
+                opts = _ffi._EvalOptionsStruct()
+                lib.fisc_eval_options_init(opts, _ffi.FISC_EVAL_OPTIONS_VERSION)
+                opts.year = y
+                opts.quarter = 0
+                opts.trace = 1 if trace else 0
+                res = c_void_p()
+                try:
+                    lib.fisc_evaluate(byref(res), self.ptr, shared._facts.ptr, opts,
+                                      _ffi.new_error())
+                except FiscNotFound as exc:
+                    out[y] = exc
+                    continue
+                if not res.value:
+                    raise MemoryError("fisc_evaluate returned no result")
+                out[y] = Result(lib, res.value, self, shared.claim(), trace)
+        except BaseException:
+            for r in out.values():
+                if isinstance(r, Result):
+                    r.close()
+            raise
+        finally:
+            hold.close()  # the last result to close (or this, when there is none) frees them
+        return out
 
     def __repr__(self):
         if self.closed:

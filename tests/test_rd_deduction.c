@@ -1,0 +1,682 @@
+/*
+ * Golden tests of cn.rd_deduction (研发费用加计扣除) on the bundled policy: the worked examples of
+ * policy-params.md §9 WE-1 (per-project limit, 2016: 98.89万), WE-2 (pooled, 2023: 200万), WE-3
+ * (德新科技, 科技型中小企业 2017: 150万; 200万 in 2023), WE-4 (limit 11.56万, base 115.56万), WE-5 (overseas
+ * 200万) and WE-6 (the fourth quarter of 2022: 975万 against 900万); the date boundaries (per project to
+ * 2020-12-31, pooled from 2021-01-01; 75% in 2022, 100% in 2023; manufacturing 2020/2021; 科技型中小企业
+ * 2021/2022; IC 2027/2028; overseas 2017/2018; the prepayment claim points), the thresholds (negative-list
+ * revenue exactly 50% and one 分 above; manufacturing exactly 50% and one 分 below), the GB/T 4754 edition,
+ * capitalised projects, contracted-out R&D, deemed profit, missing facts and provisional results.
+ */
+#include "fisc_test.h"
+#include "fisc_eval_test.h"
+
+static fisc_policy *policy; /* every *.yaml of the policy directory, in name order */
+static const char *dir;
+
+#define PROGRAM "cn.rd_deduction"
+
+/* An enterprise in software (section I), not 科技型中小, not IC: the general rate. */
+#define SOFTWARE "\"industry_revenue_1_code\": \"I6510\", \"industry_revenue_1_amount\": 10000000, " \
+                 "\"income_total\": 10000000, \"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false"
+/* Nothing contracted out, no R&D intangibles amortised. */
+#define NO_OTHER "\"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, \"rd_contracted_overseas\": 0, " \
+                 "\"rd_intangible_amortisation\": 0"
+/* Project slot k with its six categories (元). */
+#define PROJECT(k, personnel, direct, depreciation, amortisation, design, other)                                  \
+    "\"rd_p" #k "_personnel\": " #personnel ", \"rd_p" #k "_direct\": " #direct ", \"rd_p" #k "_depreciation\": " \
+    #depreciation ", \"rd_p" #k "_amortisation\": " #amortisation ", \"rd_p" #k "_design\": " #design          \
+    ", \"rd_p" #k "_other\": " #other
+/* WE-1 / WE-2: project A 100万 of which other costs 12万, project B 100万 of which 8万. */
+#define WE1_PROJECTS "\"rd_project_count\": 2, " PROJECT(1, 880000, 0, 0, 0, 0, 120000) ", " \
+                     PROJECT(2, 920000, 0, 0, 0, 0, 80000)
+
+static int group_setup(void **state)
+{
+    (void)state;
+    policy = fisc_test_load_policy(dir);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    fisc_policy_free(policy);
+    return 0;
+}
+
+/* The bundled policy, with the explanation; the program's item. */
+#define evaluate(json, year, quarter) fisc_test_evaluate(policy, (json), (year), (quarter), 1)
+#define item_of(r) fisc_test_item((r), PROGRAM)
+
+/* The outcome and the total extra deduction ("extra_deduction") of one evaluation, and provisional. */
+static void check(const char *json, int year, int quarter, int outcome, const char *extra, int provisional)
+{
+    fisc_result *r = evaluate(json, year, quarter);
+    const fisc_item *it = item_of(r);
+
+    if (it->outcome != outcome)
+        fail_msg("%d Q%d: outcome %d, expected %d (%s)", year, quarter, it->outcome, outcome, it->summary_en);
+    if (extra)
+        assert_item_amount(it, "extra_deduction", extra);
+    else
+        assert_null(fisc_test_amount(it, "extra_deduction"));
+    if (!it->provisional != !provisional)
+        fail_msg("%d Q%d: provisional %d, expected %d", year, quarter, it->provisional, provisional);
+    fisc_result_free(r);
+}
+
+/* ------------------------------------------------------------------ worked examples */
+
+/* WE-1: 2016, 50%, other costs limited per project: A 97.78万 + B 100万, × 50% = 98.89万. */
+static void we1_per_project_2016(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2016, 0);
+    const fisc_item *it = item_of(r);
+    fisc_format wan = FISC_FORMAT_INIT;
+    char *s = NULL;
+
+    (void)state;
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(it, "extra_deduction", "988888.89"); /* (880000 + 880000/9 + 1000000) × 50%, once rounded */
+    assert_item_amount(it, "extra_expensed", "988888.89");
+    assert_item_amount(it, "expensed_base", "1977777.78");
+    assert_item_amount(it, "other_costs_cap", "200000.00");     /* 97777.78 + 102222.22 */
+    assert_item_amount(it, "other_costs_allowed", "177777.78"); /* 97777.78 + 80000 */
+    assert_item_amount(it, "extra_contracted", "0.00");
+    assert_item_amount(it, "tax_effect_standard", "247222.22");
+    assert_null(fisc_test_amount(it, "capitalised_base"));
+    /* the example's own figure, in 万元 to two places */
+    wan.places = 2;
+    wan.unit = FISC_UNIT_WAN;
+    assert_int_equal(fisc_decimal_to_string(&s, fisc_test_amount(it, "extra_deduction"), &wan, NULL, NULL), FISC_OK);
+    assert_string_equal(s, "98.89");
+    fisc_string_free(s);
+    /* project A: 880000 + min(120000, 880000 × 10% / (1 − 10%)) */
+    assert_string_equal(fisc_test_step(it, "project1.base")->result, "8800000/9");
+    assert_string_equal(fisc_test_step(it, "project2.base")->result, "1000000");
+    /* the 2016 start of 财税〔2015〕119号 is unconfirmed */
+    assert_true(it->provisional);
+    assert_int_equal(fisc_test_param(it, "rd.extra_rate.general")->evidence, FISC_EVIDENCE_UNCONFIRMED);
+    assert_string_equal(fisc_test_param(it, "rd.other_costs.pooled")->document, "国家税务总局公告2015年第97号");
+    for (size_t k = 0; k < it->amount_count; k++) /* informative: not a tax, not a relief */
+        assert_int_equal(it->amounts[k].category, -1);
+    fisc_result_free(r);
+}
+
+/* WE-2: the same projects pooled (2021+) at the 2023 rate: limit 20万, base 200万, extra 200万. */
+static void we2_pooled_2023(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2023, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(it, "extra_deduction", "2000000.00");
+    assert_item_amount(it, "expensed_base", "2000000.00");
+    assert_item_amount(it, "other_costs_cap", "200000.00");
+    assert_item_amount(it, "other_costs_allowed", "200000.00");
+    assert_item_amount(it, "tax_effect_standard", "500000.00");
+    assert_string_equal(fisc_test_step(it, "other_costs.limit")->result, "200000");
+    assert_false(it->provisional);
+    assert_string_equal(it->choice, "");
+    assert_non_null(strstr(it->summary_zh, "2000000.00"));
+    assert_string_equal(fisc_test_param(it, "rd.extra_rate.general")->article, "一");
+    fisc_result_free(r);
+}
+
+/* WE-3: 德新科技, one project, 科技型中小企业: limit 20万, base 200万; 75% in 2017, 100% in 2023. */
+#define WE3 "\"rd_project_count\": 1, " PROJECT(1, 900000, 750000, 0, 0, 150000, 240000)
+
+static void we3_tech_sme(void **state)
+{
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = evaluate("{\"industry_revenue_1_code\": \"I6510\", \"industry_revenue_1_amount\": 10000000, "
+                 "\"income_total\": 10000000, \"rd_tech_sme\": true, \"rd_ic_or_machine_tool\": false, " NO_OTHER
+                 ", " WE3 "}",
+                 2017, 0);
+    it = item_of(r);
+    assert_item_amount(it, "other_costs_cap", "200000.00");
+    assert_item_amount(it, "expensed_base", "2000000.00");
+    assert_item_amount(it, "extra_deduction", "1500000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.class.tech_sme")->state, FISC_COND_MET);
+    assert_true(it->provisional); /* 财税〔2017〕34号: number and dates unconfirmed */
+    assert_int_equal(fisc_test_param(it, "rd.extra_rate.tech_sme")->evidence, FISC_EVIDENCE_UNCONFIRMED);
+    fisc_result_free(r);
+    /* not 科技型中小 in 2017: 50% */
+    check("{" SOFTWARE ", " NO_OTHER ", " WE3 "}", 2017, 0, FISC_OUTCOME_ELIGIBLE, "1000000.00", 1);
+    /* 2023: 100% for all */
+    check("{" SOFTWARE ", " NO_OTHER ", " WE3 "}", 2023, 0, FISC_OUTCOME_ELIGIBLE, "2000000.00", 0);
+}
+
+/* WE-4: 126万 of which other costs 22万: limit 11.56万, base 115.56万. */
+static void we4_limit_from_the_total(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", \"rd_project_count\": 1, "
+                              PROJECT(1, 400000, 300000, 200000, 100000, 40000, 220000) "}",
+                              2019, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_item_amount(it, "other_costs_cap", "115555.56");     /* 1040000 × 10% / 90% */
+    assert_item_amount(it, "other_costs_allowed", "115555.56");
+    assert_item_amount(it, "expensed_base", "1155555.56");
+    assert_item_amount(it, "extra_deduction", "866666.67");     /* × 75% in 2019 */
+    assert_false(it->provisional);
+    fisc_result_free(r);
+}
+
+/* WE-5: overseas 300万 against domestic 300万 (2023): 80% = 240, capped at 2/3 × 300 = 200. */
+#define DOMESTIC_300 "\"rd_project_count\": 1, " PROJECT(1, 3000000, 0, 0, 0, 0, 0)
+#define WITH_OVERSEAS(amount) \
+    "\"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, \"rd_contracted_overseas\": " #amount ", " \
+    "\"rd_overseas_contract_registered\": true, \"rd_intangible_amortisation\": 0"
+
+static void we5_overseas(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS(3000000) "}", 2023, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_item_amount(it, "extra_overseas", "2000000.00");
+    assert_item_amount(it, "extra_expensed", "3000000.00");
+    assert_item_amount(it, "extra_deduction", "5000000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.overseas.registered")->state, FISC_COND_MET);
+    assert_string_equal(fisc_test_step(it, "overseas")->result, "2000000");
+    assert_false(it->provisional);
+    fisc_result_free(r);
+    /* below the cap: 80% of 100万 */
+    r = evaluate("{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS(1000000) "}", 2023, 0);
+    assert_item_amount(item_of(r), "extra_overseas", "800000.00");
+    fisc_result_free(r);
+    /* the contract not registered: nothing counts */
+    r = evaluate("{" SOFTWARE ", " DOMESTIC_300 ", \"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, "
+                 "\"rd_contracted_overseas\": 3000000, \"rd_overseas_contract_registered\": false, "
+                 "\"rd_intangible_amortisation\": 0}",
+                 2023, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_overseas", "0.00");
+    assert_item_amount(it, "extra_deduction", "3000000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.overseas.registered")->state, FISC_COND_NOT_MET);
+    fisc_result_free(r);
+    /* 2017 and 2018: no rule for overseas R&D before 财税〔2018〕64号 */
+    r = evaluate("{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS(3000000) "}", 2017, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_overseas", "0.00");
+    assert_item_amount(it, "extra_deduction", "1500000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.overseas.rule")->state, FISC_COND_NOT_MET);
+    fisc_result_free(r);
+    check("{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS(3000000) "}", 2018, 0, FISC_OUTCOME_ELIGIBLE,
+          "3750000.00", 0); /* (300 + 200) × 75% */
+}
+
+/* WE-6: 2022, an enterprise on 75%, 1200万 expensed, 12 months: Q4 300万 at 100%: 975万, not 900万. */
+#define WE6 "\"rd_project_count\": 1, " PROJECT(1, 12000000, 0, 0, 0, 0, 0)
+#define MONTHS "\"rd_operating_months\": 12, \"rd_operating_months_q4\": 3"
+
+static void we6_fourth_quarter_2022(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS "}", 2022, 0);
+    const fisc_item *it = item_of(r);
+    const fisc_used_param *q4;
+
+    (void)state;
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(it, "extra_deduction", "9750000.00");
+    assert_item_amount(it, "extra_expensed", "9000000.00");
+    assert_item_amount(it, "extra_q4_raise", "750000.00");
+    assert_string_equal(it->choice, "q4_proportional");
+    assert_string_equal(fisc_test_step(it, "q4.proportional")->result, "3000000");
+    q4 = fisc_test_param(it, "rd.extra_rate.q4_raise");
+    assert_non_null(q4);
+    assert_string_equal(q4->document, "财政部 税务总局 科技部公告2022年第28号");
+    assert_string_equal(q4->article, "二");
+    assert_false(it->provisional);
+    fisc_result_free(r);
+    /* as actually incurred, when larger: 400万 in the fourth quarter */
+    check("{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS ", \"rd_q4_qualifying\": 4000000}", 2022, 0,
+          FISC_OUTCOME_ELIGIBLE, "10000000.00", 0);
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE6 ", \"rd_q4_qualifying\": 2000000}", 2022, 0);
+    assert_string_equal(item_of(r)->choice, "q4_actual");
+    assert_item_amount(item_of(r), "extra_deduction", "9500000.00");
+    fisc_result_free(r);
+    /* an enterprise started in October: all its R&D is of the fourth quarter */
+    check("{" SOFTWARE ", " NO_OTHER ", " WE6 ", \"rd_operating_months\": 3, \"rd_operating_months_q4\": 3}", 2022,
+          0, FISC_OUTCOME_ELIGIBLE, "12000000.00", 0);
+    /* neither method's facts: undetermined, the months are asked for */
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE6 "}", 2022, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "rd_operating_months"));
+    assert_true(fisc_test_is_missing(it, "rd_operating_months_q4"));
+    assert_null(fisc_test_amount(it, "extra_deduction"));
+    fisc_result_free(r);
+    /* a manufacturer is on 100% all year: no split, no months needed */
+    check("{\"industry_revenue_1_code\": \"C3911\", \"industry_revenue_1_amount\": 10000000, "
+          "\"income_total\": 10000000, \"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false, " NO_OTHER
+          ", " WE6 "}",
+          2022, 0, FISC_OUTCOME_ELIGIBLE, "12000000.00", 0);
+}
+
+/* ------------------------------------------------------------------ date boundaries */
+
+/* The other-cost limit: per project to 2020-12-31, pooled from 2021-01-01 (both at 75%). */
+static void per_project_to_2020_pooled_from_2021(void **state)
+{
+    fisc_result *r;
+
+    (void)state;
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2020, 0);
+    assert_item_amount(item_of(r), "extra_deduction", "1483333.33"); /* 1977777.77… × 75% */
+    assert_item_amount(item_of(r), "other_costs_allowed", "177777.78");
+    assert_false(item_of(r)->provisional);
+    fisc_result_free(r);
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2021, 0);
+    assert_item_amount(item_of(r), "extra_deduction", "1500000.00"); /* 2000000 × 75% */
+    assert_item_amount(item_of(r), "other_costs_allowed", "200000.00");
+    fisc_result_free(r);
+}
+
+/* The general rate: 50% 2017, 75% 2018 and 2022 (January to September), 100% from 2023. */
+static void general_rate_by_year(void **state)
+{
+    static const struct {
+        int year;
+        const char *extra;
+        int provisional;
+    } cases[] = {
+        { 2017, "600000.00", 1 }, { 2018, "900000.00", 0 }, { 2021, "900000.00", 0 },
+        { 2023, "1200000.00", 0 }, { 2030, "1200000.00", 0 },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        check("{" SOFTWARE ", " NO_OTHER ", \"rd_project_count\": 1, " PROJECT(1, 1200000, 0, 0, 0, 0, 0) "}",
+              cases[i].year, 0, FISC_OUTCOME_ELIGIBLE, cases[i].extra, cases[i].provisional);
+    /* 2022: 75% with the fourth quarter at 100% (WE-6 scaled) */
+    check("{" SOFTWARE ", " NO_OTHER ", \"rd_project_count\": 1, " PROJECT(1, 1200000, 0, 0, 0, 0, 0) ", " MONTHS "}",
+          2022, 0, FISC_OUTCOME_ELIGIBLE, "975000.00", 0);
+}
+
+/* Classes: manufacturing 2020 (75%) / 2021 (100%); 科技型中小 2021 / 2022; IC 2022 / 2023 / 2027 / 2028. */
+#define MANUFACTURER "\"industry_revenue_1_code\": \"C3911\", \"industry_revenue_1_amount\": 10000000, " \
+                     "\"income_total\": 10000000, \"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false"
+#define ONE_MILLION "\"rd_project_count\": 1, " PROJECT(1, 1000000, 0, 0, 0, 0, 0)
+
+static void class_rates_by_year(void **state)
+{
+    fisc_result *r;
+
+    (void)state;
+    check("{" MANUFACTURER ", " NO_OTHER ", " ONE_MILLION "}", 2020, 0, FISC_OUTCOME_ELIGIBLE, "750000.00", 0);
+    r = evaluate("{" MANUFACTURER ", " NO_OTHER ", " ONE_MILLION "}", 2021, 0);
+    assert_item_amount(item_of(r), "extra_deduction", "1000000.00");
+    assert_int_equal(fisc_test_condition(item_of(r), "rd.class.manufacturing")->state, FISC_COND_MET);
+    assert_non_null(strstr(item_of(r)->summary_zh, "制造业企业"));
+    fisc_result_free(r);
+    /* 科技型中小企业 */
+    check("{\"industry_revenue_1_code\": \"I6510\", \"industry_revenue_1_amount\": 10000000, \"income_total\": 10000000, "
+          "\"rd_tech_sme\": true, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION "}",
+          2021, 0, FISC_OUTCOME_ELIGIBLE, "750000.00", 0);
+    check("{\"industry_revenue_1_code\": \"I6510\", \"industry_revenue_1_amount\": 10000000, \"income_total\": 10000000, "
+          "\"rd_tech_sme\": true, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION "}",
+          2022, 0, FISC_OUTCOME_ELIGIBLE, "1000000.00", 0);
+    /* 集成电路 / 工业母机: 120% in 2023-2027 (expensed and amortisation: 220%) */
+#define IC "\"industry_revenue_1_code\": \"C3973\", \"industry_revenue_1_amount\": 10000000, " \
+           "\"income_total\": 10000000, \"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": true, "      \
+           "\"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, \"rd_contracted_overseas\": 0, "  \
+           "\"rd_intangible_amortisation\": 100000, " ONE_MILLION
+    check("{" IC "}", 2022, 0, FISC_OUTCOME_ELIGIBLE, "1100000.00", 0); /* a manufacturer: 100% */
+    r = evaluate("{" IC "}", 2023, 0);
+    assert_item_amount(item_of(r), "extra_expensed", "1200000.00");
+    assert_item_amount(item_of(r), "extra_amortisation", "120000.00");
+    assert_item_amount(item_of(r), "extra_deduction", "1320000.00");
+    assert_int_equal(fisc_test_condition(item_of(r), "rd.class.ic_machine_tool")->state, FISC_COND_MET);
+    fisc_result_free(r);
+    check("{" IC "}", 2027, 0, FISC_OUTCOME_ELIGIBLE, "1320000.00", 0);
+    check("{" IC "}", 2028, 0, FISC_OUTCOME_ELIGIBLE, "1100000.00", 0);
+#undef IC
+}
+
+/* Amortisation of R&D intangibles at 175% in 2019: the extra is 75% of the year's amortisation. */
+static void amortisation(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", \"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, "
+                              "\"rd_contracted_overseas\": 0, \"rd_intangible_amortisation\": 100000, "
+                              "\"rd_project_count\": 0}",
+                              2019, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(it, "extra_amortisation", "75000.00");
+    assert_item_amount(it, "extra_deduction", "75000.00");
+    assert_item_amount(it, "expensed_base", "0.00");
+    fisc_result_free(r);
+}
+
+/* Prepayments: the July claim from 2023, the October claim from 2021 (unconfirmed for 2021-2022); never Q1, Q4. */
+static void prepayment_claim_points(void **state)
+{
+    static const struct {
+        int year, quarter, outcome;
+        const char *extra;
+        int provisional;
+    } cases[] = {
+        { 2023, 1, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0 },     { 2023, 2, FISC_OUTCOME_ELIGIBLE, "2000000.00", 0 },
+        { 2023, 3, FISC_OUTCOME_ELIGIBLE, "2000000.00", 0 },   { 2023, 4, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0 },
+        { 2022, 2, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0 },     { 2022, 3, FISC_OUTCOME_ELIGIBLE, "1500000.00", 1 },
+        { 2020, 3, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0 },     { 2021, 3, FISC_OUTCOME_ELIGIBLE, "1500000.00", 1 },
+    };
+    fisc_result *r;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        check("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", cases[i].year, cases[i].quarter, cases[i].outcome,
+              cases[i].extra, cases[i].provisional);
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2023, 4);
+    assert_int_equal(fisc_test_condition(item_of(r), "rd.claim_time")->state, FISC_COND_NOT_MET);
+    assert_int_equal(item_of(r)->missing_count, 0);
+    fisc_result_free(r);
+    /* not claimable: no facts are needed at all */
+    check("{}", 2023, 1, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0);
+    /* the fourth-quarter split is for the annual filing only */
+    check("{" SOFTWARE ", " NO_OTHER ", " WE6 "}", 2022, 3, FISC_OUTCOME_ELIGIBLE, "9000000.00", 1);
+}
+
+/* Before the policy's first year (2016): no rule, undetermined, and the other programs still run. */
+static void before_2016(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2015, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_int_equal(it->missing_count, 0);
+    assert_int_equal(it->param_count, 0);
+    fisc_result_free(r);
+}
+
+/* ------------------------------------------------------------------ thresholds */
+
+/* Negative list: listed revenue exactly 50% of (收入总额 − 不征税收入 − 投资收益) is allowed; one 分 above is not. */
+static void negative_list_at_fifty_percent(void **state)
+{
+#define MIXED(wholesale, software)                                                                               \
+    "\"industry_revenue_1_code\": \"F5211\", \"industry_revenue_1_amount\": " wholesale ", "                    \
+    "\"industry_revenue_2_code\": \"I6510\", \"industry_revenue_2_amount\": " software ", "                     \
+    "\"income_total\": 12000000, \"income_non_taxable\": 1000000, \"income_investment\": 1000000, "            \
+    "\"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = evaluate("{" MIXED("5000000", "5000000") "}", 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_int_equal(fisc_test_condition(it, "rd.negative_list")->state, FISC_COND_MET);
+    assert_string_equal(fisc_test_condition(it, "rd.negative_list")->detail,
+                        "5000000 (F5211 批发和零售业) ≤ 50% × (12000000 − 1000000 − 1000000) = 5000000");
+    assert_item_amount(it, "extra_deduction", "1000000.00");
+    fisc_result_free(r);
+    r = evaluate("{" MIXED("\"5000000.01\"", "\"4999999.99\"") "}", 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_int_equal(fisc_test_condition(it, "rd.negative_list")->state, FISC_COND_NOT_MET);
+    assert_item_amount(it, "extra_deduction", "0.00");
+    assert_int_equal(it->amount_count, 1);
+    fisc_result_free(r);
+#undef MIXED
+    /* several listed industries are added together: 30% wholesale + 30% catering */
+    check("{\"industry_revenue_1_code\": \"F52\", \"industry_revenue_1_amount\": 3000000, "
+          "\"industry_revenue_2_code\": \"H6210\", \"industry_revenue_2_amount\": 3000000, "
+          "\"industry_revenue_3_code\": \"I6510\", \"industry_revenue_3_amount\": 4000000, "
+          "\"income_total\": 10000000, \"income_non_taxable\": 0, \"income_investment\": 0, " NO_OTHER ", " ONE_MILLION
+          "}",
+          2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0);
+}
+
+/* Manufacturing: section C revenue at least 50% of 收入总额 (2021): exactly 50% is; one 分 below is not. */
+static void manufacturing_at_fifty_percent(void **state)
+{
+#define SPLIT(manufacturing, software)                                                                           \
+    "\"industry_revenue_1_code\": \"C3911\", \"industry_revenue_1_amount\": " manufacturing ", "                \
+    "\"industry_revenue_2_code\": \"I6510\", \"industry_revenue_2_amount\": " software ", "                     \
+    "\"income_total\": 10000000, \"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION
+    (void)state;
+    check("{" SPLIT("5000000", "5000000") "}", 2021, 0, FISC_OUTCOME_ELIGIBLE, "1000000.00", 0);
+    check("{" SPLIT("\"4999999.99\"", "\"5000000.01\"") "}", 2021, 0, FISC_OUTCOME_ELIGIBLE, "750000.00", 0);
+#undef SPLIT
+}
+
+/* ------------------------------------------------------------------ GB/T 4754 codes */
+
+/* 娱乐业 is R89 in GB/T 4754-2011 and R90 in 2017; R89 in 2017 is 体育, not listed. */
+static void code_editions(void **state)
+{
+#define R89(edition)                                                                                             \
+    "\"industry_revenue_1_code\": \"R8910\", \"industry_revenue_1_amount\": 8000000, " edition                  \
+    "\"income_total\": 10000000, \"income_non_taxable\": 0, \"income_investment\": 0, \"rd_tech_sme\": false, " \
+    "\"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    check("{" R89("\"industry_code_version\": \"2011\", ") "}", 2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0);
+    check("{" R89("\"industry_code_version\": \"2017\", ") "}", 2023, 0, FISC_OUTCOME_ELIGIBLE, "1000000.00", 0);
+    r = evaluate("{" R89("") "}", 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "industry_code_version"));
+    assert_int_equal(fisc_test_condition(it, "rd.negative_list")->state, FISC_COND_UNKNOWN);
+    fisc_result_free(r);
+#undef R89
+    /* the edition is not needed where both agree */
+    check("{\"industry_revenue_1_code\": \"K7010\", \"industry_revenue_1_amount\": 8000000, \"income_total\": 10000000, "
+          "\"income_non_taxable\": 0, \"income_investment\": 0, " NO_OTHER ", " ONE_MILLION "}",
+          2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0);
+    /* a section letter alone cannot tell tobacco (C16) from other manufacturing */
+    r = evaluate("{\"industry_revenue_1_code\": \"C\", \"industry_revenue_1_amount\": 8000000, \"income_total\": 10000000, "
+                 "\"income_non_taxable\": 0, \"income_investment\": 0, \"rd_tech_sme\": false, "
+                 "\"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION "}",
+                 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "industry_revenue_1_code"));
+    fisc_result_free(r);
+    /* not a code: undetermined, not a crash */
+    r = evaluate("{\"industry_revenue_1_code\": \"c39\", \"industry_revenue_1_amount\": 8000000, " NO_OTHER ", "
+                 ONE_MILLION "}",
+                 2023, 0);
+    assert_int_equal(item_of(r)->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(item_of(r), "industry_revenue_1_code"));
+    fisc_result_free(r);
+    /* tobacco is listed: C1610 */
+    check("{\"industry_revenue_1_code\": \"C1610\", \"industry_revenue_1_amount\": 8000000, \"income_total\": 10000000, "
+          "\"income_non_taxable\": 0, \"income_investment\": 0, " NO_OTHER ", " ONE_MILLION "}",
+          2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0);
+}
+
+/* ------------------------------------------------------------------ capitalised projects, contracted-out R&D */
+
+/*
+ * Pooled (2023): expensed 90万 + other 20万, capitalised 90万 + other 10万. Limit 20万 of 30万 actual: share 2/3.
+ * Expensed base 90 + 13.33… = 103.33…万; capitalised 90 + 6.66… = 96.66…万.
+ */
+#define CAPITALISED "\"rd_project_count\": 2, " PROJECT(1, 900000, 0, 0, 0, 0, 200000) ", " \
+                    PROJECT(2, 500000, 200000, 100000, 50000, 50000, 100000) ", \"rd_p2_capitalised\": true"
+
+static void capitalised_projects(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", " CAPITALISED "}", 2023, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_item_amount(it, "other_costs_cap", "200000.00");
+    assert_item_amount(it, "other_costs_allowed", "200000.00");
+    assert_item_amount(it, "expensed_base", "1033333.33");
+    assert_item_amount(it, "capitalised_base", "966666.67");
+    assert_item_amount(it, "extra_expensed", "1033333.33");
+    assert_item_amount(it, "extra_deduction", "1033333.33"); /* the capitalised part comes through amortisation */
+    assert_string_equal(fisc_test_step(it, "other_costs.ratio")->result, "2/3");
+    fisc_result_free(r);
+    /* to 2020, per project: each 10万 limit; the expensed one allowed 10万 of 20万 */
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", " CAPITALISED "}", 2020, 0);
+    it = item_of(r);
+    assert_item_amount(it, "expensed_base", "1000000.00");
+    assert_item_amount(it, "capitalised_base", "1000000.00");
+    assert_item_amount(it, "other_costs_allowed", "200000.00");
+    assert_item_amount(it, "extra_deduction", "750000.00");
+    fisc_result_free(r);
+}
+
+/* Domestic contracted-out R&D counts at 80%; a related party's only with the cost breakdown. */
+static void contracted_out(void **state)
+{
+#define CONTRACTED(related, breakdown)                                                                           \
+    "\"rd_project_count\": 0, \"rd_contracted_domestic\": 1000000, \"rd_contracted_related\": " related ", "   \
+    breakdown "\"rd_contracted_overseas\": 0, \"rd_intangible_amortisation\": 0"
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = evaluate("{" SOFTWARE ", " CONTRACTED("500000", "\"rd_contracted_related_breakdown\": true, ") "}", 2023, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_contracted", "1200000.00"); /* (100 + 50)万 × 80% × 100% */
+    assert_item_amount(it, "extra_deduction", "1200000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.contracted.related_breakdown")->state, FISC_COND_MET);
+    fisc_result_free(r);
+    r = evaluate("{" SOFTWARE ", " CONTRACTED("500000", "\"rd_contracted_related_breakdown\": false, ") "}", 2023, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_contracted", "800000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.contracted.related_breakdown")->state, FISC_COND_NOT_MET);
+    fisc_result_free(r);
+    r = evaluate("{" SOFTWARE ", " CONTRACTED("500000", "") "}", 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "rd_contracted_related_breakdown"));
+    fisc_result_free(r);
+    /* 2016: 80% with 119号's unconfirmed start, at 50% */
+    check("{" SOFTWARE ", " CONTRACTED("0", "") "}", 2016, 0, FISC_OUTCOME_ELIGIBLE, "400000.00", 1);
+#undef CONTRACTED
+}
+
+/* ------------------------------------------------------------------ exclusions, missing facts */
+
+/* 核定征收: excluded (the exclusion itself is unconfirmed: provisional). */
+static void deemed_profit_excluded(void **state)
+{
+    fisc_result *r = evaluate("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS ", \"cit_deemed_profit\": true}", 2023, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_int_equal(it->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_int_equal(fisc_test_condition(it, "rd.audited")->state, FISC_COND_NOT_MET);
+    assert_item_amount(it, "extra_deduction", "0.00");
+    assert_true(it->provisional);
+    assert_int_equal(fisc_test_param(it, "rd.deemed_profit.excluded")->evidence, FISC_EVIDENCE_UNCONFIRMED);
+    fisc_result_free(r);
+    check("{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS ", \"cit_deemed_profit\": false}", 2023, 0,
+          FISC_OUTCOME_ELIGIBLE, "2000000.00", 0);
+}
+
+static void missing_facts(void **state)
+{
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = evaluate("{}", 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "rd_project_count"));
+    assert_true(fisc_test_is_missing(it, "industry_revenue_1_code"));
+    assert_true(fisc_test_is_missing(it, "rd_ic_or_machine_tool")); /* it could raise the rate to 120% */
+    assert_false(fisc_test_is_missing(it, "rd_tech_sme"));          /* it could not (100% as for all) */
+    assert_null(fisc_test_amount(it, "extra_deduction"));
+    fisc_result_free(r);
+    /* a project's category missing */
+    r = evaluate("{" SOFTWARE ", " NO_OTHER ", \"rd_project_count\": 1, \"rd_p1_personnel\": 100}", 2023, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "rd_p1_other"));
+    assert_false(fisc_test_is_missing(it, "rd_p1_personnel"));
+    fisc_result_free(r);
+    /* 科技型中小 unknown in 2022 matters (100% against 75%) */
+    r = evaluate("{\"industry_revenue_1_code\": \"I6510\", \"industry_revenue_1_amount\": 10000000, "
+                 "\"income_total\": 10000000, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION "}",
+                 2022, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(it, "rd_tech_sme"));
+    fisc_result_free(r);
+    /* no R&D at all: nothing to deduct, whatever is unknown */
+    check("{\"rd_project_count\": 0, " NO_OTHER ", \"industry_revenue_1_code\": \"I6510\", "
+          "\"industry_revenue_1_amount\": 10000000}",
+          2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, "0.00", 0);
+}
+
+/* Without the explanation the amounts are the same and the texts empty. */
+static void without_trace(void **state)
+{
+    fisc_result *r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}", 2016, 0, 0);
+    const fisc_item *it = item_of(r);
+
+    (void)state;
+    assert_item_amount(it, "extra_deduction", "988888.89");
+    assert_int_equal(it->step_count, 0);
+    assert_string_equal(it->summary_en, "");
+    fisc_result_free(r);
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS "}", 2022, 0, 0);
+    assert_item_amount(item_of(r), "extra_deduction", "9750000.00");
+    fisc_result_free(r);
+}
+
+/* Every allocation failure in an evaluation with the explanation on, and in its JSON and text, gives
+ * FISC_ENOMEM, cleanly. */
+static void oom_sweep(void **state)
+{
+    static const char json[] = "{" SOFTWARE ", " NO_OTHER ", " CAPITALISED ", " MONTHS ", \"rd_q4_qualifying\": 1}";
+    fisc_result *r;
+
+    (void)state;
+    r = fisc_test_oom_sweep(policy, json, 2022, 0, 1);
+    assert_item_amount(item_of(r), "extra_deduction", "839583.33"); /* 1033333.33… × 75% + ¼ of it × 25% */
+    fisc_result_free(r);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(we1_per_project_2016),
+        cmocka_unit_test(we2_pooled_2023),
+        cmocka_unit_test(we3_tech_sme),
+        cmocka_unit_test(we4_limit_from_the_total),
+        cmocka_unit_test(we5_overseas),
+        cmocka_unit_test(we6_fourth_quarter_2022),
+        cmocka_unit_test(per_project_to_2020_pooled_from_2021),
+        cmocka_unit_test(general_rate_by_year),
+        cmocka_unit_test(class_rates_by_year),
+        cmocka_unit_test(amortisation),
+        cmocka_unit_test(prepayment_claim_points),
+        cmocka_unit_test(before_2016),
+        cmocka_unit_test(negative_list_at_fifty_percent),
+        cmocka_unit_test(manufacturing_at_fifty_percent),
+        cmocka_unit_test(code_editions),
+        cmocka_unit_test(capitalised_projects),
+        cmocka_unit_test(contracted_out),
+        cmocka_unit_test(deemed_profit_excluded),
+        cmocka_unit_test(missing_facts),
+        cmocka_unit_test(without_trace),
+        cmocka_unit_test(oom_sweep),
+    };
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s POLICY_DIR\n", argv[0]);
+        return 2;
+    }
+    dir = argv[1];
+    return cmocka_run_group_tests_name("rd_deduction", tests, group_setup, group_teardown);
+}
