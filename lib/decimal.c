@@ -134,20 +134,16 @@ static void mpz_set_i128(mpz_ptr z, i128 c)
         mpz_neg(z, z);
 }
 
-/* 1 and *out set if |z| < 2^127, so that the value and its negation fit in i128. */
+/* 1 and *out set if |z| < 2^127, so that the value and its negation fit in i128. No allocation. */
 static int mpz_get_i128(i128 *out, mpz_srcptr z)
 {
     u128 m;
-    mpz_t t;
 
     if (mpz_sizeinbase(z, 2) > 127)
         return 0;
-    mpz_init(t);
-    mpz_abs(t, z);
-    m = (u128)mpz_getlimbn(t, 0);
-    if (mpz_size(t) > 1)
-        m |= (u128)mpz_getlimbn(t, 1) << 64;
-    mpz_clear(t);
+    m = (u128)mpz_getlimbn(z, 0); /* limbs of |z| */
+    if (mpz_size(z) > 1)
+        m |= (u128)mpz_getlimbn(z, 1) << 64;
     *out = mpz_sgn(z) < 0 ? -(i128)m : (i128)m;
     return 1;
 }
@@ -635,12 +631,78 @@ fisc_status fisc_decimal_mul(fisc_decimal *r, const fisc_decimal *a, const fisc_
     return big_binop(r, a, b, OP_MUL, err);
 }
 
+static uint64_t gcd64(uint64_t u, uint64_t v) /* binary GCD, u and v > 0 */
+{
+    int shift = __builtin_ctzll(u | v);
+
+    u >>= __builtin_ctzll(u);
+    do {
+        v >>= __builtin_ctzll(v);
+        if (u > v) {
+            uint64_t t = u;
+
+            u = v;
+            v = t;
+        }
+        v -= u;
+    } while (v);
+    return u << shift;
+}
+
+/*
+ * The fast path of division: 64-bit coefficients whose quotient is a terminating decimal
+ * (the reduced divisor is 2^i 5^j). value = ca/cb × 10^(sb−sa) = n·m / 10^(k+sa−sb) with n/d the
+ * reduced fraction, k = max(i, j) and m = 10^k / d. Returns 0 (nothing written) otherwise.
+ */
+static int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
+{
+    int64_t ca = (int64_t)a->lo_, cb = (int64_t)b->lo_;
+    uint64_t na, nb, g, d;
+    int t2, t5 = 0, k, scale;
+    u128 m, coef;
+
+    if (a->kind_ != SMALL || b->kind_ != SMALL || !fits64(a) || !fits64(b) || ca == INT64_MIN || cb == INT64_MIN)
+        return 0;
+    if (ca == 0) {
+        set_small(r, 0, 0);
+        return 1;
+    }
+    na = (uint64_t)(ca < 0 ? -ca : ca);
+    nb = (uint64_t)(cb < 0 ? -cb : cb);
+    g = gcd64(na, nb);
+    d = nb / g;
+    t2 = __builtin_ctzll(d);
+    d >>= t2;
+    while (d % 5 == 0) {
+        d /= 5;
+        t5++;
+    }
+    k = t2 > t5 ? t2 : t5;
+    if (d != 1 || k > MAX_SCALE)
+        return 0;
+    m = pow10_tab[k] / (((u128)1 << t2) * (pow10_tab[t5] >> t5)); /* 10^k / (2^t2 · 5^t5) */
+    if (__builtin_mul_overflow((u128)(na / g), m, &coef))
+        return 0;
+    scale = k + a->scale_ - b->scale_;
+    if (scale < 0) {
+        if (-scale > MAX_SCALE || __builtin_mul_overflow(coef, pow10_tab[-scale], &coef))
+            return 0;
+        scale = 0;
+    }
+    if (scale > MAX_SCALE || coef >> 126)
+        return 0;
+    set_small(r, (ca < 0) != (cb < 0) ? -(i128)coef : (i128)coef, scale);
+    return 1;
+}
+
 fisc_status fisc_decimal_div(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
     fiscp_error_reset(err);
     if (fisc_decimal_sign(b) == 0)
         return fiscp_error_set(err, FISC_EDIVZERO, "division by zero");
+    if (div_small(r, a, b))
+        return FISC_OK;
     return big_binop(r, a, b, OP_DIV, err);
 }
 
@@ -823,6 +885,28 @@ static fisc_status big_round(fisc_decimal *r, const fisc_decimal *v, const fisc_
     return rc;
 }
 
+/*
+ * A BIG value n/d with small numerator and denominator, rounded to a SMALL unit cu/10^su, on
+ * 128-bit integers (no GMP temporaries): q = round(n·10^su / (d·cu)), result q·cu at scale su.
+ * Returns 0 (nothing written) when an intermediate would not fit.
+ */
+static int round_small_fraction(fisc_decimal *res, const fisc_decimal *v, const fisc_decimal *unit,
+                                fisc_round mode, int *inexact)
+{
+    i128 n, d, x, u, q, z;
+
+    if (v->kind_ != BIG || unit->kind_ != SMALL || unit->scale_ > MAX_SCALE ||
+        !mpz_get_i128(&n, mpq_numref(big_of(v))) || !mpz_get_i128(&d, mpq_denref(big_of(v))))
+        return 0;
+    if (__builtin_mul_overflow(n, (i128)pow10_tab[unit->scale_], &x) || __builtin_mul_overflow(d, coef_of(unit), &u))
+        return 0;
+    q = small_quotient(x, u, mode, inexact);
+    if (__builtin_mul_overflow(q, coef_of(unit), &z))
+        return 0;
+    set_small(res, z, unit->scale_);
+    return 1;
+}
+
 /* Round into a fresh value res; the public functions then compute the residue and move. */
 static fisc_status round_into(fisc_decimal *res, const fisc_decimal *v, const fisc_decimal *unit,
                               fisc_round mode, uint32_t *status, fisc_error *err)
@@ -838,7 +922,7 @@ static fisc_status round_into(fisc_decimal *res, const fisc_decimal *v, const fi
             set_small(res, z, s);
         else
             rc = big_round(res, v, unit, mode, &inexact, err);
-    } else {
+    } else if (!round_small_fraction(res, v, unit, mode, &inexact)) {
         rc = big_round(res, v, unit, mode, &inexact, err);
     }
     if (rc == FISC_OK && status) {

@@ -463,7 +463,9 @@ fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, f
     fisc_status rc;
 
     fisc_decimal_init(&residue);
-    rc = fisc_decimal_round_unit(out, &residue, v, &c->conf->unit, c->conf->rounding, NULL, c->err);
+    /* the residue is shown in the explanation only: not computed without it */
+    rc = fisc_decimal_round_unit(out, c->trace ? &residue : NULL, v, &c->conf->unit, c->conf->rounding, NULL,
+                                 c->err);
     if (rc == FISC_OK && c->trace) {
         const char *text = fiscp_ctx_printf(c, "%s to %s: %s → %s (residue %s)", c->conf->rounding_name,
                                             fiscp_text(c, &c->conf->unit), fiscp_text(c, v), fiscp_text(c, out),

@@ -439,6 +439,45 @@ static void fast_rounding_matches_division(void **state)
     }
 }
 
+/* Division: the 64-bit fast path (terminating quotients) and GMP agree: (a / b) × b == a exactly. */
+static void division_round_trips(void **state)
+{
+    uint64_t x = 0x9E3779B97F4A7C15u;
+
+    (void)state;
+    for (int n = 0; n < 100000; n++) {
+        fisc_decimal a, b, q, back;
+        int64_t ca, cb;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        ca = (int64_t)(x >> (x % 40 + 1)) * (x & 1 ? -1 : 1);
+        cb = (int64_t)((x >> 20) % 100000) + 1;
+        if (x & 2)
+            cb *= (int64_t)(1u << (x >> 50) % 20); /* powers of two: terminating */
+        if (x & 4)
+            cb = -cb;
+        fisc_decimal_init(&a);
+        fisc_decimal_init(&b);
+        fisc_decimal_init(&q);
+        fisc_decimal_init(&back);
+        fiscp_decimal_set_scaled(&a, ca, (int)(x % 12));
+        fiscp_decimal_set_scaled(&b, cb, (int)((x >> 8) % 9));
+        assert_int_equal(fisc_decimal_div(&q, &a, &b, NULL), FISC_OK);
+        assert_int_equal(fisc_decimal_mul(&back, &q, &b, NULL), FISC_OK);
+        if (fisc_decimal_cmp(&back, &a) != 0)
+            fail_msg("case %d: (a / b) * b != a", n);
+        fisc_decimal_clear(&a);
+        fisc_decimal_clear(&b);
+        fisc_decimal_clear(&q);
+        fisc_decimal_clear(&back);
+    }
+    /* exact values through the fast path */
+    check_binop(fisc_decimal_div, "1", "8", "0.125");
+    check_binop(fisc_decimal_div, "-7.5", "0.025", "-300");
+    check_binop(fisc_decimal_div, "0", "-3", "0");
+    check_binop(fisc_decimal_div, "123.45", "1000000", "0.00012345");
+}
+
 static void unit_case(const char *value, const char *unit, fisc_round mode, const char *want,
                       const char *want_residue)
 {
@@ -675,6 +714,7 @@ int main(void)
         cmocka_unit_test(rounding_ties_on_the_gmp_path),
         cmocka_unit_test(rounding_to_units),
         cmocka_unit_test(fast_rounding_matches_division),
+        cmocka_unit_test(division_round_trips),
         cmocka_unit_test(rounding_rejects_bad_arguments),
         cmocka_unit_test(rounding_reports_status),
         cmocka_unit_test(formatting),
