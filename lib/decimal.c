@@ -680,7 +680,11 @@ static int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal 
     k = t2 > t5 ? t2 : t5;
     if (d != 1 || k > MAX_SCALE)
         return 0;
-    m = pow10_tab[k] / (((u128)1 << t2) * (pow10_tab[t5] >> t5)); /* 10^k / (2^t2 · 5^t5) */
+    m = 1; /* 10^k / (2^t2 · 5^t5) = 2^(k−t2) · 5^(k−t5) */
+    for (int i = t2; i < k; i++)
+        m *= 2;
+    for (int i = t5; i < k; i++)
+        m *= 5;
     if (__builtin_mul_overflow((u128)(na / g), m, &coef))
         return 0;
     scale = k + a->scale_ - b->scale_;

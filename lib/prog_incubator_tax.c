@@ -45,7 +45,7 @@ static const char *const PARAMS[P_COUNT] = {
 };
 
 /* The values of the enum facts, in the order of lib/vocab/incubator.def. */
-enum { CARRIER_INCUBATOR, CARRIER_PARK, CARRIER_MAKER_SPACE };
+enum { CARRIER_INCUBATOR, CARRIER_PARK, CARRIER_MAKER_SPACE, CARRIER_NONE };
 enum { LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_CITY, LEVEL_COUNTY };
 static const char *const CARRIER_NAME[] = { "incubator", "university_science_park", "maker_space" };
 static const char *const LEVEL_NAME[] = { "national", "provincial", "city", "county" };
@@ -349,6 +349,16 @@ static fisc_status evaluate(fiscp_ctx *c)
     window w;
     fisc_status rc;
 
+    /* an enterprise that runs no incubation carrier (incubator_carrier = none) is simply not concerned */
+    if (fiscp_fact_enum(fiscp_ctx_facts(c), FACT_INCUBATOR_CARRIER, &carrier) && carrier == CARRIER_NONE) {
+        fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
+        if ((rc = fiscp_condition(c, "incubator.carrier", "国家级、省级科技企业孵化器或大学科技园，或国家备案众创空间",
+                                  "A national or provincial incubator or university science park, or a nationally "
+                                  "recorded maker space",
+                                  FISC_COND_NOT_MET, "incubator_carrier = none")) != FISC_OK)
+            return rc;
+        return fiscp_summary(c, "不经营孵化载体", "the enterprise runs no incubation carrier");
+    }
     for (int t = 0; t < TAXES; t++)
         in_force |= fiscp_param_in_force(c, TAX[t].param);
     rc = fiscp_condition(c, "incubator.in_force", "孵化器等税收优惠政策在本期有效",

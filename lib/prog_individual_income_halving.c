@@ -166,6 +166,18 @@ static fisc_status evaluate(fiscp_ctx *c)
     if ((rc = fiscp_condition(c, "halving.in_force", "个体工商户减半征收政策在本期有效",
                               "The halving is in force in the period", FISC_COND_MET, "")) != FISC_OK)
         return rc;
+    {
+        /* a company (individual_business false) is not eligible, whatever its other facts */
+        int is_individual;
+
+        if (fiscp_fact_bool(fiscp_ctx_facts(c), FACT_INDIVIDUAL_BUSINESS, &is_individual) && !is_individual) {
+            fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
+            if ((rc = fiscp_condition(c, "individual_business", "纳税人为个体工商户", "The taxpayer is an individual business",
+                                      FISC_COND_NOT_MET, "individual_business = false")) != FISC_OK)
+                return rc;
+            return fiscp_summary(c, "纳税人不是个体工商户", "the taxpayer is not an individual business");
+        }
+    }
     income = fiscp_need_decimal(c, FACT_INDIVIDUAL_BUSINESS_TAXABLE_INCOME);
     if (!income || fisc_decimal_sign(income) > 0)
         other = fiscp_need_decimal(c, FACT_INDIVIDUAL_BUSINESS_OTHER_RELIEF);

@@ -67,6 +67,19 @@ static void check(const char *facts, int year, int quarter, int outcome, const c
     check_with(bundle, facts, year, quarter, outcome, relief);
 }
 
+/* An enterprise that runs no carrier is not concerned: not eligible, and no facts are asked for. */
+static void no_carrier_is_not_concerned(void **state)
+{
+    fisc_result *r;
+
+    (void)state;
+    check("\"incubator_carrier\": \"none\"", 2023, 0, FISC_OUTCOME_NOT_ELIGIBLE, NULL);
+    r = fisc_test_evaluate(bundle, "{\"incubator_carrier\": \"none\"}", 2023, 0, 1);
+    assert_int_equal(item_of(r)->missing_count, 0);
+    assert_string_equal(item_of(r)->conditions[0].detail, "incubator_carrier = none");
+    fisc_result_free(r);
+}
+
 /* WE-14: 3000 × 20 / 4 = 15,000元 for 2023 Q3; the year is 60,000. */
 static void we14_science_park_land(void **state)
 {
@@ -398,6 +411,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(rounding_by_months),
         cmocka_unit_test(missing_facts),
         cmocka_unit_test(oom_sweep),
+        cmocka_unit_test(no_carrier_is_not_concerned),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("incubator_tax", tests, group_setup, group_teardown);

@@ -81,6 +81,19 @@ static void check_not_in_force(const fisc_policy *p, int year, int quarter)
 }
 
 /* WE-11 李某: [(80,000 × 10% − 1,500) − 2,000] × 50% = 2,250元, under both rules. */
+/* A company (individual_business false) is not eligible, and no income facts are asked for. */
+static void a_company_is_not_concerned(void **state)
+{
+    fisc_result *r;
+
+    (void)state;
+    r = fisc_test_evaluate(bundle, "{\"individual_business\": false}", 2023, 0, 1);
+    assert_int_equal(item_of(r)->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_int_equal(item_of(r)->missing_count, 0);
+    assert_null(fisc_test_amount(item_of(r), "relief"));
+    fisc_result_free(r);
+}
+
 static void we11_li(void **state)
 {
     (void)state;
@@ -303,6 +316,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(floors_and_losses),
         cmocka_unit_test(missing_facts),
         cmocka_unit_test(oom_sweep),
+        cmocka_unit_test(a_company_is_not_concerned),
         cmocka_unit_test(unconfirmed_scale_is_provisional),
     };
     dir = argc > 1 ? argv[1] : "policies";
