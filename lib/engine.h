@@ -98,6 +98,8 @@ void fiscp_choice(fiscp_ctx *c, const char *choice);
 fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en);
 fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, fisc_cond_state state,
                             const char *detail);
+/* fiscp_condition from a tri-state: state > 0 met, 0 not met, < 0 unknown. */
+fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail);
 /* A decimal as text in the result arena (exact form), for details and steps; "" on OOM or when
  * not tracing. */
 const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v);

@@ -419,6 +419,12 @@ fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const 
     return FISC_OK;
 }
 
+fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail)
+{
+    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
+                           detail);
+}
+
 fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
 {
     fisc_amount *a;

@@ -71,12 +71,6 @@ static const char *const PARAMS[P_COUNT] = {
 
 static const char *const AFTER[] = { "cn.cit", NULL };
 
-static fisc_status cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail)
-{
-    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
-                           detail);
-}
-
 /* Three-valued and / or: 1 yes, 0 no, -1 unknown. */
 static int and3(int a, int b)
 {
@@ -128,8 +122,8 @@ static fisc_status window(beibu *b, const char *id, const char *zh, const char *
     int last = start + b->years - 1;
 
     *state = known < 0 ? -1 : start <= b->year && b->year <= last;
-    return cond(b->c, id, zh, en, *state,
-                *state < 0 ? fiscp_ctx_printf(b->c, "%s unknown", what)
+    return fiscp_check(b->c, id, zh, en, *state,
+                       *state < 0 ? fiscp_ctx_printf(b->c, "%s unknown", what)
                            : fiscp_ctx_printf(b->c, "%s %d: exempt in %d-%d; %d %s", what, start, start, last, b->year,
                                               *state ? "is within" : "is outside"));
 }
@@ -153,14 +147,14 @@ static fisc_status newly_registered(beibu *b, int *state)
                             : "西部大开发 (cn.cit tax_west); first main-business revenue",
                     &s79);
     } else {
-        rc = cond(c, "beibu.item79", Z79, E79, 0, "neither the HNTE nor the 西部大开发 rate applies in the year (cn.cit)");
+        rc = fiscp_check(c, "beibu.item79", Z79, E79, 0, "neither the HNTE nor the 西部大开发 rate applies in the year (cn.cit)");
     }
     if (rc == FISC_OK && b->small_micro) {
         known = need_year(c, FACT_FIRST_REVENUE_YEAR, &start);
         rc = window(b, "beibu.item82", Z82, E82, known, start, "小型微利企业 (cn.cit tax_small_micro); first revenue",
                     &s82);
     } else if (rc == FISC_OK) {
-        rc = cond(c, "beibu.item82", Z82, E82, 0, "not a 小型微利企业 in the year (cn.cit)");
+        rc = fiscp_check(c, "beibu.item82", Z82, E82, 0, "not a 小型微利企业 in the year (cn.cit)");
     }
     if (rc == FISC_OK && s79 != 1 && s82 != 1) {
         sd = fiscp_need_bool(c, FACT_BEIBU_DESIGNATED_INDUSTRIAL, &designated) ? designated != 0 : -1;
@@ -171,8 +165,8 @@ static fisc_status newly_registered(beibu *b, int *state)
                         start, "main business first at 60% of revenue", &s80);
         } else {
             s80 = sd;
-            rc = cond(c, "beibu.item80", "以经济区规定产业为主营业务的工业企业",
-                      "Industrial enterprise in a designated zone industry", sd, sd < 0 ? "unknown" : "no");
+            rc = fiscp_check(c, "beibu.item80", "以经济区规定产业为主营业务的工业企业",
+                             "Industrial enterprise in a designated zone industry", sd, sd < 0 ? "unknown" : "no");
         }
     }
     *state = or3(or3(s79, s82), s80);
@@ -190,34 +184,34 @@ static fisc_status transitional(beibu *b, int *state)
     known = need_year(c, FACT_BEIBU_EXEMPT_YEARS_USED_EARLIER, &used);
     if (known < 0) {
         *state = -1;
-        return cond(c, "beibu.transition", "过渡期：已享受免征年数", "Transition: exemption years already used", -1,
-                    "beibu_exempt_years_used_earlier unknown");
+        return fiscp_check(c, "beibu.transition", "过渡期：已享受免征年数", "Transition: exemption years already used", -1,
+                           "beibu_exempt_years_used_earlier unknown");
     }
     if (used >= b->years)
-        return cond(c, "beibu.transition", "过渡期：已享受免征年数", "Transition: exemption years already used", 0,
-                    fiscp_ctx_printf(c, "%d years already used (of %d)", used, b->years));
+        return fiscp_check(c, "beibu.transition", "过渡期：已享受免征年数", "Transition: exemption years already used", 0,
+                           fiscp_ctx_printf(c, "%d years already used (of %d)", used, b->years));
     if (used > 0) { /* 一、二: year after year from 2021 until the total reaches five */
         if ((rc = param_int(c, P_CONTINUE_FROM, &from)) != FISC_OK)
             return rc;
         *state = from <= b->year && b->year <= from + (b->years - used) - 1;
-        return cond(c, "beibu.transition", "过渡期：继续免征至合计5年", "Transition: continued until five years in all",
-                    *state,
-                    fiscp_ctx_printf(c, "%d years used before; exempt in %d-%d; %d %s", used, from,
+        return fiscp_check(c, "beibu.transition", "过渡期：继续免征至合计5年", "Transition: continued until five years in all",
+                           *state,
+                           fiscp_ctx_printf(c, "%d years used before; exempt in %d-%d; %d %s", used, from,
                                      from + (b->years - used) - 1, b->year, *state ? "is within" : "is outside"));
     }
     /* 三(一): never exempted; qualifies for 西部大开发 in 2021-2025 */
     if (!b->west)
-        return cond(c, "beibu.transition", "过渡期：首次符合西部大开发条件起5年",
-                    "Transition: 5 years from first qualifying for western development", 0,
-                    "not on the 西部大开发 rate in the year (cn.cit tax_west)");
+        return fiscp_check(c, "beibu.transition", "过渡期：首次符合西部大开发条件起5年",
+                           "Transition: 5 years from first qualifying for western development", 0,
+                           "not on the 西部大开发 rate in the year (cn.cit tax_west)");
     if ((rc = param_int(c, P_WEST_FROM, &west_from)) != FISC_OK || (rc = param_int(c, P_WEST_TO, &west_to)) != FISC_OK)
         return rc;
     known = need_year(c, FACT_WEST_FIRST_QUALIFYING_YEAR, &first);
     in_range = known < 0 ? -1 : west_from <= first && first <= west_to;
     *state = known < 0 ? -1 : in_range && first <= b->year && b->year <= first + b->years - 1;
-    return cond(c, "beibu.transition", "过渡期：首次符合西部大开发条件起5年",
-                "Transition: 5 years from first qualifying for western development", *state,
-                known < 0 ? "west_first_qualifying_year unknown"
+    return fiscp_check(c, "beibu.transition", "过渡期：首次符合西部大开发条件起5年",
+                       "Transition: 5 years from first qualifying for western development", *state,
+                       known < 0 ? "west_first_qualifying_year unknown"
                           : fiscp_ctx_printf(c, "first qualified %d (%s %d-%d); exempt in %d-%d; %d", first,
                                              in_range ? "within" : "outside", west_from, west_to, first,
                                              first + b->years - 1, b->year));
@@ -243,16 +237,16 @@ static fisc_status eligibility(beibu *b, int *state)
         fiscp_missing(c, FACT_REGISTERED_IN_BEIBU_ZONE);
         zone = -1;
     }
-    if ((rc = cond(c, "beibu.zone", "在北部湾经济区注册开办", "Registered in the Beibu Gulf Economic Zone", zone,
-                   zone_detail)) != FISC_OK)
+    if ((rc = fiscp_check(c, "beibu.zone", "在北部湾经济区注册开办", "Registered in the Beibu Gulf Economic Zone", zone,
+                          zone_detail)) != FISC_OK)
         return rc;
     *state = zone;
     if (zone == 0)
         return FISC_OK;
     if (!fiscp_need_date(c, FACT_REGISTRATION_DATE, &reg)) {
         *state = and3(zone, -1);
-        return cond(c, "beibu.registration", "新注册开办（或适用过渡期规定）", "Newly registered (or under the transitional rules)",
-                    -1, "registration_date unknown");
+        return fiscp_check(c, "beibu.registration", "新注册开办（或适用过渡期规定）", "Newly registered (or under the transitional rules)",
+                           -1, "registration_date unknown");
     }
     ry = reg / 10000;
     /* the confirmed transitional years first: the UNCONFIRMED "new from" year is read only when it decides */
@@ -265,9 +259,9 @@ static fisc_status eligibility(beibu *b, int *state)
         return rc;
     else
         path = ry >= new_first ? 1 : 0;
-    if ((rc = cond(c, "beibu.registration", "新注册开办（或适用过渡期规定）", "Newly registered (or under the transitional rules)",
-                   path != 0,
-                   fiscp_ctx_printf(c, "registered %04d-%02d-%02d: %s", ry, reg / 100 % 100, reg % 100,
+    if ((rc = fiscp_check(c, "beibu.registration", "新注册开办（或适用过渡期规定）", "Newly registered (or under the transitional rules)",
+                          path != 0,
+                          fiscp_ctx_printf(c, "registered %04d-%02d-%02d: %s", ry, reg / 100 % 100, reg % 100,
                                     path == 1   ? fiscp_ctx_printf(c, "newly registered (from %d)", new_first)
                                     : path == 2 ? fiscp_ctx_printf(c, "set up in %d-%d (transitional rules)", old_from,
                                                                    old_to)
@@ -341,18 +335,18 @@ static fisc_status evaluate(fiscp_ctx *c)
 
     if (!fiscp_param_in_force(c, P_YEARS)) {
         fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
-        rc = cond(c, "beibu.in_force", "桂政发〔2020〕42号免征政策在本年度有效", "The 桂政发〔2020〕42号 exemption in force in the year",
-                  0, fiscp_ctx_printf(c, "not in force in %d (the earlier 桂政发〔2014〕5号 is not modelled)", b.year));
+        rc = fiscp_check(c, "beibu.in_force", "桂政发〔2020〕42号免征政策在本年度有效", "The 桂政发〔2020〕42号 exemption in force in the year",
+                         0, fiscp_ctx_printf(c, "not in force in %d (the earlier 桂政发〔2014〕5号 is not modelled)", b.year));
         return rc != FISC_OK ? rc
                              : fiscp_summary(c, "本年度不适用桂政发〔2020〕42号", "桂政发〔2020〕42号 does not apply to this year");
     }
     if ((rc = param_int(c, P_YEARS, &b.years)) != FISC_OK)
         return rc;
     fiscp_prior_amount(c, "cn.cit", "tax", &tax, &outcome);
-    if ((rc = cond(c, "cit.tax", "企业所得税应纳税额已确定", "Corporate income tax determined", tax ? 1 : -1,
-                   outcome < 0                               ? "cn.cit is not enabled in this policy"
-                   : outcome == FISC_OUTCOME_UNDETERMINED ? "cn.cit is undetermined (see the facts it misses)"
-                   : tax                                  ? fiscp_ctx_printf(c, "cn.cit tax %s", fiscp_text(c, tax))
+    if ((rc = fiscp_check(c, "cit.tax", "企业所得税应纳税额已确定", "Corporate income tax determined", tax ? 1 : -1,
+                          outcome < 0                               ? "cn.cit is not enabled in this policy"
+                          : outcome == FISC_OUTCOME_UNDETERMINED ? "cn.cit is undetermined (see the facts it misses)"
+                          : tax                                  ? fiscp_ctx_printf(c, "cn.cit tax %s", fiscp_text(c, tax))
                                                           : "cn.cit published no tax")) != FISC_OK)
         return rc;
     if (!tax) {

@@ -145,12 +145,6 @@ static const char *const LOSS_COND[LOSS_YEARS] = { "losses.y1", "losses.y2", "lo
                                                    "losses.y5", "losses.y6", "losses.y7", "losses.y8",
                                                    "losses.y9", "losses.y10" };
 
-static fisc_status cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail)
-{
-    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
-                           detail);
-}
-
 /* A whole-number parameter (years, a year) as an int. */
 static fisc_status param_int(fiscp_ctx *c, int param, int *out)
 {
@@ -283,9 +277,9 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
             continue;
         if (k > general) {
             if ((rc = extended(c, k, &usable, &detail)) != FISC_OK ||
-                (rc = cond(c, LOSS_COND[k - 1], "以前年度亏损仍在结转年限内", "Loss of an earlier year still within its carry-forward limit",
-                           usable,
-                           fiscp_ctx_printf(c, "loss of %d (unused %s): %s", n - k, fiscp_text(c, loss), detail))) !=
+                (rc = fiscp_check(c, LOSS_COND[k - 1], "以前年度亏损仍在结转年限内", "Loss of an earlier year still within its carry-forward limit",
+                                  usable,
+                                  fiscp_ctx_printf(c, "loss of %d (unused %s): %s", n - k, fiscp_text(c, loss), detail))) !=
                     FISC_OK)
                 break;
         }
@@ -330,12 +324,12 @@ static fisc_status rd_extra(fiscp_ctx *c, fisc_decimal *extra, int *known)
     *known = 1;
     fiscp_prior_amount(c, "cn.rd_deduction", "extra_deduction", &x, &outcome);
     if (outcome < 0)
-        return cond(c, "rd.extra_deduction", ZH, EN, 0,
-                    "cn.rd_deduction is not enabled in this policy: no R&D extra deduction is subtracted");
+        return fiscp_check(c, "rd.extra_deduction", ZH, EN, 0,
+                           "cn.rd_deduction is not enabled in this policy: no R&D extra deduction is subtracted");
     if (outcome == FISC_OUTCOME_UNDETERMINED) {
         *known = 0;
-        return cond(c, "rd.extra_deduction", ZH, EN, -1,
-                    "cn.rd_deduction is undetermined (see the facts it misses): the extra deduction is not known");
+        return fiscp_check(c, "rd.extra_deduction", ZH, EN, -1,
+                           "cn.rd_deduction is undetermined (see the facts it misses): the extra deduction is not known");
     }
     if (x) {
         fisc_status rc = fisc_decimal_set(extra, x, NULL);
@@ -343,8 +337,8 @@ static fisc_status rd_extra(fiscp_ctx *c, fisc_decimal *extra, int *known)
         if (rc != FISC_OK)
             return rc;
     }
-    return cond(c, "rd.extra_deduction", ZH, EN, 1,
-                fiscp_ctx_printf(c, "cn.rd_deduction: extra deduction %s%s", fiscp_text(c, extra),
+    return fiscp_check(c, "rd.extra_deduction", ZH, EN, 1,
+                       fiscp_ctx_printf(c, "cn.rd_deduction: extra deduction %s%s", fiscp_text(c, extra),
                                  x ? "" : " (none published)"));
 }
 
@@ -398,8 +392,8 @@ static fisc_status deemed_income(fiscp_ctx *c, cit_income *inc)
     for (int k = 0; k < LOSS_YEARS; k++)
         any |= fiscp_fact_decimal(f, LOSS[k]) != NULL;
     if (rc == FISC_OK && any)
-        rc = cond(c, "losses.deemed_profit", "弥补以前年度亏损", "Losses of earlier years made up", 0,
-                  "核定征收: 应纳税所得额 = 应税收入额 × 应税所得率; no loss of an earlier year is subtracted");
+        rc = fiscp_check(c, "losses.deemed_profit", "弥补以前年度亏损", "Losses of earlier years made up", 0,
+                         "核定征收: 应纳税所得额 = 应税收入额 × 应税所得率; no loss of an earlier year is subtracted");
     return rc;
 }
 
@@ -473,8 +467,8 @@ static fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, cons
                               const fisc_decimal *v, const fisc_decimal *limit, int *state)
 {
     *state = known < 0 ? -1 : fisc_decimal_cmp(v, limit) <= 0;
-    return cond(c, id, zh, en, *state,
-                *state < 0 ? "unknown" : fiscp_ctx_printf(c, "%s %s %s", fiscp_text(c, v), *state ? "≤" : ">",
+    return fiscp_check(c, id, zh, en, *state,
+                       *state < 0 ? "unknown" : fiscp_ctx_printf(c, "%s %s %s", fiscp_text(c, v), *state ? "≤" : ">",
                                                           fiscp_text(c, limit)));
 }
 
@@ -494,8 +488,8 @@ static fisc_status deemed_allows(fiscp_ctx *c, const char *id, int *allowed)
     if ((rc = fiscp_param_value(c, P_DEEMED_REDUCED_RATES, &v)) != FISC_OK)
         return rc;
     *allowed = fisc_decimal_sign(v) != 0;
-    return cond(c, id, "核定征收企业可否适用减低税率", "Reduced rate open to a deemed-profit enterprise", *allowed,
-                *allowed ? "核定征收; the policy allows the reduced rate"
+    return fiscp_check(c, id, "核定征收企业可否适用减低税率", "Reduced rate open to a deemed-profit enterprise", *allowed,
+                       *allowed ? "核定征收; the policy allows the reduced rate"
                          : "核定征收: an enterprise enjoying this preference is not levied on deemed profit "
                            "(国税发〔2008〕30号 第三条, 国税函〔2009〕377号)");
 }
@@ -552,12 +546,12 @@ static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
         return rc;
     if (!h.has) {
         r->known = 0;
-        return cond(c, "hnte.valid", "高新技术企业资格在有效期内", "High-tech enterprise status valid in the year", 0,
-                    "no certificate (hnte_certificate_date not given)");
+        return fiscp_check(c, "hnte.valid", "高新技术企业资格在有效期内", "High-tech enterprise status valid in the year", 0,
+                           "no certificate (hnte_certificate_date not given)");
     }
     r->known = h.from <= y && y <= h.to && h.date <= fiscp_ctx_date(c);
-    if ((rc = cond(c, "hnte.valid", "高新技术企业资格在有效期内", "High-tech enterprise status valid in the year", r->known,
-                   fiscp_ctx_printf(c, "certificate %04d-%02d-%02d, valid for tax years %d-%d", h.from,
+    if ((rc = fiscp_check(c, "hnte.valid", "高新技术企业资格在有效期内", "High-tech enterprise status valid in the year", r->known,
+                          fiscp_ctx_printf(c, "certificate %04d-%02d-%02d, valid for tax years %d-%d", h.from,
                                     h.date / 100 % 100, h.date % 100, h.from, h.to))) != FISC_OK ||
         !r->known)
         return rc;
@@ -586,8 +580,8 @@ static fisc_status small_micro_tests(fiscp_ctx *c, const fisc_decimal *income, i
         (rc = fiscp_param_value(c, P_MAX_ASSETS, &max_assets)) != FISC_OK)
         goto out;
     s1 = fiscp_need_bool(c, FACT_INDUSTRY_RESTRICTED, &restricted) ? !restricted : -1;
-    if ((rc = cond(c, "small_micro.industry", "不属于国家限制或禁止行业", "Not in a restricted or prohibited industry",
-                   s1, s1 < 0 ? "unknown" : restricted ? "restricted" : "not restricted")) != FISC_OK)
+    if ((rc = fiscp_check(c, "small_micro.industry", "不属于国家限制或禁止行业", "Not in a restricted or prohibited industry",
+                          s1, s1 < 0 ? "unknown" : restricted ? "restricted" : "not restricted")) != FISC_OK)
         goto out;
     if ((rc = limit_cond(c, "small_micro.taxable_income", "应纳税所得额不超过上限", "Taxable income within the limit",
                          1, income, max_income, &s2)) != FISC_OK)
@@ -643,15 +637,15 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
 
     r->known = 0;
     if (!share)
-        return cond(c, "west.catalogue", CAT_ZH, CAT_EN, 0, "not claimed (west_catalogue_revenue_share not given)");
+        return fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, 0, "not claimed (west_catalogue_revenue_share not given)");
     if (!fiscp_param_in_force(c, P_RATE_WEST))
-        return cond(c, "west.catalogue", CAT_ZH, CAT_EN, 0,
-                    fiscp_ctx_printf(c, "no 西部大开发 rate in force in %d", fiscp_ctx_year(c)));
+        return fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, 0,
+                           fiscp_ctx_printf(c, "no 西部大开发 rate in force in %d", fiscp_ctx_year(c)));
     if ((rc = fiscp_param_value(c, P_WEST_MIN_SHARE, &min)) != FISC_OK)
         return rc;
     s1 = fisc_decimal_cmp(share, min) >= 0;
-    if ((rc = cond(c, "west.catalogue", CAT_ZH, CAT_EN, s1,
-                   fiscp_ctx_printf(c, "%s %s %s", fiscp_percent(c, share), s1 ? "≥" : "<", fiscp_percent(c, min)))) !=
+    if ((rc = fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, s1,
+                          fiscp_ctx_printf(c, "%s %s %s", fiscp_percent(c, share), s1 ? "≥" : "<", fiscp_percent(c, min)))) !=
         FISC_OK)
         return rc;
     if (fiscp_fact_bool(f, FACT_WEST_REGION, &v)) {
@@ -664,7 +658,7 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
         fiscp_missing(c, FACT_WEST_REGION);
         s2 = -1;
     }
-    if ((rc = cond(c, "west.region", "设在西部地区", "Established in the western region", s2, region)) != FISC_OK ||
+    if ((rc = fiscp_check(c, "west.region", "设在西部地区", "Established in the western region", s2, region)) != FISC_OK ||
         s1 == 0 || s2 == 0)
         return rc;
     if ((rc = deemed_allows(c, "west.collection", &allowed)) != FISC_OK || !allowed)

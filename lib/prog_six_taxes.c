@@ -99,12 +99,6 @@ typedef struct amounts {
     fisc_decimal total;          /* Σ base */
 } amounts;
 
-static fisc_status cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail)
-{
-    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
-                           detail);
-}
-
 static const char *yes_no(int state)
 {
     return state < 0 ? "unknown" : state ? "yes" : "no";
@@ -150,8 +144,8 @@ static fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, cons
                               const fisc_decimal *limit, int *state)
 {
     *state = !v ? -1 : fisc_decimal_cmp(v, limit) <= 0;
-    return cond(c, id, zh, en, *state,
-                *state < 0 ? "unknown"
+    return fiscp_check(c, id, zh, en, *state,
+                       *state < 0 ? "unknown"
                            : fiscp_ctx_printf(c, "%s %s %s", fiscp_text(c, v), *state ? "≤" : ">",
                                               fiscp_text(c, limit)));
 }
@@ -167,8 +161,8 @@ static fisc_status new_enterprise_test(fiscp_ctx *c, int *state)
         (rc = fiscp_param_value(c, P_MAX_ASSETS, &max_assets)) != FISC_OK)
         return rc;
     s1 = fiscp_need_bool(c, FACT_INDUSTRY_RESTRICTED, &restricted) ? !restricted : -1;
-    if ((rc = cond(c, "small_micro.industry", "不属于国家限制或禁止行业", "Not in a restricted or prohibited industry", s1,
-                   s1 < 0 ? "unknown" : restricted ? "restricted" : "not restricted")) != FISC_OK)
+    if ((rc = fiscp_check(c, "small_micro.industry", "不属于国家限制或禁止行业", "Not in a restricted or prohibited industry", s1,
+                          s1 < 0 ? "unknown" : restricted ? "restricted" : "not restricted")) != FISC_OK)
         return rc;
     emp = fiscp_need_decimal(c, FACT_EMPLOYEES_BEFORE_DECLARATION);
     if ((rc = limit_cond(c, "small_micro.employees", "申报期上月末从业人数不超过上限",
@@ -199,15 +193,15 @@ static fisc_status small_micro(fiscp_ctx *c, int *state)
     if (stage == BEFORE_FIRST) {
         if ((rc = new_enterprise_test(c, state)) != FISC_OK)
             return rc;
-        return cond(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
-                    fiscp_ctx_printf(c, "newly set up, before its first annual settlement: tested at the end of the "
+        return fiscp_check(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
+                           fiscp_ctx_printf(c, "newly set up, before its first annual settlement: tested at the end of the "
                                         "month before the declaration: %s",
                                      yes_no(*state)));
     }
     if (stage == AFTER_FIRST) {
         *state = fiscp_need_bool(c, FACT_SMALL_MICRO_SETTLED_LAST_YEAR, &v) ? v : -1;
-        return cond(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
-                    fiscp_ctx_printf(c, "newly set up: its first annual settlement (tax year %d) decides: %s", y - 1,
+        return fiscp_check(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
+                           fiscp_ctx_printf(c, "newly set up: its first annual settlement (tax year %d) decides: %s", y - 1,
                                      yes_no(*state)));
     }
     if (q == 0 || q <= 2)
@@ -219,15 +213,15 @@ static fisc_status small_micro(fiscp_ctx *c, int *state)
     else
         *state = h1 >= 0 && h2 >= 0 && h1 != h2 ? -2 : h1 == 0 || h2 == 0 ? 0 : h1 < 0 || h2 < 0 ? -1 : 1;
     if (q && q <= 2)
-        return cond(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
-                    fiscp_ctx_printf(c, "by the annual settlement of tax year %d (in force %d-07-01 to %d-06-30): %s",
+        return fiscp_check(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
+                           fiscp_ctx_printf(c, "by the annual settlement of tax year %d (in force %d-07-01 to %d-06-30): %s",
                                      y - 2, y - 1, y, yes_no(*state)));
     if (q)
-        return cond(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
-                    fiscp_ctx_printf(c, "by the annual settlement of tax year %d (in force %d-07-01 to %d-06-30): %s",
+        return fiscp_check(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state,
+                           fiscp_ctx_printf(c, "by the annual settlement of tax year %d (in force %d-07-01 to %d-06-30): %s",
                                      y - 1, y, y + 1, yes_no(*state)));
-    return cond(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state < -1 ? -1 : *state,
-                fiscp_ctx_printf(c,
+    return fiscp_check(c, "six_taxes.small_micro", "小型微利企业", "Small and micro enterprise", *state < -1 ? -1 : *state,
+                       fiscp_ctx_printf(c,
                                  "January-June by the settlement of tax year %d: %s; "
                                  "July-December by that of %d: %s%s",
                                  y - 2, yes_no(h1), y - 1, yes_no(h2),
@@ -243,7 +237,7 @@ static fisc_status eligibility(fiscp_ctx *c, int *state, const char **choice)
 
     *choice = "";
     s_ss = fiscp_need_bool(c, FACT_VAT_SMALL_SCALE_TAXPAYER, &v) ? v : -1;
-    if ((rc = cond(c, "six_taxes.small_scale", "增值税小规模纳税人", "Small-scale VAT taxpayer", s_ss, yes_no(s_ss))) !=
+    if ((rc = fiscp_check(c, "six_taxes.small_scale", "增值税小规模纳税人", "Small-scale VAT taxpayer", s_ss, yes_no(s_ss))) !=
             FISC_OK ||
         (rc = fiscp_param_value(c, P_CLASSES, &extended)) != FISC_OK)
         return rc;
@@ -253,10 +247,10 @@ static fisc_status eligibility(fiscp_ctx *c, int *state, const char **choice)
         return FISC_OK;
     }
     if (fisc_decimal_sign(extended) == 0)
-        return cond(c, "six_taxes.classes", "小型微利企业和个体工商户适用", "Small and micro enterprises and individual "
-                    "businesses qualify", 0, "not in this period: small-scale VAT taxpayers only");
+        return fiscp_check(c, "six_taxes.classes", "小型微利企业和个体工商户适用", "Small and micro enterprises and individual "
+                           "businesses qualify", 0, "not in this period: small-scale VAT taxpayers only");
     s_ib = fiscp_need_bool(c, FACT_INDIVIDUAL_BUSINESS, &v) ? v : -1;
-    if ((rc = cond(c, "six_taxes.individual_business", "个体工商户", "Individual business", s_ib, yes_no(s_ib))) !=
+    if ((rc = fiscp_check(c, "six_taxes.individual_business", "个体工商户", "Individual business", s_ib, yes_no(s_ib))) !=
         FISC_OK)
         return rc;
     if (s_ib == 1) {
@@ -407,16 +401,16 @@ static fisc_status run(fiscp_ctx *c)
         goto out;
     }
     if (!fiscp_param_in_force(c, P_PROVINCE_DECIDES)) {
-        rc = cond(c, "six_taxes.in_force", "“六税两费”减免政策在本期有效", "The relief is in force in the period", 0,
-                  fiscp_ctx_printf(c, "no rule in force on %d-%02d-%02d", fiscp_ctx_date(c) / 10000,
+        rc = fiscp_check(c, "six_taxes.in_force", "“六税两费”减免政策在本期有效", "The relief is in force in the period", 0,
+                         fiscp_ctx_printf(c, "no rule in force on %d-%02d-%02d", fiscp_ctx_date(c) / 10000,
                                    fiscp_ctx_date(c) / 100 % 100, fiscp_ctx_date(c) % 100));
         fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
         if (rc == FISC_OK)
             rc = publish(c, &a, &relief, 0);
         goto out;
     }
-    if ((rc = cond(c, "six_taxes.in_force", "“六税两费”减免政策在本期有效", "The relief is in force in the period", 1,
-                   "")) != FISC_OK ||
+    if ((rc = fiscp_check(c, "six_taxes.in_force", "“六税两费”减免政策在本期有效", "The relief is in force in the period", 1,
+                          "")) != FISC_OK ||
         (rc = eligibility(c, &state, &choice)) != FISC_OK)
         goto out;
     if (state < 0) {

@@ -77,12 +77,6 @@ typedef struct rates {
     const fisc_decimal *early, *late;  /* early: NULL when the rate did not change inside the period */
 } rates;
 
-static fisc_status cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail)
-{
-    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
-                           detail);
-}
-
 static fiscp_date month_end(int year, int month)
 {
     fiscp_date next = month == 12 ? (year + 1) * 10000 + 101 : year * 10000 + (month + 1) * 100 + 1;
@@ -250,17 +244,17 @@ static fisc_status compute(fiscp_ctx *c, const inputs *in, const rates *rt, fisc
         FISC_OK)
         return rc;
     exempt = fisc_decimal_cmp(&v[TESTED], threshold) <= 0;
-    if ((rc = cond(c, "vat.threshold", quarterly ? "季度销售额未超过免税标准" : "月销售额未超过免税标准",
-                   quarterly ? "Quarterly sales within the exemption threshold"
+    if ((rc = fiscp_check(c, "vat.threshold", quarterly ? "季度销售额未超过免税标准" : "月销售额未超过免税标准",
+                          quarterly ? "Quarterly sales within the exemption threshold"
                              : "Monthly sales within the exemption threshold",
-                   exempt,
-                   fiscp_ctx_printf(c, "%s %s %s (real estate %s excluded)", fiscp_text(c, &v[TESTED]),
+                          exempt,
+                          fiscp_ctx_printf(c, "%s %s %s (real estate %s excluded)", fiscp_text(c, &v[TESTED]),
                                     exempt ? "≤" : ">", fiscp_text(c, threshold), fiscp_text(c, in->r)))) != FISC_OK)
         return rc;
     reduced = fisc_decimal_cmp(rt->late, levy) < 0 || (rt->early && fisc_decimal_cmp(rt->early, levy) < 0);
-    if ((rc = cond(c, "vat.rate_3pct", "适用3%征收率的销售额减按较低征收率或免征", "Sales at the 3% levy rate relieved",
-                   reduced,
-                   rt->early ? fiscp_ctx_printf(c, "%s before the change, then %s (levy rate %s)",
+    if ((rc = fiscp_check(c, "vat.rate_3pct", "适用3%征收率的销售额减按较低征收率或免征", "Sales at the 3% levy rate relieved",
+                          reduced,
+                          rt->early ? fiscp_ctx_printf(c, "%s before the change, then %s (levy rate %s)",
                                                 fiscp_percent(c, rt->early), fiscp_percent(c, rt->late),
                                                 fiscp_percent(c, levy))
                              : fiscp_ctx_printf(c, "%s (levy rate %s)", fiscp_percent(c, rt->late),
@@ -339,8 +333,8 @@ static fisc_status run(fiscp_ctx *c)
     fisc_status rc;
 
     s_small = fiscp_need_bool(c, FACT_VAT_SMALL_SCALE_TAXPAYER, &small) ? small : -1;
-    if ((rc = cond(c, "vat.small_scale", "增值税小规模纳税人", "Small-scale VAT taxpayer", s_small,
-                   s_small < 0 ? "unknown" : small ? "yes" : "no")) != FISC_OK)
+    if ((rc = fiscp_check(c, "vat.small_scale", "增值税小规模纳税人", "Small-scale VAT taxpayer", s_small,
+                          s_small < 0 ? "unknown" : small ? "yes" : "no")) != FISC_OK)
         return rc;
     if (s_small == 0) {
         fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
@@ -356,8 +350,8 @@ static fisc_status run(fiscp_ctx *c)
     }
     if (in.period == QUARTERLY && fiscp_ctx_quarter(c) == 0) {
         fisc_decimal_clear(&zero);
-        if ((rc = cond(c, "vat.filing_period", "按季申报：按季度计算", "Quarterly filer: assessed by quarter", -1,
-                       "a whole year was evaluated: evaluate each quarter (quarter 1..4)")) != FISC_OK)
+        if ((rc = fiscp_check(c, "vat.filing_period", "按季申报：按季度计算", "Quarterly filer: assessed by quarter", -1,
+                              "a whole year was evaluated: evaluate each quarter (quarter 1..4)")) != FISC_OK)
             return rc;
         return undetermined(c, "按季申报的增值税须按季度计算", "a quarterly filer's VAT is assessed by quarter");
     }

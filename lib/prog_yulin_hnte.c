@@ -13,13 +13,6 @@
 static const char *const PARAMS[] = { "yulin.hnte_reward.amount" };
 enum { P_AMOUNT };
 
-static fisc_status condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state,
-                             const char *detail)
-{
-    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
-                           detail);
-}
-
 static fisc_status evaluate(fiscp_ctx *c)
 {
     const fisc_decimal *amount;
@@ -30,9 +23,9 @@ static fisc_status evaluate(fiscp_ctx *c)
 
     has_cert = fiscp_fact_date(fiscp_ctx_facts(c), FACT_HNTE_CERTIFICATE_DATE, &cert);
     in_year = has_cert && cert / 10000 == fiscp_ctx_year(c);
-    rc = condition(c, "hnte.recognized_in_year", "当年认定为高新技术企业", "Recognized as a high-tech enterprise in the year",
-                   in_year,
-                   has_cert ? fiscp_ctx_printf(c, "certificate %04d-%02d-%02d, year %d", cert / 10000, cert / 100 % 100,
+    rc = fiscp_check(c, "hnte.recognized_in_year", "当年认定为高新技术企业", "Recognized as a high-tech enterprise in the year",
+                     in_year,
+                     has_cert ? fiscp_ctx_printf(c, "certificate %04d-%02d-%02d, year %d", cert / 10000, cert / 100 % 100,
                                                cert % 100, fiscp_ctx_year(c))
                             : "no certificate (hnte_certificate_date not given)");
     if (rc != FISC_OK)
@@ -43,10 +36,10 @@ static fisc_status evaluate(fiscp_ctx *c)
     }
     s_reg = fiscp_need_bool(c, FACT_REGISTERED_IN_YULIN, &reg) ? reg : -1;
     s_tax = fiscp_need_bool(c, FACT_TAX_REGISTERED_IN_YULIN, &tax_reg) ? tax_reg : -1;
-    if ((rc = condition(c, "yulin.registered", "在玉林市注册", "Registered in Yulin", s_reg,
-                        s_reg < 0 ? "unknown" : s_reg ? "yes" : "no")) != FISC_OK ||
-        (rc = condition(c, "yulin.tax_registered", "税务关系在玉林市", "Tax relationship in Yulin", s_tax,
-                        s_tax < 0 ? "unknown" : s_tax ? "yes" : "no")) != FISC_OK)
+    if ((rc = fiscp_check(c, "yulin.registered", "在玉林市注册", "Registered in Yulin", s_reg,
+                          s_reg < 0 ? "unknown" : s_reg ? "yes" : "no")) != FISC_OK ||
+        (rc = fiscp_check(c, "yulin.tax_registered", "税务关系在玉林市", "Tax relationship in Yulin", s_tax,
+                          s_tax < 0 ? "unknown" : s_tax ? "yes" : "no")) != FISC_OK)
         return rc;
     eligible = (s_reg == 0 || s_tax == 0) ? 0 : (s_reg < 0 || s_tax < 0) ? -1 : 1;
     if (eligible < 0) {
