@@ -35,8 +35,14 @@ extern const fiscp_program fiscp_program_yulin_hnte_reward;
 extern const fiscp_program fiscp_program_rd_deduction;
 extern const fiscp_program fiscp_program_incubator_tax;
 extern const fiscp_program fiscp_program_individual_income_halving;
+extern const fiscp_program fiscp_program_loan_interest_subsidy;
+extern const fiscp_program fiscp_program_tech_loan_risk_compensation;
 extern const fiscp_program fiscp_program_vat_small_scale;
 extern const fiscp_program fiscp_program_six_taxes;
+extern const fiscp_program fiscp_program_investment_reward;
+extern const fiscp_program fiscp_program_land_supporting_facilities;
+extern const fiscp_program fiscp_program_zone_approval_subsidy;
+extern const fiscp_program fiscp_program_carrier_subsidy;
 
 /* The registry (programs.c): NULL when the id is unknown. */
 const fiscp_program *fiscp_program_lookup(const char *id);
@@ -73,6 +79,12 @@ int fiscp_param_in_force(const fiscp_ctx *c, int param);
  * values of one parameter read on different days are both recorded for the item.
  */
 fisc_status fiscp_param_value_on(fiscp_ctx *c, int param, fiscp_date date, const fisc_decimal **out);
+/*
+ * A table parameter's value in force on the period's last day for one combination of its keys
+ * (keys[i]: a value of the table's i-th enumeration), converted as fiscp_param_value does. *out
+ * is NULL when the table has no row for that combination. The entry is recorded as used.
+ */
+fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, const fisc_decimal **out);
 /* A rate as a percentage for steps and details ("25%", "12.5%"); "" on OOM. */
 const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
 

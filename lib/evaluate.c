@@ -225,6 +225,26 @@ fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
     return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
 }
 
+fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, const fisc_decimal **out)
+{
+    const fisc_param *q;
+    const fiscp_entry *e;
+    fisc_status rc = entry_for(c, param, FISC_PARAM_TABLE, &q, &e);
+
+    *out = NULL;
+    if (rc != FISC_OK)
+        return rc;
+    for (size_t i = 0; i < e->nrows; i++) {
+        size_t k = 0;
+
+        while (k < q->nkeys && strcmp(e->rows[i].keys[k], keys[k]) == 0)
+            k++;
+        if (k == q->nkeys)
+            return convert(c, q->unit, &e->rows[i].value, out);
+    }
+    return FISC_OK;
+}
+
 int fiscp_param_in_force(const fiscp_ctx *c, int param)
 {
     return fiscp_param_entry_on(c->conf->params[param], c->date) != NULL;

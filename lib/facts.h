@@ -21,6 +21,9 @@ typedef enum fiscp_fact {
 #include "vocab/six_taxes.def"
 #include "vocab/incubator.def"
 #include "vocab/individual.def"
+#include "vocab/invest_land.def"
+#include "vocab/finance.def"
+#include "vocab/subsidy_zone.def"
 #undef FACT
     FACT_COUNT
 } fiscp_fact;

@@ -14,5 +14,8 @@ const fiscp_vocab fiscp_vocab_table[FACT_COUNT] = {
 #include "vocab/six_taxes.def"
 #include "vocab/incubator.def"
 #include "vocab/individual.def"
+#include "vocab/invest_land.def"
+#include "vocab/finance.def"
+#include "vocab/subsidy_zone.def"
 #undef FACT
 };

@@ -13,8 +13,14 @@ static const fiscp_program *const PROGRAMS[] = {
     &fiscp_program_rd_deduction,
     &fiscp_program_incubator_tax,
     &fiscp_program_individual_income_halving,
+    &fiscp_program_loan_interest_subsidy,
+    &fiscp_program_tech_loan_risk_compensation,
+    &fiscp_program_zone_approval_subsidy,
+    &fiscp_program_carrier_subsidy,
     &fiscp_program_vat_small_scale,
     &fiscp_program_six_taxes,
+    &fiscp_program_investment_reward,
+    &fiscp_program_land_supporting_facilities,
 };
 
 const fiscp_program *fiscp_program_lookup(const char *id)
