@@ -18,6 +18,8 @@
 
 #define MAX_PARTS 10000000u
 
+__extension__ typedef __int128 i128;
+
 /* What sets a part's effective cap. */
 enum { UNBOUNDED = 0, BY_CAP = 1, BY_REQUEST = 2 };
 
@@ -29,9 +31,14 @@ struct fisc_apportion {
     fisc_decimal *part;
     fisc_decimal *share;
     uint32_t *flags;
+    unsigned char *held;        /* held at its effective cap by the last run */
     fisc_decimal unallocated;
     fisc_decimal remainder;
     int ran;
+    /* exact shares are computed on the first request after an integer-path run */
+    int shares_ready;
+    fisc_decimal share_left;    /* what the parts not held share */
+    fisc_decimal share_pool;    /* the sum of their weights */
 };
 
 /* Scratch space for one run. */
@@ -45,7 +52,13 @@ typedef struct run {
     size_t *rank;           /* tie order: lower first */
     size_t *idx, *tmp;
     int descending;
+    /* the integer path: weights at one scale, caps and amounts in units, remainders */
+    int key_mode;         /* KEY_DECIMAL, KEY_RATIO (cap / weight ascending), KEY_REM (descending) */
+    int64_t *w, *e;
+    i128 *rem;
 } run;
+
+enum { KEY_DECIMAL, KEY_RATIO, KEY_REM };
 
 fisc_status fisc_apportion_options_init(fisc_apportion_options *opts, unsigned int version)
 {
@@ -67,6 +80,8 @@ fisc_status fisc_apportion_new(fisc_apportion **out, fisc_error *err)
         return fiscp_error_nomem(err);
     fisc_decimal_init(&(*out)->unallocated);
     fisc_decimal_init(&(*out)->remainder);
+    fisc_decimal_init(&(*out)->share_left);
+    fisc_decimal_init(&(*out)->share_pool);
     return FISC_OK;
 }
 
@@ -92,6 +107,9 @@ void fisc_apportion_free(fisc_apportion *ap)
     fiscp_free(ap->flags);
     fisc_decimal_clear(&ap->unallocated);
     fisc_decimal_clear(&ap->remainder);
+    fisc_decimal_clear(&ap->share_left);
+    fisc_decimal_clear(&ap->share_pool);
+    fiscp_free(ap->held);
     fiscp_free(ap);
 }
 
@@ -116,6 +134,7 @@ static fisc_status grow(fisc_apportion *ap, fisc_error *err)
     GROW(share);
     GROW(has_cap);
     GROW(flags);
+    GROW(held);
 #undef GROW
     ap->alloc = want;
     return FISC_OK;
@@ -161,10 +180,19 @@ fisc_status fisc_apportion_add(fisc_apportion *ap, const fisc_decimal *weight, c
 /* Order by key (ascending, or descending), then by rank. */
 static int before(const run *r, size_t a, size_t b)
 {
-    int c = fisc_decimal_cmp(&r->key[a], &r->key[b]);
+    int c;
 
-    if (r->descending)
-        c = -c;
+    if (r->key_mode == KEY_RATIO) { /* e_a / w_a against e_b / w_b, by cross products */
+        i128 x = (i128)r->e[a] * r->w[b], y = (i128)r->e[b] * r->w[a];
+
+        c = (x > y) - (x < y);
+    } else if (r->key_mode == KEY_REM) {
+        c = (r->rem[a] < r->rem[b]) - (r->rem[a] > r->rem[b]);
+    } else {
+        c = fisc_decimal_cmp(&r->key[a], &r->key[b]);
+        if (r->descending)
+            c = -c;
+    }
     return c != 0 ? c < 0 : r->rank[a] < r->rank[b];
 }
 
@@ -392,6 +420,200 @@ static fisc_status distribute(run *r, fisc_apportion *ap, const fisc_decimal *to
     return rc;
 }
 
+/* ------------------------------------------------------------------ the integer path */
+
+static const int64_t P10[19] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                 10000000000LL, 100000000000LL, 1000000000000LL, 10000000000000LL,
+                                 100000000000000LL, 1000000000000000LL, 10000000000000000LL,
+                                 100000000000000000LL, 1000000000000000000LL };
+
+/* v at scale k as an int64 (v must be exact there); 0 when it is not. */
+static int at_scale(int64_t *out, const fisc_decimal *v, int k)
+{
+    int64_t c;
+    int s;
+
+    if (!fiscp_decimal_small64(&c, &s, v) || s > 18 || k > 18)
+        return 0;
+    if (s > k) {
+        if (c % P10[s - k] != 0)
+            return 0;
+        *out = c / P10[s - k];
+        return 1;
+    }
+    return !__builtin_mul_overflow(c, P10[k - s], out);
+}
+
+/* Load the integer view: weights at one scale, effective caps and the total in units. 0: not possible. */
+static int load_ints(run *r, const fisc_apportion *ap, const fisc_decimal *total, int k, int64_t *t, i128 *pool)
+{
+    int64_t c;
+    int s, sw = 0;
+
+    if (!at_scale(t, total, k))
+        return 0;
+    for (size_t i = 0; i < ap->n; i++) {
+        if (!fiscp_decimal_small64(&c, &s, &ap->weight[i]) || s > 18)
+            return 0;
+        sw = s > sw ? s : sw;
+    }
+    *pool = 0;
+    for (size_t i = 0; i < ap->n; i++) {
+        if (!at_scale(&r->w[i], &ap->weight[i], sw) || (r->bounded[i] && !at_scale(&r->e[i], &r->ecap[i], k)))
+            return 0;
+        *pool += r->w[i];
+        if (*pool > INT64_MAX) /* keeps every cross product within 126 bits */
+            return 0;
+    }
+    return 1;
+}
+
+/* Water-filling on integers: held parts at their caps, the rest share L in proportion to w. */
+static void fill_ints(run *r, fisc_apportion *ap, i128 *left, i128 *pool, size_t *uncapped)
+{
+    size_t m = 0;
+
+    *uncapped = 0;
+    for (size_t i = 0; i < ap->n; i++) {
+        ap->held[i] = 0;
+        if (r->w[i] > 0) {
+            (*uncapped)++;
+            if (r->bounded[i])
+                r->idx[m++] = i;
+        }
+    }
+    r->key_mode = KEY_RATIO;
+    sort_idx(r, r->idx, m, r->tmp);
+    for (size_t k = 0; k < m; k++) {
+        size_t i = r->idx[k];
+
+        if (*left * r->w[i] <= (i128)r->e[i] * *pool) /* share ≤ cap: so are all after it */
+            break;
+        ap->held[i] = 1;
+        r->capped[i] = 1;
+        *left -= r->e[i];
+        *pool -= r->w[i];
+        (*uncapped)--;
+    }
+}
+
+/* Hand out the units left, by the rule; parts in units in r->rem's companion array pu. */
+static i128 hand_out(run *r, fisc_apportion *ap, int64_t *pu, i128 left, int rule, i128 *kept)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < ap->n; i++)
+        if (r->w[i] > 0)
+            r->idx[m++] = i;
+    *kept = 0;
+    if (rule == FISC_REMAINDER_SEPARATE) {
+        *kept = left;
+        return 0;
+    }
+    if (rule == FISC_REMAINDER_LARGEST) {
+        r->key_mode = KEY_REM;
+        sort_idx(r, r->idx, m, r->tmp);
+        for (size_t k = 0; k < m && left > 0; k++) {
+            size_t i = r->idx[k];
+
+            if (!r->bounded[i] || pu[i] < r->e[i]) {
+                pu[i]++;
+                left--;
+            }
+        }
+    }
+    if (left > 0) { /* FIRST, or what the largest remainders could not place: in tie order */
+        for (size_t k = 0; k < m; k++)
+            r->rem[r->idx[k]] = 0;
+        r->key_mode = KEY_REM; /* all remainders equal: the tie order decides */
+        sort_idx(r, r->idx, m, r->tmp);
+        for (size_t k = 0; k < m && left > 0; k++) {
+            size_t i = r->idx[k];
+            i128 room = r->bounded[i] ? (i128)r->e[i] - pu[i] : left;
+            i128 give = room < left ? room : left;
+
+            if (give > 0) {
+                pu[i] += (int64_t)give;
+                left -= give;
+            }
+        }
+    }
+    return left;
+}
+
+/*
+ * The common case on integers, without a rational per part: a unit 10^-k, and weights, caps and
+ * the total with 64-bit coefficients. Exact shares are then computed only when asked for.
+ * Returns 0 (nothing done) when the values do not fit; *rc otherwise.
+ */
+static int run_ints(run *r, fisc_apportion *ap, const fisc_decimal *total, int rule, fisc_status *rc,
+                    fisc_error *err)
+{
+    int64_t c, t, *pu;
+    int k;
+    i128 left, pool, kept, rest, unalloc, sum = 0;
+    size_t uncapped;
+
+    if (!fiscp_decimal_small64(&c, &k, &r->unit) || c != 1 || k > 18 || !(pu = fiscp_calloc(ap->n, sizeof(*pu))))
+        return 0;
+    if (!load_ints(r, ap, total, k, &t, &pool)) {
+        fiscp_free(pu);
+        return 0;
+    }
+    left = t;
+    fill_ints(r, ap, &left, &pool, &uncapped);
+    unalloc = uncapped ? 0 : left;
+    for (size_t i = 0; i < ap->n; i++) {
+        i128 x = uncapped && !ap->held[i] && r->w[i] > 0 ? left * r->w[i] : 0;
+
+        pu[i] = ap->held[i] ? r->e[i] : pool > 0 ? (int64_t)(x / pool) : 0;
+        r->rem[i] = pool > 0 ? x % pool : 0;
+        sum += pu[i];
+    }
+    rest = hand_out(r, ap, pu, t - unalloc - sum, rule, &kept);
+    for (size_t i = 0; i < ap->n; i++) {
+        i128 q = uncapped && !ap->held[i] && r->w[i] > 0 && pool > 0 ? left * r->w[i] / pool : pu[i];
+        int exact = ap->held[i] || r->w[i] == 0 || (r->rem[i] == 0 && pu[i] == q) || !uncapped;
+
+        fiscp_decimal_set_scaled(&ap->part[i], pu[i], k);
+        ap->flags[i] = (ap->held[i] && r->bounded[i] == BY_CAP ? FISC_STATUS_CAPPED : 0u) |
+                       (exact ? 0u : FISC_STATUS_INEXACT);
+    }
+    fiscp_decimal_set_scaled(&ap->unallocated, (int64_t)(unalloc + rest), k);
+    fiscp_decimal_set_scaled(&ap->remainder, (int64_t)kept, k);
+    fiscp_decimal_set_scaled(&ap->share_left, (int64_t)left, k);
+    fisc_decimal_set_int(&ap->share_pool, 0);
+    *rc = FISC_OK;
+    for (size_t i = 0; i < ap->n && *rc == FISC_OK; i++) /* the weights of the parts not held, exactly */
+        if (!ap->held[i] && fisc_decimal_sign(&ap->weight[i]) > 0)
+            *rc = fisc_decimal_add(&ap->share_pool, &ap->share_pool, &ap->weight[i], err);
+    ap->shares_ready = 0;
+    fiscp_free(pu);
+    return 1;
+}
+
+/* Exact shares after an integer-path run: held parts at their caps, the rest left × w / pool. */
+static fisc_status compute_shares(fisc_apportion *ap)
+{
+    fisc_decimal t;
+    fisc_status rc = FISC_OK;
+    int any = fisc_decimal_sign(&ap->share_pool) > 0;
+
+    fisc_decimal_init(&t);
+    for (size_t i = 0; i < ap->n && rc == FISC_OK; i++) {
+        if (ap->held[i])
+            rc = fisc_decimal_set(&ap->share[i], &ap->part[i], NULL);
+        else if (!any || fisc_decimal_sign(&ap->weight[i]) == 0)
+            fisc_decimal_set_int(&ap->share[i], 0);
+        else if ((rc = fisc_decimal_mul(&t, &ap->share_left, &ap->weight[i], NULL)) == FISC_OK)
+            rc = fisc_decimal_div(&ap->share[i], &t, &ap->share_pool, NULL);
+    }
+    fisc_decimal_clear(&t);
+    if (rc == FISC_OK)
+        ap->shares_ready = 1;
+    return rc;
+}
+
 static void set_flags(run *r, fisc_apportion *ap)
 {
     for (size_t i = 0; i < ap->n; i++)
@@ -408,7 +630,11 @@ static fisc_status run_alloc(run *r, size_t n)
     r->rank = fiscp_calloc(n, sizeof(size_t));
     r->idx = fiscp_calloc(n, sizeof(size_t));
     r->tmp = fiscp_calloc(n, sizeof(size_t));
-    if (!r->ecap || !r->key || !r->bounded || !r->capped || !r->rank || !r->idx || !r->tmp)
+    r->w = fiscp_calloc(n, sizeof(*r->w));
+    r->e = fiscp_calloc(n, sizeof(*r->e));
+    r->rem = fiscp_calloc(n, sizeof(*r->rem));
+    if (!r->ecap || !r->key || !r->bounded || !r->capped || !r->rank || !r->idx || !r->tmp || !r->w || !r->e ||
+        !r->rem)
         return FISC_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         fisc_decimal_init(&r->ecap[i]);
@@ -428,6 +654,9 @@ static void run_free(run *r, size_t n)
     fiscp_free(r->rank);
     fiscp_free(r->idx);
     fiscp_free(r->tmp);
+    fiscp_free(r->w);
+    fiscp_free(r->e);
+    fiscp_free(r->rem);
     fisc_decimal_clear(&r->unit);
 }
 
@@ -479,14 +708,20 @@ fisc_status fisc_apportion_run(fisc_apportion *ap, const fisc_decimal *total,
     if (rc == FISC_OK)
         rc = effective_caps(&r, opts->mode == FISC_APPORTION_PRORATA, err);
     fisc_decimal_set_int(&ap->remainder, 0);
-    if (rc == FISC_OK)
+    if (rc == FISC_OK && !run_ints(&r, ap, total, opts->remainder, &rc, err)) {
+        /* exact rationals throughout: values beyond 64-bit coefficients, or any other unit */
         rc = water_fill(&r, ap, total, &ap->unallocated, err);
-    if (rc == FISC_OK)
-        rc = distribute(&r, ap, total, opts->remainder, err);
-    if (rc == FISC_OK) {
-        set_flags(&r, ap);
-        ap->ran = 1;
+        if (rc == FISC_OK)
+            rc = distribute(&r, ap, total, opts->remainder, err);
+        if (rc == FISC_OK) {
+            set_flags(&r, ap);
+            for (size_t i = 0; i < ap->n; i++)
+                ap->held[i] = r.capped[i];
+            ap->shares_ready = 1;
+        }
     }
+    if (rc == FISC_OK)
+        ap->ran = 1;
     run_free(&r, ap->n);
     return rc;
 }
@@ -507,7 +742,12 @@ const fisc_decimal *fisc_apportion_part(const fisc_apportion *ap, size_t i, uint
 
 const fisc_decimal *fisc_apportion_exact_share(const fisc_apportion *ap, size_t i)
 {
-    return ap && ap->ran && i < ap->n ? &ap->share[i] : NULL;
+    if (!ap || !ap->ran || i >= ap->n)
+        return NULL;
+    /* computed on the first request (the handle is not meant for concurrent use) */
+    if (!ap->shares_ready && compute_shares((fisc_apportion *)ap) != FISC_OK)
+        return NULL;
+    return &ap->share[i];
 }
 
 const fisc_decimal *fisc_apportion_unallocated(const fisc_apportion *ap)

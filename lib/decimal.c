@@ -525,6 +525,10 @@ int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
 
     if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b))
         return (x > y) - (x < y);
+    if (a->kind_ == BIG && b->kind_ == BIG) { /* no temporaries: GMP compares canonical rationals */
+        r = mpq_cmp(big_of(a), big_of(b));
+        return (r > 0) - (r < 0);
+    }
     mpq_init(qa);
     mpq_init(qb);
     r = mpq_cmp(view_mpq(qa, a), view_mpq(qb, b));
@@ -1147,5 +1151,14 @@ int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
     if (q > INT64_MAX || q < INT64_MIN)
         return 0;
     *out = (int64_t)q;
+    return 1;
+}
+
+int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v)
+{
+    if (v->kind_ != SMALL || !fits64(v))
+        return 0;
+    *coef = (int64_t)v->lo_;
+    *scale = v->scale_;
     return 1;
 }

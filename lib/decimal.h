@@ -23,6 +23,9 @@ int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v);
 /* 1 and *out set when v is an integer that fits in int64_t, else 0. */
 int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v);
 
+/* 1 and the coefficient and scale when v is SMALL with a 64-bit coefficient (v = coef / 10^scale). */
+int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v);
+
 /* Swap two values (both initialised): a cheap move. */
 void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b);
 
