@@ -4,6 +4,7 @@
  *   fisc round VALUE       round exactly (四舍五入 by default)
  *   fisc upper AMOUNT      人民币大写
  *   fisc apportion FILE    split a budget over the rows of a CSV file
+ *   fisc budget FILE       pay a program's applicants from a fixed budget (同比例核减, by USCC)
  *   fisc uscc CODE...      check 统一社会信用代码
  *   fisc estimate FACTS    evaluate a policy's programs for one enterprise (cmd_policy.c)
  *   fisc params            list a policy's dated, cited parameters (cmd_policy.c)
@@ -42,6 +43,8 @@ static const char main_usage[] =
     "  round VALUE        round a value exactly (四舍五入 by default)\n"
     "  upper AMOUNT       write an amount in 人民币大写\n"
     "  apportion FILE     split a budget over the rows of a CSV file (同比例核减, or by weight)\n"
+    "  budget FILE        pay a program's applicants (统一社会信用代码, approved amount, cap)\n"
+    "                     from a fixed budget, with a reconciliation\n"
     "  uscc CODE...       check 统一社会信用代码 (GB 32100-2015)\n"
     "  estimate FACTS     evaluate a policy's programs (企业所得税, 小型微利企业, 高新技术企业,\n"
     "                     local rewards, ...) for one enterprise, with --explain for the steps\n"
@@ -145,6 +148,35 @@ static const char apportion_usage[] =
     "reported with its row number and column, and then nothing is written and the exit status\n"
     "is 1: each row's share depends on all the others, so an allocation that silently dropped\n"
     "one row would be wrong for every other row. Fix the rows and run again.\n"
+    "\n" EXIT_STATUS_SHORT;
+
+static const char budget_usage[] =
+    "Usage: fisc budget FILE|- --program ID --budget AMOUNT [--policy FILE]...\n"
+    "                   [--output FILE] [--bom] [--json]\n"
+    "\n"
+    "Pay the applicants of a program from a fixed budget, exactly to the 分 (- reads standard\n"
+    "input). Columns: 统一社会信用代码 (USCC), name, approved amount, optional cap. Row 1 is a\n"
+    "header when its third field is not a number. Encodings and row numbers as 'fisc apportion'.\n"
+    "\n"
+    "  -b, --budget AMOUNT  the program's budget (元, a multiple of 0.01)\n"
+    "  -P, --program ID     the program the budget pays; when a policy is given (--policy) or\n"
+    "                       the bundled one loads, the id must be one of its programs\n"
+    "  -p, --policy FILE    a policy layer (YAML); repeat it for several layers, national first\n"
+    "  -o, --output FILE    write the result to FILE instead of standard output\n"
+    "      --bom            start the CSV with a UTF-8 byte order mark (for Excel)\n"
+    "  -j, --json           print one JSON object with the rows and the reconciliation\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "If the approved amounts fit in the budget each applicant gets its amount; otherwise all are\n"
+    "scaled down by one ratio (同比例核减). A cap limits an applicant; what it cannot take goes to\n"
+    "the others. Units of 0.01 left after rounding down go by the largest remainder, ties to the\n"
+    "lowest USCC (normalised, in code order).\n"
+    "\n"
+    "Output: the input columns plus 'allocated' and 'capped' (yes/no), as CSV; the\n"
+    "reconciliation (budget, paid, unallocated) goes to standard error (in --json: the\n"
+    "\"reconciliation\" object). Every USCC is checked (GB 32100-2015); a bad USCC, a duplicate\n"
+    "USCC or a bad amount is reported with its row and column, nothing is written and the exit\n"
+    "status is 1. An unknown --program is a usage error (exit 2).\n"
     "\n" EXIT_STATUS_SHORT;
 
 static const char uscc_usage[] =
@@ -582,8 +614,13 @@ typedef struct ap_run {
     int header;                 /* row `first` is a header */
     size_t first;               /* index of the first non-blank row */
     int has_cap;                /* some row (or the header) has a third column */
-    const char *names[3];       /* column names for messages and output */
+    const char *names[4];       /* column names for messages and output */
+    int budget;                 /* fisc budget: columns uscc, name, amount, cap */
+    size_t amt;                 /* 0-based column of the amount (the cap follows it) */
     size_t *part_row;           /* part index -> csv row index */
+    char (*uscc)[19];           /* fisc budget: part index -> normalised USCC */
+    size_t *order;              /* fisc budget: the parts sorted by USCC (tie order) */
+    const char *program;        /* fisc budget: --program */
     size_t nparts;
     fisc_error errs[MAX_ROW_ERRORS];
     size_t nerrs;               /* all bad-row errors, even those not kept */
@@ -606,7 +643,7 @@ static void ap_row_error(ap_run *r, int code, size_t row_index, size_t col, cons
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    cli_strlcpy_utf8(name, sizeof(name), col <= 3 ? r->names[col - 1] : "extra");
+    cli_strlcpy_utf8(name, sizeof(name), col <= r->amt + 2 ? r->names[col - 1] : "extra");
     cli_error_set(&r->errs[r->nerrs - 1], code, r->source, (int)row, (int)col,
                   "row %ld, column %zu (%s): %s", row, col, name, what);
 }
@@ -659,36 +696,51 @@ static int ap_parse_cell(ap_run *r, size_t ri, size_t col, const char *cell, fis
 static int ap_check_row(ap_run *r, size_t ri, fisc_decimal *weight, fisc_decimal *cap,
                         int *has_cap, fisc_error *fatal)
 {
-    size_t nf = r->csv.rows[ri].nfields, col;
-    const char *cap_cell;
+    size_t nf = r->csv.rows[ri].nfields, col, a = r->amt;
+    const char *cap_cell, *usc = NULL;
+    fisc_uscc u;
     int ok = 1, v;
 
     if (cli_csv_field(&r->csv, ri, 0)[0] == '\0') {
-        ap_row_error(r, FISC_EINVAL, ri, 1, "the key is empty");
+        ap_row_error(r, FISC_EINVAL, ri, 1, r->budget ? "the USCC is empty" : "the key is empty");
         ok = 0;
+    } else if (r->budget) {
+        fisc_error uerr = FISC_ERROR_INIT;
+
+        if (fisc_uscc_check(&u, cli_csv_field(&r->csv, ri, 0), &uerr) != FISC_OK) {
+            ap_row_error(r, FISC_EINVAL, ri, 1, "%s", uerr.text[0] ? uerr.text : "not a valid USCC");
+            ok = 0;
+        } else {
+            usc = u.code;
+        }
     }
-    if (nf < 2) {
-        ap_row_error(r, FISC_EINVAL, ri, 2, "the column is missing");
+    if (nf < a + 1) {
+        ap_row_error(r, FISC_EINVAL, ri, a + 1, "the column is missing");
         return 0;
     }
-    for (col = 4; col <= nf; col++) {
+    for (col = a + 3; col <= nf; col++) {
         if (cli_csv_field(&r->csv, ri, col - 1)[0] != '\0') {
             ap_row_error(r, FISC_EINVAL, ri, col,
-                         "unexpected column: the input has key, amount and an optional cap");
+                         r->budget ? "unexpected column: the input has USCC, name, approved amount "
+                                     "and an optional cap"
+                                   : "unexpected column: the input has key, amount and an optional cap");
             ok = 0;
             break;
         }
     }
-    v = ap_parse_cell(r, ri, 2, cli_csv_field(&r->csv, ri, 1), weight, fatal);
+    v = ap_parse_cell(r, ri, a + 1, cli_csv_field(&r->csv, ri, a), weight, fatal);
     if (v <= 0)
         ok = v < 0 ? -1 : 0;
-    cap_cell = nf >= 3 ? cli_csv_field(&r->csv, ri, 2) : "";
+    cap_cell = nf >= a + 2 ? cli_csv_field(&r->csv, ri, a + 1) : "";
     *has_cap = cap_cell[0] != '\0';
     if (ok >= 0 && *has_cap) {
-        v = ap_parse_cell(r, ri, 3, cap_cell, cap, fatal);
+        v = ap_parse_cell(r, ri, a + 2, cap_cell, cap, fatal);
         if (v <= 0)
             ok = v < 0 ? -1 : 0;
     }
+    /* Only good rows take part in the duplicate check, so that a row is counted bad once. */
+    if (ok == 1 && usc)
+        memcpy(r->uscc[r->nparts - 1], usc, sizeof(u.code));
     return ok;
 }
 
@@ -722,7 +774,7 @@ static int ap_load_rows(ap_run *r, fisc_apportion *ap, fisc_error *fatal)
                 rc = fisc_apportion_add(ap, &weight, has_cap ? &cap : NULL, fatal);
             if (rc == FISC_EINVAL || rc == FISC_ERANGE) {
                 /* The library refused the row itself: report it like any bad row. */
-                ap_row_error(r, rc, ri, 2, "%s", fatal->text);
+                ap_row_error(r, rc, ri, r->amt + 1, "%s", fatal->text);
                 fisc_error_clear(fatal);
                 rc = FISC_OK;
             }
@@ -737,6 +789,51 @@ static int ap_load_rows(ap_run *r, fisc_apportion *ap, fisc_error *fatal)
     return rc;
 }
 
+/* The run whose USCCs ap_uscc_cmp() compares (qsort has no context argument). */
+static const ap_run *ap_sort_run;
+
+/* Order part indices by normalised USCC, then by position. */
+static int ap_uscc_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    int c = strcmp(ap_sort_run->uscc[a], ap_sort_run->uscc[b]);
+
+    if (c != 0)
+        return c;
+    return a < b ? -1 : a > b;
+}
+
+/*
+ * fisc budget: sort the parts by USCC into r->order (the tie order) and report every USCC that
+ * appears again as a bad row naming the first row that has it. Rows already bad have an empty
+ * code and are skipped.
+ */
+static void ap_budget_order(ap_run *r)
+{
+    size_t k, first = 0;
+
+    for (k = 0; k < r->nparts; k++)
+        r->order[k] = k;
+    ap_sort_run = r;
+    qsort(r->order, r->nparts, sizeof(*r->order), ap_uscc_cmp);
+    ap_sort_run = NULL;
+    for (k = 1; k < r->nparts; k++) {
+        size_t dup = r->order[k];
+
+        if (r->uscc[dup][0] == '\0')
+            continue; /* a bad row, already reported */
+        if (strcmp(r->uscc[r->order[k - 1]], r->uscc[dup]) != 0) {
+            first = dup;
+            continue;
+        }
+        if (k == 1 || strcmp(r->uscc[r->order[k - 1]], r->uscc[r->order[k - 2]]) != 0)
+            first = r->order[k - 1];
+        ap_row_error(r, FISC_EINVAL, r->part_row[dup], 1, "duplicate USCC %s (also in row %ld)",
+                     r->uscc[dup], r->csv.rows[r->part_row[first]].row);
+        r->nbad++;
+    }
+}
+
 static const char *const ap_mode_names[] = { "weights", "prorata" };
 static const char *const ap_remainder_names[] = { "largest", "first", "separate" };
 
@@ -746,7 +843,7 @@ static int ap_render(ap_run *r, const fisc_apportion *ap, const fisc_apportion_o
                      cli_buf *out, fisc_decimal *allocated, size_t *ncapped, fisc_error *err)
 {
     int places = text_places(unit_text);
-    size_t k, c, ncols = r->has_cap ? 3 : 2;
+    size_t k, c, ncols = r->amt + (r->has_cap ? 2 : 1);
     char *s = NULL, *share = NULL;
     int rc = FISC_OK;
 
@@ -762,7 +859,13 @@ static int ap_render(ap_run *r, const fisc_apportion *ap, const fisc_apportion_o
                 cli_buf_puts(out, ",");
             cli_buf_json_string(out, r->names[c]);
         }
-        cli_buf_puts(out, "]},\"mode\":");
+        cli_buf_puts(out, "]},");
+        if (r->budget) {
+            cli_buf_puts(out, "\"program\":");
+            cli_buf_json_string(out, r->program);
+            cli_buf_puts(out, ",");
+        }
+        cli_buf_puts(out, "\"mode\":");
         cli_buf_json_string(out, ap_mode_names[opts->mode]);
         cli_buf_puts(out, ",\"remainder_rule\":");
         cli_buf_json_string(out, ap_remainder_names[opts->remainder]);
@@ -789,7 +892,7 @@ static int ap_render(ap_run *r, const fisc_apportion *ap, const fisc_apportion_o
         size_t ri = r->part_row[k];
         uint32_t flags = 0;
         const fisc_decimal *part = fisc_apportion_part(ap, k, &flags);
-        const char *cap_cell = cli_csv_field(&r->csv, ri, 2);
+        const char *cap_cell = cli_csv_field(&r->csv, ri, r->amt + 1);
         int capped = (flags & FISC_STATUS_CAPPED) != 0;
 
         if (!part) {
@@ -809,8 +912,16 @@ static int ap_render(ap_run *r, const fisc_apportion *ap, const fisc_apportion_o
                 break;
             cli_buf_printf(out, "%s{\"row\":%ld,\"key\":", k ? "," : "", r->csv.rows[ri].row);
             cli_buf_json_string(out, cli_csv_field(&r->csv, ri, 0));
-            cli_buf_puts(out, opts->mode == FISC_APPORTION_PRORATA ? ",\"requested\":" : ",\"weight\":");
-            cli_buf_json_string(out, cli_csv_field(&r->csv, ri, 1));
+            if (r->budget) {
+                const char *name = cli_csv_field(&r->csv, ri, 1);
+                cli_buf_puts(out, ",\"uscc\":");
+                cli_buf_json_string(out, r->uscc[k]);
+                cli_buf_puts(out, ",\"name\":");
+                cli_buf_json_string(out, name ? name : "");
+            }
+            cli_buf_puts(out, r->budget ? ",\"approved\":"
+                              : opts->mode == FISC_APPORTION_PRORATA ? ",\"requested\":" : ",\"weight\":");
+            cli_buf_json_string(out, cli_csv_field(&r->csv, ri, r->amt));
             cli_buf_puts(out, ",\"cap\":");
             cli_buf_json_string(out, cap_cell && cap_cell[0] ? cap_cell : NULL);
             cli_buf_puts(out, ",\"allocated\":");
@@ -849,6 +960,7 @@ static int ap_totals(const cli_ctx *ctx, ap_run *r, const fisc_apportion *ap,
     const fisc_decimal *vals[5];
     const char *labels[5] = { "budget", "requested", "allocated", "unallocated", "remainder" };
     char *txt[5] = { NULL, NULL, NULL, NULL, NULL };
+    char *unpaid = NULL;
     fisc_decimal sum;
     int rc, i;
 
@@ -866,6 +978,12 @@ static int ap_totals(const cli_ctx *ctx, ap_run *r, const fisc_apportion *ap,
                       "allocated + unallocated + remainder differs from the budget "
                       "(a libfisc bug; nothing was written)");
         rc = CLI_EINTERNAL;
+    }
+    /* fisc budget reconciliation: budget = paid + unallocated (here the remainder is zero). */
+    if (rc == FISC_OK && r->budget) {
+        rc = fisc_decimal_sub(&sum, budget, allocated, err);
+        if (rc == FISC_OK)
+            rc = format_dec(&unpaid, &sum, places, err);
     }
     fisc_decimal_clear(&sum);
     if (rc != FISC_OK)
@@ -887,7 +1005,19 @@ static int ap_totals(const cli_ctx *ctx, ap_run *r, const fisc_apportion *ap,
                 cli_buf_printf(out, ",\"%s\":", labels[i]);
                 cli_buf_json_string(out, txt[i]);
             }
-            cli_buf_puts(out, "}}");
+            cli_buf_puts(out, "}");
+            if (r->budget) {
+                cli_buf_puts(out, ",\"reconciliation\":{\"program\":");
+                cli_buf_json_string(out, r->program);
+                cli_buf_puts(out, ",\"budget\":");
+                cli_buf_json_string(out, txt[0]);
+                cli_buf_puts(out, ",\"paid\":");
+                cli_buf_json_string(out, txt[2]);
+                cli_buf_puts(out, ",\"unallocated\":");
+                cli_buf_json_string(out, unpaid);
+                cli_buf_puts(out, "}");
+            }
+            cli_buf_puts(out, "}");
         } else {
             char hdr[48];
 
@@ -900,10 +1030,14 @@ static int ap_totals(const cli_ctx *ctx, ap_run *r, const fisc_apportion *ap,
                     ap_mode_names[opts->mode], ap_remainder_names[opts->remainder], unit_text);
             for (i = 0; i < 5; i++)
                 fprintf(stderr, "  %-12s %s\n", labels[i], txt[i]);
+            if (r->budget)
+                fprintf(stderr, "%s: reconciliation for program %s: budget %s, paid %s, unallocated %s\n",
+                        ctx->cmd, r->program, txt[0], txt[2], unpaid);
         }
     }
     for (i = 0; i < 5; i++)
         fisc_string_free(txt[i]);
+    fisc_string_free(unpaid);
     return rc;
 }
 
@@ -937,9 +1071,53 @@ static int ap_write(const cli_ctx *ctx, const cli_buf *b, const char *output)
     return CLI_EXIT_OK;
 }
 
-static int cmd_apportion(int argc, char **argv)
+/*
+ * fisc budget: check --program against the policy given with --policy, or else the bundled
+ * one if it loads. @return CLI_EXIT_OK when the id is known or there is no policy to check it
+ * against, else the exit status after reporting.
+ */
+static int ap_check_program(const cli_ctx *ctx, const char *program, const char **paths,
+                            size_t npaths)
+{
+    fisc_policy *policy = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    size_t i, n;
+    int rc, found = 0;
+
+    rc = npaths ? fisc_policy_load_files(&policy, paths, npaths, NULL, &err)
+                : fisc_policy_load_default(&policy, NULL, &err);
+    if (rc != FISC_OK) {
+        fisc_policy_free(policy);
+        if (npaths)
+            return cli_report(ctx, &err);
+        return CLI_EXIT_OK; /* no bundled policy: --program is only a label */
+    }
+    n = fisc_policy_program_count(policy);
+    for (i = 0; i < n && !found; i++) {
+        const char *id = fisc_policy_program_id(policy, i);
+        found = id && strcmp(id, program) == 0;
+    }
+    fisc_policy_free(policy);
+    if (!found)
+        return cli_usage_error(ctx, "unknown --program '%s': the policy has no such program "
+                               "(see 'fisc params')", program);
+    return CLI_EXIT_OK;
+}
+
+/* fisc apportion and fisc budget: one reader, one check, one output (@p budget selects). */
+static int ap_main(int argc, char **argv, int budget_cmd)
 {
     enum { OPT_BOM = 1000 };
+    static const struct option budget_longopts[] = {
+        { "budget", required_argument, NULL, 'b' },
+        { "program", required_argument, NULL, 'P' },
+        { "policy", required_argument, NULL, 'p' },
+        { "output", required_argument, NULL, 'o' },
+        { "bom", no_argument, NULL, OPT_BOM },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
     static const struct option longopts[] = {
         { "budget", required_argument, NULL, 'b' },
         { "mode", required_argument, NULL, 'm' },
@@ -952,6 +1130,9 @@ static int cmd_apportion(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     cli_ctx ctx = { "fisc apportion", 0 };
+    const char *program = NULL;
+    const char **policy_paths = NULL;
+    size_t npolicies = 0;
     cli_args a;
     fisc_error err = FISC_ERROR_INIT;
     fisc_apportion_options opts = FISC_APPORTION_OPTIONS_INIT;
@@ -964,11 +1145,21 @@ static int cmd_apportion(int argc, char **argv)
     int help = 0, bom = 0, c, rc, ret = CLI_EXIT_OK;
 
     opts.mode = FISC_APPORTION_PRORATA;
-    if (cli_args_begin(&a, argc, argv, "+:b:m:u:r:o:jh", longopts) != 0)
+    if (budget_cmd)
+        ctx.cmd = "fisc budget";
+    policy_paths = malloc(((size_t)argc + 1) * sizeof(*policy_paths));
+    if (!policy_paths)
         return CLI_EXIT_INTERNAL;
+    if (cli_args_begin(&a, argc, argv, budget_cmd ? "+:b:P:p:o:jh" : "+:b:m:u:r:o:jh",
+                       budget_cmd ? budget_longopts : longopts) != 0) {
+        free(policy_paths);
+        return CLI_EXIT_INTERNAL;
+    }
     while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
         case 'b': budget_text = optarg; break;
+        case 'P': program = optarg; break;
+        case 'p': policy_paths[npolicies++] = optarg; break;
         case 'm':
             if (strcmp(optarg, "prorata") == 0)
                 opts.mode = FISC_APPORTION_PRORATA;
@@ -997,7 +1188,8 @@ static int cmd_apportion(int argc, char **argv)
     }
     if (help) {
         cli_args_end(&a);
-        fputs(apportion_usage, stdout);
+        free(policy_paths);
+        fputs(budget_cmd ? budget_usage : apportion_usage, stdout);
         return CLI_EXIT_OK;
     }
     if (!a.error[0] && a.ac - optind != 1)
@@ -1005,6 +1197,8 @@ static int cmd_apportion(int argc, char **argv)
                                           : "FILE is missing (use - for standard input)");
     if (!a.error[0] && !budget_text)
         cli_args_fail(&a, "--budget is required");
+    if (!a.error[0] && budget_cmd && (!program || !program[0]))
+        cli_args_fail(&a, "--program is required (the id of the program the budget pays)");
 
     fisc_decimal_init(&budget);
     fisc_decimal_init(&unit);
@@ -1022,6 +1216,11 @@ static int cmd_apportion(int argc, char **argv)
         goto done;
     }
     opts.unit = &unit;
+    if (budget_cmd) {
+        ret = ap_check_program(&ctx, program, policy_paths, npolicies);
+        if (ret != CLI_EXIT_OK)
+            goto done;
+    }
 
     /* The budget is data: a bad one is exit 1, like a bad row. */
     rc = parse_arg(&budget, budget_text, FISC_PARSE_PLAIN, "--budget", &err);
@@ -1042,6 +1241,9 @@ static int cmd_apportion(int argc, char **argv)
     }
     cli_csv_init(&r->csv);
     fisc_decimal_init(&r->requested);
+    r->budget = budget_cmd;
+    r->amt = budget_cmd ? 2 : 1;
+    r->program = program;
     r->path = a.av[optind];
     r->source = strcmp(r->path, "-") == 0 ? "<stdin>" : r->path;
     rc = cli_csv_read(&r->csv, r->path, r->source, &err);
@@ -1050,33 +1252,50 @@ static int cmd_apportion(int argc, char **argv)
         goto done;
     }
 
-    /* Row 1 (the first non-blank row) is a header when its second field is not a number. */
+    /* Row 1 (the first non-blank row) is a header when its amount field is not a number. */
     for (r->first = 0; r->first < r->csv.nrows && cli_csv_row_blank(&r->csv, r->first); r->first++)
         ;
-    if (r->first < r->csv.nrows && r->csv.rows[r->first].nfields >= 2) {
+    if (r->first < r->csv.nrows && r->csv.rows[r->first].nfields >= r->amt + 1) {
         fisc_decimal probe;
         fisc_decimal_init(&probe);
-        r->header = fisc_decimal_parse(&probe, cli_csv_field(&r->csv, r->first, 1),
+        r->header = fisc_decimal_parse(&probe, cli_csv_field(&r->csv, r->first, r->amt),
                                        FISC_PARSE_PLAIN, NULL) != FISC_OK;
         fisc_decimal_clear(&probe);
     }
-    r->names[0] = "key";
-    r->names[1] = opts.mode == FISC_APPORTION_PRORATA ? "requested" : "weight";
-    r->names[2] = "cap";
+    if (budget_cmd) {
+        r->names[0] = "uscc";
+        r->names[1] = "name";
+        r->names[2] = "approved";
+        r->names[3] = "cap";
+    } else {
+        r->names[0] = "key";
+        r->names[1] = opts.mode == FISC_APPORTION_PRORATA ? "requested" : "weight";
+        r->names[2] = "cap";
+    }
     for (ri = r->first; ri < r->csv.nrows; ri++)
-        if (r->csv.rows[ri].nfields >= 3)
+        if (r->csv.rows[ri].nfields >= r->amt + 2)
             r->has_cap = 1;
     if (r->header) {
         size_t nf = r->csv.rows[r->first].nfields;
-        for (c = 0; c < 3 && (size_t)c < nf; c++)
+        for (c = 0; (size_t)c < r->amt + 2 && (size_t)c < nf; c++)
             if (cli_csv_field(&r->csv, r->first, (size_t)c)[0])
                 r->names[c] = cli_csv_field(&r->csv, r->first, (size_t)c);
     }
 
     r->part_row = malloc((r->csv.nrows ? r->csv.nrows : 1) * sizeof(*r->part_row));
-    rc = r->part_row ? fisc_apportion_new(&ap, &err) : FISC_ENOMEM;
+    if (budget_cmd) {
+        r->uscc = calloc(r->csv.nrows ? r->csv.nrows : 1, sizeof(*r->uscc));
+        r->order = malloc((r->csv.nrows ? r->csv.nrows : 1) * sizeof(*r->order));
+    }
+    rc = r->part_row && (!budget_cmd || (r->uscc && r->order)) ? fisc_apportion_new(&ap, &err)
+                                                                : FISC_ENOMEM;
     if (rc == FISC_OK)
         rc = ap_load_rows(r, ap, &err);
+    if (rc == FISC_OK && budget_cmd) {
+        ap_budget_order(r);
+        opts.order = r->order;
+        opts.order_len = r->nparts;
+    }
     if (rc != FISC_OK) {
         if (rc == FISC_ENOMEM && !err.text[0])
             cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "out of memory");
@@ -1122,8 +1341,11 @@ done:
         cli_csv_free(&r->csv);
         fisc_decimal_clear(&r->requested);
         free(r->part_row);
+        free(r->uscc);
+        free(r->order);
         free(r);
     }
+    free(policy_paths);
     fisc_apportion_free(ap);
     fisc_decimal_clear(&budget);
     fisc_decimal_clear(&unit);
@@ -1131,6 +1353,16 @@ done:
     cli_buf_free(&out);
     cli_args_end(&a);
     return ret;
+}
+
+static int cmd_apportion(int argc, char **argv)
+{
+    return ap_main(argc, argv, 0);
+}
+
+static int cmd_budget(int argc, char **argv)
+{
+    return ap_main(argc, argv, 1);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1145,6 +1377,7 @@ static const struct {
     { "round", cmd_round },
     { "upper", cmd_upper },
     { "apportion", cmd_apportion },
+    { "budget", cmd_budget },
     { "uscc", cmd_uscc },
     { "estimate", cmd_estimate },
     { "params", cmd_params },
@@ -1224,8 +1457,8 @@ int main(int argc, char **argv)
     }
     fn = find_command(argv[optind]);
     if (!fn)
-        return cli_usage_error(&ctx, "unknown command '%s' (round, upper, apportion, uscc, "
-                               "estimate, params, policy)",
+        return cli_usage_error(&ctx, "unknown command '%s' (round, upper, apportion, budget, "
+                               "uscc, estimate, params, policy)",
                                argv[optind]);
     return fn(argc - optind, argv + optind);
 }

@@ -43,6 +43,8 @@ extern const fiscp_program fiscp_program_investment_reward;
 extern const fiscp_program fiscp_program_land_supporting_facilities;
 extern const fiscp_program fiscp_program_zone_approval_subsidy;
 extern const fiscp_program fiscp_program_carrier_subsidy;
+extern const fiscp_program fiscp_program_zone_assessment;
+extern const fiscp_program fiscp_program_platform_subsidy;
 
 /* The registry (programs.c): NULL when the id is unknown. */
 const fiscp_program *fiscp_program_lookup(const char *id);

@@ -24,6 +24,8 @@ typedef enum fiscp_fact {
 #include "vocab/invest_land.def"
 #include "vocab/finance.def"
 #include "vocab/subsidy_zone.def"
+#include "vocab/assessment.def"
+#include "vocab/platform.def"
 #undef FACT
     FACT_COUNT
 } fiscp_fact;

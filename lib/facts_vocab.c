@@ -17,5 +17,7 @@ const fiscp_vocab fiscp_vocab_table[FACT_COUNT] = {
 #include "vocab/invest_land.def"
 #include "vocab/finance.def"
 #include "vocab/subsidy_zone.def"
+#include "vocab/assessment.def"
+#include "vocab/platform.def"
 #undef FACT
 };

@@ -162,7 +162,7 @@ static fisc_status evaluate(fiscp_ctx *c)
                                        FACT_LOAN_REFERENCE_RATE, FACT_LOAN_SUBSIDY_RECEIVED_YEAR,
                                        FACT_LOAN_SUBSIDY_RECEIVED_TOTAL };
     const fisc_decimal *in[6];
-    int in_force, scheme = -1, have_scheme, missing = 0, above_ceiling = 0;
+    int in_force, scheme = -1, have_scheme, missing = 0, above_ceiling = 0, individual = 0, known = 0;
     calc k;
     fisc_status rc;
 
@@ -195,10 +195,22 @@ static fisc_status evaluate(fiscp_ctx *c)
         fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
         return fiscp_summary(c, "贷款不属于桂惠贷—个体工商户贷", "not a 桂惠贷 individual-business loan");
     }
+    {
+        /* the scheme lends to individual businesses (个体工商户) only: a company's loan is not concerned */
+        known = fiscp_need_bool(c, FACT_INDIVIDUAL_BUSINESS, &individual);
+        if ((rc = fiscp_check(c, "borrower.individual_business", "借款人为个体工商户", "The borrower is an individual business",
+                              known ? individual : -1, known ? (individual ? "yes" : "no") : "unknown")) != FISC_OK)
+            return rc;
+        if (known && !individual) {
+            fiscp_outcome(c, FISC_OUTCOME_NOT_ELIGIBLE);
+            return fiscp_summary(c, "借款人不是个体工商户，不适用桂惠贷—个体工商户贷",
+                                 "the borrower is not an individual business: the scheme does not apply");
+        }
+    }
     for (size_t i = 0; i < 6; i++)
         if (!(in[i] = fiscp_need_decimal(c, ids[i])))
             missing = 1;
-    if (!have_scheme || missing) {
+    if (!have_scheme || missing || !known) {
         fiscp_outcome(c, FISC_OUTCOME_UNDETERMINED);
         return fiscp_summary(c, "缺少计算贴息的事实", "facts needed for the subsidy are missing");
     }

@@ -21,6 +21,8 @@ static const fiscp_program *const PROGRAMS[] = {
     &fiscp_program_six_taxes,
     &fiscp_program_investment_reward,
     &fiscp_program_land_supporting_facilities,
+    &fiscp_program_zone_assessment,
+    &fiscp_program_platform_subsidy,
 };
 
 const fiscp_program *fiscp_program_lookup(const char *id)

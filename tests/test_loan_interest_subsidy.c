@@ -35,7 +35,8 @@ static void facts_json(char *buf, size_t size, const char *principal, const char
                        const char *reference, const char *year, const char *total)
 {
     snprintf(buf, size,
-             "{\"loan_subsidy_scheme\": \"guihuidai_individual\", \"loan_principal\": \"%s\", \"loan_days_used\": "
+             "{\"individual_business\": true, \"loan_subsidy_scheme\": \"guihuidai_individual\", \"loan_principal\": "
+             "\"%s\", \"loan_days_used\": "
              "\"%s\", \"loan_actual_rate\": \"%s\", \"loan_reference_rate\": \"%s\", "
              "\"loan_subsidy_received_year\": \"%s\", \"loan_subsidy_received_total\": \"%s\"}",
              principal, days, rate, reference, year, total);
@@ -223,7 +224,8 @@ static void missing_facts(void **state)
     it = fisc_test_item(r, PROGRAM);
     assert_int_equal(it->outcome, FISC_OUTCOME_UNDETERMINED);
     assert_int_equal(it->amount_count, 0);
-    assert_int_equal(it->missing_count, 5);
+    assert_int_equal(it->missing_count, 6);
+    assert_true(fisc_test_is_missing(it, "individual_business"));
     assert_true(fisc_test_is_missing(it, "loan_subsidy_scheme"));
     assert_true(fisc_test_is_missing(it, "loan_actual_rate"));
     assert_true(fisc_test_is_missing(it, "loan_reference_rate"));
@@ -231,6 +233,24 @@ static void missing_facts(void **state)
     assert_true(fisc_test_is_missing(it, "loan_subsidy_received_total"));
     assert_false(fisc_test_is_missing(it, "loan_principal"));
     assert_int_equal(fisc_test_condition(it, "loan.scheme")->state, FISC_COND_UNKNOWN);
+    fisc_result_free(r);
+}
+
+/* The scheme lends to individual businesses only: a company's loan is not eligible, and says why. */
+static void a_company_is_not_eligible(void **state)
+{
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = fisc_test_evaluate(bundle,
+                           "{\"individual_business\": false, \"loan_subsidy_scheme\": \"guihuidai_individual\", "
+                           "\"loan_principal\": \"1000000\", \"loan_days_used\": \"180\"}",
+                           2024, 0, 1);
+    it = fisc_test_item(r, PROGRAM);
+    assert_int_equal(it->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_int_equal(fisc_test_condition(it, "borrower.individual_business")->state, FISC_COND_NOT_MET);
+    assert_null(fisc_test_amount(it, "subsidy"));
     fisc_result_free(r);
 }
 
@@ -252,6 +272,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(we17_basis_360), cmocka_unit_test(we17_basis_365), cmocka_unit_test(annual_cap),
         cmocka_unit_test(lifetime_cap),   cmocka_unit_test(rounding),       cmocka_unit_test(rate_ceiling),
         cmocka_unit_test(first_year),     cmocka_unit_test(missing_facts),  cmocka_unit_test(oom_sweep),
+        cmocka_unit_test(a_company_is_not_eligible),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("loan_interest_subsidy", tests, group_setup, group_teardown);

@@ -28,7 +28,7 @@ CLI = os.environ.get("FISC_CLI")
 # The bundled policy: meson sets FISC_POLICY_DIR; by hand, the source tree's policies/.
 POLICY_DIR = os.environ.get("FISC_POLICY_DIR") or os.path.join(ROOT, "policies")
 
-COMMANDS = ("round", "upper", "apportion", "uscc", "estimate", "params", "policy")
+COMMANDS = ("round", "upper", "apportion", "budget", "uscc", "estimate", "params", "policy")
 
 
 def setUpModule():
@@ -1674,6 +1674,187 @@ class TestPolicyCheck(PolicyTestCase):
         rc, doc, err = run_json("policy")
         self.assertEqual(rc, 2)
         self.assertErrorEnvelope(doc, "FISC_CLI_USAGE")
+
+
+
+SAMPLE_SUBSIDIES = os.path.join(ROOT, "examples", "data", "sample-subsidies.json")
+YULIN_OVERLAY = os.path.join(ROOT, "examples", "data", "yulin-amounts.overlay.yaml")
+
+
+class TestYulinSubsidyExamples(PolicyTestCase):
+    """examples/data/sample-subsidies.json (subsidies beside the tax incentives) and the example
+    overlay examples/data/yulin-amounts.overlay.yaml (docs/overlays.md)."""
+
+    SUBSIDIES = {  # program: (amount name, amount on the bundled policy, provisional)
+        "yulin.hnte_reward": ("reward", "50000.00", False),          # 5万元, confirmed
+        "gx.zone_approval_subsidy": ("yulin", "1000000.00", True),   # placeholder 100万
+        "yulin.platform_subsidy": ("subsidy", "500000.00", True),    # placeholder 50万 (regional engineering center)
+    }
+
+    def test_sample_subsidies_json(self):
+        rc, doc, err = run_json("estimate", SAMPLE_SUBSIDIES, "--year", "2023")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIs(doc["provisional"], True)
+        for program, (name, amount, provisional) in self.SUBSIDIES.items():
+            with self.subTest(program=program):
+                it = self.item(doc, program)
+                self.assertEqual(it["outcome"], "eligible")
+                self.assertEqual(it["amounts"][name], amount)
+                self.assertIs(it["provisional"], provisional)
+        self.assertEqual(self.item(doc, "gx.zone_approval_subsidy")["amounts"]["guangxi"], "10000000.00")
+        pts = self.item(doc, "yulin.zone_assessment")
+        self.assertEqual((pts["outcome"], pts["provisional"]), ("eligible", True))
+        self.assertEqual(Decimal(pts["amounts"]["points"]), Decimal(10))  # points: not in the subsidy total
+        cit = self.item(doc, "cn.cit")
+        self.assertEqual((cit["outcome"], cit["amounts"]["tax"]), ("eligible", "140000.00"))
+        # the sample is a company: the 桂惠贷 个体工商户贷 scheme does not apply to its loan
+        self.assertEqual(self.item(doc, "gx.loan_interest_subsidy")["outcome"], "not_eligible")
+        self.assertEqual(doc["totals"]["subsidy"], "11550000.00")  # 50000 + 11000000 + 500000
+
+    def test_sample_subsidies_text_both_languages(self):
+        rows = {
+            "zh": ["【暂定】",
+                   r"玉林市高新技术企业认定奖励\s+符合\s+补贴\s+50,000\.00\s+否\s",
+                   r"新获批高新区经费补助\s+符合\s+补贴 \(guangxi\)\s+10,000,000\.00\s+是\s",
+                   r"玉林市科技创新平台补助\s+符合\s+补贴\s+500,000\.00\s+是\s",
+                   r"企业所得税（税率选择）\s+符合\s+应纳税额\s+140,000\.00\s+否\s"],
+            "en": [r"\[PROVISIONAL\]",
+                   r"Yulin reward for a newly recognized high-tech enterprise\s+eligible\s+subsidy\s+50,000\.00\s+no\b",
+                   r"Subsidy for a newly approved high-tech zone\s+eligible\s+subsidy \(guangxi\)\s+10,000,000\.00\s+yes\b",
+                   r"Yulin innovation platform subsidy\s+eligible\s+subsidy\s+500,000\.00\s+yes\b",
+                   r"Corporate income tax \(rate choice\)\s+eligible\s+tax payable\s+140,000\.00\s+no\b"],
+        }
+        for lang, patterns in rows.items():
+            with self.subTest(lang=lang):
+                rc, out, err = run("estimate", SAMPLE_SUBSIDIES, "--year", "2023", "--lang", lang)
+                self.assertEqual((rc, err), (0, ""))
+                for pattern in patterns:
+                    self.assertRegex(out, pattern)
+
+    def test_example_overlay(self):
+        rc, out, err = run("policy", "check", *policy_files(), "--overlay", YULIN_OVERLAY)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIn("and an overlay", out.splitlines()[0])
+        self.assertIn("overlay example.yulin-amounts", out)
+        rc, doc, err = run_json("estimate", SAMPLE_SUBSIDIES, "--year", "2023", "--overlay", YULIN_OVERLAY)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual((doc["policy"]["layers"][-1]["id"], doc["policy"]["layers"][-1]["overlay"]),
+                         ("example.yulin-amounts", True))
+        zone = self.item(doc, "gx.zone_approval_subsidy")
+        self.assertEqual((zone["amounts"]["yulin"], zone["provisional"]), ("2000000.00", False))  # example 200万
+        plat = self.item(doc, "yulin.platform_subsidy")
+        self.assertEqual((plat["amounts"]["subsidy"], plat["provisional"]), ("300000.00", False))  # example 30万
+        self.assertEqual(doc["totals"]["subsidy"], "12350000.00")
+
+
+class TestBudget(CliTestCase):
+    """fisc budget: a program's applicants paid from a fixed budget (同比例核减, ties by USCC)."""
+
+    # Valid codes (GB 32100-2015), in code order: LOW < MID < HIGH.
+    LOW, MID, HIGH = "91110000802100433B", "91330100716105852F", "91440300708461136T"
+
+    def budget(self, text, amount, *extra, program="cn.cit"):
+        path = self.write("applicants.csv", text)
+        return run("budget", path, "--program", program, "--budget", amount, *extra)
+
+    def rows(self, out):
+        return list(csv.reader(io.StringIO(out)))
+
+    def test_over_budget_is_scaled_down(self):
+        rc, out, err = self.budget("uscc,name,approved,cap\n%s,甲,300.00,\n%s,乙,100.00,\n%s,丙,100.00,\n"
+                                   % (self.HIGH, self.MID, self.LOW), "250.00")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.rows(out), [
+            ["uscc", "name", "approved", "cap", "allocated", "capped"],
+            [self.HIGH, "甲", "300.00", "", "150.00", "no"],
+            [self.MID, "乙", "100.00", "", "50.00", "no"],
+            [self.LOW, "丙", "100.00", "", "50.00", "no"]])
+        self.assertIn("reconciliation for program cn.cit: budget 250.00, paid 250.00, "
+                      "unallocated 0.00", err)
+
+    def test_under_budget_each_gets_its_amount(self):
+        rc, out, err = self.budget("%s,甲,300.00\n%s,乙,100.00\n" % (self.HIGH, self.LOW), "1000")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.rows(out)[1:], [[self.HIGH, "甲", "300.00", "300.00", "no"],
+                                              [self.LOW, "乙", "100.00", "100.00", "no"]])
+        self.assertIn("budget 1000.00, paid 400.00, unallocated 600.00", err)
+
+    def test_cap_binds_and_the_excess_is_redistributed(self):
+        # 200 over 500 is 40%: HIGH would get 120.00 but is capped at 50.00; the other 150.00
+        # goes equally to MID and LOW.
+        rc, out, err = self.budget("uscc,name,approved,cap\n%s,甲,300.00,50.00\n%s,乙,100.00,\n"
+                                   "%s,丙,100.00,\n" % (self.HIGH, self.MID, self.LOW), "200.00")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r[4:] for r in self.rows(out)[1:]],
+                         [["50.00", "yes"], ["75.00", "no"], ["75.00", "no"]])
+        self.assertIn("paid 200.00, unallocated 0.00", err)
+
+    def test_ties_go_to_the_lowest_uscc(self):
+        for order in ((self.HIGH, self.MID, self.LOW), (self.LOW, self.HIGH, self.MID)):
+            rc, out, err = self.budget("".join("%s,x,100.00\n" % c for c in order), "100.00")
+            self.assertEqual(rc, 0, err)
+            got = {r[0]: r[3] for r in self.rows(out)[1:]}
+            self.assertEqual(got, {self.LOW: "33.34", self.MID: "33.33", self.HIGH: "33.33"}, order)
+
+    def test_bad_uscc_row_is_reported_and_nothing_written(self):
+        rc, out, err = self.budget("uscc,name,approved\n%s,甲,1.00\n91330100716105852A,乙,1.00\n"
+                                   % self.HIGH, "1.00")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("applicants.csv:3:1:", err)
+        self.assertIn("row 3, column 1 (uscc)", err)
+        self.assertIn("should be 'F'", err)
+        self.assertIn("1 bad row", err)
+
+    def test_duplicate_usccs_are_an_error(self):
+        rc, doc, err = run_json("budget", self.write("d.csv", "%s,甲,1.00\n%s,乙,1.00\n"
+                                                     "9133 0100716105852f,丙,1.00\n"
+                                                     % (self.MID, self.HIGH, )),
+                                "--program", "cn.cit", "--budget", "1.00")
+        self.assertEqual(rc, 1)
+        self.assertEqual(doc["error"]["code"], "FISC_EINVAL")
+        self.assertEqual(doc["error"]["line"], 3)
+        self.assertEqual(doc["error"]["column"], 1)
+        self.assertIn("duplicate USCC %s (also in row 1)" % self.MID, doc["error"]["errors"][0]["message"])
+
+    def test_json_reconciliation(self):
+        rc, doc, err = run_json("budget", self.write("j.csv", "%s,甲,100.00\n%s,乙,100.00\n"
+                                                     "%s,丙,100.00\n" % (self.HIGH, self.MID, self.LOW)),
+                                "--program", "cn.cit", "--budget", "100.00")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(doc["program"], "cn.cit")
+        self.assertEqual(doc["reconciliation"], {"program": "cn.cit", "budget": "100.00",
+                                                 "paid": "100.00", "unallocated": "0.00"})
+        self.assertEqual([(r["uscc"], r["name"], r["allocated"]) for r in doc["rows"]],
+                         [(self.HIGH, "甲", "33.33"), (self.MID, "乙", "33.33"),
+                          (self.LOW, "丙", "33.34")])
+
+    def test_json_reconciliation_under_budget(self):
+        rc, doc, err = run_json("budget", self.write("u.csv", "%s,甲,12.34,10.00\n" % self.LOW),
+                                "--program", "cn.cit", "--budget", "100")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(doc["reconciliation"], {"program": "cn.cit", "budget": "100.00",
+                                                 "paid": "10.00", "unallocated": "90.00"})
+        self.assertIs(doc["rows"][0]["capped"], True)
+
+    def test_unknown_program(self):
+        rc, out, err = self.budget("%s,甲,1.00\n" % self.LOW, "1.00", program="no.such_program")
+        self.assertEqual(rc, 2)
+        self.assertEqual(out, "")
+        self.assertIn("unknown --program 'no.such_program'", err)
+        rc, out, err = self.budget("%s,甲,1.00\n" % self.LOW, "1.00", "--policy",
+                                   os.path.join(POLICY_DIR, "10-national.yaml"),
+                                   program="cn.rd_deduction")
+        self.assertEqual(rc, 2, err)
+        rc, out, err = self.budget("%s,甲,1.00\n" % self.LOW, "1.00", "--policy",
+                                   os.path.join(POLICY_DIR, "10-national.yaml"), "--policy",
+                                   os.path.join(POLICY_DIR, "11-national-rd.yaml"),
+                                   program="cn.rd_deduction")
+        self.assertEqual(rc, 0, err)
+
+    def test_program_is_required(self):
+        self.assertUsageError("budget", self.write("p.csv", "%s,甲,1.00\n" % self.LOW),
+                              "--budget", "1.00")
 
 
 if __name__ == "__main__":

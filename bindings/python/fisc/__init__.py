@@ -33,6 +33,7 @@ from . import _ffi  # loads the library (ImportError if it cannot be found)
 from .money import (Rounding, RoundResult, Unit, format_decimal, parse_decimal, round_amount,
                     round_to_unit, to_chinese_upper, version, version_number)
 from .apportionment import Apportioner, ApportionMode, Apportionment, Remainder, apportion
+from .budget import BudgetAllocation, BudgetRow, Reconciliation, allocate_budget
 from .uscc import Uscc, UsccWarning, is_valid_uscc, validate_uscc
 from .result import Category, Item, Outcome, Result
 from .policy import (Evidence, FactInfo, FactType, Layer, Param, ParamEntry, ParamKind, Policy,
@@ -46,6 +47,7 @@ __all__ = [
     "parse_decimal", "format_decimal", "version", "version_number",
     # apportionment
     "apportion", "Apportioner", "Apportionment", "ApportionMode", "Remainder",
+    "allocate_budget", "BudgetAllocation", "BudgetRow", "Reconciliation",
     # USCC
     "validate_uscc", "is_valid_uscc", "Uscc", "UsccWarning",
     # policies, facts and results
