@@ -572,8 +572,10 @@ static int run_ints(run *r, fisc_apportion *ap, const fisc_decimal *total, int r
     }
     rest = hand_out(r, ap, pu, t - unalloc - sum, rule, &kept);
     for (size_t i = 0; i < ap->n; i++) {
-        i128 q = uncapped && !ap->held[i] && r->w[i] > 0 && pool > 0 ? left * r->w[i] / pool : pu[i];
-        int exact = ap->held[i] || r->w[i] == 0 || (r->rem[i] == 0 && pu[i] == q) || !uncapped;
+        /* recomputed here: hand_out may have cleared the remainders to sort by tie order */
+        int shared = uncapped && !ap->held[i] && r->w[i] > 0 && pool > 0;
+        i128 q = shared ? left * r->w[i] / pool : pu[i];
+        int exact = !shared || ((left * r->w[i]) % pool == 0 && pu[i] == q);
 
         fiscp_decimal_set_scaled(&ap->part[i], pu[i], k);
         ap->flags[i] = (ap->held[i] && r->bounded[i] == BY_CAP ? FISC_STATUS_CAPPED : 0u) |

@@ -155,6 +155,25 @@ static void exact_shares_and_flags(void **state)
     assert_int_equal(flags, FISC_STATUS_INEXACT);
     assert_null(fisc_apportion_part(ap, 3, NULL));
     assert_int_equal(fisc_apportion_count(ap), 3);
+    /* the FIRST rule: parts that got no extra unit still differ from their exact share (found by review) */
+    {
+        static const char *const w3[] = { "1", "1", "1" };
+        fisc_apportion *ap3 = build(3, w3, NULL);
+        fisc_apportion_options o3 = FISC_APPORTION_OPTIONS_INIT;
+        fisc_decimal one;
+
+        fisc_decimal_init(&one);
+        parse_ok(&one, "1");
+        o3.remainder = FISC_REMAINDER_FIRST;
+        assert_int_equal(fisc_apportion_run(ap3, &one, &o3, &err), FISC_OK);
+        for (size_t i = 0; i < 3; i++) {
+            assert_non_null(fisc_apportion_part(ap3, i, &flags));
+            assert_int_equal(flags, FISC_STATUS_INEXACT);
+        }
+        assert_decimal_equal(fisc_apportion_part(ap3, 0, NULL), "0.34");
+        fisc_decimal_clear(&one);
+        fisc_apportion_free(ap3);
+    }
     /* pro rata within budget: every part gets its request, and none counts as capped */
     {
         fisc_apportion_options o = FISC_APPORTION_OPTIONS_INIT;
@@ -363,8 +382,14 @@ static void one_random_case(int mode, int rule, const char *unit_text)
         uint32_t st = 0;
         fisc_decimal t;
 
-        /* the exact shares agree with the oracle */
+        /* the exact shares agree with the oracle, and INEXACT says whether the part differs from it */
         assert_int_equal(fisc_decimal_cmp(fisc_apportion_exact_share(ap, i), &share[i]), 0);
+        {
+            uint32_t fl = 0;
+
+            assert_non_null(fisc_apportion_part(ap, i, &fl));
+            assert_int_equal((fl & FISC_STATUS_INEXACT) != 0, fisc_decimal_cmp(p, &share[i]) != 0);
+        }
         /* every part is a non-negative multiple of the unit, within its cap */
         assert_true(fisc_decimal_sign(p) >= 0);
         fisc_decimal_init(&t);
