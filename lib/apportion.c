@@ -490,7 +490,6 @@ static void fill_ints(run *r, fisc_apportion *ap, i128 *left, i128 *pool, size_t
         if (*left * r->w[i] <= (i128)r->e[i] * *pool) /* share ≤ cap: so are all after it */
             break;
         ap->held[i] = 1;
-        r->capped[i] = 1;
         *left -= r->e[i];
         *pool -= r->w[i];
         (*uncapped)--;

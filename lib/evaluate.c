@@ -293,7 +293,7 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
 {
     const fisc_param *q = NULL;
     const fiscp_entry *e = NULL;
-    fisc_decimal prev, slice, part, bound;
+    fisc_decimal prev, slice, part;
     const fisc_decimal *up;
     fisc_status rc = entry_for(c, param, FISC_PARAM_SCALE, &q, &e);
     fiscp_unit basis;
@@ -306,7 +306,6 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
     fisc_decimal_init(&prev);
     fisc_decimal_init(&slice);
     fisc_decimal_init(&part);
-    fisc_decimal_init(&bound);
     fisc_decimal_set_int(out, 0);
     for (size_t b = 0; b < e->nbrackets && rc == FISC_OK; b++) {
         const fiscp_bracket *br = &e->brackets[b];
@@ -342,7 +341,6 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
     fisc_decimal_clear(&prev);
     fisc_decimal_clear(&slice);
     fisc_decimal_clear(&part);
-    fisc_decimal_clear(&bound);
     return rc;
 }
 
