@@ -26,7 +26,7 @@ typedef struct words {
         *prov_mark, *not_met, *undecided, *missing, *conditions, *parameters, *steps, *yuan,
         *no_rules, *result_row, *years_title, *legend_prov, *changes, *no_change, *param,
         *param_new, *param_gone, *from, *sep, *colon;
-    const char *outcome[3], *state[3], *evidence[3], *category[3];
+    const char *outcome[3], *state[3], *evidence[3], *category[FISC_CATEGORY_COUNT];
 } words;
 
 static const words ZH = {
@@ -38,7 +38,7 @@ static const words ZH = {
     "* 暂定：用到了未经证实的参数", "与上一年度相比的变化", "无变化", "参数", "新用到参数",
     "不再用到参数", "起", "；", "：",
     { "符合", "不符合", "无法确定" }, { "✓", "✗", "?" }, { "已证实", "未证实", "占位" },
-    { "应纳税额", "减免税额", "补贴" },
+    { "应纳税额", "减免税额", "补贴", "应退还" },
 };
 
 static const words EN = {
@@ -51,7 +51,7 @@ static const words EN = {
     "* provisional: uses unconfirmed parameters", "Changes from the year before", "no change",
     "parameter", "new parameter", "parameter no longer used", "from", "; ", ": ",
     { "eligible", "not eligible", "undetermined" }, { "✓", "✗", "?" },
-    { "confirmed", "unconfirmed", "placeholder" }, { "tax payable", "tax relief", "subsidy" },
+    { "confirmed", "unconfirmed", "placeholder" }, { "tax payable", "tax relief", "subsidy", "repayment" },
 };
 
 static const char *str(const char *s)
@@ -355,6 +355,8 @@ static void summary_table(cli_buf *b, const fisc_result *r, const words *w)
     for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
         const fisc_decimal *v = fisc_result_total(r, k);
 
+        if (k == FISC_CATEGORY_REPAYMENT && (!v || fisc_decimal_sign(v) == 0))
+            continue; /* only agreements ask for money back: no row of zeros elsewhere */
         cli_table_row(&t);
         if (k == 0)
             cli_table_set(&t, S_PROGRAM, w->total);

@@ -131,4 +131,38 @@ fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...) FIS
 /* printf into the result arena; "" when not tracing (texts belong to the explanation). */
 const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...) FISCP_PRINTF(2, 3);
 
+/*
+ * ---- items built outside the registry (agreements: agreement_eval.c)
+ *
+ * A context over an existing result (from fiscp_result_new() or fisc_evaluate()), for the year
+ * of that result. fiscp_item_begin() appends an item described by conf (its id, titles and
+ * rounding rule; conf->params may be NULL) and makes it current; the recording functions above
+ * then work on it; fiscp_item_end() closes it (missing inputs dropped when the outcome is decided,
+ * amounts added to the result's totals, provisional status carried to the result).
+ */
+fisc_status fiscp_ctx_open(fiscp_ctx **out, fisc_result *r, const fisc_policy *p, int trace, fisc_error *err);
+void fiscp_ctx_close(fiscp_ctx *c);
+/* Room for `more` items in r. Call it before fiscp_item_begin(), never while an item is open. */
+fisc_status fiscp_result_reserve(fisc_result *r, size_t more, fisc_error *err);
+fisc_status fiscp_item_begin(fiscp_ctx *c, const fiscp_program_conf *conf);
+fisc_status fiscp_item_end(fiscp_ctx *c);
+/* The current item, to adjust what the recording functions cannot (its outcome is set by fiscp_outcome). */
+fisc_item *fiscp_ctx_item(fiscp_ctx *c);
+/*
+ * Record a citation that is not a policy parameter (an agreement's clause) among the parameters
+ * used; strings are borrowed and must live as long as the result (the agreement's arena, the
+ * result's arena or static). A status other than confirmed makes the item provisional.
+ */
+fisc_status fiscp_cite(fiscp_ctx *c, const fisc_used_param *u);
+/*
+ * A policy parameter reached by pointer (not declared by a program), in force on `date`,
+ * converted and recorded as fiscp_param_value does. FISC_ENOTFOUND when no value is in force.
+ * The table form sets *out to NULL when the table has no row for the keys.
+ */
+fisc_status fiscp_policy_value_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const fisc_decimal **out);
+fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const char *const *keys,
+                                  const fisc_decimal **out);
+/* A missing input that is not a fact (e.g. "actuals.2025.output"); the name is borrowed. */
+fisc_status fiscp_missing_name(fiscp_ctx *c, const char *name);
+
 #endif

@@ -29,11 +29,15 @@ struct fiscp_ctx {
     fisc_error *err;
     int year, quarter, trace;
     fiscp_date date;
-    fisc_condition *conds;
-    fisc_used_param *params;
-    fisc_amount *amounts;
-    const char **missing;
-    fisc_step *steps;
+    /*
+     * The current item's arrays are written here, at their largest, and copied into the result's
+     * arena at their real sizes when the item closes: a result holds only what it uses.
+     */
+    fisc_condition conds[MAX_CONDITIONS];
+    fisc_used_param params[MAX_PARAMS];
+    fisc_amount amounts[MAX_AMOUNTS];
+    const char *missing[MAX_MISSING];
+    fisc_step steps[MAX_STEPS];
     unsigned char missing_seen[FACT_COUNT];
     size_t nconverted;
     fisc_decimal converted[MAX_CONVERTED];
@@ -171,23 +175,27 @@ static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_e
     return FISC_OK;
 }
 
-static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
+static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_date date, const fiscp_entry **e_out)
 {
-    const fisc_param *q = c->conf->params[param];
     const fiscp_entry *e;
     char day[11];
 
     if (q->kind != kind)
         return fiscp_error_set(c->err, FISC_EINVAL, "parameter %s is not a %s", q->id,
                                kind == FISC_PARAM_SCALE ? "scale" : kind == FISC_PARAM_TABLE ? "table" : "value");
-    if (!(e = fiscp_param_entry_on(q, c->date))) {
-        fiscp_date_format(day, c->date);
-        return fiscp_error_set(c->err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (program %s)", q->id,
-                               day, c->conf->id);
+    if (!(e = fiscp_param_entry_on(q, date))) {
+        fiscp_date_format(day, date);
+        return fiscp_error_set(c->err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (%s)", q->id,
+                               day, c->conf ? c->conf->id : "agreement");
     }
-    *q_out = q;
     *e_out = e;
     return record_param(c, q, e);
+}
+
+static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
+{
+    *q_out = c->conf->params[param];
+    return entry_of(c, *q_out, kind, c->date, e_out);
 }
 
 /* 万元 → 元, 百分点 → a fraction; anything else as it is. */
@@ -204,6 +212,7 @@ static fisc_status convert(fiscp_ctx *c, fiscp_unit unit, const fisc_decimal *v,
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s converts more than %d values", c->conf->id,
                                MAX_CONVERTED);
     slot = &c->converted[c->nconverted++];
+    fisc_decimal_init(slot);
     fisc_decimal_init(&k);
     if (unit == UNIT_WAN) {
         fisc_decimal_set_int(&k, 10000);
@@ -225,15 +234,9 @@ fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
     return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
 }
 
-fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, const fisc_decimal **out)
+static fisc_status table_row(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, const char *const *keys,
+                             const fisc_decimal **out)
 {
-    const fisc_param *q;
-    const fiscp_entry *e;
-    fisc_status rc = entry_for(c, param, FISC_PARAM_TABLE, &q, &e);
-
-    *out = NULL;
-    if (rc != FISC_OK)
-        return rc;
     for (size_t i = 0; i < e->nrows; i++) {
         size_t k = 0;
 
@@ -243,6 +246,35 @@ fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, 
             return convert(c, q->unit, &e->rows[i].value, out);
     }
     return FISC_OK;
+}
+
+fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, const fisc_decimal **out)
+{
+    const fisc_param *q;
+    const fiscp_entry *e;
+    fisc_status rc = entry_for(c, param, FISC_PARAM_TABLE, &q, &e);
+
+    *out = NULL;
+    return rc != FISC_OK ? rc : table_row(c, q, e, keys, out);
+}
+
+fisc_status fiscp_policy_value_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const fisc_decimal **out)
+{
+    const fiscp_entry *e;
+    fisc_status rc = entry_of(c, q, FISC_PARAM_VALUE, date, &e);
+
+    *out = NULL;
+    return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
+}
+
+fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const char *const *keys,
+                                  const fisc_decimal **out)
+{
+    const fiscp_entry *e;
+    fisc_status rc = entry_of(c, q, FISC_PARAM_TABLE, date, &e);
+
+    *out = NULL;
+    return rc != FISC_OK ? rc : table_row(c, q, e, keys, out);
 }
 
 int fiscp_param_in_force(const fiscp_ctx *c, int param)
@@ -519,8 +551,6 @@ static fisc_status check_options(const fisc_eval_options *o, fisc_error *err)
 
 static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc_item *item)
 {
-    fiscp_arena *a = &c->r->arena;
-
     c->conf = conf;
     c->item = item;
     item->program = conf->id;
@@ -529,16 +559,8 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     item->outcome = FISC_OUTCOME_UNDETERMINED;
     item->summary_zh = item->summary_en = "";
     item->choice = "";
-    /* filled before they are read, each up to its count: no need to zero them */
-    c->conds = fiscp_arena_alloc_raw(a, MAX_CONDITIONS * sizeof(*c->conds));
-    c->params = fiscp_arena_alloc_raw(a, MAX_PARAMS * sizeof(*c->params));
-    c->amounts = fiscp_arena_alloc_raw(a, MAX_AMOUNTS * sizeof(*c->amounts));
-    c->missing = fiscp_arena_alloc_raw(a, MAX_MISSING * sizeof(*c->missing));
-    c->steps = c->trace ? fiscp_arena_alloc_raw(a, MAX_STEPS * sizeof(*c->steps)) : NULL;
     memset(c->missing_seen, 0, sizeof(c->missing_seen));
     c->nconverted = 0;
-    if (!c->conds || !c->params || !c->amounts || !c->missing || (c->trace && !c->steps))
-        return fiscp_error_nomem(c->err);
     item->conditions = c->conds;
     item->params = c->params;
     item->amounts = c->amounts;
@@ -547,11 +569,49 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     return FISC_OK;
 }
 
-static void end_item(fiscp_ctx *c)
+/* A copy of n elements of `size` bytes into the result's arena; *out stays NULL when n is 0. */
+static int keep(fiscp_ctx *c, const void **out, const void *from, size_t n, size_t size)
 {
-    for (size_t i = 0; i < c->nconverted; i++)
-        fisc_decimal_clear(&c->converted[i]);
-    c->nconverted = 0;
+    void *to;
+
+    *out = NULL;
+    if (n == 0)
+        return 1;
+    if (!(to = fiscp_arena_alloc_raw(&c->r->arena, n * size)))
+        return 0;
+    memcpy(to, from, n * size);
+    *out = to;
+    return 1;
+}
+
+/* Empty an item that failed: nothing of the context may stay referenced, no amount keeps memory. */
+static void drop_item(fiscp_ctx *c, fisc_item *item)
+{
+    for (size_t k = 0; k < item->amount_count; k++)
+        fisc_decimal_clear((fisc_decimal *)c->amounts[k].value);
+    item->condition_count = item->param_count = item->amount_count = item->missing_count = 0;
+    item->step_count = 0;
+    item->conditions = NULL;
+    item->params = NULL;
+    item->amounts = NULL;
+    item->missing = NULL;
+    item->steps = NULL;
+}
+
+/* Move the current item's arrays from the context into the result. */
+static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
+{
+    int ok = keep(c, (const void **)&item->conditions, c->conds, item->condition_count, sizeof(*c->conds)) &
+             keep(c, (const void **)&item->params, c->params, item->param_count, sizeof(*c->params)) &
+             keep(c, (const void **)&item->amounts, c->amounts, item->amount_count, sizeof(*c->amounts)) &
+             keep(c, (const void **)&item->missing, c->missing, item->missing_count, sizeof(*c->missing)) &
+             keep(c, (const void **)&item->steps, c->steps, item->step_count, sizeof(*c->steps));
+
+    if (!ok) {
+        drop_item(c, item);
+        return fiscp_error_nomem(c->err);
+    }
+    return FISC_OK;
 }
 
 static fisc_status add_totals(fisc_result *r, const fisc_item *item, fisc_error *err)
@@ -567,6 +627,114 @@ static fisc_status add_totals(fisc_result *r, const fisc_item *item, fisc_error 
             rc = fisc_decimal_add(&r->totals[cat], &r->totals[cat], item->amounts[i].value, err);
     }
     return rc;
+}
+
+/* Close the current item: rc is how its program ended. */
+static fisc_status end_item(fiscp_ctx *c, fisc_status rc)
+{
+    fisc_item *item = c->item;
+
+    for (size_t i = 0; i < c->nconverted; i++)
+        fisc_decimal_clear(&c->converted[i]);
+    c->nconverted = 0;
+    if (rc != FISC_OK && c->err && c->err->code == FISC_OK) /* a program that failed without saying why */
+        fiscp_error_set(c->err, rc, "program %s: %s", item->program, fisc_strerror(rc));
+    if (item->outcome != FISC_OUTCOME_UNDETERMINED)
+        item->missing_count = 0; /* the answer did not depend on them: the conditions still show "unknown" */
+    if (rc == FISC_OK)
+        rc = add_totals(c->r, item, c->err);
+    if (rc == FISC_OK)
+        rc = keep_arrays(c, item);
+    else
+        drop_item(c, item);
+    c->r->provisional |= item->provisional;
+    c->item = NULL;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ items outside the registry */
+
+fisc_status fiscp_ctx_open(fiscp_ctx **out, fisc_result *r, const fisc_policy *p, int trace, fisc_error *err)
+{
+    fiscp_ctx *c = fiscp_calloc(1, sizeof(*c));
+
+    *out = NULL;
+    if (!c)
+        return fiscp_error_nomem(err);
+    c->r = r;
+    c->p = p;
+    c->err = err;
+    c->year = r->year;
+    c->quarter = r->quarter;
+    c->trace = trace != 0;
+    c->date = r->date ? r->date : r->year * 10000 + 1231;
+    *out = c;
+    return FISC_OK;
+}
+
+void fiscp_ctx_close(fiscp_ctx *c)
+{
+    fiscp_free(c);
+}
+
+fisc_status fiscp_result_reserve(fisc_result *r, size_t more, fisc_error *err)
+{
+    fisc_item *items;
+
+    if (r->items_alloc - r->nitems >= more)
+        return FISC_OK;
+    if (!(items = fiscp_arena_alloc(&r->arena, (r->nitems + more) * sizeof(*items))))
+        return fiscp_error_nomem(err);
+    if (r->nitems)
+        memcpy(items, r->items, r->nitems * sizeof(*items));
+    r->items = items;
+    r->items_alloc = r->nitems + more;
+    return FISC_OK;
+}
+
+fisc_status fiscp_item_begin(fiscp_ctx *c, const fiscp_program_conf *conf)
+{
+    fisc_item *item;
+
+    if (c->r->nitems == c->r->items_alloc)
+        return fiscp_error_set(c->err, FISC_EINVAL, "fiscp_item_begin: no room reserved for item %s", conf->id);
+    item = &c->r->items[c->r->nitems++];
+    memset(item, 0, sizeof(*item));
+    return start_item(c, conf, item);
+}
+
+fisc_status fiscp_item_end(fiscp_ctx *c)
+{
+    return end_item(c, FISC_OK);
+}
+
+fisc_item *fiscp_ctx_item(fiscp_ctx *c)
+{
+    return c->item;
+}
+
+fisc_status fiscp_cite(fiscp_ctx *c, const fisc_used_param *u)
+{
+    for (size_t i = 0; i < c->item->param_count; i++)
+        if (strcmp(c->params[i].id, u->id) == 0 && c->params[i].from == u->from)
+            return FISC_OK;
+    if (c->item->param_count == MAX_PARAMS)
+        return fiscp_error_set(c->err, FISC_ERANGE, "item %s cites more than %d parameters", c->conf->id, MAX_PARAMS);
+    c->params[c->item->param_count++] = *u;
+    if (u->evidence != FISC_EVIDENCE_CONFIRMED)
+        c->item->provisional = 1;
+    return FISC_OK;
+}
+
+fisc_status fiscp_missing_name(fiscp_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->item->missing_count; i++)
+        if (strcmp(c->missing[i], name) == 0)
+            return FISC_OK;
+    if (c->item->missing_count == MAX_MISSING)
+        return fiscp_error_set(c->err, FISC_ERANGE, "item %s misses more than %d inputs", c->conf->id, MAX_MISSING);
+    c->missing[c->item->missing_count++] = name;
+    return FISC_OK;
 }
 
 fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fisc_facts *facts,
@@ -585,7 +753,10 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
         return rc;
     if ((rc = fiscp_result_new(&r, policy, opts->year, opts->quarter, err)) != FISC_OK)
         return rc;
-    memset(&c, 0, sizeof(c));
+    /* the arrays are written before they are read: only the scalars need a value */
+    c.conf = NULL;
+    c.item = NULL;
+    c.nconverted = 0;
     c.r = r;
     c.p = policy;
     c.f = facts;
@@ -598,6 +769,7 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
     r->items = fiscp_arena_alloc(&r->arena, (policy->nprograms ? policy->nprograms : 1) * sizeof(*r->items));
     if (!r->items)
         rc = fiscp_error_nomem(err);
+    r->items_alloc = policy->nprograms ? policy->nprograms : 1;
     for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
         const fiscp_program *prog = policy->programs[i].program;
         fisc_item *item = &r->items[r->nitems++];
@@ -605,14 +777,7 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
         rc = start_item(&c, &policy->programs[i], item);
         if (rc == FISC_OK)
             rc = prog->evaluate(&c);
-        if (rc != FISC_OK && err && err->code == FISC_OK) /* a program that failed without saying why */
-            fiscp_error_set(err, rc, "program %s: %s", item->program, fisc_strerror(rc));
-        end_item(&c);
-        if (item->outcome != FISC_OUTCOME_UNDETERMINED)
-            item->missing_count = 0; /* the answer did not depend on them: the conditions still show "unknown" */
-        if (rc == FISC_OK)
-            rc = add_totals(r, item, err);
-        r->provisional |= item->provisional;
+        rc = end_item(&c, rc);
     }
     if (rc != FISC_OK) {
         fisc_result_free(r);

@@ -169,7 +169,7 @@ static void put_amount_text(buf *b, const fisc_decimal *v, int grouping)
 static const char *const OUTCOME[] = { "eligible", "not_eligible", "undetermined" };
 static const char *const STATE[] = { "met", "not_met", "unknown" };
 static const char *const EVIDENCE[] = { "confirmed", "unconfirmed", "placeholder" };
-static const char *const CATEGORY[] = { "tax_payable", "tax_relief", "subsidy" };
+static const char *const CATEGORY[] = { "tax_payable", "tax_relief", "subsidy", "repayment" };
 
 typedef struct json {
     buf b;
@@ -434,14 +434,14 @@ fisc_status fisc_result_to_json(char **out, const fisc_result *r, unsigned flags
 typedef struct words {
     const char *policy, *provisional, *totals, *missing, *conditions, *parameters,
         *steps, *yuan;
-    const char *outcome[3], *state[3], *evidence[3], *category[3];
+    const char *outcome[3], *state[3], *evidence[3], *category[FISC_CATEGORY_COUNT];
 } words;
 
 static const words ZH = {
     "政策", "【暂定】结果用到了未经证实的参数，仅供参考",
     "合计", "缺少的事实", "条件", "参数及出处", "计算步骤", "元",
     { "符合", "不符合", "无法确定" }, { "✓", "✗", "?" }, { "已证实", "未证实", "占位" },
-    { "应纳税额", "减免税额", "补贴" },
+    { "应纳税额", "减免税额", "补贴", "应退还" },
 };
 
 static const words EN = {
@@ -449,7 +449,7 @@ static const words EN = {
     "[PROVISIONAL] the result uses unconfirmed parameters; indicative only", "Totals", "Missing facts",
     "Conditions", "Parameters and sources", "Steps", "yuan",
     { "eligible", "not eligible", "undetermined" }, { "✓", "✗", "?" }, { "confirmed", "unconfirmed", "placeholder" },
-    { "tax payable", "tax relief", "subsidy" },
+    { "tax payable", "tax relief", "subsidy", "repayment" },
 };
 
 static void text_explain(buf *b, const fisc_item *it, const words *w, int zh)
@@ -571,6 +571,8 @@ fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *la
         text_item(&b, &r->items[i], w, zh, explain);
     putf(&b, "\n%s:\n", w->totals);
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        if (k == FISC_CATEGORY_REPAYMENT && fisc_decimal_sign(&r->totals[k]) == 0)
+            continue; /* only agreements ask for money back */
         putf(&b, "  %-16s ", w->category[k]);
         put_amount_text(&b, &r->totals[k], 1);
         putf(&b, " %s\n", w->yuan);

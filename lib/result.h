@@ -8,7 +8,7 @@
 
 struct fisc_result {
     fiscp_arena arena;
-    size_t nitems;
+    size_t nitems, items_alloc;
     fisc_item *items;
     fisc_decimal totals[FISC_CATEGORY_COUNT];
     int provisional;

@@ -62,10 +62,11 @@ typedef enum fisc_cond_state {
 typedef enum fisc_category {
     FISC_CATEGORY_TAX_PAYABLE = 0, /**< tax still to pay under the rules */
     FISC_CATEGORY_TAX_RELIEF = 1,  /**< tax saved against the standard treatment */
-    FISC_CATEGORY_SUBSIDY = 2      /**< money granted */
+    FISC_CATEGORY_SUBSIDY = 2,     /**< money granted */
+    FISC_CATEGORY_REPAYMENT = 3    /**< money the enterprise must pay back (an agreement's clawback, its interest) */
 } fisc_category;
 /** Number of categories. */
-#define FISC_CATEGORY_COUNT 3
+#define FISC_CATEGORY_COUNT 4
 
 /** A parameter value a program used, with its citation. Borrowed from the result. */
 typedef struct fisc_used_param {

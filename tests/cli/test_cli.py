@@ -873,7 +873,7 @@ class TestEstimate(PolicyTestCase):
     def test_every_item_has_the_schema_members(self):
         doc = self.estimate(SMALL_MICRO, "--year", "2023")
         self.assertEqual(doc["currency"], "CNY")
-        self.assertEqual(set(doc["totals"]), {"tax_payable", "tax_relief", "subsidy"})
+        self.assertEqual(set(doc["totals"]), {"tax_payable", "tax_relief", "subsidy", "repayment"})
         for item in doc["items"]:
             for key in ("program", "title", "outcome", "provisional", "summary", "amounts",
                         "missing_facts", "conditions", "parameters"):

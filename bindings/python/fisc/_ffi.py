@@ -57,7 +57,7 @@ FISC_UPPER_RMB_PREFIX = 0x2
 FISC_EVAL_OPTIONS_VERSION = 1
 FISC_JSON_TRACE = 0x1
 FISC_JSON_PRETTY = 0x2
-FISC_CATEGORY_COUNT = 3
+FISC_CATEGORY_COUNT = 4
 
 _PACKAGE_LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_lib")
 

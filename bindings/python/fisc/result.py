@@ -43,6 +43,7 @@ class Category(enum.IntEnum):
     TAX_PAYABLE = 0  #: tax still to pay under the rules
     TAX_RELIEF = 1   #: tax saved against the standard treatment
     SUBSIDY = 2      #: money granted
+    REPAYMENT = 3    #: money to pay back (an agreement's clawback and its interest)
 
     @property
     def key(self):

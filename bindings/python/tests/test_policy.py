@@ -218,7 +218,8 @@ class Evaluate(PolicyCase):
             for v in cit.amounts.values():
                 self.assertIsInstance(v, Decimal)
             self.assertEqual(r.totals, {"tax_payable": D("140000.00"),
-                                        "tax_relief": D("560000.00"), "subsidy": D("0.00")})
+                                        "tax_relief": D("560000.00"), "subsidy": D("0.00"),
+                                        "repayment": D("0.00")})
             for v in r.totals.values():
                 self.assertIsInstance(v, Decimal)
             self.assertIsInstance(r.provisional, bool)
