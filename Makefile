@@ -41,6 +41,8 @@ bench: all
 	$(BUILD)/bench/bench_decimal 1000000
 	$(BUILD)/bench/bench_evaluate policies 200000
 	$(BUILD)/bench/bench_tax policies 100000
+	$(BUILD)/bench/bench_agreement policies 20000
+	$(BUILD)/bench/bench_apportion 1000000
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

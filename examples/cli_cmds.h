@@ -11,5 +11,7 @@ int cmd_estimate(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 /* fisc policy check FILE...: cmd_policy.c */
 int cmd_policy(int argc, char **argv);
+/* fisc agreement check|evaluate|schedule FILE ...: cmd_agreement.c */
+int cmd_agreement(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "cli_cmds.h"
 #include "cli_common.h"
+#include "cli_policy.h"
 #include "cli_report.h"
 
 /* The largest facts document fisc_facts_from_json() accepts (<fisc/facts.h>). */
@@ -154,17 +155,10 @@ static const char policy_usage[] =
     "70 internal error.\n";
 
 /* ---------------------------------------------------------------------------------------- */
-/* Shared helpers. */
-
-/* The paths given on the command line (borrowed from argv), for the loader and for messages. */
-typedef struct policy_args {
-    const char **paths;   /* --policy FILE, in order */
-    size_t npaths;
-    const char *overlay;  /* --overlay FILE, or NULL */
-} policy_args;
+/* Shared helpers (the policy options are cli_policy.h's, shared with cmd_agreement.c). */
 
 /* @return 0, or -1 when out of memory. */
-static int policy_args_init(policy_args *pa, int argc)
+int policy_args_init(policy_args *pa, int argc)
 {
     pa->paths = malloc(((size_t)argc + 1) * sizeof(*pa->paths));
     pa->npaths = 0;
@@ -172,14 +166,14 @@ static int policy_args_init(policy_args *pa, int argc)
     return pa->paths ? 0 : -1;
 }
 
-static void policy_args_free(policy_args *pa)
+void policy_args_free(policy_args *pa)
 {
     free(pa->paths);
     pa->paths = NULL;
 }
 
 /* The layers given, or the bundled policy (FISC_POLICY_DIR, the build tree, the data directory). */
-static int policy_load(fisc_policy **out, const policy_args *pa, fisc_error *err)
+int policy_load(fisc_policy **out, const policy_args *pa, fisc_error *err)
 {
     if (pa->npaths > 0)
         return fisc_policy_load_files(out, pa->paths, pa->npaths, pa->overlay, err);
@@ -192,8 +186,8 @@ static int policy_load(fisc_policy **out, const policy_args *pa, fisc_error *err
  * its start); the command line has it whole.
  * @return one of @p paths (or @p extra), or NULL to keep the library's text.
  */
-static const char *full_source(const char *source, const char *const *paths, size_t n,
-                               const char *extra)
+const char *full_source(const char *source, const char *const *paths, size_t n,
+                        const char *extra)
 {
     size_t len = strlen(source), i;
 
@@ -214,7 +208,7 @@ static const char *full_source(const char *source, const char *const *paths, siz
  * (FISC_EPARSE, FISC_ENOTFOUND, FISC_EINVAL, ...), that is a configuration error (exit 4);
  * running out of memory is still an internal error.
  */
-static int report_policy_error(const cli_ctx *ctx, const fisc_error *err, const policy_args *pa)
+int report_policy_error(const cli_ctx *ctx, const fisc_error *err, const policy_args *pa)
 {
     int ret = cli_report_source(ctx, err, full_source(err->source, pa->paths, pa->npaths,
                                                       pa->overlay));
@@ -222,7 +216,7 @@ static int report_policy_error(const cli_ctx *ctx, const fisc_error *err, const 
     return ret == CLI_EXIT_INTERNAL ? ret : CLI_EXIT_CONFIG;
 }
 
-static int parse_lang(const char *s, const char **out)
+int parse_lang(const char *s, const char **out)
 {
     if (strcmp(s, "zh") == 0 || strcmp(s, "en") == 0) {
         *out = s;
@@ -321,7 +315,7 @@ static const char *kind_name(int k)
 }
 
 /* Write a library-made document to standard output, ending it with a newline. */
-static int put_document(const cli_ctx *ctx, const char *s)
+int put_document(const cli_ctx *ctx, const char *s)
 {
     fisc_error err = FISC_ERROR_INIT;
     size_t len = strlen(s);
@@ -335,7 +329,7 @@ static int put_document(const cli_ctx *ctx, const char *s)
 }
 
 /* Write a finished text buffer to standard output. */
-static int put_buf(const cli_ctx *ctx, cli_buf *b)
+int put_buf(const cli_ctx *ctx, cli_buf *b)
 {
     fisc_error err = FISC_ERROR_INIT;
 

@@ -9,6 +9,7 @@
  *   fisc estimate FACTS    evaluate a policy's programs for one enterprise (cmd_policy.c)
  *   fisc params            list a policy's dated, cited parameters (cmd_policy.c)
  *   fisc policy check      check policy files (cmd_policy.c)
+ *   fisc agreement         check, evaluate and schedule 一事一议 agreements (cmd_agreement.c)
  *
  * Uses only the public API (<fisc/fisc.h>), like any application linking the library. No
  * floating point anywhere: values are parsed from text and printed with fisc_decimal_to_string().
@@ -51,6 +52,10 @@ static const char main_usage[] =
     "  params             list a policy's parameters with their dates, values and citations\n"
     "  policy check FILE  check policy files (file:line:column of the first error) and\n"
     "                     show their layers\n"
+    "  agreement check|evaluate|schedule FILE\n"
+    "                     one-matter-one-discussion (一事一议) agreements: check one against\n"
+    "                     the policy, evaluate it year by year against the actual figures,\n"
+    "                     or show its payment plan\n"
     "  help [COMMAND]     show the help of a command\n"
     "\n"
     "Options:\n"
@@ -1382,6 +1387,7 @@ static const struct {
     { "estimate", cmd_estimate },
     { "params", cmd_params },
     { "policy", cmd_policy },
+    { "agreement", cmd_agreement },
 };
 
 static cmd_fn find_command(const char *name)
@@ -1458,7 +1464,7 @@ int main(int argc, char **argv)
     fn = find_command(argv[optind]);
     if (!fn)
         return cli_usage_error(&ctx, "unknown command '%s' (round, upper, apportion, budget, "
-                               "uscc, estimate, params, policy)",
+                               "uscc, estimate, params, policy, agreement)",
                                argv[optind]);
     return fn(argc - optind, argv + optind);
 }

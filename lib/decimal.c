@@ -491,8 +491,10 @@ int fisc_decimal_sign(const fisc_decimal *a)
     return (coef_of(a) > 0) - (coef_of(a) < 0);
 }
 
-/* Bring two SMALL coefficients to one scale; 0 on overflow. */
-static int align(i128 *ca, i128 *cb, int *scale, const fisc_decimal *a, const fisc_decimal *b)
+/* Bring two SMALL coefficients to one scale; 0 on overflow. Inlined: its i128 results would
+ * otherwise go through memory on every add, subtract and compare (measured: 6-10% of an agreement's
+ * evaluation). */
+static FISCP_ALWAYS_INLINE int align(i128 *ca, i128 *cb, int *scale, const fisc_decimal *a, const fisc_decimal *b)
 {
     i128 x = coef_of(a), y = coef_of(b);
     int sa = a->scale_, sb = b->scale_;
@@ -593,6 +595,13 @@ static fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_de
     int s;
 
     fiscp_error_reset(err);
+    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ == b->scale_ && fits64(a) && fits64(b))) {
+        /* the common case (amounts to the 分): two 64-bit coefficients never overflow 128 bits */
+        x = (i128)(int64_t)a->lo_;
+        y = (i128)(int64_t)b->lo_;
+        set_small(r, op == OP_ADD ? x + y : x - y, a->scale_);
+        return FISC_OK;
+    }
     if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b)) {
         int over = op == OP_ADD ? __builtin_add_overflow(x, y, &z) : __builtin_sub_overflow(x, y, &z);
 

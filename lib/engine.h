@@ -12,6 +12,13 @@
 
 typedef struct fiscp_ctx fiscp_ctx;
 
+/* What one item may hold: programs are ours, so exceeding one is a bug reported as FISC_ERANGE. */
+#define FISCP_ITEM_MAX_CONDITIONS 24
+#define FISCP_ITEM_MAX_PARAMS 24
+#define FISCP_ITEM_MAX_AMOUNTS 16
+#define FISCP_ITEM_MAX_MISSING FACT_COUNT
+#define FISCP_ITEM_MAX_STEPS 48
+
 /*
  * A program: a pure function of (parameters in force, facts, period) writing one item. It names
  * the parameters it reads once, in params; the policy resolves them when it is loaded (a policy
@@ -123,6 +130,8 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v);
 fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out);
 /* Record a named amount (already rounded) in a category (-1: informative only). */
 fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category);
+/* Set the rounding text of the current item's last step (when tracing; no-op otherwise). */
+void fiscp_step_rounding(fiscp_ctx *c, const char *text);
 /* Record a step; only when tracing (programs test fiscp_ctx_tracing first to skip formatting). */
 fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char *en, const char *formula,
                        const char *substituted, const fisc_decimal *result);
@@ -151,7 +160,9 @@ fisc_item *fiscp_ctx_item(fiscp_ctx *c);
 /*
  * Record a citation that is not a policy parameter (an agreement's clause) among the parameters
  * used; strings are borrowed and must live as long as the result (the agreement's arena, the
- * result's arena or static). A status other than confirmed makes the item provisional.
+ * result's arena or static). A citation is recorded once per item, known by its id and from
+ * pointers: make each citation once and pass the same strings. A status other than confirmed
+ * makes the item provisional.
  */
 fisc_status fiscp_cite(fiscp_ctx *c, const fisc_used_param *u);
 /*

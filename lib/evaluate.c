@@ -12,12 +12,11 @@
 #include "engine.h"
 #include "result.h"
 
-/* Per-item capacities: programs are ours, so exceeding one is a bug reported as FISC_ERANGE. */
-#define MAX_CONDITIONS 24
-#define MAX_PARAMS 24
-#define MAX_AMOUNTS 16
-#define MAX_MISSING FACT_COUNT
-#define MAX_STEPS 48
+#define MAX_CONDITIONS FISCP_ITEM_MAX_CONDITIONS
+#define MAX_PARAMS FISCP_ITEM_MAX_PARAMS
+#define MAX_AMOUNTS FISCP_ITEM_MAX_AMOUNTS
+#define MAX_MISSING FISCP_ITEM_MAX_MISSING
+#define MAX_STEPS FISCP_ITEM_MAX_STEPS
 #define MAX_CONVERTED 16
 
 struct fiscp_ctx {
@@ -513,6 +512,12 @@ fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char 
     return FISC_OK;
 }
 
+void fiscp_step_rounding(fiscp_ctx *c, const char *text)
+{
+    if (c->trace && c->item && c->item->step_count)
+        c->steps[c->item->step_count - 1].rounding = text;
+}
+
 fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
 {
     fisc_decimal residue;
@@ -656,11 +661,15 @@ static fisc_status end_item(fiscp_ctx *c, fisc_status rc)
 
 fisc_status fiscp_ctx_open(fiscp_ctx **out, fisc_result *r, const fisc_policy *p, int trace, fisc_error *err)
 {
-    fiscp_ctx *c = fiscp_calloc(1, sizeof(*c));
+    fiscp_ctx *c = fiscp_malloc(sizeof(*c)); /* ~8 KB of arrays written before they are read: not zeroed */
 
     *out = NULL;
     if (!c)
         return fiscp_error_nomem(err);
+    c->conf = NULL;
+    c->item = NULL;
+    c->f = NULL;
+    c->nconverted = 0;
     c->r = r;
     c->p = p;
     c->err = err;
@@ -716,7 +725,7 @@ fisc_item *fiscp_ctx_item(fiscp_ctx *c)
 fisc_status fiscp_cite(fiscp_ctx *c, const fisc_used_param *u)
 {
     for (size_t i = 0; i < c->item->param_count; i++)
-        if (strcmp(c->params[i].id, u->id) == 0 && c->params[i].from == u->from)
+        if (c->params[i].id == u->id && c->params[i].from == u->from) /* the same citation, as made once */
             return FISC_OK;
     if (c->item->param_count == MAX_PARAMS)
         return fiscp_error_set(c->err, FISC_ERANGE, "item %s cites more than %d parameters", c->conf->id, MAX_PARAMS);

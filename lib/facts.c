@@ -23,10 +23,10 @@
 
 #include "decimal.h"
 #include "facts.h"
+#include "json_read.h"
+#include "suggest.h"
 
 #define MAX_INPUT ((size_t)16 * 1024 * 1024)
-#define MAX_SUGGEST_DISTANCE 3
-#define MAX_NAME 64          /* longest vocabulary name the suggestion search handles */
 #define KEY_QUOTE 48         /* bytes of an unknown key quoted in a message */
 #define VALUE_QUOTE 48       /* bytes of a value quoted in a message */
 #define FIELD_SIZE 96
@@ -110,50 +110,17 @@ static long find_n(const fisc_facts *f, const char *text, size_t len)
     return -1;
 }
 
-static int fold(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Levenshtein distance (ASCII case ignored), or a large number when surely above the limit. */
-static size_t distance(const char *a, size_t alen, const char *b)
-{
-    size_t blen = strlen(b), row[MAX_NAME + 1];
-
-    if (blen > MAX_NAME || alen > blen + MAX_SUGGEST_DISTANCE || blen > alen + MAX_SUGGEST_DISTANCE)
-        return (size_t)-1;
-    for (size_t j = 0; j <= blen; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= alen; i++) {
-        size_t diag = row[0];
-
-        row[0] = i;
-        for (size_t j = 1; j <= blen; j++) {
-            size_t up = row[j];
-            size_t best = diag + (fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]));
-
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[blen];
-}
-
 /*
- * The closest vocabulary name within MAX_SUGGEST_DISTANCE edits, and fewer edits than the key
+ * The closest vocabulary name within FISCP_SUGGEST_DISTANCE edits, and fewer edits than the key
  * has characters (so that "x" suggests nothing), or NULL. Ties go to the first in the table.
  */
 static const char *suggest(const fisc_facts *f, const char *text, size_t len)
 {
     const char *best = NULL;
-    size_t best_d = MAX_SUGGEST_DISTANCE + 1;
+    size_t best_d = FISCP_SUGGEST_DISTANCE + 1;
 
     for (size_t i = 0; i < f->n; i++) {
-        size_t d = distance(text, len, f->vocab[i].info.name);
+        size_t d = fiscp_edit_distance(text, len, f->vocab[i].info.name);
 
         if (d < best_d && d < len) {
             best_d = d;
@@ -779,28 +746,12 @@ typedef struct reader {
     fisc_error *err;
 } reader;
 
-/* The 1-based position of a token: a double-quoted scalar at its opening quote. */
-static void token_pos(const reader *r, struct fy_token *t, int *line, int *col)
-{
-    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-
-    *line = *col = -1;
-    if (!m)
-        return;
-    *line = m->line + 1;
-    *col = m->column + 1;
-    /* libfyaml 0.7 marks a double-quoted scalar at its first character inside the quotes */
-    if (fy_token_scalar_style(t) == FYSS_DOUBLE_QUOTED && m->input_pos > 0 && m->input_pos <= r->len &&
-        r->json[m->input_pos - 1] == '"' && *col > 1)
-        (*col)--;
-}
-
 /* The position of a value: its own for a scalar, else that of its key. */
 static void node_pos(const reader *r, struct fy_node *n, struct fy_node *key, int *line, int *col)
 {
     struct fy_node *at = n && fy_node_get_type(n) == FYNT_SCALAR ? n : key;
 
-    token_pos(r, at ? fy_node_get_scalar_token(at) : NULL, line, col);
+    fiscp_json_token_pos(r->json, r->len, at ? fy_node_get_scalar_token(at) : NULL, line, col);
 }
 
 /*
@@ -931,7 +882,7 @@ static fisc_status check_unique(const reader *r, struct fy_node *map)
             char key[KEY_QUOTE];
 
             fiscp_quote(key, sizeof(key), keys[dup].text, keys[dup].len);
-            token_pos(r, keys[dup].token, &c.line, &c.column);
+            fiscp_json_token_pos(r->json, r->len, keys[dup].token, &c.line, &c.column);
             rc = fail(&c, FISC_EPARSE, "duplicate key \"%s\" (a key may appear only once in an object)", key);
         }
     }
@@ -1087,8 +1038,9 @@ static void byte_pos(const reader *r, size_t at, int *line, int *col)
     }
 }
 
-static fisc_status read_root(reader *r, struct fy_node *root)
+static fisc_status read_root(struct fy_node *root, void *payload)
 {
+    reader *r = payload;
     ectx c = { r->err, r->source, -1, -1, NULL, 0 };
     struct fy_node_pair *p;
     void *it = NULL;
@@ -1128,15 +1080,11 @@ static fisc_status read_root(reader *r, struct fy_node *root)
 }
 
 /* Turn libfyaml's first collected error into a fisc_error. */
-static fisc_status parse_failure(const reader *r, struct fy_diag *diag, int trailing)
+static fisc_status parse_failure(const struct fy_diag_error *first, int trailing, void *payload)
 {
+    const reader *r = payload;
     ectx c = { r->err, r->source, -1, -1, NULL, 0 };
-    struct fy_diag_error *e, *first = NULL;
-    void *it = NULL;
 
-    while ((e = fy_diag_errors_iterate(diag, &it)))
-        if (!first || (first->type != FYET_ERROR && e->type == FYET_ERROR))
-            first = e;
     if (!first)
         return fail(&c, FISC_EPARSE, "invalid JSON (the parser gave no reason)");
     if (first->line > 0 && first->column > 0) {
@@ -1148,7 +1096,7 @@ static fisc_status parse_failure(const reader *r, struct fy_diag *diag, int trai
 
         /* the error is at a token: locate it as every other position (a string at its quote) */
         if (m && m->line + 1 == c.line && m->column + 1 == c.column)
-            token_pos(r, first->fyt, &c.line, &c.column);
+            fiscp_json_token_pos(r->json, r->len, first->fyt, &c.line, &c.column);
     }
     if (trailing)
         return fail(&c, FISC_EPARSE, "invalid JSON: text after the end of the top-level value");
@@ -1172,64 +1120,6 @@ static fisc_status parse_failure(const reader *r, struct fy_diag *diag, int trai
     if (strncmp(first->msg, "Invalid JSON ", 13) == 0)
         return fail(&c, FISC_EPARSE, "invalid JSON: %s", first->msg + 13);
     return fail(&c, FISC_EPARSE, "invalid JSON: %s", first->msg);
-}
-
-static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
-}
-
-static fisc_status read_json(reader *r)
-{
-    struct fy_diag_cfg dcfg;
-    struct fy_parse_cfg pcfg;
-    struct fy_diag *diag;
-    struct fy_parser *fyp = NULL;
-    struct fy_document *doc = NULL, *extra = NULL;
-    fisc_status rc;
-
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = diag_silent;
-    dcfg.user = NULL;
-    dcfg.colorize = false;
-    diag = fy_diag_create(&dcfg);
-    if (!diag)
-        return fiscp_error_nomem(r->err);
-    fy_diag_set_collect_errors(diag, true);
-    memset(&pcfg, 0, sizeof(pcfg));
-    /* fisc finds duplicate keys itself: libfyaml 0.7.12 does it in quadratic time */
-    pcfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE | FYPCF_ALLOW_DUPLICATE_KEYS;
-    pcfg.diag = diag;
-    fyp = fy_parser_create(&pcfg);
-    if (!fyp || fy_parser_set_string(fyp, r->json, r->len) != 0) {
-        rc = fiscp_error_nomem(r->err);
-        goto out;
-    }
-    /* the parser, not fy_document_build_from_string(), so that text after the value is seen */
-    doc = fy_parse_load_document(fyp);
-    if (!doc) {
-        rc = parse_failure(r, diag, 0);
-        goto out;
-    }
-    extra = fy_parse_load_document(fyp);
-    if (extra || fy_parser_get_stream_error(fyp)) {
-        rc = parse_failure(r, diag, 1);
-        goto out;
-    }
-    rc = read_root(r, fy_document_root(doc));
-out:
-    if (extra)
-        fy_parse_document_destroy(fyp, extra);
-    if (doc)
-        fy_parse_document_destroy(fyp, doc);
-    if (fyp)
-        fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
-    return rc;
 }
 
 fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n,
@@ -1279,7 +1169,7 @@ fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *tab
         r.len = k;
     }
     if ((rc = fiscp_facts_new_vocab(&r.f, table, n, err)) == FISC_OK)
-        rc = read_json(&r);
+        rc = fiscp_json_parse(r.json, r.len, r.err, read_root, parse_failure, &r);
     if (rc == FISC_OK)
         *out = r.f;
     else

@@ -13,10 +13,12 @@
 # define FISCP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 # define FISCP_LIKELY(x) __builtin_expect(!!(x), 1)
 # define FISCP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+# define FISCP_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 # define FISCP_PRINTF(f, a)
 # define FISCP_LIKELY(x) (x)
 # define FISCP_UNLIKELY(x) (x)
+# define FISCP_ALWAYS_INLINE inline
 #endif
 
 #define FISCP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

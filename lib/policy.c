@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "policy.h"
 #include "sha256.h"
+#include "yaml_read.h"
 
 #define MAX_FILE_BYTES (4u << 20)
 #define OPEN_END 99991231
@@ -32,56 +33,6 @@ typedef struct loader {
 
 /* ------------------------------------------------------------------ errors and positions */
 
-/* The first scalar token at or under n (a mapping's first key, a sequence's first item). */
-static struct fy_token *first_token(struct fy_node *n)
-{
-    void *it = NULL;
-
-    for (int depth = 0; n && depth < 256; depth++) {
-        if (fy_node_is_scalar(n))
-            return fy_node_get_scalar_token(n); /* NULL for an empty scalar */
-        if (fy_node_is_mapping(n)) {
-            struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
-
-            n = pr ? fy_node_pair_key(pr) : NULL;
-        } else {
-            n = fy_node_sequence_iterate(n, &it);
-        }
-        it = NULL;
-    }
-    return NULL;
-}
-
-/* The key under which n is a value in its parent mapping, or NULL. */
-static struct fy_node *key_of(struct fy_node *n)
-{
-    struct fy_node *parent = n ? fy_node_get_parent(n) : NULL;
-    struct fy_node_pair *pr;
-    void *it = NULL;
-
-    if (!parent || !fy_node_is_mapping(parent))
-        return NULL;
-    while ((pr = fy_node_mapping_iterate(parent, &it)) != NULL)
-        if (fy_node_pair_value(pr) == n)
-            return fy_node_pair_key(pr);
-    return NULL;
-}
-
-/* 1-based line and column of n (an empty value: of its key), or -1. */
-static void node_pos(struct fy_node *n, int *line, int *col)
-{
-    struct fy_token *t = first_token(n);
-    const struct fy_mark *m;
-
-    if (!t)
-        t = first_token(key_of(n));
-    *line = *col = -1;
-    if (t && (m = fy_token_start_mark(t)) != NULL) {
-        *line = m->line + 1;
-        *col = m->column + 1;
-    }
-}
-
 static fisc_status fail(loader *L, struct fy_node *at, fisc_status code, const char *fmt, ...)
     FISCP_PRINTF(4, 5);
 
@@ -94,7 +45,7 @@ static fisc_status fail(loader *L, struct fy_node *at, fisc_status code, const c
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    node_pos(at, &line, &col);
+    fiscp_yaml_node_pos(NULL, at, &line, &col); /* an empty value: at its key */
     if (L->param_id)
         return fiscp_error_set_pos(L->err, code, L->file, line, col, "parameter \"%s\": %s", L->param_id, text);
     return fiscp_error_set_pos(L->err, code, L->file, line, col, "%s", text);
@@ -161,10 +112,8 @@ static fisc_status check_keys(loader *L, struct fy_node *map, const char *what, 
     return FISC_OK;
 }
 
-static struct fy_node *get(struct fy_node *map, const char *key)
-{
-    return fy_node_mapping_lookup_by_string(map, key, FY_NT);
-}
+/* The value of key in map, or NULL (a short name for the many lookups below). */
+#define get(map, key) fiscp_yaml_get((map), (key))
 
 /* A required (or optional, with required = 0) scalar; *out NULL when absent and optional. */
 static fisc_status get_text(loader *L, struct fy_node *map, const char *key, int required, const char **out)
@@ -211,11 +160,6 @@ static fisc_status get_date(loader *L, struct fy_node *map, const char *key, int
     return FISC_OK;
 }
 
-static int looks_float(const char *s)
-{
-    return strchr(s, '.') || strpbrk(s, "eE") != NULL;
-}
-
 /* ------------------------------------------------------------------ units and values */
 
 static const struct {
@@ -241,7 +185,7 @@ static fisc_status parse_unit(loader *L, struct fy_node *at, const char *name, f
                 "unknown unit \"%s\" (元, 万元, rate, 百分点, days, count, year, yes/no or enum:NAME)", name);
 }
 
-static const fiscp_enum *find_enum(const fisc_policy *p, const char *name)
+const fiscp_enum *fiscp_policy_find_enum(const fisc_policy *p, const char *name)
 {
     for (size_t i = 0; i < p->nenums; i++)
         if (strcmp(p->enums[i].name, name) == 0)
@@ -249,7 +193,7 @@ static const fiscp_enum *find_enum(const fisc_policy *p, const char *name)
     return NULL;
 }
 
-static int enum_index(const fiscp_enum *e, const char *v)
+int fiscp_enum_index(const fiscp_enum *e, const char *v)
 {
     for (size_t i = 0; i < e->n; i++)
         if (strcmp(e->values[i], v) == 0)
@@ -280,15 +224,15 @@ static fisc_status read_value(loader *L, struct fy_node *n, fiscp_unit unit, con
         return FISC_OK;
     }
     if (unit == UNIT_ENUM) {
-        const fiscp_enum *e = find_enum(L->p, unit_name + 5);
-        int i = e ? enum_index(e, s) : -1;
+        const fiscp_enum *e = fiscp_policy_find_enum(L->p, unit_name + 5);
+        int i = e ? fiscp_enum_index(e, s) : -1;
 
         if (i < 0)
             return fail(L, n, FISC_EPARSE, "\"%s\" is not a value of enumeration %s", s, unit_name + 5);
         fisc_decimal_set_int(out, i);
         return FISC_OK;
     }
-    if (fy_node_get_style(n) == FYNS_PLAIN && looks_float(s))
+    if (fy_node_get_style(n) == FYNS_PLAIN && fiscp_yaml_looks_float(s))
         return fail(L, n, FISC_EPARSE,
                     "float-typed number %s: write it as a string (\"%s\") so that it is read exactly", s, s);
     if (unit != UNIT_RATE && strpbrk(s, "%/"))
@@ -420,11 +364,11 @@ static fisc_status read_rows(loader *L, struct fy_node *list, const fisc_param *
         if (!(r->keys = fiscp_arena_alloc(&L->p->arena, q->nkeys * sizeof(*r->keys))))
             return nomem(L);
         for (size_t j = 0; j < q->nkeys; j++) {
-            const fiscp_enum *en = find_enum(L->p, q->keys[j]);
+            const fiscp_enum *en = fiscp_policy_find_enum(L->p, q->keys[j]);
 
             if ((rc = get_text(L, row, q->keys[j], 1, &r->keys[j])) != FISC_OK)
                 return rc;
-            if (enum_index(en, r->keys[j]) < 0)
+            if (fiscp_enum_index(en, r->keys[j]) < 0)
                 return fail(L, get(row, q->keys[j]), FISC_EPARSE, "\"%s\" is not a value of enumeration %s",
                             r->keys[j], q->keys[j]);
         }
@@ -592,7 +536,7 @@ static fisc_status read_keys(loader *L, struct fy_node *pn, fisc_param *q)
     if (!(q->keys = fiscp_arena_alloc(&L->p->arena, q->nkeys * sizeof(*q->keys))))
         return nomem(L);
     for (size_t j = 0; (k = fy_node_sequence_iterate(keys, &it)) != NULL; j++) {
-        if (!(q->keys[j] = text_of(L, k)) || !find_enum(L->p, q->keys[j]))
+        if (!(q->keys[j] = text_of(L, k)) || !fiscp_policy_find_enum(L->p, q->keys[j]))
             return fail(L, k, FISC_EPARSE, "table key \"%s\" is not a declared enumeration",
                         q->keys[j] ? q->keys[j] : "?");
     }
@@ -632,7 +576,7 @@ static fisc_status read_param(loader *L, struct fy_node *pn)
         (rc = get_text(L, pn, "unit", 1, &q->unit_name)) != FISC_OK ||
         (rc = parse_unit(L, get(pn, "unit"), q->unit_name, &q->unit)) != FISC_OK)
         return rc;
-    if (q->unit == UNIT_ENUM && !find_enum(L->p, q->unit_name + 5))
+    if (q->unit == UNIT_ENUM && !fiscp_policy_find_enum(L->p, q->unit_name + 5))
         return fail(L, get(pn, "unit"), FISC_EPARSE, "enumeration %s is not declared", q->unit_name + 5);
     if ((rc = read_kind(L, pn, q)) != FISC_OK || (rc = read_keys(L, pn, q)) != FISC_OK)
         return rc;
@@ -796,7 +740,7 @@ static fisc_status read_program(loader *L, struct fy_node *pn)
     if ((int)c->rounding < 0)
         return fail(L, get(r, "mode"), FISC_EPARSE, "unknown rounding mode \"%s\"", mode);
     c->rounding_name = mode;
-    if (fy_node_get_style(get(r, "unit")) == FYNS_PLAIN && looks_float(unit))
+    if (fy_node_get_style(get(r, "unit")) == FYNS_PLAIN && fiscp_yaml_looks_float(unit))
         return fail(L, get(r, "unit"), FISC_EPARSE, "float-typed number %s: write it as a string (\"%s\")", unit, unit);
     if (fisc_decimal_parse(&c->unit, unit, 0, &perr) != FISC_OK || fisc_decimal_sign(&c->unit) <= 0)
         return fail(L, get(r, "unit"), FISC_EPARSE, "the rounding unit must be a positive decimal: %s", unit);
@@ -820,7 +764,7 @@ static fisc_status read_enums(loader *L, struct fy_node *map)
 
         if (!text_of(L, k) || !fy_node_is_sequence(v) || (n = (size_t)fy_node_sequence_item_count(v)) == 0)
             return fail(L, k, FISC_EPARSE, "an enumeration is a name and a non-empty list of values");
-        if (find_enum(L->p, text_of(L, k)))
+        if (fiscp_policy_find_enum(L->p, text_of(L, k)))
             return fail(L, k, FISC_EPARSE, "enumeration %s is declared twice", text_of(L, k));
         RESERVE(L, L->p->enums, L->p->nenums, L->p->enums_alloc);
         e = &L->p->enums[L->p->nenums++];
@@ -831,7 +775,7 @@ static fisc_status read_enums(loader *L, struct fy_node *map)
         while ((item = fy_node_sequence_iterate(v, &it2)) != NULL) {
             if (!(e->values[e->n] = text_of(L, item)))
                 return fail(L, item, FISC_EPARSE, "enumeration values are plain text");
-            if (enum_index(e, e->values[e->n]) >= 0) /* among the values read so far */
+            if (fiscp_enum_index(e, e->values[e->n]) >= 0) /* among the values read so far */
                 return fail(L, item, FISC_EPARSE, "value %s appears twice in enumeration %s", e->values[e->n], e->name);
             e->n++;
         }
@@ -902,58 +846,18 @@ static fisc_status read_document(loader *L, struct fy_node *root)
     return read_list(L, get(root, "programs"), "programs", read_program);
 }
 
-/*
- * Policy files need no YAML directives (%YAML, %TAG), and libfyaml 0.7.12 can loop forever
- * scanning some malformed ones (found by fuzz/fuzz_policy): refuse any line that starts with '%'.
- */
-static fisc_status reject_directives(loader *L, const char *text, size_t len)
+static fisc_status read_root(struct fy_node *root, void *payload)
 {
-    int line = 1;
-
-    for (size_t i = 0; i < len; i++) {
-        if ((i == 0 || text[i - 1] == '\n') && text[i] == '%')
-            return fiscp_error_set_pos(L->err, FISC_EPARSE, L->file, line, 1,
-                                       "YAML directives (lines starting with %%) are not supported in policy files");
-        if (text[i] == '\n')
-            line++;
-    }
-    return FISC_OK;
+    return read_document(payload, root);
 }
 
 /* Parse text with libfyaml, reporting its own errors (syntax, duplicate keys) with positions. */
 static fisc_status parse_text(loader *L, const char *text, size_t len)
 {
-    struct fy_diag_cfg dcfg;
-    struct fy_diag *diag;
-    struct fy_parse_cfg cfg;
-    struct fy_document *doc;
-    fisc_status rc;
+    static const fiscp_yaml_opts opts = { "policy files", 0, "the file could not be parsed", NULL };
+    fiscp_yaml_src src = { L->file, text, len, L->err };
 
-    if ((rc = reject_directives(L, text, len)) != FISC_OK)
-        return rc;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = NULL;
-    dcfg.level = FYET_ERROR;
-    if (!(diag = fy_diag_create(&dcfg)))
-        return nomem(L);
-    fy_diag_set_collect_errors(diag, true);
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING;
-    cfg.diag = diag;
-    doc = fy_document_build_from_string(&cfg, text, len);
-    if (!doc) {
-        void *it = NULL;
-        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-
-        rc = fiscp_error_set_pos(L->err, FISC_EPARSE, L->file, de ? de->line : -1, de ? de->column : -1, /* 1-based */
-                                 "YAML: %s", de && de->msg ? de->msg : "the file could not be parsed");
-    } else {
-        rc = read_document(L, fy_document_root(doc));
-        fy_document_destroy(doc);
-    }
-    fy_diag_destroy(diag);
-    return rc;
+    return fiscp_yaml_parse(&src, &opts, read_root, L);
 }
 
 static fisc_status load_one(fisc_policy *p, fisc_layer_info *layer, const char *name, const char *text, size_t len,

@@ -96,6 +96,11 @@ struct fisc_policy {
 void fiscp_policy_ref(const fisc_policy *p);
 void fiscp_policy_unref(const fisc_policy *p);
 
+/* The enumeration named name, or NULL. */
+const fiscp_enum *fiscp_policy_find_enum(const fisc_policy *p, const char *name);
+/* The index of value v in enumeration e, or -1. */
+int fiscp_enum_index(const fiscp_enum *e, const char *v);
+
 /* The entry of a parameter in force on a date, or NULL. */
 const fiscp_entry *fiscp_param_entry_on(const fisc_param *q, fiscp_date date);
 

@@ -9,6 +9,7 @@
 #include "decimal.h"
 #include "policy.h"
 #include "result.h"
+#include "textbuf.h"
 
 /* ------------------------------------------------------------------ lifetime and access */
 
@@ -78,70 +79,7 @@ int fisc_result_provisional(const fisc_result *r)
 
 /* ------------------------------------------------------------------ a growing text buffer */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-    int failed;
-} buf;
-
-static void put_n(buf *b, const char *s, size_t k)
-{
-    if (b->failed)
-        return;
-    if (b->n + k + 1 > b->cap) {
-        size_t want = b->cap ? b->cap : 1024;
-        char *q;
-
-        while (want < b->n + k + 1)
-            want *= 2;
-        if (!(q = fiscp_realloc_array(b->p, want, 1))) {
-            b->failed = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = want;
-    }
-    memcpy(b->p + b->n, s, k);
-    b->n += k;
-    b->p[b->n] = '\0';
-}
-
-static void put(buf *b, const char *s)
-{
-    put_n(b, s, strlen(s));
-}
-
-static void putf(buf *b, const char *fmt, ...) FISCP_PRINTF(2, 3);
-
-static void putf(buf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    int k;
-
-    va_start(ap, fmt);
-    k = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    put_n(b, tmp, k < 0 ? 0 : (size_t)k < sizeof(tmp) ? (size_t)k : sizeof(tmp) - 1);
-}
-
-static void put_json_string(buf *b, const char *s)
-{
-    put(b, "\"");
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            char esc[3] = { '\\', (char)c, 0 };
-            put(b, esc);
-        } else if (c < 0x20) {
-            putf(b, "\\u%04x", c);
-        } else {
-            put_n(b, s, 1);
-        }
-    }
-    put(b, "\"");
-}
+typedef fiscp_buf buf;
 
 /* Money: exactly two decimals when the value has no more (it was rounded to 分); else exact. */
 static void put_amount_text(buf *b, const fisc_decimal *v, int grouping)
@@ -160,7 +98,7 @@ static void put_amount_text(buf *b, const fisc_decimal *v, int grouping)
         b->failed = 1;
         return;
     }
-    put(b, s);
+    fiscp_buf_put(b, s);
     fisc_string_free(s);
 }
 
@@ -171,99 +109,65 @@ static const char *const STATE[] = { "met", "not_met", "unknown" };
 static const char *const EVIDENCE[] = { "confirmed", "unconfirmed", "placeholder" };
 static const char *const CATEGORY[] = { "tax_payable", "tax_relief", "subsidy", "repayment" };
 
-typedef struct json {
-    buf b;
-    int pretty, depth;
-} json;
-
-static void nl(json *j)
-{
-    if (j->pretty) {
-        put(&j->b, "\n");
-        for (int k = 0; k < j->depth; k++)
-            put(&j->b, "  ");
-    }
-}
-
-static void key(json *j, const char *k, int first)
-{
-    if (!first)
-        put(&j->b, ",");
-    nl(j);
-    put_json_string(&j->b, k);
-    put(&j->b, j->pretty ? ": " : ":");
-}
-
-static void open_(json *j, const char *c)
-{
-    put(&j->b, c);
-    j->depth++;
-}
-
-static void close_(json *j, const char *c)
-{
-    j->depth--;
-    nl(j);
-    put(&j->b, c);
-}
+typedef fiscp_buf json;  /* with its indentation state */
 
 static void kv_str(json *j, const char *k, const char *v, int first)
 {
-    key(j, k, first);
+    fiscp_json_key(j, k, first);
     if (v)
-        put_json_string(&j->b, v);
+        fiscp_buf_json_string(j, v);
     else
-        put(&j->b, "null");
+        fiscp_buf_put(j, "null");
 }
 
 static void kv_label(json *j, const char *k, const char *zh, const char *en, int first)
 {
-    key(j, k, first);
-    open_(j, "{");
+    fiscp_json_key(j, k, first);
+    fiscp_json_open(j, "{");
     kv_str(j, "zh", zh, 1);
     kv_str(j, "en", en, 0);
-    close_(j, "}");
+    fiscp_json_close(j, "}");
 }
 
 static void json_layers(json *j, const fisc_result *r)
 {
-    key(j, "policy", 0);
-    open_(j, "{");
+    fiscp_json_key(j, "policy", 0);
+    fiscp_json_open(j, "{");
     kv_str(j, "hash", r->policy->hash, 1);
-    key(j, "layers", 0);
-    open_(j, "[");
+    fiscp_json_key(j, "layers", 0);
+    fiscp_json_open(j, "[");
     for (size_t i = 0; i < r->policy->nlayers; i++) {
         const fisc_layer_info *l = &r->policy->layers[i];
 
         if (i)
-            put(&j->b, ",");
-        nl(j);
-        open_(j, "{");
+            fiscp_buf_put(j, ",");
+        fiscp_json_nl(j);
+        fiscp_json_open(j, "{");
         kv_str(j, "id", l->id, 1);
         kv_str(j, "path", l->path, 0);
         kv_str(j, "sha256", l->sha256, 0);
         kv_str(j, "document", l->document, 0);
-        key(j, "overlay", 0);
-        put(&j->b, l->is_overlay ? "true" : "false");
-        close_(j, "}");
+        fiscp_json_key(j, "overlay", 0);
+        fiscp_buf_put(j, l->is_overlay ? "true" : "false");
+        fiscp_json_close(j, "}");
     }
-    close_(j, "]");
-    close_(j, "}");
+    fiscp_json_close(j, "]");
+    fiscp_json_close(j, "}");
 }
 
 static void json_amounts(json *j, const fisc_item *it)
 {
-    key(j, "amounts", 0);
-    open_(j, "{");
+    fiscp_json_key(j, "amounts", 0);
+    fiscp_json_open(j, "{");
     for (size_t k = 0; k < it->amount_count; k++) {
-        key(j, it->amounts[k].name, k == 0);
-        put(&j->b, "\"");
-        put_amount_text(&j->b, it->amounts[k].value, 0);
-        put(&j->b, "\"");
+        fiscp_json_key(j, it->amounts[k].name, k == 0);
+        fiscp_buf_put(j, "\"");
+        put_amount_text(j, it->amounts[k].value, 0);
+        fiscp_buf_put(j, "\"");
     }
-    close_(j, "}");
-    key(j, "categories", 0);
-    open_(j, "{");
+    fiscp_json_close(j, "}");
+    fiscp_json_key(j, "categories", 0);
+    fiscp_json_open(j, "{");
     for (size_t k = 0, first = 1; k < it->amount_count; k++) {
         int cat = it->amounts[k].category;
 
@@ -272,109 +176,109 @@ static void json_amounts(json *j, const fisc_item *it)
         kv_str(j, it->amounts[k].name, CATEGORY[cat], (int)first);
         first = 0;
     }
-    close_(j, "}");
+    fiscp_json_close(j, "}");
 }
 
 static void json_conditions(json *j, const fisc_item *it)
 {
-    key(j, "conditions", 0);
-    open_(j, "[");
+    fiscp_json_key(j, "conditions", 0);
+    fiscp_json_open(j, "[");
     for (size_t k = 0; k < it->condition_count; k++) {
         const fisc_condition *c = &it->conditions[k];
 
         if (k)
-            put(&j->b, ",");
-        nl(j);
-        open_(j, "{");
+            fiscp_buf_put(j, ",");
+        fiscp_json_nl(j);
+        fiscp_json_open(j, "{");
         kv_str(j, "id", c->id, 1);
         kv_label(j, "label", c->label_zh, c->label_en, 0);
         kv_str(j, "state", STATE[c->state], 0);
         kv_str(j, "detail", c->detail, 0);
-        close_(j, "}");
+        fiscp_json_close(j, "}");
     }
-    close_(j, "]");
+    fiscp_json_close(j, "]");
 }
 
 static void json_params(json *j, const fisc_item *it)
 {
-    key(j, "parameters", 0);
-    open_(j, "[");
+    fiscp_json_key(j, "parameters", 0);
+    fiscp_json_open(j, "[");
     for (size_t k = 0; k < it->param_count; k++) {
         const fisc_used_param *u = &it->params[k];
 
         if (k)
-            put(&j->b, ",");
-        nl(j);
-        open_(j, "{");
+            fiscp_buf_put(j, ",");
+        fiscp_json_nl(j);
+        fiscp_json_open(j, "{");
         kv_str(j, "id", u->id, 1);
         kv_str(j, "value", u->value, 0);
         kv_str(j, "unit", u->unit, 0);
         kv_str(j, "from", u->from, 0);
         kv_str(j, "to", u->to, 0);
         kv_str(j, "status", EVIDENCE[u->evidence], 0);
-        key(j, "citation", 0);
-        open_(j, "{");
+        fiscp_json_key(j, "citation", 0);
+        fiscp_json_open(j, "{");
         kv_str(j, "document", u->document, 1);
         kv_str(j, "article", u->article, 0);
         kv_str(j, "url", u->url, 0);
-        close_(j, "}");
-        close_(j, "}");
+        fiscp_json_close(j, "}");
+        fiscp_json_close(j, "}");
     }
-    close_(j, "]");
+    fiscp_json_close(j, "]");
 }
 
 static void json_steps(json *j, const fisc_item *it)
 {
-    key(j, "trace", 0);
-    open_(j, "[");
+    fiscp_json_key(j, "trace", 0);
+    fiscp_json_open(j, "[");
     for (size_t k = 0; k < it->step_count; k++) {
         const fisc_step *s = &it->steps[k];
 
         if (k)
-            put(&j->b, ",");
-        nl(j);
-        open_(j, "{");
+            fiscp_buf_put(j, ",");
+        fiscp_json_nl(j);
+        fiscp_json_open(j, "{");
         kv_str(j, "id", s->id, 1);
         kv_label(j, "label", s->label_zh, s->label_en, 0);
         kv_str(j, "formula", s->formula, 0);
         kv_str(j, "substituted", s->substituted, 0);
         kv_str(j, "result", s->result, 0);
         kv_str(j, "rounding", s->rounding, 0);
-        close_(j, "}");
+        fiscp_json_close(j, "}");
     }
-    close_(j, "]");
+    fiscp_json_close(j, "]");
 }
 
 static void json_item(json *j, const fisc_item *it, int trace)
 {
-    open_(j, "{");
+    fiscp_json_open(j, "{");
     kv_str(j, "program", it->program, 1);
     kv_label(j, "title", it->title_zh, it->title_en, 0);
     kv_str(j, "outcome", OUTCOME[it->outcome], 0);
-    key(j, "provisional", 0);
-    put(&j->b, it->provisional ? "true" : "false");
+    fiscp_json_key(j, "provisional", 0);
+    fiscp_buf_put(j, it->provisional ? "true" : "false");
     kv_label(j, "summary", it->summary_zh, it->summary_en, 0);
     kv_str(j, "choice", it->choice, 0);
     json_amounts(j, it);
-    key(j, "missing_facts", 0);
-    open_(j, "[");
+    fiscp_json_key(j, "missing_facts", 0);
+    fiscp_json_open(j, "[");
     for (size_t k = 0; k < it->missing_count; k++) {
         if (k)
-            put(&j->b, ",");
-        put_json_string(&j->b, it->missing[k]);
+            fiscp_buf_put(j, ",");
+        fiscp_buf_json_string(j, it->missing[k]);
     }
     j->depth--;
-    put(&j->b, "]");
+    fiscp_buf_put(j, "]");
     json_conditions(j, it);
     json_params(j, it);
     if (trace)
         json_steps(j, it);
-    close_(j, "}");
+    fiscp_json_close(j, "}");
 }
 
 fisc_status fisc_result_to_json(char **out, const fisc_result *r, unsigned flags, fisc_error *err)
 {
-    json j = { { NULL, 0, 0, 0 }, (flags & FISC_JSON_PRETTY) != 0, 0 };
+    json j = { NULL, 0, 0, 0, (flags & FISC_JSON_PRETTY) != 0, 0 };
     char day[11];
 
     fiscp_error_reset(err);
@@ -382,50 +286,50 @@ fisc_status fisc_result_to_json(char **out, const fisc_result *r, unsigned flags
         return fiscp_error_set(err, FISC_EINVAL, "fisc_result_to_json: NULL argument");
     *out = NULL;
     fiscp_date_format(day, r->date);
-    open_(&j, "{");
+    fiscp_json_open(&j, "{");
     kv_str(&j, "schema", "fisc-result/1", 1);
     kv_str(&j, "fisc_version", fisc_version_string(), 0);
-    key(&j, "period", 0);
-    open_(&j, "{");
-    key(&j, "year", 1);
-    putf(&j.b, "%d", r->year);
-    key(&j, "quarter", 0);
+    fiscp_json_key(&j, "period", 0);
+    fiscp_json_open(&j, "{");
+    fiscp_json_key(&j, "year", 1);
+    fiscp_buf_printf(&j, "%d", r->year);
+    fiscp_json_key(&j, "quarter", 0);
     if (r->quarter)
-        putf(&j.b, "%d", r->quarter);
+        fiscp_buf_printf(&j, "%d", r->quarter);
     else
-        put(&j.b, "null");
+        fiscp_buf_put(&j, "null");
     kv_str(&j, "date", day, 0);
-    close_(&j, "}");
+    fiscp_json_close(&j, "}");
     json_layers(&j, r);
     kv_str(&j, "currency", "CNY", 0);
     kv_str(&j, "unit", "yuan", 0);
-    key(&j, "provisional", 0);
-    put(&j.b, r->provisional ? "true" : "false");
-    key(&j, "totals", 0);
-    open_(&j, "{");
+    fiscp_json_key(&j, "provisional", 0);
+    fiscp_buf_put(&j, r->provisional ? "true" : "false");
+    fiscp_json_key(&j, "totals", 0);
+    fiscp_json_open(&j, "{");
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++) {
-        key(&j, CATEGORY[k], k == 0);
-        put(&j.b, "\"");
-        put_amount_text(&j.b, &r->totals[k], 0);
-        put(&j.b, "\"");
+        fiscp_json_key(&j, CATEGORY[k], k == 0);
+        fiscp_buf_put(&j, "\"");
+        put_amount_text(&j, &r->totals[k], 0);
+        fiscp_buf_put(&j, "\"");
     }
-    close_(&j, "}");
-    key(&j, "items", 0);
-    open_(&j, "[");
+    fiscp_json_close(&j, "}");
+    fiscp_json_key(&j, "items", 0);
+    fiscp_json_open(&j, "[");
     for (size_t i = 0; i < r->nitems; i++) {
         if (i)
-            put(&j.b, ",");
-        nl(&j);
+            fiscp_buf_put(&j, ",");
+        fiscp_json_nl(&j);
         json_item(&j, &r->items[i], (flags & FISC_JSON_TRACE) != 0);
     }
-    close_(&j, "]");
-    close_(&j, "}");
-    put(&j.b, "\n");
-    if (j.b.failed) {
-        fiscp_free(j.b.p);
+    fiscp_json_close(&j, "]");
+    fiscp_json_close(&j, "}");
+    fiscp_buf_put(&j, "\n");
+    if (j.failed) {
+        fiscp_free(j.p);
         return fiscp_error_nomem(err);
     }
-    *out = j.b.p;
+    *out = j.p;
     return FISC_OK;
 }
 
@@ -455,82 +359,82 @@ static const words EN = {
 static void text_explain(buf *b, const fisc_item *it, const words *w, int zh)
 {
     if (it->condition_count)
-        putf(b, "  %s:\n", w->conditions);
+        fiscp_buf_printf(b, "  %s:\n", w->conditions);
     for (size_t k = 0; k < it->condition_count; k++) {
         const fisc_condition *c = &it->conditions[k];
 
-        putf(b, "    %s ", w->state[c->state]);
-        put(b, zh ? c->label_zh : c->label_en);
+        fiscp_buf_printf(b, "    %s ", w->state[c->state]);
+        fiscp_buf_put(b, zh ? c->label_zh : c->label_en);
         if (c->detail[0]) {
-            put(b, " (");
-            put(b, c->detail);
-            put(b, ")");
+            fiscp_buf_put(b, " (");
+            fiscp_buf_put(b, c->detail);
+            fiscp_buf_put(b, ")");
         }
-        put(b, "\n");
+        fiscp_buf_put(b, "\n");
     }
     if (it->param_count)
-        putf(b, "  %s:\n", w->parameters);
+        fiscp_buf_printf(b, "  %s:\n", w->parameters);
     for (size_t k = 0; k < it->param_count; k++) {
         const fisc_used_param *u = &it->params[k];
 
-        putf(b, "    %s = ", u->id);
-        put(b, u->value);
+        fiscp_buf_printf(b, "    %s = ", u->id);
+        fiscp_buf_put(b, u->value);
         if (strcmp(u->unit, "rate") != 0) {
-            put(b, " ");
-            put(b, u->unit);
+            fiscp_buf_put(b, " ");
+            fiscp_buf_put(b, u->unit);
         }
-        putf(b, " [%s, %s..%s] ", w->evidence[u->evidence], u->from, u->to ? u->to : "");
-        put(b, u->document);
+        fiscp_buf_printf(b, " [%s, %s..%s] ", w->evidence[u->evidence], u->from, u->to ? u->to : "");
+        fiscp_buf_put(b, u->document);
         if (u->article[0]) {
-            put(b, " ");
-            put(b, u->article);
+            fiscp_buf_put(b, " ");
+            fiscp_buf_put(b, u->article);
         }
         if (u->url[0]) {
-            put(b, " ");
-            put(b, u->url);
+            fiscp_buf_put(b, " ");
+            fiscp_buf_put(b, u->url);
         }
-        put(b, "\n");
+        fiscp_buf_put(b, "\n");
     }
     if (it->step_count)
-        putf(b, "  %s:\n", w->steps);
+        fiscp_buf_printf(b, "  %s:\n", w->steps);
     for (size_t k = 0; k < it->step_count; k++) {
         const fisc_step *s = &it->steps[k];
 
-        putf(b, "    %zu. ", k + 1);
-        put(b, zh ? s->label_zh : s->label_en);
-        put(b, ": ");
-        put(b, s->formula);
-        put(b, "\n       ");
-        put(b, s->substituted);
+        fiscp_buf_printf(b, "    %zu. ", k + 1);
+        fiscp_buf_put(b, zh ? s->label_zh : s->label_en);
+        fiscp_buf_put(b, ": ");
+        fiscp_buf_put(b, s->formula);
+        fiscp_buf_put(b, "\n       ");
+        fiscp_buf_put(b, s->substituted);
         if (s->result[0] && !s->rounding[0]) {
-            put(b, " = ");
-            put(b, s->result);
+            fiscp_buf_put(b, " = ");
+            fiscp_buf_put(b, s->result);
         }
-        put(b, "\n");
+        fiscp_buf_put(b, "\n");
     }
 }
 
 static void text_item(buf *b, const fisc_item *it, const words *w, int zh, int explain)
 {
-    put(b, "\n");
-    put(b, zh ? it->title_zh : it->title_en);
-    putf(b, " [%s]: %s%s\n", it->program, w->outcome[it->outcome],
+    fiscp_buf_put(b, "\n");
+    fiscp_buf_put(b, zh ? it->title_zh : it->title_en);
+    fiscp_buf_printf(b, " [%s]: %s%s\n", it->program, w->outcome[it->outcome],
          it->provisional ? (zh ? "（暂定）" : " (provisional)") : "");
     if ((zh ? it->summary_zh : it->summary_en)[0]) {
-        put(b, "  ");
-        put(b, zh ? it->summary_zh : it->summary_en);
-        put(b, "\n");
+        fiscp_buf_put(b, "  ");
+        fiscp_buf_put(b, zh ? it->summary_zh : it->summary_en);
+        fiscp_buf_put(b, "\n");
     }
     for (size_t k = 0; k < it->amount_count; k++) {
-        putf(b, "  %-16s ", it->amounts[k].name);
+        fiscp_buf_printf(b, "  %-16s ", it->amounts[k].name);
         put_amount_text(b, it->amounts[k].value, 1);
-        putf(b, " %s\n", w->yuan);
+        fiscp_buf_printf(b, " %s\n", w->yuan);
     }
     if (it->missing_count) {
-        putf(b, "  %s:", w->missing);
+        fiscp_buf_printf(b, "  %s:", w->missing);
         for (size_t k = 0; k < it->missing_count; k++)
-            putf(b, " %s", it->missing[k]);
-        put(b, "\n");
+            fiscp_buf_printf(b, " %s", it->missing[k]);
+        fiscp_buf_put(b, "\n");
     }
     if (explain)
         text_explain(b, it, w, zh);
@@ -540,7 +444,7 @@ fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *la
 {
     int zh = !(lang && strcmp(lang, "en") == 0);
     const words *w = zh ? &ZH : &EN;
-    buf b = { NULL, 0, 0, 0 };
+    buf b = { NULL, 0, 0, 0, 0, 0 };
     char day[11];
 
     fiscp_error_reset(err);
@@ -549,33 +453,33 @@ fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *la
     *out = NULL;
     fiscp_date_format(day, r->date);
     if (r->quarter && zh)
-        putf(&b, "%d 年第 %d 季度预缴（累计至 %s）", r->year, r->quarter, day);
+        fiscp_buf_printf(&b, "%d 年第 %d 季度预缴（累计至 %s）", r->year, r->quarter, day);
     else if (r->quarter)
-        putf(&b, "prepayment for %d Q%d (cumulative to %s)", r->year, r->quarter, day);
+        fiscp_buf_printf(&b, "prepayment for %d Q%d (cumulative to %s)", r->year, r->quarter, day);
     else if (zh)
-        putf(&b, "%d 年度（截至 %s）", r->year, day);
+        fiscp_buf_printf(&b, "%d 年度（截至 %s）", r->year, day);
     else
-        putf(&b, "tax year %d (to %s)", r->year, day);
-    putf(&b, "\n%s:", w->policy);
+        fiscp_buf_printf(&b, "tax year %d (to %s)", r->year, day);
+    fiscp_buf_printf(&b, "\n%s:", w->policy);
     for (size_t i = 0; i < r->policy->nlayers; i++) {
         const fisc_layer_info *l = &r->policy->layers[i];
 
-        putf(&b, " %s (%.12s)%s", l->id, l->sha256, l->is_overlay ? "*" : "");
+        fiscp_buf_printf(&b, " %s (%.12s)%s", l->id, l->sha256, l->is_overlay ? "*" : "");
     }
-    put(&b, "\n");
+    fiscp_buf_put(&b, "\n");
     if (r->provisional) {
-        put(&b, w->provisional);
-        put(&b, "\n");
+        fiscp_buf_put(&b, w->provisional);
+        fiscp_buf_put(&b, "\n");
     }
     for (size_t i = 0; i < r->nitems; i++)
         text_item(&b, &r->items[i], w, zh, explain);
-    putf(&b, "\n%s:\n", w->totals);
+    fiscp_buf_printf(&b, "\n%s:\n", w->totals);
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++) {
         if (k == FISC_CATEGORY_REPAYMENT && fisc_decimal_sign(&r->totals[k]) == 0)
             continue; /* only agreements ask for money back */
-        putf(&b, "  %-16s ", w->category[k]);
+        fiscp_buf_printf(&b, "  %-16s ", w->category[k]);
         put_amount_text(&b, &r->totals[k], 1);
-        putf(&b, " %s\n", w->yuan);
+        fiscp_buf_printf(&b, " %s\n", w->yuan);
     }
     if (b.failed) {
         fiscp_free(b.p);

@@ -19,5 +19,6 @@
 #include "fisc/facts.h"
 #include "fisc/policy.h"
 #include "fisc/evaluate.h"
+#include "fisc/agreement.h"
 
 #endif

@@ -28,7 +28,8 @@ CLI = os.environ.get("FISC_CLI")
 # The bundled policy: meson sets FISC_POLICY_DIR; by hand, the source tree's policies/.
 POLICY_DIR = os.environ.get("FISC_POLICY_DIR") or os.path.join(ROOT, "policies")
 
-COMMANDS = ("round", "upper", "apportion", "budget", "uscc", "estimate", "params", "policy")
+COMMANDS = ("round", "upper", "apportion", "budget", "uscc", "estimate", "params", "policy",
+            "agreement")
 
 
 def setUpModule():
@@ -1855,6 +1856,537 @@ class TestBudget(CliTestCase):
     def test_program_is_required(self):
         self.assertUsageError("budget", self.write("p.csv", "%s,甲,1.00\n" % self.LOW),
                               "--budget", "1.00")
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreements (一事一议): examples/agreements/ (illustrative figures, not real contracts).
+
+AGREEMENTS = os.path.join(ROOT, "examples", "agreements")
+MANUFACTURING = os.path.join(AGREEMENTS, "manufacturing.yaml")
+MANUFACTURING_ACTUALS = os.path.join(AGREEMENTS, "manufacturing.actuals.json")
+MANUFACTURING_BREACH = os.path.join(AGREEMENTS, "manufacturing-breach.actuals.json")
+HEADQUARTERS = os.path.join(AGREEMENTS, "headquarters.yaml")
+HEADQUARTERS_ACTUALS = os.path.join(AGREEMENTS, "headquarters.actuals.json")
+GATED = os.path.join(AGREEMENTS, "gated.yaml")
+GATED_ACTUALS = os.path.join(AGREEMENTS, "gated.actuals.json")
+MFG, HQ, GATED_ID = "yl-gxq-2023-012", "yl-gxq-2024-031", "yl-gxq-2024-027"
+D = Decimal
+
+# manufacturing.yaml against manufacturing.actuals.json, worked by hand from
+# docs/agreement-format.md (amounts in 元):
+#
+# equipment (第五条第一款): 5% of each year's equipment investment 2023-2025, late share 80%,
+# cap 500万 a year and 1200万 in all, released when cumulative funds in place reach 3亿 (by 2024)
+# and production has started (by 2024-06-30), paid 40/30/30 in the year of release and the two
+# after it, the last 30% only in a year whose output is at least 4亿.
+#   funds in place: 2023 1.8亿 (cumulative 1.8亿: not yet), 2024 1.3亿 (cumulative 3.1亿 ≥ 3亿: met
+#   in 2024, on time); production started 2024-09-15, after 2024-06-30: met in 2024, late.
+#   2023: nothing released: the 2023 award waits.
+#   2024: the awards of 2023 and 2024 are released, each × 80% (a milestone was met late):
+#         X2023: 60,000,000 × 5% = 3,000,000 × 80% = 2,400,000 (within 500万)
+#         X2024: 150,000,000 × 5% = 7,500,000 × 80% = 6,000,000 > 500万 a year: 5,000,000
+#                (1,000,000 withheld by cap_per_year)
+#   2025: X2025: 120,000,000 × 5% = 6,000,000 × 80% = 4,800,000 (within 500万); the rest of
+#         the 1200万 total is 12,000,000 − 2,400,000 − 5,000,000 = 4,600,000: 4,600,000
+#         (200,000 withheld by cap_total)
+#   instalments (40/30/30):  X2023 2,400,000 → 960,000 (2024), 720,000 (2025), 720,000 (2026)
+#                            X2024 5,000,000 → 2,000,000 (2024), 1,500,000 (2025), 1,500,000 (2026)
+#                            X2025 4,600,000 → 1,840,000 (2025), 1,380,000 (2026), 1,380,000 (2027)
+#   the third instalments need output ≥ 4亿 in their year: 2026 6.2亿 met; 2027 3.8亿 not met:
+#   X2025's last 1,380,000 is forfeited (withheld).
+#   A (before combining): 2024 960,000 + 2,000,000 = 2,960,000;
+#   2025 720,000 + 1,500,000 + 1,840,000 = 4,060,000; 2026 720,000 + 1,500,000 + 1,380,000 =
+#   3,600,000; 2027 0.
+#   higher_of with gx.investment_reward (第八条): the Guangxi reward G is 1% of the year's funds
+#   in place (a foreign project of 3000万美元 ≥ 1500万美元, no cap): 2023 1,800,000; 2024 1,300,000;
+#   2025 600,000; 2026 and 2027 none (no funds in place: not eligible, G = 0). The term pays
+#   max(A − G, 0): 2023 0; 2024 2,960,000 − 1,300,000 = 1,660,000; 2025 4,060,000 − 600,000 =
+#   3,460,000; 2026 3,600,000; 2027 0. In all 8,720,000.
+# construction (第五条第二款): 200万 fixed for 2024, released on completion by 2024-06-30;
+#   completed 2024-08-20 (late, no late_share: 100%): 2,000,000 due in 2024.
+# land (第五条第三款): 20% of the 2023 land price 24,000,000 = 4,800,000, released when
+#   construction starts by 2023-09-30 (2023-06-18, on time): a concession due in 2023.
+# ceiling (第九条): min(2500万, 10% × cumulative fixed-asset investment): 2023 min(25,000,000,
+#   15,000,000) ≥ 4,800,000 awarded; 2024 min(25,000,000, 38,000,000) ≥ 14,200,000; 2025
+#   min(25,000,000, 53,000,000) ≥ 18,800,000: it never binds.
+# clawback (第十条): output of 6亿 in a year by 2026 (2026: 6.2亿, met on time); no relocation:
+#   nothing to repay.
+MFG_DUE = {2023: "4800000.00",            # land 4,800,000
+           2024: "3660000.00",            # construction 2,000,000 + equipment 1,660,000
+           2025: "3460000.00",            # equipment
+           2026: "3600000.00",            # equipment
+           2027: "0.00"}                  # the last instalment is forfeited
+MFG_TERM_DUE = {"land": {2023: "4800000.00"}, "construction": {2024: "2000000.00"},
+                "equipment": {2023: "0.00", 2024: "1660000.00", 2025: "3460000.00",
+                              2026: "3600000.00", 2027: "0.00"}}
+MFG_GUANGXI = {2023: "1800000.00", 2024: "1300000.00", 2025: "600000.00"}   # 1% of funds in place
+MFG_TOTAL_DUE = "15520000.00"            # 4,800,000 + 3,660,000 + 3,460,000 + 3,600,000
+# withheld for good (an award still waiting for its conditions is not withheld):
+MFG_WITHHELD = {2024: "1000000.00",      # X2024 above the 500万 cap a year
+                2025: "200000.00",       # X2025 above what is left of the 1200万 total
+                2027: "1380000.00"}      # X2025's last instalment: 2027 output below 4亿
+MFG_TOTAL_WITHHELD = "2580000.00"        # 1,000,000 + 200,000 + 1,380,000
+
+# manufacturing-breach.actuals.json: the same, but output is 5.2亿 in 2026 (< 6亿 by 2026): the
+# clawback triggers in 2026, breach date 2026-12-31 (the milestone's deadline). The 2026
+# instalments (paid on 06-30, before the breach) count as paid. Repay 100% of what each term
+# paid, with simple interest at 3.45% over actual days / 365, rounded once per term:
+#   equipment: 1,660,000 paid 2024-06-30 (914 days), 3,460,000 paid 2025-06-30 (549 days),
+#     3,600,000 paid 2026-06-30 (184 days): repay 8,720,000; interest
+#     (1,660,000 × 914 + 3,460,000 × 549 + 3,600,000 × 184) × 3.45% / 365
+#     = (1,517,240,000 + 1,899,540,000 + 662,400,000) × 0.0345 / 365 = 140,731,710 / 365
+#     = 385,566.3287... → 385,566.33
+#   construction: 2,000,000 paid 2024-12-31 (730 days): 2,000,000 × 3.45% × 730 / 365 = 138,000.00
+#   land: 4,800,000 granted 2023-12-31 (1096 days, 2024 a leap year):
+#     4,800,000 × 3.45% × 1096 / 365 = 181,497,600 / 365 = 497,253.6986... → 497,253.70
+#   repay 8,720,000 + 2,000,000 + 4,800,000 = 15,520,000; interest 385,566.33 + 138,000.00 +
+#   497,253.70 = 1,020,820.03. The term ends: X2025's last instalment (1,380,000) is forfeited.
+BREACH_TERM_REPAY = {"equipment": ("8720000.00", "385566.33"),
+                     "construction": ("2000000.00", "138000.00"),
+                     "land": ("4800000.00", "497253.70")}
+BREACH_REPAY, BREACH_INTEREST = "15520000.00", "1020820.03"
+BREACH_NET = "-1020820.03"               # 15,520,000 − 15,520,000 − 1,020,820.03
+
+# headquarters.yaml against headquarters.actuals.json (headquarters registered 2025-02-18, by
+# 2025-03-31):
+#   rent (concession, 50% of the standard rent, at most 100万 a year): 2025 1,800,000 × 50% =
+#     900,000; 2026 900,000; 2027 1,854,000 × 50% = 927,000.
+#   headcount (50万 a year with year-end headcount ≥ 100): 2025 120 → 500,000; 2026 95 → withheld
+#     for good (500,000); 2027 140 → 500,000.
+#   funds (2% of funds in place 2025-2026, at most 150万 in all): 2025 50,000,000 × 2% = 1,000,000;
+#     2026 30,000,000 × 2% = 600,000, the rest of the total is 500,000: 500,000 (100,000 withheld
+#     by cap_total).
+#   exclusive with gx.investment_reward (第七条): in 2025 (the year with facts) the Guangxi reward
+#     for a headquarters project is 1% × 50,000,000 = 500,000; the package records it as
+#     excluded (−500,000), so the year's subsidy total is the package's 2,400,000 alone.
+#   ceiling 800万: 2,400,000 + 1,400,000 + 1,427,000 = 5,227,000 awarded: never binds.
+HQ_DUE = {2025: "2400000.00",            # 900,000 + 500,000 + 1,000,000
+          2026: "1400000.00",            # 900,000 + 0 + 500,000
+          2027: "1427000.00",            # 927,000 + 500,000
+          2028: "0.00", 2029: "0.00"}    # the stay commitment runs to 2029-12-31
+HQ_TERM_DUE = {"rent": {2025: "900000.00", 2026: "900000.00", 2027: "927000.00"},
+               "headcount": {2025: "500000.00", 2026: "0.00", 2027: "500000.00"},
+               "funds": {2025: "1000000.00", 2026: "500000.00"}}
+HQ_TOTALS = {"due": "5227000.00", "withheld": "600000.00",   # 500,000 (headcount) + 100,000 (cap)
+             "concession": "2727000.00",                     # 900,000 + 900,000 + 927,000
+             "repay": "0.00", "interest": "0.00", "net": "5227000.00"}
+
+# The payment plan of manufacturing.yaml (its plan: figures, every condition met on time, no
+# general program, so nothing to combine with):
+#   equipment: X2023 80,000,000 × 5% = 4,000,000; X2024 140,000,000 × 5% = 7,000,000 → 5,000,000
+#     (cap a year); X2025 100,000,000 × 5% = 5,000,000, the rest of 1200万 is 3,000,000 →
+#     3,000,000. Instalments 40/30/30 from each award's year:
+#     2023 1,600,000; 2024 1,200,000 + 2,000,000 = 3,200,000; 2025 1,200,000 + 1,500,000 +
+#     1,200,000 = 3,900,000; 2026 1,500,000 + 900,000 = 2,400,000; 2027 900,000: 12,000,000.
+#   construction 2,000,000 in 2024; land 20% × 24,000,000 = 4,800,000 in 2023.
+#   ceiling: 2023 min(25,000,000, 10% × 150,000,000) = 15,000,000 ≥ 8,800,000 awarded; never binds.
+MFG_PLAN = {2023: {"equipment": "1600000.00", "construction": "0.00", "land": "4800000.00"},
+            2024: {"equipment": "3200000.00", "construction": "2000000.00", "land": "0.00"},
+            2025: {"equipment": "3900000.00", "construction": "0.00", "land": "0.00"},
+            2026: {"equipment": "2400000.00", "construction": "0.00", "land": "0.00"},
+            2027: {"equipment": "900000.00", "construction": "0.00", "land": "0.00"}}
+MFG_PLAN_TOTAL = "18800000.00"           # 6,400,000 + 5,200,000 + 3,900,000 + 2,400,000 + 900,000
+
+
+# An overlay that makes the Guangxi reward rate for foreign-invested projects (the sample's kind)
+# a placeholder, with the same value.
+AGREEMENT_PLACEHOLDER_OVERLAY = """\
+fisc_policy: 1
+id: what-if.agreement
+overlay: true
+title:
+  zh: 假设：广西外商投资重大项目奖励比例未经核实
+  en: "What if: the Guangxi foreign-project reward rate is unconfirmed"
+parameters:
+  - id: gx.investment_reward.foreign_rate
+    values:
+      - from: 2019-05-27
+        value: "1%"
+        status: placeholder
+        citation:
+          document: what-if
+"""
+
+
+def line_of(path, needle):
+    """The 1-based line of the first line of file ``path`` that contains ``needle``."""
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if needle in line:
+                return number
+    raise AssertionError("%r not in %s" % (needle, path))
+
+
+def agreement_years(doc):
+    """{year: fisc-result/1 document} of a fisc-agreement/1 document."""
+    return {y["year"]: y["result"] for y in doc["years"]}
+
+
+def item_of(result, program):
+    items = [i for i in result["items"] if i["program"] == program]
+    assert len(items) == 1, (program, [i["program"] for i in result["items"]])
+    return items[0]
+
+
+def amount(item, name):
+    """An amount of an item as a Decimal (absent: 0)."""
+    return D(item["amounts"].get(name, "0"))
+
+
+def paid(item):
+    """What an agreement's item grants in its year: its "due" (a subsidy) and its "concession"
+    (a rent or land-price concession, which the items name apart)."""
+    return amount(item, "due") + amount(item, "concession")
+
+
+class TestAgreement(PolicyTestCase):
+    """fisc agreement check|evaluate|schedule on the samples of examples/agreements/."""
+
+    def check(self, path, *args):
+        return run("agreement", "check", path, *args)
+
+    def evaluate_json(self, path, actuals, *args):
+        rc, doc, err = run_json("agreement", "evaluate", path, "--actuals", actuals, *args)
+        self.assertEqual((rc, err), (0, ""), doc)
+        self.assertEqual(doc["schema"], "fisc-agreement/1")
+        return doc
+
+    # --- check ---
+
+    def test_clean_samples_pass_the_check(self):
+        for path, ident in ((MANUFACTURING, MFG), (HEADQUARTERS, HQ)):
+            with self.subTest(path=path):
+                rc, out, err = self.check(path)
+                self.assertEqual((rc, err), (0, ""), out)
+                self.assertIn(ident, out.splitlines()[0])
+                with open(path, "rb") as f:
+                    self.assertIn("SHA-256 " + hashlib.sha256(f.read()).hexdigest(), out)
+                self.assertIn("通过：没有错误", out)
+                self.assertNotIn(": 错误:", out)
+                rc, en, err = self.check(path, "--lang", "en")
+                self.assertEqual((rc, err), (0, ""))
+                self.assertIn("OK: no errors (0 error(s)", en)
+                rc, doc, err = run_json("agreement", "check", path)
+                self.assertEqual((rc, err), (0, ""))
+                self.assertEqual(doc["schema"], "fisc-agreement-check/1")
+                self.assertFalse([f for f in doc["findings"] if f["severity"] == "error"], doc["findings"])
+
+    def test_manufacturing_years(self):
+        rc, out, err = self.check(MANUFACTURING, "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        # from 2023 (the first term year) to 2033 (no relocation until 2033-03-19)
+        self.assertIn("Years: 2023–2033", out)
+
+    def test_gated_sample_fails_with_the_legal_finding(self):
+        # gated.yaml was signed 2024-09-10, after 公平竞争审查条例 came into force (2024-08-01),
+        # with a reward computed from local fiscal contribution (term "contribution").
+        rc, out, err = self.check(GATED)
+        self.assertEqual((rc, err), (1, ""), out)
+        term_line = line_of(GATED, "- id: contribution")
+        findings = [l for l in out.splitlines() if "[legal.fair_competition" in l]
+        self.assertEqual(len(findings), 1, out)
+        self.assertRegex(findings[0], r"^  %s:(\d+):(\d+): 错误: " % re.escape(GATED))
+        line = int(re.match(r"^  .*?\.yaml:(\d+):", findings[0]).group(1))
+        self.assertTrue(term_line <= line <= term_line + 8, (term_line, findings[0]))
+        self.assertIn("条款 contribution", findings[0])
+        self.assertIn("公平竞争审查条例", out)
+        self.assertIn("第十条", out)
+        self.assertIn("不通过", out)
+        rc, doc, err = run_json("agreement", "check", GATED)
+        self.assertEqual(rc, 1)
+        legal = [f for f in doc["findings"] if f["id"] == "legal.fair_competition"]
+        self.assertEqual(len(legal), 1, doc["findings"])
+        self.assertEqual((legal[0]["severity"], legal[0]["term"]), ("error", "contribution"))
+        self.assertEqual(legal[0]["line"], line)
+        self.assertIn("公平竞争审查条例", json.dumps(legal[0], ensure_ascii=False))
+
+    def test_malformed_documents_give_file_line_column(self):
+        with open(MANUFACTURING, encoding="utf-8") as f:
+            text = f.read()
+        rate_line = line_of(MANUFACTURING, 'rate: "5%"')
+        cap_line = line_of(MANUFACTURING, 'cap_total_wan: "1200"')
+        cases = [
+            # a float-typed number: write "0.05", not 0.05 (the value's column)
+            (text.replace('    rate: "5%"', "    rate: 0.05", 1), rate_line, 11, "FISC_EPARSE"),
+            # an unknown key, with a suggestion (the key's column)
+            (text.replace("    cap_total_wan:", "    cap_totl_wan:", 1), cap_line, 5, "FISC_EPARSE"),
+        ]
+        for i, (bad, line, column, code) in enumerate(cases):
+            with self.subTest(case=i):
+                path = self.write("bad%d.yaml" % i, bad)
+                rc, out, err = self.check(path)
+                self.assertEqual((rc, out), (1, ""), err)
+                self.assertIn("fisc agreement check: %s:%d:%d: " % (path, line, column), err)
+                rc, doc, err = run_json("agreement", "check", path)
+                self.assertEqual(rc, 1)
+                e = self.assertErrorEnvelope(doc, code)
+                self.assertEqual((e["field"], e["line"], e["column"]), (path, line, column))
+        path = self.write("typo.yaml", text.replace("    cap_total_wan:", "    cap_totl_wan:", 1))
+        self.assertIn('did you mean "cap_total_wan"', self.check(path)[2])
+        # not YAML at all
+        path = self.write("broken.yaml", "fisc_agreement: 1\nid: [unclosed\n")
+        rc, out, err = self.check(path)
+        self.assertEqual(rc, 1)
+        self.assertRegex(err, r"%s:\d+:\d+: " % re.escape(path))
+        # no such file: bad input data too
+        rc, out, err = self.check(os.path.join(self.tmp, "missing.yaml"))
+        self.assertEqual((rc, out), (1, ""))
+        self.assertIn("missing.yaml", err)
+
+    def test_check_from_stdin(self):
+        with open(MANUFACTURING, "rb") as f:
+            data = f.read()
+        rc, out, err = run("agreement", "check", "-", stdin=data)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIn("SHA-256 " + hashlib.sha256(data).hexdigest(), out)
+
+    def test_bad_policy_is_exit_4(self):
+        bad = self.bad_layer("\nfrobnicate: 1\n")
+        rc, out, err = self.check(MANUFACTURING, "--policy", bad)
+        self.assertEqual((rc, out), (4, ""))
+        self.assertIn(bad, err)
+
+    # --- evaluate ---
+
+    def test_manufacturing_year_by_year(self):
+        doc = self.evaluate_json(MANUFACTURING, MANUFACTURING_ACTUALS, "--through", "2027")
+        years = agreement_years(doc)
+        self.assertEqual(sorted(years), [2023, 2024, 2025, 2026, 2027])
+        for year, result in years.items():
+            with self.subTest(year=year):
+                self.assertEqual(result["period"]["year"], year)
+                package = item_of(result, MFG)
+                self.assertEqual(paid(package), D(MFG_DUE[year]))
+                self.assertEqual(amount(package, "withheld"), D(MFG_WITHHELD.get(year, "0")))
+                self.assertEqual(amount(package, "repay"), 0)
+                self.assertEqual(amount(package, "interest"), 0)
+                for term, due in MFG_TERM_DUE.items():
+                    if year in due:
+                        self.assertEqual(paid(item_of(result, MFG + "/" + term)), D(due[year]), term)
+                if year in MFG_GUANGXI:   # the general program, evaluated from that year's facts
+                    self.assertEqual(item_of(result, "gx.investment_reward")["amounts"]["reward"],
+                                     MFG_GUANGXI[year])
+        self.assertEqual(amount(item_of(years[2023], MFG), "concession"), D("4800000.00"))
+        # the equipment award of 2023 waits in 2023 (funds and production not yet there): shown,
+        # never counted as withheld
+        self.assertEqual(amount(item_of(years[2023], MFG + "/equipment"), "waiting"), D("3000000.00"))
+        totals = doc["totals"]
+        self.assertEqual(D(totals["due"]), D(MFG_TOTAL_DUE))
+        self.assertEqual(D(totals["concession"]), D("4800000.00"))
+        self.assertEqual(D(totals["withheld"]), D(MFG_TOTAL_WITHHELD))
+        self.assertEqual((D(totals["repay"]), D(totals["interest"])), (0, 0))
+        self.assertEqual(D(totals["net"]), D(MFG_TOTAL_DUE))
+
+    def test_manufacturing_whole_span(self):
+        # 2028-2033: nothing more falls due; the relocation commitment is kept.
+        doc = self.evaluate_json(MANUFACTURING, MANUFACTURING_ACTUALS)
+        self.assertEqual(sorted(agreement_years(doc)), list(range(2023, 2034)))
+        self.assertEqual(D(doc["totals"]["due"]), D(MFG_TOTAL_DUE))
+        self.assertEqual(D(doc["totals"]["repay"]), 0)
+
+    def test_manufacturing_clawback_with_interest(self):
+        doc = self.evaluate_json(MANUFACTURING, MANUFACTURING_BREACH, "--through", "2027")
+        years = agreement_years(doc)
+        for year in (2023, 2024, 2025, 2026):   # paid as before, 2026's instalments included
+            self.assertEqual(paid(item_of(years[year], MFG)), D(MFG_DUE[year]), year)
+        for term, (repay, interest) in BREACH_TERM_REPAY.items():
+            with self.subTest(term=term):
+                it = item_of(years[2026], MFG + "/" + term)
+                self.assertEqual((amount(it, "repay"), amount(it, "interest")), (D(repay), D(interest)))
+        package = item_of(years[2026], MFG)
+        self.assertEqual((amount(package, "repay"), amount(package, "interest")),
+                         (D(BREACH_REPAY), D(BREACH_INTEREST)))
+        self.assertEqual(years[2026]["totals"]["repayment"], "16540820.03")  # 15,520,000 + 1,020,820.03
+        self.assertEqual(amount(item_of(years[2027], MFG + "/equipment"), "due"), 0)
+        totals = doc["totals"]
+        self.assertEqual(D(totals["due"]), D(MFG_TOTAL_DUE))
+        self.assertEqual(D(totals["withheld"]), D(MFG_TOTAL_WITHHELD))   # the last instalment, forfeited
+        self.assertEqual((D(totals["repay"]), D(totals["interest"])), (D(BREACH_REPAY), D(BREACH_INTEREST)))
+        self.assertEqual(D(totals["net"]), D(BREACH_NET))
+
+    def test_headquarters_exclusive_with_the_general_program(self):
+        doc = self.evaluate_json(HEADQUARTERS, HEADQUARTERS_ACTUALS)
+        years = agreement_years(doc)
+        self.assertEqual(sorted(years), [2025, 2026, 2027, 2028, 2029])
+        for year, result in years.items():
+            with self.subTest(year=year):
+                self.assertEqual(paid(item_of(result, HQ)), D(HQ_DUE[year]))
+                for term, due in HQ_TERM_DUE.items():
+                    if year in due:
+                        self.assertEqual(paid(item_of(result, HQ + "/" + term)), D(due[year]), term)
+        first = years[2025]
+        self.assertEqual(item_of(first, "gx.investment_reward")["amounts"]["reward"], "500000.00")
+        self.assertEqual(amount(item_of(first, HQ), "excluded"), D("-500000.00"))
+        self.assertEqual(D(first["totals"]["subsidy"]), D("2400000.00"))   # A only
+        self.assertEqual({k: D(doc["totals"][k]) for k in HQ_TOTALS},
+                         {k: D(v) for k, v in HQ_TOTALS.items()})
+
+    def test_text_table(self):
+        rc, out, err = run("agreement", "evaluate", MANUFACTURING, "--actuals", MANUFACTURING_ACTUALS,
+                           "--through", "2027")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIn(MFG, out)
+        for year, due in MFG_DUE.items():
+            self.assertRegex(out, r"(?m)^\s*%d\b.*\b%s\b" % (year, re.escape("{:,.2f}".format(D(due)))))
+        rc, en, err = run("agreement", "evaluate", MANUFACTURING, "--actuals", MANUFACTURING_ACTUALS,
+                          "--through", "2027", "--lang", "en")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertNotEqual(out, en)
+        self.assertIn("15,520,000.00", en)
+
+    def test_findings_are_shown_above_the_table(self):
+        # gated.yaml: the settlement reward (100万 for 2025, production started 2025-04-01, by
+        # 2025-12-31) is paid; the reward on local fiscal contribution is never paid (the legal
+        # gate), whatever the contribution.
+        rc, out, err = run("agreement", "evaluate", GATED, "--actuals", GATED_ACTUALS)
+        self.assertEqual((rc, err), (0, ""))              # computed: the finding withholds the term
+        self.assertLess(out.index("legal.fair_competition"), out.index("1,000,000.00"))
+        doc = self.evaluate_json(GATED, GATED_ACTUALS)
+        self.assertEqual(D(doc["totals"]["due"]), D("1000000.00"))
+        for year, result in agreement_years(doc).items():
+            contribution = item_of(result, GATED_ID + "/contribution")
+            self.assertEqual(paid(contribution), 0, year)
+            self.assertIn({"id": "legal.fair_competition", "state": "not_met"},
+                          [{"id": c["id"], "state": c["state"]} for c in contribution["conditions"]])
+        self.assertTrue(any(f["id"] == "legal.fair_competition" for f in doc["findings"]))
+
+    def test_an_unconfirmed_parameter_makes_it_provisional(self):
+        # A what-if: the Guangxi foreign-project reward rate (1%) as a placeholder. The years whose
+        # general program used it (2023-2025: funds in place) are provisional, and so is the whole
+        # result; the amounts are unchanged.
+        overlay = self.write("placeholder.yaml", AGREEMENT_PLACEHOLDER_OVERLAY)
+        doc = self.evaluate_json(MANUFACTURING, MANUFACTURING_ACTUALS, "--through", "2027",
+                                 "--overlay", overlay)
+        self.assertIs(doc["provisional"], True)
+        years = agreement_years(doc)
+        self.assertEqual([y for y, r in sorted(years.items()) if r["provisional"]], [2023, 2024, 2025])
+        self.assertEqual(D(doc["totals"]["due"]), D(MFG_TOTAL_DUE))
+        rc, out, err = run("agreement", "evaluate", MANUFACTURING, "--actuals", MANUFACTURING_ACTUALS,
+                           "--through", "2027", "--overlay", overlay)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIn("【暂定】", out)
+        self.assertIn("what-if.agreement (", out)          # the overlay among the policy's layers
+        self.assertIs(self.evaluate_json(MANUFACTURING, MANUFACTURING_ACTUALS, "--through", "2027")
+                      ["provisional"], False)
+
+    def test_explain_cites_the_clauses(self):
+        rc, short, err = run("agreement", "evaluate", MANUFACTURING, "--actuals", MANUFACTURING_BREACH,
+                             "--through", "2027")
+        rc, out, err = run("agreement", "evaluate", MANUFACTURING, "--actuals", MANUFACTURING_BREACH,
+                           "--through", "2027", "--explain")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertGreater(len(out), len(short))
+        for clause in ("第五条第一款", "第五条第三款", "第六条第二款", "第八条", "第十条"):
+            self.assertIn(clause, out)
+        self.assertIn("玉高管协〔2023〕12号", out)              # the agreement's own number
+        self.assertIn("桂政发〔2019〕27号", out)                # the general program's citation
+        self.assertIn("3.45%", out)
+        rc, doc, err = run_json("agreement", "evaluate", MANUFACTURING, "--actuals", MANUFACTURING_BREACH,
+                                "--through", "2027", "--explain")
+        self.assertEqual(rc, 0, err)
+        equipment = item_of(agreement_years(doc)[2026], MFG + "/equipment")
+        self.assertTrue(equipment["trace"])
+        self.assertIn("385566.33", json.dumps(equipment["trace"]))
+
+    def test_json_matches_the_text_totals(self):
+        doc = self.evaluate_json(HEADQUARTERS, HEADQUARTERS_ACTUALS)
+        rc, out, err = run("agreement", "evaluate", HEADQUARTERS, "--actuals", HEADQUARTERS_ACTUALS,
+                           "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        for key in ("due", "withheld"):
+            self.assertIn("{:,.2f}".format(D(doc["totals"][key])), out)
+
+    def test_actuals_from_stdin(self):
+        with open(HEADQUARTERS_ACTUALS, "rb") as f:
+            data = f.read()
+        rc, doc, err = run_json("agreement", "evaluate", HEADQUARTERS, "--actuals", "-", stdin=data)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(D(doc["totals"]["due"]), D(HQ_TOTALS["due"]))
+
+    def test_bad_actuals(self):
+        path = self.write("a.json", '{\n  "fisc_actuals": 1,\n  "years": {"2025": {"output": 1.5e9}}\n}\n')
+        rc, out, err = run("agreement", "evaluate", HEADQUARTERS, "--actuals", path)
+        self.assertEqual((rc, out), (1, ""))
+        self.assertRegex(err, r"%s:3:\d+: " % re.escape(path))
+        path = self.write("b.json", '{"fisc_actuals": 1, "years": {"2025": {"outptu": "1"}}}')
+        rc, doc, err = run_json("agreement", "evaluate", HEADQUARTERS, "--actuals", path)
+        self.assertEqual(rc, 1)
+        e = self.assertErrorEnvelope(doc, doc["error"]["code"])
+        self.assertEqual((e["field"], e["line"]), (path, 1))
+
+    def test_actuals_of_another_agreement(self):
+        rc, out, err = run("agreement", "evaluate", HEADQUARTERS, "--actuals", MANUFACTURING_ACTUALS)
+        self.assertEqual((rc, out), (1, ""))
+        self.assertIn("the actuals are for agreement %s, not %s" % (MFG, HQ), err)
+
+    # --- schedule ---
+
+    def test_schedule_json(self):
+        rc, doc, err = run_json("agreement", "schedule", MANUFACTURING, "--through", "2027")
+        self.assertEqual((rc, err), (0, ""))
+        years = agreement_years(doc)
+        self.assertEqual(sorted(years), sorted(MFG_PLAN))
+        for year, terms in MFG_PLAN.items():
+            for term, due in terms.items():
+                with self.subTest(year=year, term=term):
+                    self.assertEqual(paid(item_of(years[year], MFG + "/" + term)), D(due))
+            self.assertFalse([i for i in years[year]["items"] if "/" not in i["program"]
+                              and i["program"] != MFG])   # no general program
+        self.assertEqual(D(doc["totals"]["due"]), D(MFG_PLAN_TOTAL))
+
+    def test_schedule_text(self):
+        rc, out, err = run("agreement", "schedule", MANUFACTURING, "--through", "2027", "--lang", "en")
+        self.assertEqual((rc, err), (0, ""))
+        header, rows, totals, lines, spans = table(
+            out, "Payment plan if every condition is met on time (amounts in yuan)")
+        self.assertEqual(header, ["Year", "Equipment investment reward", "Construction reward",
+                                  "Land-price concession", "Year total", "Cumulative"])
+        cumulative = D(0)
+        for row, (year, terms) in zip(rows, MFG_PLAN.items()):
+            year_total = sum(D(v) for v in terms.values())
+            cumulative += year_total
+            self.assertEqual(row, [str(year)] + ["{:,.2f}".format(D(terms[t])) if D(terms[t]) else "-"
+                                                 for t in ("equipment", "construction", "land")]
+                             + ["{:,.2f}".format(year_total), "{:,.2f}".format(cumulative)])
+        self.assertEqual(totals[0][0], "Total")
+        self.assertEqual(totals[0][-2], "{:,.2f}".format(D(MFG_PLAN_TOTAL)))
+        rc, zh, err = run("agreement", "schedule", MANUFACTURING, "--through", "2027")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("付款计划", zh)
+        self.assertIn("设备投资奖励", zh)
+
+    # --- usage ---
+
+    def test_usage_errors(self):
+        self.assertUsageError("agreement")
+        self.assertUsageError("agreement", "frobnicate")
+        self.assertUsageError("agreement", "check")
+        self.assertUsageError("agreement", "check", MANUFACTURING, HEADQUARTERS)
+        self.assertUsageError("agreement", "check", MANUFACTURING, "--lang", "fr")
+        self.assertUsageError("agreement", "check", MANUFACTURING, "--actuals", MANUFACTURING_ACTUALS)
+        err = self.assertUsageError("agreement", "evaluate", MANUFACTURING)
+        self.assertIn("--actuals is required", err)
+        for bad in ("1999", "2101", "twenty", "2023.0"):
+            self.assertUsageError("agreement", "evaluate", MANUFACTURING, "--actuals",
+                                  MANUFACTURING_ACTUALS, "--through", bad)
+        err = self.assertUsageError("agreement", "evaluate", MANUFACTURING, "--actuals",
+                                    MANUFACTURING_ACTUALS, "--through", "2022")
+        self.assertIn("2023–2033", err)
+        self.assertUsageError("agreement", "evaluate", "-", "--actuals", "-")
+        self.assertUsageError("agreement", "schedule", MANUFACTURING, "--explain")
+        rc, doc, err = run_json("agreement", "evaluate", MANUFACTURING)
+        self.assertEqual(rc, 2)
+        self.assertErrorEnvelope(doc, "FISC_CLI_USAGE")
+
+    def test_help(self):
+        for sub in ("check", "evaluate", "schedule"):
+            with self.subTest(sub=sub):
+                rc, out, err = run("agreement", sub, "--help")
+                self.assertEqual((rc, err), (0, ""))
+                self.assertTrue(out.startswith("Usage: fisc agreement " + sub), out)
+                self.assertIn("Exit status", out)
+        rc, out, err = run("agreement", "check", "--help")
+        self.assertIn("1 findings of\nseverity error", out)
 
 
 if __name__ == "__main__":

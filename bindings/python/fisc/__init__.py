@@ -22,6 +22,11 @@ Policies and evaluation: ``fisc.Policy.default().evaluate({...facts...}, year=20
 :class:`Result` whose items say, per program, whether the enterprise is eligible, the amounts as
 ``Decimal`` and, with :meth:`Result.explain`, every step with its citation (see :mod:`fisc.policy`).
 
+Agreements (一事一议): ``fisc.Agreement.load(path)`` reads a signed incentive package and checks it
+against the policy (``.findings``); ``.evaluate(actuals)`` gives, year by year, what falls due, what
+is withheld, repaid and charged as interest, each year an ordinary :class:`Result`; ``.schedule()``
+the payment plan if every condition is met (see :mod:`fisc.agreement`).
+
 The library is found by :func:`fisc._ffi.load`: ``FISC_LIBRARY`` (a file path) first, then
 ``fisc/_lib/``, ``ctypes.util.find_library('fisc')`` and ``libfisc.so.0``. Errors are
 :class:`FiscError` subclasses (see :mod:`fisc.errors`).
@@ -38,6 +43,7 @@ from .uscc import Uscc, UsccWarning, is_valid_uscc, validate_uscc
 from .result import Category, Item, Outcome, Result
 from .policy import (Evidence, FactInfo, FactType, Layer, Param, ParamEntry, ParamKind, Policy,
                      fact_vocabulary, facts_to_json)
+from .agreement import Agreement, AgreementResult, Finding, Severity
 
 __version__ = "0.1.0"
 
@@ -53,6 +59,8 @@ __all__ = [
     # policies, facts and results
     "Policy", "Layer", "Param", "ParamEntry", "ParamKind", "Evidence", "Result", "Item",
     "Outcome", "Category", "FactInfo", "FactType", "fact_vocabulary", "facts_to_json",
+    # agreements (一事一议)
+    "Agreement", "AgreementResult", "Finding", "Severity",
     # errors
     "Status", "FiscError", "FiscInvalidArgument", "FiscMemoryError", "FiscNotFound",
     "FiscParseError", "FiscRangeError", "FiscMisuse", "FiscDivisionByZero",

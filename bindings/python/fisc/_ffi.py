@@ -58,6 +58,7 @@ FISC_EVAL_OPTIONS_VERSION = 1
 FISC_JSON_TRACE = 0x1
 FISC_JSON_PRETTY = 0x2
 FISC_CATEGORY_COUNT = 4
+FISC_AGREEMENT_OPTIONS_VERSION = 1
 
 _PACKAGE_LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_lib")
 
@@ -180,6 +181,37 @@ class _EvalOptionsStruct(Structure):
     ]
 
 
+class _FindingStruct(Structure):
+    """Mirror of ``struct fisc_finding`` (borrowed from its agreement)."""
+
+    _fields_ = [
+        ("id", c_char_p),          # e.g. "legal.fair_competition"
+        ("severity", c_int),       # fisc_severity
+        ("term", c_char_p),        # the term concerned, or ""
+        ("message_zh", c_char_p),
+        ("message_en", c_char_p),
+        ("source", c_char_p),      # the document
+        ("line", c_int),           # 1-based, or 0
+        ("column", c_int),
+        ("param", c_char_p),       # the policy parameter relied on, or ""
+        ("document", c_char_p),    # its citation, or ""
+        ("article", c_char_p),
+        ("url", c_char_p),
+        ("evidence", c_int),       # fisc_evidence of that rule, or -1
+    ]
+
+
+class _AgreementOptionsStruct(Structure):
+    """Mirror of ``struct fisc_agreement_options`` (initialise with fisc_agreement_options_init)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("trace", c_int),
+        ("through_year", c_int),   # 0: the agreement's last year
+        ("schedule", c_int),
+    ]
+
+
 def _decode(raw):
     return raw.decode("utf-8", "replace") if raw else ""
 
@@ -206,6 +238,9 @@ _FISC_POLICY_P = c_void_p       # fisc_policy *
 _FISC_PARAM_P = c_void_p        # const fisc_param * (borrowed from its policy)
 _FISC_FACTS_P = c_void_p        # fisc_facts *
 _FISC_RESULT_P = c_void_p       # fisc_result *
+_FISC_AGREEMENT_P = c_void_p    # fisc_agreement *
+_FISC_ACTUALS_P = c_void_p      # fisc_actuals *
+_FISC_AGREEMENT_RESULT_P = c_void_p  # fisc_agreement_result *
 _ERR = POINTER(_ErrorStruct)    # fisc_error *
 
 # name: (argtypes, restype, errcheck). Every public function of <fisc/fisc.h>, applied at load.
@@ -442,6 +477,90 @@ _PROTOTYPES = {
     #   (out: caller-owned, read with string_at and release with fisc_string_free)
     "fisc_result_to_text": ([POINTER(c_void_p), _FISC_RESULT_P, c_char_p, c_int, _ERR], c_int,
                             _STATUS),
+
+    # --- agreement.h ---
+    # fisc_status fisc_agreement_load(fisc_agreement **out, const fisc_policy *policy,
+    #                                 const char *path, fisc_error *err);
+    "fisc_agreement_load": ([POINTER(c_void_p), _FISC_POLICY_P, c_char_p, _ERR], c_int, _STATUS),
+    # fisc_status fisc_agreement_load_string(fisc_agreement **out, const fisc_policy *policy,
+    #                                        const char *name, const char *text, size_t len,
+    #                                        fisc_error *err);
+    "fisc_agreement_load_string": ([POINTER(c_void_p), _FISC_POLICY_P, c_char_p, c_char_p,
+                                    c_size_t, _ERR], c_int, _STATUS),
+    # void fisc_agreement_free(fisc_agreement *a);
+    "fisc_agreement_free": ([_FISC_AGREEMENT_P], None, None),
+    # const char *fisc_agreement_id(const fisc_agreement *a);   (borrowed)
+    "fisc_agreement_id": ([_FISC_AGREEMENT_P], c_char_p, None),
+    # const char *fisc_agreement_title(const fisc_agreement *a, const char *lang);   (borrowed)
+    "fisc_agreement_title": ([_FISC_AGREEMENT_P, c_char_p], c_char_p, None),
+    # const char *fisc_agreement_hash(const fisc_agreement *a);   (borrowed)
+    "fisc_agreement_hash": ([_FISC_AGREEMENT_P], c_char_p, None),
+    # int fisc_agreement_first_year(const fisc_agreement *a);
+    "fisc_agreement_first_year": ([_FISC_AGREEMENT_P], c_int, None),
+    # int fisc_agreement_last_year(const fisc_agreement *a);
+    "fisc_agreement_last_year": ([_FISC_AGREEMENT_P], c_int, None),
+    # size_t fisc_agreement_finding_count(const fisc_agreement *a);
+    "fisc_agreement_finding_count": ([_FISC_AGREEMENT_P], c_size_t, None),
+    # const fisc_finding *fisc_agreement_finding(const fisc_agreement *a, size_t i);   (borrowed)
+    "fisc_agreement_finding": ([_FISC_AGREEMENT_P, c_size_t], POINTER(_FindingStruct), None),
+    # size_t fisc_agreement_error_count(const fisc_agreement *a);
+    "fisc_agreement_error_count": ([_FISC_AGREEMENT_P], c_size_t, None),
+    # fisc_status fisc_agreement_check_to_json(char **out, const fisc_agreement *a, unsigned flags,
+    #                                          fisc_error *err);
+    #   (out: caller-owned, read with string_at and release with fisc_string_free)
+    "fisc_agreement_check_to_json": ([POINTER(c_void_p), _FISC_AGREEMENT_P, c_uint, _ERR], c_int,
+                                     _STATUS),
+    # fisc_status fisc_actuals_new(fisc_actuals **out, fisc_error *err);
+    "fisc_actuals_new": ([POINTER(c_void_p), _ERR], c_int, _STATUS),
+    # fisc_status fisc_actuals_load(fisc_actuals **out, const char *path, fisc_error *err);
+    "fisc_actuals_load": ([POINTER(c_void_p), c_char_p, _ERR], c_int, _STATUS),
+    # fisc_status fisc_actuals_load_string(fisc_actuals **out, const char *name, const char *json,
+    #                                      size_t len, fisc_error *err);
+    "fisc_actuals_load_string": ([POINTER(c_void_p), c_char_p, c_char_p, c_size_t, _ERR], c_int,
+                                 _STATUS),
+    # void fisc_actuals_free(fisc_actuals *a);
+    "fisc_actuals_free": ([_FISC_ACTUALS_P], None, None),
+    # fisc_status fisc_actuals_set_metric(fisc_actuals *a, int year, const char *metric,
+    #                                     const char *value, fisc_error *err);
+    "fisc_actuals_set_metric": ([_FISC_ACTUALS_P, c_int, c_char_p, c_char_p, _ERR], c_int,
+                                _STATUS),
+    # fisc_status fisc_actuals_set_event(fisc_actuals *a, const char *event, const char *date,
+    #                                    fisc_error *err);
+    "fisc_actuals_set_event": ([_FISC_ACTUALS_P, c_char_p, c_char_p, _ERR], c_int, _STATUS),
+    # fisc_status fisc_actuals_adopt_facts(fisc_actuals *a, int year, fisc_facts *facts,
+    #                                      fisc_error *err);   (owns the facts on FISC_OK only)
+    "fisc_actuals_adopt_facts": ([_FISC_ACTUALS_P, c_int, _FISC_FACTS_P, _ERR], c_int, _STATUS),
+    # fisc_status fisc_agreement_options_init(fisc_agreement_options *o, unsigned int version);
+    "fisc_agreement_options_init": ([POINTER(_AgreementOptionsStruct), c_uint], c_int, _STATUS),
+    # fisc_status fisc_agreement_evaluate(fisc_agreement_result **out, const fisc_agreement *a,
+    #                                     const fisc_actuals *actuals,
+    #                                     const fisc_agreement_options *opts, fisc_error *err);
+    "fisc_agreement_evaluate": ([POINTER(c_void_p), _FISC_AGREEMENT_P, _FISC_ACTUALS_P,
+                                 POINTER(_AgreementOptionsStruct), _ERR], c_int, _STATUS),
+    # void fisc_agreement_result_free(fisc_agreement_result *r);
+    "fisc_agreement_result_free": ([_FISC_AGREEMENT_RESULT_P], None, None),
+    # size_t fisc_agreement_result_year_count(const fisc_agreement_result *r);
+    "fisc_agreement_result_year_count": ([_FISC_AGREEMENT_RESULT_P], c_size_t, None),
+    # int fisc_agreement_result_year(const fisc_agreement_result *r, size_t i);
+    "fisc_agreement_result_year": ([_FISC_AGREEMENT_RESULT_P, c_size_t], c_int, None),
+    # const fisc_result *fisc_agreement_result_at(const fisc_agreement_result *r, size_t i);
+    #   (borrowed from the agreement result)
+    "fisc_agreement_result_at": ([_FISC_AGREEMENT_RESULT_P, c_size_t], _FISC_RESULT_P, None),
+    # const fisc_decimal *fisc_agreement_result_total(const fisc_agreement_result *r,
+    #                                                 const char *name);   (borrowed, or NULL)
+    "fisc_agreement_result_total": ([_FISC_AGREEMENT_RESULT_P, c_char_p], _FISC_DECIMAL_P, None),
+    # int fisc_agreement_result_provisional(const fisc_agreement_result *r);
+    "fisc_agreement_result_provisional": ([_FISC_AGREEMENT_RESULT_P], c_int, None),
+    # fisc_status fisc_agreement_result_to_json(char **out, const fisc_agreement_result *r,
+    #                                           unsigned flags, fisc_error *err);
+    #   (out: caller-owned, read with string_at and release with fisc_string_free)
+    "fisc_agreement_result_to_json": ([POINTER(c_void_p), _FISC_AGREEMENT_RESULT_P, c_uint, _ERR],
+                                      c_int, _STATUS),
+    # fisc_status fisc_agreement_result_to_text(char **out, const fisc_agreement_result *r,
+    #                                           const char *lang, int explain, fisc_error *err);
+    #   (out: caller-owned, read with string_at and release with fisc_string_free)
+    "fisc_agreement_result_to_text": ([POINTER(c_void_p), _FISC_AGREEMENT_RESULT_P, c_char_p, c_int,
+                                       _ERR], c_int, _STATUS),
 }
 
 

@@ -1,0 +1,46 @@
+/*
+ * The policy options every policy-based command of the fisc tool shares (--policy FILE...,
+ * --overlay FILE, --lang), and writing a finished output: defined in cmd_policy.c, used by
+ * `fisc estimate`, `fisc params`, `fisc policy check` and `fisc agreement`. Not part of the
+ * library API.
+ */
+#ifndef FISC_CLI_POLICY_H
+#define FISC_CLI_POLICY_H
+
+#include <stddef.h>
+
+#include <fisc/fisc.h>
+
+#include "cli_common.h"
+
+/* The paths given on the command line (borrowed from argv), for the loader and for messages. */
+typedef struct policy_args {
+    const char **paths;   /* --policy FILE, in order */
+    size_t npaths;
+    const char *overlay;  /* --overlay FILE, or NULL */
+} policy_args;
+
+/* Room for every --policy of a command line of @p argc arguments. @return 0, or -1 when out of memory. */
+int policy_args_init(policy_args *pa, int argc);
+void policy_args_free(policy_args *pa);
+
+/* The layers given, or the bundled policy (FISC_POLICY_DIR, the build tree, the data directory). */
+int policy_load(fisc_policy **out, const policy_args *pa, fisc_error *err);
+
+/*
+ * The full name of the file an error is about, when fisc_error::source arrived cut: one of
+ * @p paths (or @p extra), or NULL to keep the library's text.
+ */
+const char *full_source(const char *source, const char *const *paths, size_t n, const char *extra);
+
+/* Report a policy that did not load: FILE:LINE:COLUMN: message; exit 4 (70 when out of memory). */
+int report_policy_error(const cli_ctx *ctx, const fisc_error *err, const policy_args *pa);
+
+/* "zh" or "en" into *out. @return 0, or -1 for any other language. */
+int parse_lang(const char *s, const char **out);
+
+/* Write a library-made document (ending it with a newline) or a finished buffer to stdout. */
+int put_document(const cli_ctx *ctx, const char *s);
+int put_buf(const cli_ctx *ctx, cli_buf *b);
+
+#endif
