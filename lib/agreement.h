@@ -27,6 +27,7 @@
 #define FISCP_AG_MIN_YEAR 2000
 #define FISCP_AG_MAX_YEAR 2100
 #define FISCP_AG_MAX_SPAN 30          /* last year - first year + 1 */
+#define FISCP_AG_TERM_CITES 6         /* clauses a term may cite: base, caps, late share, instalments, clawback */
 
 /* ---- metrics and events: the fixed vocabulary of actuals (agreement_vocab.c) */
 
@@ -166,6 +167,9 @@ typedef struct fiscp_ag_term {
     int tax_linked;                 /* the base is tax-linked (found by the policy check) */
     int gated;                      /* the legal gate forbids paying it (a finding of severity error) */
     fiscp_program_conf conf;        /* for the engine: id = program_id, titles, the agreement's rounding */
+    /* the term's clauses as results cite them, made once at load (agreement_eval.c); id NULL: none */
+    fisc_used_param cite[FISCP_AG_TERM_CITES];
+    fisc_used_param *cond_cite;     /* one per release condition */
     fiscp_ag_pos pos;
     /* `legal_basis:` the law, administrative regulation or State Council approval that authorises a
        tax-linked reward (公平竞争审查条例 第十条): with it the legal gate warns and does not gate */
@@ -228,6 +232,9 @@ struct fisc_agreement {
     fiscp_ag_pos ceiling_pos;
     fiscp_ag_clawback *package_clawback;   /* applies to every term without its own, or NULL */
     fiscp_program_conf package_conf;       /* the package's item: id = the agreement's id */
+    /* the package's clauses as results cite them, made once at load (agreement_eval.c) */
+    fisc_used_param ceiling_cite, claw_cite, combine_cite[FISCP_AG_MAX_COMBINE];
+    const char *signed_text;        /* "YYYY-MM-DD" */
 
     /* planned figures (`plan:`), used by the schedule: plan[year - first_year][metric], set[] marks;
        both allocated for every year of the span once loaded (rows empty where the plan gives nothing) */
@@ -259,6 +266,10 @@ fisc_status fiscp_agreement_add_finding(fisc_agreement *a, const char *id, fisc_
  * naming the first the policy lacks. The loader calls it before reading the document.
  */
 fisc_status fiscp_agreement_resolve(fisc_agreement *a, fisc_error *err);
+
+/* The citations results make of the agreement's clauses, built by the loader once the document is
+ * read and checked (agreement_eval.c). */
+fisc_status fiscp_agreement_prepare_cites(fisc_agreement *a, fisc_error *err);
 
 /* The policy checks, run by the loader once the document is read (agreement_check.c). */
 fisc_status fiscp_agreement_check(fisc_agreement *a, fisc_error *err);

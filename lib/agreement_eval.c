@@ -68,8 +68,9 @@ typedef struct slot {
     const char *why;        /* SL_WAITING: the missing input it waits for */
 } slot;
 
-/* The agreement's clauses a term cites (fisc_used_param, built once per evaluation). */
+/* The agreement's clauses a term cites (fiscp_ag_term::cite, built once at load). */
 enum { C_BASE, C_CAP_YEAR, C_CAP_TOTAL, C_LATE, C_INSTALMENTS, C_CLAWBACK, C_COUNT };
+_Static_assert(C_COUNT == FISCP_AG_TERM_CITES, "fiscp_ag_term::cite has one slot per C_*");
 
 typedef struct term_state {
     const fiscp_ag_term *t;
@@ -87,8 +88,6 @@ typedef struct term_state {
     unsigned rules;             /* bit i: combination rule i covers the term */
     int shares_small;           /* every share is p/q with 64-bit p and q: the split runs on integers */
     int64_t share_p[FISCP_AG_MAX_INSTALMENTS], share_q[FISCP_AG_MAX_INSTALMENTS];
-    fisc_used_param cite[C_COUNT];   /* id NULL: not cited */
-    fisc_used_param *cond_cite;      /* one per release condition */
 } term_state;
 
 /* What a term does in a year. */
@@ -146,6 +145,7 @@ typedef struct ev {
     const fisc_agreement *a;
     const fisc_actuals *act;
     fisc_agreement_result *out;
+    fiscp_arena *arena;         /* where texts go: the result's (evaluation) or the agreement's (citations) */
     fisc_error *err;
     int schedule, trace;
     int first, last, span;      /* the years the metrics are kept for: the agreement's first .. the last evaluated */
@@ -166,14 +166,12 @@ typedef struct ev {
     tally tally;                /* the term being written (one, reused) */
     unsigned pkg_has;           /* bit per P_* recorded this year */
     int pkg_unknown, pkg_released;
-    fisc_used_param ceiling_cite, combine_cite[FISCP_AG_MAX_COMBINE];
     /* the package-wide clawback: its milestones, and its commitments checked once a year for every term it covers */
     milestone *pkg_ms;
     int claw_year;              /* the year last checked, or 0 */
     fiscp_date claw_breach, claw_unknown;
     const char *claw_why;
-    fisc_used_param claw_cite;
-    const char *signed_text, *document;
+    const char *document;
 } ev;
 
 static const char *const MODE_NAME[] = { [AGX_ADDITIVE] = "additive", [AGX_HIGHER_OF] = "higher_of",
@@ -207,7 +205,7 @@ static const char *join(ev *e, const char *const *parts)
 
     for (size_t i = 0; parts[i]; i++)
         n += strlen(parts[i]);
-    if (!(s = fiscp_arena_alloc_raw(&e->out->arena, n + 1)))
+    if (!(s = fiscp_arena_alloc_raw(e->arena, n + 1)))
         return NULL;
     for (size_t i = 0; parts[i]; i++) {
         size_t k = strlen(parts[i]);
@@ -298,11 +296,11 @@ static const char *missing_name(ev *e, int year, int metric)
     const char **cached;
 
     if (year < e->first || year > e->last)
-        return fiscp_arena_printf(&e->out->arena, "%s.%d.%s", e->schedule ? "plan" : "actuals", year,
+        return fiscp_arena_printf(e->arena, "%s.%d.%s", e->schedule ? "plan" : "actuals", year,
                                   metric < 0 ? "facts" : fiscp_ag_metrics[metric].name);
     cached = &e->names[(size_t)(year - e->first) * (AGM_COUNT + 1) + (size_t)(metric < 0 ? AGM_COUNT : metric)];
     if (!*cached)
-        *cached = fiscp_arena_printf(&e->out->arena, "%s.%d.%s", e->schedule ? "plan" : "actuals", year,
+        *cached = fiscp_arena_printf(e->arena, "%s.%d.%s", e->schedule ? "plan" : "actuals", year,
                                    metric < 0 ? "facts" : fiscp_ag_metrics[metric].name);
     return *cached;
 }
@@ -335,7 +333,7 @@ static fisc_status cite_make(ev *e, fisc_used_param *u, const char *term, const 
 {
     u->id = join(e, (const char *const[]){ "agreement.", term, term[0] ? "." : "", what, NULL });
     u->value = value;
-    u->from = e->signed_text;
+    u->from = e->a->signed_text;
     u->to = NULL;
     u->evidence = FISC_EVIDENCE_CONFIRMED;
     u->document = e->document;
@@ -380,14 +378,14 @@ static const char *clawback_text(ev *e, const fiscp_ag_clawback *cb)
     return join(e, (const char *const[]){ share, ", ", rate, cb->day_basis == 360 ? " / 360" : " / 365", NULL });
 }
 
-static fisc_status cite_conditions(ev *e, term_state *s)
+static fisc_status cite_conditions(ev *e, fiscp_ag_term *t)
 {
-    const fiscp_ag_conds *l = &s->t->release;
+    const fiscp_ag_conds *l = &t->release;
     fisc_status rc = FISC_OK;
 
     if (!l->n)
         return FISC_OK;
-    if (!(s->cond_cite = fiscp_arena_alloc(&e->out->arena, l->n * sizeof(*s->cond_cite))))
+    if (!(t->cond_cite = fiscp_arena_alloc(e->arena, l->n * sizeof(*t->cond_cite))))
         return fiscp_error_nomem(e->err);
     for (size_t i = 0; i < l->n && rc == FISC_OK; i++) {
         const fiscp_ag_cond *k = &l->v[i];
@@ -402,15 +400,14 @@ static fisc_status cite_conditions(ev *e, term_state *s)
             value = join(e, (const char *const[]){ day, NULL });
             unit = "date";
         }
-        rc = cite_make(e, &s->cond_cite[i], "", k->id, value, unit, k->clause[0] ? k->clause : s->t->clause);
+        rc = cite_make(e, &t->cond_cite[i], "", k->id, value, unit, k->clause[0] ? k->clause : t->clause);
     }
     return rc;
 }
 
-static fisc_status cite_term(ev *e, term_state *s)
+static fisc_status cite_term(ev *e, const term_state *s, fiscp_ag_term *t)
 {
-    const fiscp_ag_term *t = s->t;
-    fisc_used_param *u = s->cite;
+    fisc_used_param *u = t->cite;
     fisc_decimal one;
     fisc_status rc;
 
@@ -432,8 +429,10 @@ static fisc_status cite_term(ev *e, term_state *s)
     if (rc == FISC_OK && own_clawback(e->a, t))
         rc = cite_make(e, &u[C_CLAWBACK], t->id, "clawback", clawback_text(e, t->clawback), "rate",
                        t->clawback->clause && t->clawback->clause[0] ? t->clawback->clause : t->clause);
-    return rc == FISC_OK ? cite_conditions(e, s) : rc;
+    return rc == FISC_OK ? cite_conditions(e, t) : rc;
 }
+
+static void share_fractions(term_state *s);
 
 static const char *ceiling_text(ev *e)
 {
@@ -448,22 +447,27 @@ static const char *ceiling_text(ev *e)
     return a->has_ceiling_amount ? amount : join(e, (const char *const[]){ share, " × 固定资产投资", NULL });
 }
 
-static fisc_status cite_package(ev *e)
+static fisc_status cite_package(ev *e, fisc_agreement *m)
 {
-    const fisc_agreement *a = e->a;
     fisc_status rc = FISC_OK;
 
-    if (a->has_ceiling_amount || a->has_ceiling_share)
-        rc = cite_make(e, &e->ceiling_cite, "", "ceiling", ceiling_text(e), a->has_ceiling_amount ? "元" : "rate",
-                       a->ceiling_clause);
-    if (rc == FISC_OK && a->package_clawback)
-        rc = cite_make(e, &e->claw_cite, "", "clawback", clawback_text(e, a->package_clawback), "rate",
-                       a->package_clawback->clause);
-    for (size_t i = 0; i < a->ncombine && rc == FISC_OK; i++)
-        rc = cite_make(e, &e->combine_cite[i], "", COMBINE_ID[i], MODE_NAME[a->combine[i].mode], "enum",
-                       a->combine[i].clause);
-    for (size_t i = 0; i < a->nterms && rc == FISC_OK; i++)
-        rc = cite_term(e, &e->ts[i]);
+    if (m->has_ceiling_amount || m->has_ceiling_share)
+        rc = cite_make(e, &m->ceiling_cite, "", "ceiling", ceiling_text(e), m->has_ceiling_amount ? "元" : "rate",
+                       m->ceiling_clause);
+    if (rc == FISC_OK && m->package_clawback)
+        rc = cite_make(e, &m->claw_cite, "", "clawback", clawback_text(e, m->package_clawback), "rate",
+                       m->package_clawback->clause);
+    for (size_t i = 0; i < m->ncombine && rc == FISC_OK; i++)
+        rc = cite_make(e, &m->combine_cite[i], "", COMBINE_ID[i], MODE_NAME[m->combine[i].mode], "enum",
+                       m->combine[i].clause);
+    for (size_t i = 0; i < m->nterms && rc == FISC_OK; i++) {
+        term_state s;
+
+        memset(&s, 0, sizeof(s));
+        s.t = &m->terms[i];
+        share_fractions(&s);
+        rc = cite_term(e, &s, &m->terms[i]);
+    }
     return rc;
 }
 
@@ -1811,15 +1815,15 @@ static fisc_status cite_all(ev *e, const term_state *s, const tally *t)
     for (unsigned m = cited; m && rc == FISC_OK;) {
         int k = next_bit(&m);
 
-        if (s->cite[k].id)
-            rc = fiscp_cite(e->c, &s->cite[k]);
-        else if (k == C_CLAWBACK && e->claw_cite.id) /* the package's clawback */
-            rc = fiscp_cite(e->c, &e->claw_cite);
+        if (s->t->cite[k].id)
+            rc = fiscp_cite(e->c, &s->t->cite[k]);
+        else if (k == C_CLAWBACK && e->a->claw_cite.id) /* the package's clawback */
+            rc = fiscp_cite(e->c, &e->a->claw_cite);
     }
     for (size_t i = 0; t->show && i < s->t->release.n && rc == FISC_OK; i++)
-        rc = fiscp_cite(e->c, &s->cond_cite[i]);
+        rc = fiscp_cite(e->c, &s->t->cond_cite[i]);
     if (rc == FISC_OK && (t->checked & (1u << CAP_CEILING)))
-        rc = fiscp_cite(e->c, &e->ceiling_cite);
+        rc = fiscp_cite(e->c, &e->a->ceiling_cite);
     return rc;
 }
 
@@ -1904,12 +1908,12 @@ static fisc_status gated(ev *e, const term_state *s)
                          "Not computed from taxes paid or local fiscal contribution (fair competition review)",
                          FISC_COND_NOT_MET,
                          e->trace ? fiscp_ctx_printf(e->c, "签订于 %s，基数 %s：该条款不予兑付（见检查结果 legal.fair_competition）",
-                                                     e->signed_text, keys[0])
+                                                     e->a->signed_text, keys[0])
                                   : "");
     if (rc == FISC_OK && q && fiscp_param_entry_on(q, e->a->signed_on))
         rc = fiscp_policy_table_on(e->c, q, e->a->signed_on, keys, &v);
     if (rc == FISC_OK)
-        rc = fiscp_cite(e->c, &s->cite[C_BASE]);
+        rc = fiscp_cite(e->c, &s->t->cite[C_BASE]);
     fiscp_outcome(e->c, FISC_OUTCOME_NOT_ELIGIBLE);
     if (rc == FISC_OK && e->trace)
         rc = fiscp_summary(e->c, "公平竞争审查：该条款不予兑付", "fair competition review: the term is never paid");
@@ -2046,7 +2050,7 @@ static fisc_status general_amounts(ev *e, size_t ri, int have_facts)
             continue; /* not enabled by the policy: it gives nothing */
         if (it->outcome == FISC_OUTCOME_UNDETERMINED) {
             g->known = 0;
-            g->why = it->missing_count ? fiscp_arena_printf(&e->out->arena, "actuals.%d.facts.%s", e->year, it->missing[0])
+            g->why = it->missing_count ? fiscp_arena_printf(e->arena, "actuals.%d.facts.%s", e->year, it->missing[0])
                                        : missing_name(e, e->year, -1);
             if (!g->why)
                 return fiscp_error_nomem(e->err);
@@ -2078,7 +2082,7 @@ static fisc_status combine_rule(ev *e, size_t ri)
                              e->trace ? fiscp_ctx_printf(e->c, "%s：缺少 %s", MODE_NAME[cb->mode], g->why) : "");
         if (rc == FISC_OK && cb->mode == AGX_HIGHER_OF)
             rc = note_name(e, g->why);
-        return rc == FISC_OK ? fiscp_cite(e->c, &e->combine_cite[ri]) : rc;
+        return rc == FISC_OK ? fiscp_cite(e->c, &e->a->combine_cite[ri]) : rc;
     }
     fisc_decimal_init(&total);
     fisc_decimal_init(&neg);
@@ -2099,7 +2103,7 @@ static fisc_status combine_rule(ev *e, size_t ri)
                                                              : "")
                                      : "");
     if (rc == FISC_OK)
-        rc = fiscp_cite(e->c, &e->combine_cite[ri]);
+        rc = fiscp_cite(e->c, &e->a->combine_cite[ri]);
     fisc_decimal_clear(&total);
     fisc_decimal_clear(&neg);
     return rc;
@@ -2135,7 +2139,7 @@ static fisc_status package_ceiling(ev *e)
                                                          num(e, &e->ceiling), e->ceiling_bound ? "（本年已封顶）" : "")
                                       : "");
     if (rc == FISC_OK)
-        rc = fiscp_cite(e->c, &e->ceiling_cite);
+        rc = fiscp_cite(e->c, &e->a->ceiling_cite);
     fisc_decimal_clear(&left);
     return rc;
 }
@@ -2147,7 +2151,7 @@ static fisc_status package_clawback(ev *e)
     const char *why;
     fisc_status rc = commitments(e, e->a->package_clawback, e->pkg_ms, 1, &breach, &unknown, &why);
 
-    return rc == FISC_OK ? fiscp_cite(e->c, &e->claw_cite) : rc;
+    return rc == FISC_OK ? fiscp_cite(e->c, &e->a->claw_cite) : rc;
 }
 
 /* The terms the legal gate holds, and the policy's basis for the package (cited on the signing date). */
@@ -2544,8 +2548,6 @@ static fisc_status run(ev *e)
 
     if (rc == FISC_OK)
         rc = load_metrics(e);
-    if (rc == FISC_OK)
-        rc = cite_package(e);
     for (size_t i = 0; i < (size_t)e->span && rc == FISC_OK; i++) {
         rc = year(e, i);
         if (rc == FISC_OK)
@@ -2558,11 +2560,26 @@ static fisc_status run(ev *e)
     return rc;
 }
 
+fisc_status fiscp_agreement_prepare_cites(fisc_agreement *a, fisc_error *err)
+{
+    char day[11];
+    ev e;
+
+    memset(&e, 0, sizeof(e));
+    e.a = a;
+    e.arena = &a->arena;
+    e.err = err;
+    e.document = a->number && a->number[0] ? a->number : a->title_zh;
+    fiscp_date_format(day, a->signed_on);
+    if (!(a->signed_text = fiscp_arena_strdup(&a->arena, day)))
+        return fiscp_error_nomem(err);
+    return cite_package(&e, a);
+}
+
 fisc_status fisc_agreement_evaluate(fisc_agreement_result **out, const fisc_agreement *a, const fisc_actuals *actuals,
                                     const fisc_agreement_options *opts, fisc_error *err)
 {
     ev e;
-    char day[11];
     int last = 0;
     fisc_status rc;
 
@@ -2581,14 +2598,12 @@ fisc_status fisc_agreement_evaluate(fisc_agreement_result **out, const fisc_agre
     e.first = a->first_year;
     e.last = last;
     e.span = last - a->first_year + 1;
-    e.document = a->number && a->number[0] ? a->number : a->title_zh;
     ev_init(&e);
     rc = result_new(&e.out, a, (size_t)e.span, e.schedule, err);
-    fiscp_date_format(day, a->signed_on);
-    if (rc == FISC_OK && !(e.signed_text = fiscp_arena_strdup(&e.out->arena, day)))
-        rc = fiscp_error_nomem(err);
-    if (rc == FISC_OK)
+    if (rc == FISC_OK) {
+        e.arena = &e.out->arena;
         rc = run(&e);
+    }
     ev_clear(&e);
     if (rc != FISC_OK) {
         fisc_agreement_result_free(e.out);

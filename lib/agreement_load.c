@@ -1735,6 +1735,8 @@ fisc_status fisc_agreement_load_string(fisc_agreement **out, const fisc_policy *
         rc = parse_text(&L);
     if (rc == FISC_OK)
         rc = fiscp_agreement_check(a, err);
+    if (rc == FISC_OK)
+        rc = fiscp_agreement_prepare_cites(a, err);
     if (rc != FISC_OK) {
         if (a)
             destroy(a);
