@@ -98,6 +98,16 @@ const fisc_fact_info *fisc_fact_vocab_find(const char *name)
     return NULL;
 }
 
+long fisc_fact_vocab_index(const char *name)
+{
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < FACT_COUNT; i++)
+        if (strcmp(fiscp_vocab_table[i].info.name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
 /* Index of the entry named by len bytes of text (which may hold a NUL), or -1. */
 static long find_n(const fisc_facts *f, const char *text, size_t len)
 {
@@ -1312,6 +1322,50 @@ fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter,
         qcommit(f, (size_t)idx, &t, quarter - 1, quarter - 1);
     qtmp_clear(&t);
     return rc;
+}
+
+fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_text, size_t len,
+                                 fisc_error *err)
+{
+    ectx c = { err, NULL, -1, -1, NULL, 0 };
+    const fiscp_vocab *v;
+    fisc_status rc;
+
+    fiscp_error_reset(err);
+    if (!f || index >= f->n)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: no fact at index %zu", index);
+    if (!value_text)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: the value is NULL");
+    v = &f->vocab[index];
+    c.field = v->info.name;
+    if (v->info.type == FISC_FACT_QUARTERS) { /* rare in a row: through the text form */
+        char *text = fiscp_strndup(value_text, len);
+        qtmp t;
+
+        if (!text)
+            return fiscp_error_nomem(err);
+        qtmp_init(&t);
+        rc = parse_quarters_text(&t, v, text, &c);
+        if (rc == FISC_OK)
+            qcommit(f, index, &t, 0, 3);
+        qtmp_clear(&t);
+        fiscp_free(text);
+        return rc;
+    }
+    {
+        value val = { V_API, value_text, len };
+
+        return set_value(f, index, &val, &c);
+    }
+}
+
+void fisc_facts_clear(fisc_facts *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        if (f->s[i].set)
+            slot_clear(&f->s[i]);
 }
 
 fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err)

@@ -568,6 +568,49 @@ static void api_set_every_type(void **state)
     fisc_facts_free(NULL);
 }
 
+/* A batch row: cells by vocabulary index from a larger buffer (not NUL-terminated), then cleared. */
+static void api_set_index_and_clear(void **state)
+{
+    static const char row[] = "2800000.50,true,2023-05-01,Q1=120/200,3O0";
+    long income = fisc_fact_vocab_index("taxable_income");
+    long restricted = fisc_fact_vocab_index("industry_restricted");
+    long date = fisc_fact_vocab_index("hnte_certificate_date");
+    long employees = fisc_fact_vocab_index("employees");
+    long average = fisc_fact_vocab_index("employees_average");
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_true(income >= 0 && restricted >= 0 && date >= 0 && employees >= 0 && average >= 0);
+    assert_string_equal(fisc_fact_vocab_at((size_t)income)->name, "taxable_income");
+    assert_int_equal(fisc_fact_vocab_index("no_such"), -1);
+    assert_int_equal(fisc_fact_vocab_index(NULL), -1);
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_index(f, (size_t)income, row, 10, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_index(f, (size_t)restricted, row + 11, 4, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_index(f, (size_t)date, row + 16, 10, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_index(f, (size_t)employees, row + 27, 10, &err), FISC_OK);
+    expect_get(f, "taxable_income", "2800000.5");
+    expect_get(f, "industry_restricted", "true");
+    expect_get(f, "hnte_certificate_date", "2023-05-01");
+    expect_get(f, "employees", "Q1=120/200");
+    /* a bad cell names the fact and leaves it unset */
+    assert_fisc_error(&err, fisc_facts_set_index(f, (size_t)average, row + 38, 3, &err), FISC_EINVAL, -1);
+    assert_non_null(strstr(err.text, "employees_average"));
+    assert_false(fisc_facts_has(f, "employees_average"));
+    assert_fisc_error(&err, fisc_facts_set_index(f, fisc_fact_vocab_count(), "1", 1, &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set_index(f, (size_t)income, NULL, 0, &err), FISC_EINVAL, -1);
+    fisc_facts_clear(f);
+    assert_false(fisc_facts_has(f, "taxable_income"));
+    assert_false(fisc_facts_has(f, "employees"));
+    /* the cleared set takes new values as a new one would */
+    assert_int_equal(fisc_facts_set_index(f, (size_t)income, "-1", 2, &err), FISC_OK);
+    expect_get(f, "taxable_income", "-1");
+    fisc_facts_clear(f);
+    fisc_facts_clear(NULL);
+    fisc_facts_free(f);
+}
+
 static void api_set_quarter(void **state)
 {
     fisc_facts *f = NULL;
@@ -880,6 +923,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocabulary),
+        cmocka_unit_test(api_set_index_and_clear),
         cmocka_unit_test(json_every_type),
         cmocka_unit_test(json_exact_numbers),
         cmocka_unit_test(json_comments_and_null),

@@ -48,6 +48,8 @@ FISC_API size_t fisc_fact_vocab_count(void);
 FISC_API const fisc_fact_info *fisc_fact_vocab_at(size_t i);
 /** The vocabulary entry named @p name, or NULL. Static storage. */
 FISC_API const fisc_fact_info *fisc_fact_vocab_find(const char *name);
+/** The index (for fisc_fact_vocab_at() and fisc_facts_set_index()) of the fact named @p name, or -1. */
+FISC_API long fisc_fact_vocab_index(const char *name);
 
 /**
  * Create an empty set of facts.
@@ -114,6 +116,18 @@ FISC_API FISC_NODISCARD fisc_status fisc_facts_set(fisc_facts *f, const char *na
 FISC_API FISC_NODISCARD fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter,
                                                            const char *start, const char *end,
                                                            fisc_error *err);
+
+/**
+ * As fisc_facts_set(), for the fact at vocabulary index @p index (fisc_fact_vocab_index()), from
+ * @p len bytes of @p value (need not be NUL-terminated): a batch resolves its columns once and
+ * sets each row's cells without looking names up.
+ * @return as fisc_facts_set(); FISC_EINVAL also for an index outside the vocabulary.
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value,
+                                                         size_t len, fisc_error *err);
+
+/** Forget every fact: the set is as new, its memory kept for the next row. Accepts NULL. */
+FISC_API void fisc_facts_clear(fisc_facts *f);
 
 /** Forget a fact (it becomes unknown). @return FISC_OK or FISC_EINVAL (unknown name). */
 FISC_API FISC_NODISCARD fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err);

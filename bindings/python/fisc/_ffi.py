@@ -22,7 +22,7 @@ import ctypes.util
 import functools
 import glob
 import os
-from ctypes import (POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint,
+from ctypes import (POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_long, c_size_t, c_uint,
                     c_uint32, c_void_p)
 
 from . import errors
@@ -421,6 +421,8 @@ _PROTOTYPES = {
     "fisc_fact_vocab_at": ([c_size_t], POINTER(_FactInfoStruct), None),
     # const fisc_fact_info *fisc_fact_vocab_find(const char *name);   (static storage)
     "fisc_fact_vocab_find": ([c_char_p], POINTER(_FactInfoStruct), None),
+    # long fisc_fact_vocab_index(const char *name);
+    "fisc_fact_vocab_index": ([c_char_p], c_long, None),
     # fisc_status fisc_facts_new(fisc_facts **out, fisc_error *err);
     "fisc_facts_new": ([POINTER(c_void_p), _ERR], c_int, _STATUS),
     # void fisc_facts_free(fisc_facts *f);
@@ -438,6 +440,11 @@ _PROTOTYPES = {
     #                                    const char *start, const char *end, fisc_error *err);
     "fisc_facts_set_quarter": ([_FISC_FACTS_P, c_char_p, c_int, c_char_p, c_char_p, _ERR], c_int,
                                _STATUS),
+    # fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value, size_t len,
+    #                                  fisc_error *err);
+    "fisc_facts_set_index": ([_FISC_FACTS_P, c_size_t, c_char_p, c_size_t, _ERR], c_int, _STATUS),
+    # void fisc_facts_clear(fisc_facts *f);
+    "fisc_facts_clear": ([_FISC_FACTS_P], None, None),
     # fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err);
     "fisc_facts_unset": ([_FISC_FACTS_P, c_char_p, _ERR], c_int, _STATUS),
     # int fisc_facts_has(const fisc_facts *f, const char *name);
