@@ -13,5 +13,9 @@ int cmd_params(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 /* fisc agreement check|evaluate|schedule FILE ...: cmd_agreement.c */
 int cmd_agreement(int argc, char **argv);
+/* fisc batch INPUT (--year Y | --quarter YYYYQn) ...: cmd_batch.c */
+int cmd_batch(int argc, char **argv);
+/* fisc report FACTS.json -o report.html ...: cmd_report.c */
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -26,7 +26,7 @@ enum {
     CLI_EXIT_OK = 0,        /* computed */
     CLI_EXIT_DATA = 1,      /* invalid input data (including an unreadable input file) */
     CLI_EXIT_USAGE = 2,     /* usage error */
-    CLI_EXIT_BATCH = 3,     /* batch finished with some rows failed (reserved) */
+    CLI_EXIT_BATCH = 3,     /* batch finished with some rows bad */
     CLI_EXIT_CONFIG = 4,    /* policy or configuration error (reserved) */
     CLI_EXIT_INTERNAL = 70  /* internal error: out of memory, output not writable, library fault */
 };

@@ -909,3 +909,21 @@ int cli_report_years_json(cli_buf *b, const cli_year_run *runs, size_t n, int tr
     cli_buf_puts(b, "\n]}");
     return FISC_OK;
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* Shared with the HTML report (cmd_report.c), so that both reports choose alike. */
+
+size_t cli_report_main_amounts(const fisc_item *it, size_t *idx)
+{
+    return main_amounts(it, idx);
+}
+
+size_t cli_report_clauses(const fisc_item *it, cli_buf *lines)
+{
+    return item_clauses(it, lines);
+}
+
+char *cli_report_money(const fisc_decimal *v)
+{
+    return money(v);
+}

@@ -40,4 +40,15 @@ void cli_report_years_text(cli_buf *b, const fisc_policy *policy, const cli_year
  */
 int cli_report_years_json(cli_buf *b, const cli_year_run *runs, size_t n, int trace, fisc_error *err);
 
+/*
+ * For the HTML report (cmd_report.c), the choices the text report makes: the indices of an
+ * item's main amounts into @p idx (room for amount_count + 1) and their number; the item's
+ * clauses, one cli_buf per document (room for param_count + 1; the caller frees each), and
+ * their number; an amount as money ("1,234.50", or the exact value when it has more decimals),
+ * NULL when out of memory, released with fisc_string_free().
+ */
+size_t cli_report_main_amounts(const fisc_item *it, size_t *idx);
+size_t cli_report_clauses(const fisc_item *it, cli_buf *lines);
+char *cli_report_money(const fisc_decimal *v);
+
 #endif

@@ -247,7 +247,7 @@ static int valid_date(const char *s)
 }
 
 /* "YYYYQn" (q or Q), year 1990..2100, n 1..4. @return 0, or -1. */
-static int parse_quarter(const char *s, int *year, int *quarter)
+int cli_parse_quarter(const char *s, int *year, int *quarter)
 {
     int i, y = 0;
 
@@ -521,7 +521,7 @@ int cmd_estimate(int argc, char **argv)
             break;
         case 'q':
             by_quarter = 1;
-            if (parse_quarter(optarg, &year, &quarter) != 0)
+            if (cli_parse_quarter(optarg, &year, &quarter) != 0)
                 cli_args_fail(&a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 "
                                   "to 4), e.g. 2019Q2, not '%s'", optarg);
             break;

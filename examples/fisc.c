@@ -10,6 +10,8 @@
  *   fisc params            list a policy's dated, cited parameters (cmd_policy.c)
  *   fisc policy check      check policy files (cmd_policy.c)
  *   fisc agreement         check, evaluate and schedule 一事一议 agreements (cmd_agreement.c)
+ *   fisc batch INPUT       evaluate a policy for every row of a CSV or JSON Lines file (cmd_batch.c)
+ *   fisc report FACTS      one enterprise's result as an offline HTML file (cmd_report.c)
  *
  * Uses only the public API (<fisc/fisc.h>), like any application linking the library. No
  * floating point anywhere: values are parsed from text and printed with fisc_decimal_to_string().
@@ -56,6 +58,10 @@ static const char main_usage[] =
     "                     one-matter-one-discussion (一事一议) agreements: check one against\n"
     "                     the policy, evaluate it year by year against the actual figures,\n"
     "                     or show its payment plan\n"
+    "  batch INPUT        evaluate a policy for every row (enterprise) of a CSV or JSON Lines\n"
+    "                     file, streaming, with --jobs threads and exact totals\n"
+    "  report FACTS       write one enterprise's result as a self-contained offline HTML\n"
+    "                     file (summary in figures and 大写, chart, conditions, steps, sources)\n"
     "  help [COMMAND]     show the help of a command\n"
     "\n"
     "Options:\n"
@@ -73,9 +79,9 @@ static const char main_usage[] =
     "\n"
     "Exit status:\n"
     "  0   computed\n"
-    "  1   invalid input data (a bad value, an unreadable or undecodable file, a bad row)\n"
+    "  1   invalid input data (a bad value, an unreadable or undecodable file)\n"
     "  2   usage error (unknown command or option, missing or malformed option value)\n"
-    "  3   batch finished with some rows failed (reserved)\n"
+    "  3   batch finished with some rows bad (their errors reported, every other row computed)\n"
     "  4   policy or configuration error (a policy file that does not load, or has no value\n"
     "      of a parameter for the period asked)\n"
     "  70  internal error (out of memory, output could not be written)\n";
@@ -1388,6 +1394,8 @@ static const struct {
     { "params", cmd_params },
     { "policy", cmd_policy },
     { "agreement", cmd_agreement },
+    { "batch", cmd_batch },
+    { "report", cmd_report },
 };
 
 static cmd_fn find_command(const char *name)
@@ -1464,7 +1472,7 @@ int main(int argc, char **argv)
     fn = find_command(argv[optind]);
     if (!fn)
         return cli_usage_error(&ctx, "unknown command '%s' (round, upper, apportion, budget, "
-                               "uscc, estimate, params, policy, agreement)",
+                               "uscc, estimate, params, policy, agreement, report, batch)",
                                argv[optind]);
     return fn(argc - optind, argv + optind);
 }

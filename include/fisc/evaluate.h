@@ -153,7 +153,8 @@ FISC_API size_t fisc_result_item_count(const fisc_result *r);
 FISC_API const fisc_item *fisc_result_item(const fisc_result *r, size_t i);
 /** The item of program @p id, or NULL. Borrowed. */
 FISC_API const fisc_item *fisc_result_find(const fisc_result *r, const char *program);
-/** The total of a category over eligible items (rounded amounts added). Borrowed; NULL if bad category. */
+/** The total of a category over the items that are not undetermined (rounded amounts added; a not-eligible
+ *  cn.cit still owes its standard tax). Borrowed; NULL if bad category. */
 FISC_API const fisc_decimal *fisc_result_total(const fisc_result *r, int category);
 /** Non-zero when any item is provisional. */
 FISC_API int fisc_result_provisional(const fisc_result *r);

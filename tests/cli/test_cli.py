@@ -29,7 +29,7 @@ CLI = os.environ.get("FISC_CLI")
 POLICY_DIR = os.environ.get("FISC_POLICY_DIR") or os.path.join(ROOT, "policies")
 
 COMMANDS = ("round", "upper", "apportion", "budget", "uscc", "estimate", "params", "policy",
-            "agreement")
+            "agreement", "batch", "report")
 
 
 def setUpModule():
@@ -102,7 +102,7 @@ class TestMain(CliTestCase):
             self.assertIn(cmd, out)
         self.assertIn("Exit status", out)
         for line in ("0   computed", "1   invalid input data", "2   usage error",
-                     "3   batch finished with some rows failed", "4   policy or configuration error",
+                     "3   batch finished with some rows bad", "4   policy or configuration error",
                      "70  internal error"):
             self.assertIn(line, out)
 

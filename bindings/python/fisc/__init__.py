@@ -42,7 +42,7 @@ from .budget import BudgetAllocation, BudgetRow, Reconciliation, allocate_budget
 from .uscc import Uscc, UsccWarning, is_valid_uscc, validate_uscc
 from .result import Category, Item, Outcome, Result
 from .policy import (Evidence, FactInfo, FactType, Layer, Param, ParamEntry, ParamKind, Policy,
-                     fact_vocabulary, facts_to_json)
+                     RowError, fact_vocabulary, facts_to_json)
 from .agreement import Agreement, AgreementResult, Finding, Severity
 
 __version__ = "0.1.0"
@@ -59,6 +59,7 @@ __all__ = [
     # policies, facts and results
     "Policy", "Layer", "Param", "ParamEntry", "ParamKind", "Evidence", "Result", "Item",
     "Outcome", "Category", "FactInfo", "FactType", "fact_vocabulary", "facts_to_json",
+    "RowError",
     # agreements (一事一议)
     "Agreement", "AgreementResult", "Finding", "Severity",
     # errors

@@ -181,6 +181,84 @@ class _EvalOptionsStruct(Structure):
     ]
 
 
+class _AmountStruct(Structure):
+    """Mirror of ``struct fisc_amount`` (borrowed from its result)."""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("value", c_void_p),    # const fisc_decimal *
+        ("category", c_int),    # fisc_category, or -1 when it only informs
+    ]
+
+
+class _ConditionStruct(Structure):
+    """Mirror of ``struct fisc_condition`` (borrowed from its result)."""
+
+    _fields_ = [
+        ("id", c_char_p),
+        ("label_zh", c_char_p),
+        ("label_en", c_char_p),
+        ("state", c_int),       # fisc_cond_state
+        ("detail", c_char_p),
+    ]
+
+
+class _UsedParamStruct(Structure):
+    """Mirror of ``struct fisc_used_param`` (borrowed from its result)."""
+
+    _fields_ = [
+        ("id", c_char_p),
+        ("value", c_char_p),
+        ("from_", c_char_p),    # "from" in C
+        ("to", c_char_p),
+        ("evidence", c_int),    # fisc_evidence
+        ("document", c_char_p),
+        ("article", c_char_p),
+        ("url", c_char_p),
+        ("unit", c_char_p),
+    ]
+
+
+class _StepStruct(Structure):
+    """Mirror of ``struct fisc_step`` (borrowed from its result)."""
+
+    _fields_ = [
+        ("id", c_char_p),
+        ("label_zh", c_char_p),
+        ("label_en", c_char_p),
+        ("formula", c_char_p),
+        ("substituted", c_char_p),
+        ("result", c_char_p),
+        ("rounding", c_char_p),
+    ]
+
+
+class _ItemStruct(Structure):
+    """Mirror of ``struct fisc_item`` (borrowed from its result): read by the batch path of
+    :class:`fisc.result.Result`, which skips the JSON text."""
+
+    _fields_ = [
+        ("program", c_char_p),
+        ("title_zh", c_char_p),
+        ("title_en", c_char_p),
+        ("outcome", c_int),
+        ("provisional", c_int),
+        ("summary_zh", c_char_p),
+        ("summary_en", c_char_p),
+        ("amount_count", c_size_t),
+        ("amounts", POINTER(_AmountStruct)),
+        ("condition_count", c_size_t),
+        ("conditions", POINTER(_ConditionStruct)),
+        ("missing_count", c_size_t),
+        ("missing", POINTER(c_char_p)),
+        ("param_count", c_size_t),
+        ("params", POINTER(_UsedParamStruct)),
+        ("step_count", c_size_t),
+        ("steps", POINTER(_StepStruct)),
+        ("choice", c_char_p),
+    ]
+
+
 class _FindingStruct(Structure):
     """Mirror of ``struct fisc_finding`` (borrowed from its agreement)."""
 

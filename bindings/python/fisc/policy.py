@@ -24,24 +24,30 @@ nothing is ever rounded to binary on the way.
 A loaded policy is immutable: one may be shared between threads and evaluated concurrently.
 """
 
+import codecs
+import csv
 import datetime
+import difflib
 import enum
 import json
 import os
 import re
 import threading
+import warnings
 from collections.abc import Mapping
 from ctypes import byref, c_char_p, c_void_p
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple, Optional, Tuple
+from typing import Any, NamedTuple, Optional, Tuple
 
 from . import _ffi
 from ._handles import FLOAT_HINT, Handle, as_text
-from .errors import FiscNotFound, invalid_argument
+from .errors import (FiscError, FiscInvalidArgument, FiscMemoryError, FiscNotFound,
+                     FiscParseError, Status, invalid_argument)
 from .result import Result
 
 __all__ = ["Evidence", "ParamKind", "FactType", "Layer", "ParamEntry", "Param", "FactInfo",
-           "Policy", "fact_vocabulary", "facts_to_json"]
+           "Policy", "RowError", "fact_vocabulary", "facts_to_json"]
 
 
 class Evidence(enum.IntEnum):
@@ -239,6 +245,18 @@ class _Facts(Handle):
             raise MemoryError("fisc_facts_from_json returned no facts")
         super().__init__(lib, out.value, lib.fisc_facts_free)
 
+    @classmethod
+    def empty(cls, lib=None):
+        """An empty set of facts (fisc_facts_new), to fill with fisc_facts_set."""
+        lib = lib or _ffi.LIB
+        out = c_void_p()
+        lib.fisc_facts_new(byref(out), _ffi.new_error())
+        if not out.value:
+            raise MemoryError("fisc_facts_new returned no facts")
+        self = cls.__new__(cls)
+        Handle.__init__(self, lib, out.value, lib.fisc_facts_free)
+        return self
+
 
 class _SharedFacts:
     """Facts parsed once and shared by the results of :meth:`Policy.evaluate_years`: each
@@ -296,6 +314,262 @@ def _period(year, quarter):
     if year is None:
         raise invalid_argument("give the tax year: year=2023, or quarter='2023Q2'", source="year")
     return _int_arg(year, "year"), q
+
+
+# ------------------------------------------------------------------ batch: many rows, streamed
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that could not be evaluated, yielded in its place by :meth:`Policy.evaluate_many`
+    and :meth:`Policy.evaluate_file`; the rows after it are still evaluated."""
+
+    #: evaluate_many: the row's 0-based position in the iterable; evaluate_file: its row number
+    #: (CSV: as a spreadsheet shows it, the header being row 1; JSON Lines: the line number)
+    index: int
+    #: the row's key (evaluate_file's ``key`` column), or None
+    key: Any
+    #: what is wrong with it: a :class:`~fisc.errors.FiscError` naming the fact when there is one
+    error: FiscError
+
+    def __str__(self):
+        where = "row %d" % self.index
+        if self.key is not None:
+            where += " (%s)" % (self.key,)
+        return "%s: %s" % (where, self.error)
+
+
+_QUARTER_NUMBER = {"Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4}
+
+
+def _fact_text(value, name):
+    """The text fisc_facts_set() reads for one fact value; None for an unknown one."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        raise TypeError("facts[%s]: float is not accepted because binary floating point is "
+                        "inexact (%r); %s" % (name, value, FLOAT_HINT))
+    if isinstance(value, (Decimal, int)):
+        return as_text(value, "facts[%s]" % name)
+    if isinstance(value, datetime.datetime):
+        raise TypeError("facts[%s]: a datetime is not a date; pass datetime.date or 'YYYY-MM-DD'"
+                        % name)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError("facts[%s]: %s is not a fact value; use Decimal, int, str, bool, None, "
+                    "datetime.date or a dict of quarters" % (name, type(value).__name__))
+
+
+def _set_quarters(lib, fptr, name, raw, value):
+    """A per-quarter fact from {"Q1": {"start": ..., "end": ...}} or {"Q1": (start, end)}."""
+    for q, v in value.items():
+        if not isinstance(q, str):
+            raise TypeError("facts[%s]: keys must be str, not %s" % (name, type(q).__name__))
+        if q.startswith("_"):
+            continue
+        n = _QUARTER_NUMBER.get(q)
+        if n is None:
+            raise invalid_argument("facts[%s]: %r is not a quarter (Q1 to Q4)" % (name, q),
+                                   source=name)
+        if isinstance(v, Mapping):
+            start, end = v.get("start"), v.get("end")
+        elif isinstance(v, (tuple, list)) and len(v) == 2:
+            start, end = v
+        elif v is None:
+            start = end = None
+        else:
+            raise invalid_argument("facts[%s.%s]: a quarter is {'start': ..., 'end': ...} or "
+                                   "(start, end)" % (name, q), source=name)
+        start, end = _fact_text(start, name + "." + q), _fact_text(end, name + "." + q)
+        lib.fisc_facts_set_quarter(fptr, raw, n, None if start is None else start.encode("utf-8"),
+                                   None if end is None else end.encode("utf-8"), _ffi.new_error())
+
+
+def _is_fatal(exc):
+    """Errors that end a stream rather than a row: out of memory."""
+    return isinstance(exc, (MemoryError, FiscMemoryError))
+
+
+class _BatchRunner:
+    """What evaluate_many and evaluate_file share: one policy, one period, one options struct,
+    and the fact names already encoded."""
+
+    def __init__(self, policy, year, quarter, trace):
+        y, q = _period(year, quarter)
+        self.policy = policy
+        self.lib = policy._lib
+        policy.ptr  # FiscMisuse on a closed policy, before any row is read
+        self.opts = _ffi._EvalOptionsStruct()
+        self.lib.fisc_eval_options_init(self.opts, _ffi.FISC_EVAL_OPTIONS_VERSION)
+        self.opts.year = y
+        self.opts.quarter = q
+        self.opts.trace = 1 if trace else 0
+        self.trace = bool(trace)
+        self.names = {}  # fact name -> its UTF-8 bytes
+        self.err = _ffi.new_error()  # one fisc_error for the setters; a fresh one after a failure
+
+    def facts(self, row):
+        """A _Facts built from ``row`` (name -> value) through fisc_facts_set: no JSON text."""
+        if not isinstance(row, Mapping):
+            raise TypeError("each row must be a dict of fact name -> value, not %s"
+                            % type(row).__name__)
+        lib, err = self.lib, self.err
+        fh = _Facts.empty(lib)
+        try:
+            fptr = fh.ptr
+            for name, value in row.items():
+                raw = self.names.get(name)
+                if raw is None:
+                    if not isinstance(name, str):
+                        raise TypeError("facts: keys must be str, not %s" % type(name).__name__)
+                    raw = self.names[name] = name.encode("utf-8")
+                if value is None or name.startswith("_"):
+                    continue
+                if isinstance(value, Mapping):
+                    _set_quarters(lib, fptr, name, raw, value)
+                    continue
+                lib.fisc_facts_set(fptr, raw, _fact_text(value, name).encode("utf-8"), err)
+        except BaseException:
+            fh.close()
+            self.err = _ffi.new_error()
+            raise
+        return fh
+
+    def evaluate(self, fh):
+        """Evaluate the facts (their ownership passes to the Result, or they are freed)."""
+        lib = self.lib
+        try:
+            out = c_void_p()
+            lib.fisc_evaluate(byref(out), self.policy.ptr, fh.ptr, self.opts, _ffi.new_error())
+            if not out.value:
+                raise MemoryError("fisc_evaluate returned no result")
+        except BaseException:
+            fh.close()
+            raise
+        return Result(lib, out.value, self.policy, fh, self.trace, lazy=True)
+
+    def row(self, index, key, row):
+        """A Result, or a RowError for a row whose facts or evaluation fail."""
+        try:
+            return self.evaluate(self.facts(row))
+        except FiscError as exc:
+            if _is_fatal(exc):
+                raise
+            return RowError(index, key, exc)
+
+
+# --- files: CSV (UTF-8 with or without BOM, or GB18030) and JSON Lines
+
+_CHUNK = 1 << 20
+_BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
+_JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
+
+
+def _detect_encoding(path):
+    """"utf-8-sig" when the file is valid UTF-8 (with or without a BOM), else "gb18030".
+
+    Reads the file once in 1 MiB chunks through an incremental decoder: nothing is kept.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as f:
+            while True:
+                chunk = f.read(_CHUNK)
+                if not chunk:
+                    decoder.decode(b"", final=True)
+                    return "utf-8-sig"
+                decoder.decode(chunk)
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _vocab_index():
+    """Header text -> fact name: names, zh labels, en labels (any case), and the fact's type."""
+    index, types = {}, {}
+    for info in fact_vocabulary():
+        types[info.name] = info.type
+        for label in (info.label_zh, info.label_en.casefold()):
+            if label:
+                index.setdefault(label, info.name)
+    for name in types:  # a name always means itself, whatever a label says
+        index[name] = name
+    return index, types
+
+
+def _column_fact(header, index):
+    h = header.strip()
+    return index.get(h) or index.get(h.casefold())
+
+
+def _open_text(path, encoding):
+    return open(path, "r", encoding=encoding, errors="strict", newline="")
+
+
+def _file_format(path, encoding):
+    """"jsonl" or "csv": by the extension, else by the first character that is not a space."""
+    lower = os.fsdecode(path).lower()
+    if lower.endswith(_JSONL_EXTENSIONS):
+        return "jsonl"
+    if lower.endswith((".csv", ".txt")):
+        return "csv"
+    with _open_text(path, encoding) as f:
+        while True:
+            chunk = f.read(4096)
+            if not chunk:
+                return "csv"
+            stripped = chunk.lstrip()
+            if stripped:
+                return "jsonl" if stripped[0] == "{" else "csv"
+
+
+def _row_error(index, key, text, cls=FiscParseError, code=Status.EPARSE, source="", column=-1):
+    return RowError(index, key, cls(text, code=code, source=source, line=index, column=column))
+
+
+def _csv_columns(header, key, index, path):
+    """The fact of each CSV column (None for a comment or key-only column), and the key's column."""
+    if not header:
+        raise invalid_argument("%s: the file is empty: the first row must name the facts"
+                               % os.fsdecode(path), source="header")
+    columns, seen, key_col = [], {}, None
+    for i, cell in enumerate(header):
+        h = cell.strip()
+        fact = None if not h or h.startswith("_") else _column_fact(h, index)
+        if key is not None and key_col is None and (h == key or (fact is not None and fact == key)):
+            key_col = i
+        if fact is None and h and not h.startswith("_") and h != key and h != "id":
+            # as `fisc batch` does: warned about and ignored (an id or notes column is common)
+            near = difflib.get_close_matches(h, list(index), n=3, cutoff=0.6)
+            warnings.warn(
+                "%s: column %d %r is not a fact%s; ignored"
+                % (os.fsdecode(path), i + 1, h,
+                   " (did you mean %s?)" % ", ".join(repr(index[n]) for n in near) if near else ""),
+                UserWarning, stacklevel=4)
+        if fact is not None:
+            if fact in seen:
+                raise invalid_argument("%s: columns %d and %d are both the fact %s"
+                                       % (os.fsdecode(path), seen[fact] + 1, i + 1, fact),
+                                       source="header", column=i + 1)
+            seen[fact] = i
+        columns.append(fact)
+    if key is not None and key_col is None:
+        raise invalid_argument("%s: no column %r for the key" % (os.fsdecode(path), key),
+                               source="key")
+    if key is None:  # as `fisc batch`: uscc, else a column headed "id"
+        key_col = seen.get("uscc")
+        if key_col is None:
+            key_col = next((i for i, cell in enumerate(header) if cell.strip() == "id"), None)
+    return columns, key_col
+
+
+def _jsonl_key(obj, key):
+    if key is not None:
+        return obj.get(key)
+    k = obj.get("uscc")
+    return k if k is not None else obj.get("id")
 
 
 class Policy(Handle):
@@ -525,6 +799,157 @@ class Policy(Handle):
         finally:
             hold.close()  # the last result to close (or this, when there is none) frees them
         return out
+
+    def evaluate_many(self, rows, *, year=None, quarter=None, trace=False, key=None):
+        """Evaluate every row of ``rows``, streaming: an iterable (a list, a generator, a
+        ``csv.DictReader`` ...) of dicts of fact name -> value, read one at a time.
+
+        Yields, for each row in order, a :class:`~fisc.result.Result` or, for a row whose facts
+        are bad (an unknown fact, a number that does not parse, a value out of range) or whose
+        evaluation fails, a :class:`RowError` in its place; the rows after it still come. The
+        period is as for :meth:`evaluate`; ``trace`` is off by default (batch work: amounts,
+        outcomes and conditions without the explanation texts). ``key`` names a member of each
+        row that is the row's key (for the RowError), not a fact; rows need not have it.
+
+        Values are as for :meth:`evaluate` (Decimal, int, str, bool, None for unknown,
+        datetime.date, a dict of quarters) and are set one by one with ``fisc_facts_set``; a
+        member whose name starts with "_" is a comment. A ``float``, or a row that is not a
+        dict, raises ``TypeError`` (a programming error, not bad data), as does anything the
+        iterable raises; a bad period or a closed policy raises at once, before any row is read::
+
+            for r in policy.evaluate_many(rows, year=2023):
+                if isinstance(r, fisc.RowError):
+                    print(r)                        # row 7: rd_p1_other: ...
+                else:
+                    total += r["cn.cit"].amounts.get("tax", 0)
+
+        Each Result holds its C result until it is closed or dropped.
+        """
+        runner = _BatchRunner(self, year, quarter, trace)
+        if key is not None and not isinstance(key, str):
+            raise TypeError("key must be a str (the name of a member of each row), not %s"
+                            % type(key).__name__)
+        return self._many(runner, iter(rows), key)
+
+    @staticmethod
+    def _many(runner, rows, key):
+        for index, row in enumerate(rows):
+            k = None
+            if key is not None and isinstance(row, Mapping) and key in row:
+                k = row[key]
+                row = {n: v for n, v in row.items() if n != key}
+            yield runner.row(index, k, row)
+
+    def evaluate_file(self, path, *, year=None, quarter=None, key=None, encoding=None,
+                      trace=False):
+        """Evaluate every row of a CSV or JSON Lines file, streaming (the file is never read
+        whole): yields ``(row_number, key, Result or RowError)`` in file order.
+
+        CSV: the header names the facts, by name or by their Chinese or English label (as
+        :func:`fact_vocabulary` gives them; English in any case); a column whose header starts
+        with "_" is a comment. An empty cell is an unknown fact; a yes/no fact also reads
+        TRUE / FALSE (any case) and 是 / 否. Encoding: UTF-8 with or without a BOM, else GB18030
+        when the bytes are not valid UTF-8 (``encoding`` overrides the detection). Row numbers
+        are those a spreadsheet shows: the header is row 1, a record with a quoted line break is
+        one row, blank rows are counted and skipped. JSON Lines (``.jsonl``, ``.ndjson``,
+        ``.json``, or a file whose first character is "{"): one object per line, numbers read
+        exactly (never as float); the row number is the line number; blank lines are skipped.
+
+        ``key`` is the column (or member) that identifies a row: its header text or fact name.
+        By default, as ``fisc batch``: the ``uscc`` column if there is one, else a column headed
+        ``id``, else none (the key is None). A key column that is a fact is also used as one. A
+        CSV column that is no fact (nor the key) is ignored with a ``UserWarning`` naming the
+        closest facts, as ``fisc batch`` ignores it with a warning.
+
+        Raises at once, before yielding anything: a file that cannot be opened
+        (``OSError``), a CSV header that names a fact twice (FiscInvalidArgument), a ``key``
+        that is not a column, a bad period.
+        A bad row (a number that does not parse, a missing or extra field, a line of JSON that
+        is not an object) yields a :class:`RowError` whose ``index`` is the row number.
+        """
+        runner = _BatchRunner(self, year, quarter, trace)
+        fspath = os.fspath(path)
+        if encoding is None:
+            encoding = _detect_encoding(fspath)
+        elif codecs.lookup(encoding).name == "utf-8":
+            encoding = "utf-8-sig"
+        if key is not None and not isinstance(key, str):
+            raise TypeError("key must be a str (a column name), not %s" % type(key).__name__)
+        index, types = _vocab_index()
+        if _file_format(fspath, encoding) == "jsonl":
+            return self._jsonl_rows(runner, fspath, encoding, key, index)
+        with _open_text(fspath, encoding) as f:
+            header = next(csv.reader(f), None)
+        columns, key_col = _csv_columns(header, key, index, fspath)
+        return self._csv_rows(runner, fspath, encoding, columns, key_col, types)
+
+    @staticmethod
+    def _csv_rows(runner, path, encoding, columns, key_col, types):
+        ncol = len(columns)
+        with _open_text(path, encoding) as f:
+            reader = csv.reader(f, strict=True)
+            number = 0
+            while True:
+                number += 1
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # e.g. a quote left open: the rest is unreadable
+                    yield number, None, _row_error(number, None, "CSV syntax: %s" % exc)
+                    return
+                if number == 1:
+                    continue  # the header, read before
+                if not record or (len(record) == 1 and not record[0].strip()):
+                    continue  # a blank row
+                k = record[key_col].strip() if key_col is not None and key_col < len(record) \
+                    else None
+                if len(record) > ncol:
+                    yield number, k, _row_error(
+                        number, k, "row %d has %d fields, the header %d" % (number, len(record),
+                                                                            ncol),
+                        column=ncol + 1)
+                    continue
+                row = {}
+                for name, cell in zip(columns, record):
+                    if name is None:
+                        continue
+                    cell = cell.strip()
+                    if not cell:
+                        continue
+                    if types.get(name) == FactType.BOOL:
+                        cell = _BOOL_WORDS.get(cell.casefold(), cell)
+                    row[name] = cell
+                yield number, k, runner.row(number, k, row)
+
+    @staticmethod
+    def _jsonl_rows(runner, path, encoding, key, index):
+        with _open_text(path, encoding) as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line, parse_float=Decimal)
+                except ValueError as exc:
+                    col = getattr(exc, "colno", -1)
+                    yield number, None, _row_error(number, None, "line %d is not JSON: %s"
+                                                   % (number, getattr(exc, "msg", exc)), column=col)
+                    continue
+                if not isinstance(obj, dict):
+                    yield number, None, _row_error(
+                        number, None, "line %d is not a JSON object" % number,
+                        cls=FiscInvalidArgument, code=Status.EINVAL)
+                    continue
+                k = _jsonl_key(obj, key)
+                row = {}
+                for name, value in obj.items():
+                    fact = name if name.startswith("_") else _column_fact(name, index)
+                    if fact is None:
+                        if name == key or (key is None and name == "id"):
+                            continue
+                        fact = name  # unknown: fisc_facts_set says so, with a suggestion
+                    row[fact] = value
+                yield number, k, runner.row(number, k, row)
 
     def __repr__(self):
         if self.closed:

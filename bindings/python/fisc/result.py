@@ -10,7 +10,7 @@ result stays open for :meth:`Result.explain` and :meth:`Result.to_json` until :m
 
 import enum
 import json
-from ctypes import byref, c_void_p
+from ctypes import POINTER, byref, c_void_p, cast
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Dict, List, Optional
@@ -147,6 +147,80 @@ class Item:
                    raw=d)
 
 
+_OUTCOME_NAMES = ("eligible", "not_eligible", "undetermined")
+_STATE_NAMES = ("met", "not_met", "unknown")
+_EVIDENCE_NAMES = ("confirmed", "unconfirmed", "placeholder")
+_CATEGORY_KEYS = ("tax_payable", "tax_relief", "subsidy", "repayment")
+
+
+def _txt(raw):
+    return raw.decode("utf-8", "replace") if raw is not None else None
+
+
+def _name(names, i):
+    return names[i] if 0 <= i < len(names) else i
+
+
+# Texts that repeat across results (condition labels, parameter entries), read once from C.
+# Bounded; the values handed out are copies, so a caller changing one changes no other result.
+_LABELS = {}
+_PARAMS = {}
+_CACHE_MAX = 4096
+
+
+def _item_dict(lib, ptr, trace):
+    """The item at ``ptr`` (a borrowed ``const fisc_item *``) as the JSON result has it
+    (schema fisc-result/1; the steps when ``trace``), read from the C structs."""
+    it = cast(ptr, POINTER(_ffi._ItemStruct)).contents
+    amounts, categories = {}, {}
+    for k in range(it.amount_count):
+        a = it.amounts[k]
+        name = _txt(a.name)
+        amounts[name] = pad_places(format_ptr(a.value, lib=lib)[0], 2)  # as the JSON has it
+        if 0 <= a.category < len(_CATEGORY_KEYS):
+            categories[name] = _CATEGORY_KEYS[a.category]
+    conditions = []
+    for k in range(it.condition_count):
+        c = it.conditions[k]
+        cid = c.id
+        label = _LABELS.get(cid)
+        if label is None:
+            label = {"zh": _txt(c.label_zh), "en": _txt(c.label_en)}
+            if len(_LABELS) < _CACHE_MAX:
+                _LABELS[cid] = label
+        conditions.append({"id": _txt(cid), "label": dict(label),
+                           "state": _name(_STATE_NAMES, c.state), "detail": _txt(c.detail)})
+    params = []
+    for k in range(it.param_count):
+        u = it.params[k]
+        # A parameter's entry is the same text in every result of a policy: read it once.
+        pkey = (u.id, u.value, u.unit, u.from_, u.to, u.evidence, u.document, u.article, u.url)
+        d = _PARAMS.get(pkey)
+        if d is None:
+            d = {"id": _txt(u.id), "value": _txt(u.value), "unit": _txt(u.unit),
+                 "from": _txt(u.from_), "to": _txt(u.to),
+                 "status": _name(_EVIDENCE_NAMES, u.evidence),
+                 "citation": {"document": _txt(u.document), "article": _txt(u.article),
+                              "url": _txt(u.url)}}
+            if len(_PARAMS) < _CACHE_MAX:
+                _PARAMS[pkey] = d
+        d = dict(d)
+        d["citation"] = dict(d["citation"])
+        params.append(d)
+    d = {"program": _txt(it.program), "title": {"zh": _txt(it.title_zh), "en": _txt(it.title_en)},
+         "outcome": _name(_OUTCOME_NAMES, it.outcome), "provisional": bool(it.provisional),
+         "summary": {"zh": _txt(it.summary_zh), "en": _txt(it.summary_en)},
+         "choice": _txt(it.choice) or "", "amounts": amounts, "categories": categories,
+         "missing_facts": [_txt(it.missing[k]) for k in range(it.missing_count)],
+         "conditions": conditions, "parameters": params}
+    if trace:
+        d["trace"] = [{"id": _txt(s.id), "label": {"zh": _txt(s.label_zh), "en": _txt(s.label_en)},
+                       "formula": _txt(s.formula), "substituted": _txt(s.substituted),
+                       "result": _txt(s.result), "rounding": _txt(s.rounding)}
+                      for s in (it.steps[k] for k in range(it.step_count))]
+    return d
+
+
 def _lang(lang):
     if lang not in ("zh", "en"):
         raise invalid_argument("unknown language %r; use 'zh' or 'en'" % (lang,), source="lang")
@@ -165,11 +239,24 @@ class Result(Handle):
 
     _kind = "result"
 
-    def __init__(self, lib, ptr, policy, facts, trace):
+    #: what a batch result (``lazy``) reads only when asked for
+    _LAZY = frozenset(("document", "schema", "year", "quarter", "items", "totals"))
+
+    def __init__(self, lib, ptr, policy, facts, trace, lazy=False):
         super().__init__(lib, ptr, lib.fisc_result_free)
         self._policy = policy
         self._facts = facts
         self.traced = bool(trace)
+        # Batch results (Policy.evaluate_many / evaluate_file) read what is asked for, when it
+        # is asked for: an item from the C structs, the JSON text only for ``document``.
+        self._lazy = bool(lazy)
+        if self._lazy:
+            try:
+                self.provisional = bool(lib.fisc_result_provisional(ptr))
+            except BaseException:
+                self.close()
+                raise
+            return
         try:
             text = self.to_json(trace=trace)
             #: the JSON result as parsed (numbers that have a fraction are Decimal)
@@ -190,6 +277,36 @@ class Result(Handle):
         except BaseException:
             self.close()
             raise
+
+    def __getattr__(self, name):
+        # Called only for attributes not set: the lazy ones of a batch result.
+        if name in Result._LAZY and self.__dict__.get("_lazy"):
+            if name == "totals":
+                self.totals = self._read_totals()
+            elif name == "items":
+                self.items = self._read_items()
+            else:
+                self._read_document()
+            return self.__dict__[name]
+        raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+
+    def _read_document(self):
+        self.document = json.loads(self.to_json(trace=self.traced), parse_float=Decimal)
+        self.schema = self.document.get("schema")
+        period = self.document.get("period") or {}
+        self.year = period.get("year")
+        self.quarter = period.get("quarter")
+
+    def _read_items(self):
+        lib, ptr = self._lib, self._live()
+        found = self.__dict__.get("_found") or {}
+        items = []
+        for i in range(lib.fisc_result_item_count(ptr)):
+            p = lib.fisc_result_item(ptr, i)
+            if p:
+                d = _item_dict(lib, p, self.traced)
+                items.append(found.get(d["program"]) or Item.from_json(d))
+        return items
 
     def _read_totals(self):
         totals = {}
@@ -231,6 +348,14 @@ class Result(Handle):
 
     def find(self, program) -> Optional[Item]:
         """The item of program ``program`` (e.g. ``"cn.cit"``), or None."""
+        if self._lazy and "items" not in self.__dict__:
+            found = self.__dict__.setdefault("_found", {})
+            if program not in found:
+                if not isinstance(program, str):
+                    return None
+                p = self._lib.fisc_result_find(self._live(), program.encode("utf-8"))
+                found[program] = Item.from_json(_item_dict(self._lib, p, self.traced)) if p else None
+            return found[program]
         for item in self.items:
             if item.program == program:
                 return item

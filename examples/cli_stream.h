@@ -1,0 +1,96 @@
+/*
+ * Streaming input for `fisc batch`: a file (or standard input) read in chunks, decoded to UTF-8
+ * as it comes, and split into CSV records or JSON Lines a block at a time, so that memory stays
+ * flat whatever the input size. Not part of the library API.
+ *
+ * Encoding (conventions.md §5, as cli_csv.c decides it for a whole file): a UTF-8 BOM means
+ * UTF-8 (the mark is dropped); a UTF-16 BOM or a NUL byte is refused; otherwise the input is
+ * ASCII until its first non-ASCII byte, and the chunk holding that byte decides: strict UTF-8
+ * if the chunk is valid UTF-8 from there on, else GB18030 through iconv. A multibyte sequence
+ * split across two chunks is carried over, in either encoding. Invalid bytes after the decision
+ * stop the input with an error naming the row.
+ *
+ * CSV: RFC 4180 records (quoted fields, doubled quotes, quoted line breaks, CRLF, LF or CR
+ * line ends), numbered as Excel shows them (the first record, the header, is row 1; a record
+ * with a quoted line break is one row). A quote inside an unquoted field, or text after a
+ * closing quote, makes that record bad (it is kept, with the reason) rather than stopping the
+ * input; a quoted field still open at the end of the input stops it.
+ */
+#ifndef FISC_CLI_STREAM_H
+#define FISC_CLI_STREAM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <fisc/fisc.h>
+
+#include "cli_common.h"
+
+/* Largest JSON line accepted (the library reads facts documents of at most 16 MiB). */
+#define CLI_STREAM_MAX_LINE ((size_t)16 * 1024 * 1024)
+/* Largest CSV record accepted, in bytes. */
+#define CLI_STREAM_MAX_RECORD ((size_t)16 * 1024 * 1024)
+
+typedef struct cli_stream {
+    FILE *f;
+    int is_stdin;
+    const char *source;   /* name for messages */
+    unsigned char *raw;   /* bytes read and not yet decoded (a split sequence) */
+    size_t raw_len;
+    char *buf;            /* decoded UTF-8 text, buf[pos..len) not yet consumed */
+    size_t pos, len, cap;
+    int eof;              /* the file is exhausted (buf may still hold text) */
+    int started;          /* the BOM check is done */
+    int enc;              /* 0 ASCII so far, 1 UTF-8, 2 GB18030 */
+    void *cd;             /* iconv_t for GB18030, or NULL */
+    fisc_error pending;   /* a decoding error met after the text in buf */
+    int skip_lf;          /* the last record ended with CR: drop an LF that follows */
+    long row;             /* number of the next record (CSV) or line (JSON Lines), 1-based */
+} cli_stream;
+
+/* Open @p path ("-": standard input). @return FISC_OK or CLI_EIO. */
+int cli_stream_open(cli_stream *s, const char *path, const char *source, fisc_error *err);
+void cli_stream_close(cli_stream *s);
+/* "UTF-8", "UTF-8 with BOM", "GB18030", or "ASCII" (so far). Static storage. */
+const char *cli_stream_encoding(const cli_stream *s);
+
+/* One record (CSV) or line (JSON Lines) of a block. */
+typedef struct cli_rec {
+    size_t first;     /* its first field in cli_block::fields */
+    size_t nfields;   /* CSV: its fields; JSON Lines: 1 (the line) */
+    long row;         /* row number (CSV: Excel's; JSON Lines: the line number) */
+    const char *bad;  /* NULL, or why the record is malformed (static text) */
+} cli_rec;
+
+/* A block of records; its fields are NUL-terminated strings in text. */
+typedef struct cli_block {
+    char *text;
+    size_t tlen, tcap;
+    size_t *fields;   /* offsets into text */
+    size_t *flens;    /* lengths */
+    size_t nfields, fcap;
+    cli_rec *recs;
+    size_t nrecs, rcap;
+} cli_block;
+
+void cli_block_init(cli_block *b);
+void cli_block_free(cli_block *b);
+/* Field @p i of record @p r (NULL past its end) and its length. */
+const char *cli_block_field(const cli_block *b, size_t r, size_t i, size_t *len);
+
+/*
+ * Read up to @p max CSV records into @p b (emptied first). A blank line (a record of one empty
+ * field) is skipped. @return FISC_OK (b->nrecs == 0 at the end of the input); FISC_EPARSE (bad
+ * encoding, or a quoted field open at the end), with the row; CLI_EIO; FISC_ERANGE (a record
+ * over CLI_STREAM_MAX_RECORD); FISC_ENOMEM.
+ */
+int cli_stream_csv_block(cli_stream *s, cli_block *b, size_t max, fisc_error *err);
+
+/*
+ * Read up to @p max non-blank lines into @p b (emptied first), each one record of one field
+ * without its line end. @return as cli_stream_csv_block(); FISC_ERANGE for a line over
+ * CLI_STREAM_MAX_LINE.
+ */
+int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *err);
+
+#endif

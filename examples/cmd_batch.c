@@ -1,0 +1,1191 @@
+/*
+ * fisc batch INPUT: evaluate a policy for every row of a CSV or JSON Lines file, streaming.
+ *
+ * The input is read a block of BLOCK_ROWS rows at a time (cli_stream.c: chunked reading and
+ * decoding, so memory stays flat whatever the input size); the rows of a block are evaluated by
+ * --jobs threads, each with its own facts and results (the policy is immutable and shared), on
+ * contiguous slices, and the slices' output is written in order, so the output is the same for
+ * any number of threads. Totals are added exactly (fisc_decimal_add) per thread and merged at
+ * the end; exact addition does not depend on the order.
+ *
+ * Public API only. No floating point: rates of progress are integer rows per second from
+ * integer nanoseconds.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <getopt.h>
+
+#include <fisc/fisc.h>
+#include <fisc/policy.h>
+#include <fisc/facts.h>
+#include <fisc/evaluate.h>
+
+#include "cli_cmds.h"
+#include "cli_common.h"
+#include "cli_csv.h"
+#include "cli_policy.h"
+#include "cli_stream.h"
+
+/* Rows evaluated together (split between the threads) before their output is written. */
+#define BLOCK_ROWS 4096
+/* Most threads --jobs accepts. */
+#define MAX_JOBS 64
+/* Exit status when some rows were bad (the output is still complete). */
+#define EXIT_BAD_ROWS CLI_EXIT_BATCH
+
+static const char batch_usage[] =
+    "Usage: fisc batch INPUT|- (--year Y | --quarter YYYYQn) [--policy FILE]...\n"
+    "                  [--overlay FILE] [-o OUTPUT] [--format csv|jsonl]\n"
+    "                  [--encoding utf-8|gb18030] [--input-format csv|jsonl] [--key COLUMN]\n"
+    "                  [--jobs N] [--summary-json FILE]\n"
+    "\n"
+    "Evaluate every program of a policy for each row of INPUT (one enterprise a row), exactly,\n"
+    "streaming: the input is read and the output written a block of rows at a time, so memory\n"
+    "stays flat whatever the size of the input.\n"
+    "\n"
+    "Input: CSV (the default; JSON Lines when INPUT ends in .jsonl or .ndjson, or with\n"
+    "--input-format jsonl); - reads standard input. A CSV header names the facts of its columns\n"
+    "by their names (taxable_income) or their Chinese or English labels (应纳税所得额, Taxable\n"
+    "income: docs/facts.md); other columns are ignored with a warning. UTF-8 with or without a\n"
+    "BOM, or GBK/GB18030 as Excel saves it (detected). An empty cell is a fact not given: a\n"
+    "program that needs it is undetermined. Blank lines are skipped; rows are numbered as Excel\n"
+    "shows them (the header is row 1). JSON Lines: one facts object a line (as for 'fisc\n"
+    "estimate'), numbered by line.\n"
+    "\n"
+    "  -y, --year Y          the tax year, 1990..2100\n"
+    "  -q, --quarter YYYYQn  prepayment cumulative to quarter n of year YYYY, e.g. 2019Q2\n"
+    "  -p, --policy FILE     a policy layer (YAML), repeatable, national first (default: the\n"
+    "                        bundled policy)\n"
+    "      --overlay FILE    an overlay that overrides chosen parameters, for a what-if\n"
+    "  -o, --output FILE     write the results to FILE (default: standard output)\n"
+    "      --format F        csv (default) or jsonl; default from the extension of --output\n"
+    "      --encoding E      of CSV output: utf-8 (default, with a BOM, as Excel wants it) or\n"
+    "                        gb18030 (no BOM)\n"
+    "      --input-format F  csv or jsonl (default: from the extension of INPUT)\n"
+    "  -k, --key COLUMN      the column (its header text or fact name) that identifies a row\n"
+    "                        in the output; default uscc if there is such a column, else id,\n"
+    "                        else the row number. JSON Lines: a fact (default uscc)\n"
+    "      --jobs N          evaluate with N threads (default 1; 0: one per CPU); the output\n"
+    "                        is the same for any N\n"
+    "      --summary-json F  also write the closing summary as JSON to F\n"
+    "  -h, --help            show this help\n"
+    "\n";
+
+static const char batch_usage_output[] =
+    "Output: one row per input row, in input order: row (the input's row number), key, then for\n"
+    "each program the policy enables, in the policy's order, PROGRAM.outcome (eligible,\n"
+    "not_eligible, undetermined), PROGRAM.amount and PROGRAM.provisional (yes / no), then\n"
+    "error. The amount is the program's main amount: the first of its amounts that counts in a\n"
+    "category (tax payable, tax relief, subsidy, repayment; for cn.cit the tax, also when no\n"
+    "relief applies and the outcome is not_eligible), or, when none does and the program is\n"
+    "eligible, its first amount (for cn.rd_deduction the extra deduction); else it is empty.\n"
+    "Amounts are exact, in 元, with at least two decimals. JSON Lines:\n"
+    "  {\"row\":2,\"key\":\"...\",\"programs\":{\"cn.cit\":{\"outcome\":\"eligible\",\"amount\":\"140000.00\",\n"
+    "   \"amount_name\":\"tax\",\"provisional\":false},...},\"error\":null}\n"
+    "\n"
+    "A bad row (a number that does not parse, an unknown enumeration value, a value the facts\n"
+    "refuse, a malformed CSV record) is reported on standard error with its row number and\n"
+    "reason, and still appears in the output with its error column filled and no results;\n"
+    "every other row is computed. A fact that is missing is not an error: the programs that\n"
+    "need it are undetermined.\n"
+    "\n"
+    "Summary (standard error, and --summary-json): rows read, computed and bad; for each\n"
+    "program the numbers eligible, not eligible and undetermined and the exact total of the\n"
+    "main amounts in its column; the totals of every category over all programs, as 'fisc\n"
+    "estimate' totals them (every amount in the category of every program that is not\n"
+    "undetermined). With standard error on a terminal, a progress line shows rows and rows\n"
+    "per second.\n"
+    "\n"
+    "Examples:\n"
+    "  fisc batch enterprises.csv --year 2023 -o results.csv\n"
+    "  fisc batch enterprises.csv --year 2023 --policy policies/10-national.yaml \\\n"
+    "       --policy policies/11-national-rd.yaml --jobs 2 -o results.csv\n"
+    "  fisc batch rows.jsonl --quarter 2023Q2 --format jsonl --summary-json summary.json\n"
+    "\n"
+    "Exit status: 0 every row computed, 3 some rows bad (the output is still complete), 1 an\n"
+    "input that cannot be read or decoded, 2 usage error, 4 policy error, 70 internal error\n"
+    "(out of memory, output not writable).\n";
+
+static const char *const CATEGORY_KEYS[FISC_CATEGORY_COUNT] = {
+    "tax_payable", "tax_relief", "subsidy", "repayment"
+};
+static const char *const CATEGORY_TEXT[FISC_CATEGORY_COUNT] = {
+    "tax payable", "tax relief", "subsidy", "repayment"
+};
+static const char *const OUTCOME_NAMES[3] = { "eligible", "not_eligible", "undetermined" };
+
+/* Counts and the exact total of one program's main amount. */
+typedef struct prog_stats {
+    size_t n[3];  /* by fisc_outcome */
+    fisc_decimal total;
+} prog_stats;
+
+typedef struct stats {
+    size_t rows, computed, bad;
+    prog_stats *progs;
+    fisc_decimal cat[FISC_CATEGORY_COUNT];
+} stats;
+
+/* What every thread reads and no thread writes while a block is evaluated. */
+typedef struct batch {
+    const char *source;
+    const fisc_policy *policy;
+    fisc_eval_options opts;
+    size_t nprog;
+    const char **prog_ids;
+    int jsonl_in, jsonl_out;
+    size_t ncols;            /* CSV header fields */
+    char **col_names;        /* the header's texts (for messages) */
+    long *col_fact;          /* vocabulary index of each column, or -1 */
+    long key_col;            /* CSV: the key column, or -1 for the row number */
+    const char *key_fact;    /* JSON Lines: the key fact, or NULL */
+    const cli_block *blk;
+} batch;
+
+struct pool;
+
+typedef struct worker {
+    batch *B;
+    struct pool *pool;
+    size_t from, to;         /* records of the block */
+    fisc_facts *facts;
+    cli_buf out;             /* this slice's output rows */
+    cli_buf msgs;            /* this slice's bad-row messages */
+    stats st;
+    fisc_error fatal;        /* an error that stops the batch (out of memory) */
+    pthread_t tid;
+    int started;
+} worker;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    unsigned long gen;
+    size_t pending;
+    int quit;
+} pool;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Small helpers */
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/*
+ * Append @p v exactly, with at least two decimals ("140000" → "140000.00", "0.125" as it is,
+ * "1/3" as it is). @return FISC_OK or the error of fisc_decimal_to_string().
+ */
+static int put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
+{
+    char *s = NULL;
+    const char *dot;
+    int rc = fisc_decimal_to_string(&s, v, NULL, NULL, err);
+
+    if (rc != FISC_OK)
+        return rc;
+    cli_buf_puts(b, s);
+    if (!strchr(s, '/')) {
+        dot = strchr(s, '.');
+        if (!dot)
+            cli_buf_put(b, ".00", 3);
+        else if (strlen(dot) == 2)
+            cli_buf_put(b, "0", 1);
+    }
+    fisc_string_free(s);
+    return FISC_OK;
+}
+
+static void stats_init(stats *st, size_t nprog)
+{
+    size_t i;
+    int k;
+
+    st->rows = st->computed = st->bad = 0;
+    for (i = 0; i < nprog; i++) {
+        memset(st->progs[i].n, 0, sizeof(st->progs[i].n));
+        fisc_decimal_init(&st->progs[i].total);
+    }
+    for (k = 0; k < FISC_CATEGORY_COUNT; k++)
+        fisc_decimal_init(&st->cat[k]);
+}
+
+static void stats_clear(stats *st, size_t nprog)
+{
+    size_t i;
+    int k;
+
+    if (!st->progs)
+        return;
+    for (i = 0; i < nprog; i++)
+        fisc_decimal_clear(&st->progs[i].total);
+    for (k = 0; k < FISC_CATEGORY_COUNT; k++)
+        fisc_decimal_clear(&st->cat[k]);
+    free(st->progs);
+    st->progs = NULL;
+}
+
+/*
+ * The item's main amount (see the help), or NULL: as `fisc estimate` chooses its summary's
+ * amounts (cli_report.c), but only one: the first that counts in a category, whatever the
+ * outcome (cn.cit not eligible for any relief still has its tax payable), else the first amount
+ * of an eligible item (cn.rd_deduction's extra deduction).
+ */
+static const fisc_amount *main_amount(const fisc_item *it)
+{
+    size_t k;
+
+    for (k = 0; k < it->amount_count; k++)
+        if (it->amounts[k].category >= 0 && it->amounts[k].category < FISC_CATEGORY_COUNT)
+            return &it->amounts[k];
+    if (it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0)
+        return &it->amounts[0];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* One row */
+
+static void put_key_and_row(worker *w, long row, const char *key)
+{
+    char num[32];
+
+    snprintf(num, sizeof(num), "%ld", row);
+    if (w->B->jsonl_out) {
+        cli_buf_printf(&w->out, "{\"row\":%ld,\"key\":", row);
+        cli_buf_json_string(&w->out, key ? key : num);
+    } else {
+        cli_csv_put_field(&w->out, num, 1);
+        cli_csv_put_field(&w->out, key ? key : num, 0);
+    }
+}
+
+static void put_bad_row(worker *w, long row, const char *key, const char *why)
+{
+    size_t i;
+
+    put_key_and_row(w, row, key);
+    if (w->B->jsonl_out) {
+        cli_buf_puts(&w->out, ",\"programs\":null,\"error\":");
+        cli_buf_json_string(&w->out, why);
+        cli_buf_puts(&w->out, "}\n");
+    } else {
+        for (i = 0; i < w->B->nprog; i++)
+            cli_buf_put(&w->out, ",,,", 3);
+        cli_csv_put_field(&w->out, why, 0);
+        cli_csv_end_row(&w->out);
+    }
+    cli_buf_printf(&w->msgs, "fisc batch: %s: row %ld: %s\n", w->B->source, row, why);
+    w->st.bad++;
+}
+
+/* Write a computed row and add it to the totals. @return FISC_OK or a fatal error. */
+static int put_result(worker *w, long row, const char *key, const fisc_result *res)
+{
+    const batch *B = w->B;
+    size_t i;
+    int k, rc;
+
+    put_key_and_row(w, row, key);
+    if (B->jsonl_out)
+        cli_buf_puts(&w->out, ",\"programs\":{");
+    for (i = 0; i < B->nprog; i++) {
+        const fisc_item *it = fisc_result_item(res, i);
+        const fisc_amount *a;
+        int outcome;
+
+        if (!it || strcmp(it->program, B->prog_ids[i]) != 0)
+            it = fisc_result_find(res, B->prog_ids[i]);
+        if (!it) {
+            cli_error_set(&w->fatal, CLI_EINTERNAL, "", -1, -1,
+                          "the result has no item for program %s", B->prog_ids[i]);
+            return CLI_EINTERNAL;
+        }
+        outcome = it->outcome >= 0 && it->outcome <= 2 ? it->outcome : FISC_OUTCOME_UNDETERMINED;
+        w->st.progs[i].n[outcome]++;
+        a = main_amount(it);
+        if (a) {
+            rc = fisc_decimal_add(&w->st.progs[i].total, &w->st.progs[i].total, a->value, &w->fatal);
+            if (rc != FISC_OK)
+                return rc;
+        }
+        if (B->jsonl_out) {
+            if (i > 0)
+                cli_buf_put(&w->out, ",", 1);
+            cli_buf_json_string(&w->out, B->prog_ids[i]);
+            cli_buf_printf(&w->out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
+            if (a) {
+                cli_buf_put(&w->out, "\"", 1);
+                if ((rc = put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+                    return rc;
+                cli_buf_puts(&w->out, "\",\"amount_name\":");
+                cli_buf_json_string(&w->out, a->name);
+            } else {
+                cli_buf_puts(&w->out, "null,\"amount_name\":null");
+            }
+            cli_buf_printf(&w->out, ",\"provisional\":%s}", it->provisional ? "true" : "false");
+        } else {
+            cli_buf_put(&w->out, ",", 1);
+            cli_buf_puts(&w->out, OUTCOME_NAMES[outcome]);
+            cli_buf_put(&w->out, ",", 1);
+            if (a && (rc = put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+                return rc;
+            cli_buf_puts(&w->out, it->provisional ? ",yes" : ",no");
+        }
+    }
+    if (B->jsonl_out)
+        cli_buf_puts(&w->out, "},\"error\":null}\n");
+    else
+        cli_buf_put(&w->out, ",\r\n", 3);
+    for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        const fisc_decimal *t = fisc_result_total(res, k);
+
+        if (t && fisc_decimal_sign(t) != 0
+            && (rc = fisc_decimal_add(&w->st.cat[k], &w->st.cat[k], t, &w->fatal)) != FISC_OK)
+            return rc;
+    }
+    w->st.computed++;
+    return FISC_OK;
+}
+
+/* A library failure that no row can cause: stop the batch. */
+static int is_fatal(int rc)
+{
+    return rc == FISC_ENOMEM;
+}
+
+/* Evaluate record @p r of the block. @return FISC_OK, or a fatal error in w->fatal. */
+static int eval_row(worker *w, size_t r)
+{
+    const batch *B = w->B;
+    const cli_rec *rec = &B->blk->recs[r];
+    fisc_error e = FISC_ERROR_INIT;
+    fisc_facts *jfacts = NULL;
+    const fisc_facts *facts = w->facts;
+    fisc_result *res = NULL;
+    char why[FISC_ERROR_TEXT_SIZE + 160];
+    const char *key = NULL;
+    char *keybuf = NULL;
+    size_t i, len;
+    int rc;
+
+    why[0] = '\0';
+    w->st.rows++;
+    if (!B->jsonl_in && B->key_col >= 0) {
+        key = cli_block_field(B->blk, r, (size_t)B->key_col, &len);
+        if (key && len == 0)
+            key = NULL;
+    }
+    if (rec->bad) {
+        snprintf(why, sizeof(why), "%s", rec->bad);
+    } else if (!B->jsonl_in) {
+        if (rec->nfields > B->ncols) {
+            snprintf(why, sizeof(why), "the row has %zu fields, the header %zu", rec->nfields,
+                     B->ncols);
+        } else {
+            fisc_facts_clear(w->facts);
+            for (i = 0; i < rec->nfields; i++) {
+                const char *cell;
+                long fi = B->col_fact[i];
+
+                if (fi < 0)
+                    continue;
+                cell = cli_block_field(B->blk, r, i, &len);
+                if (len == 0)
+                    continue;
+                rc = fisc_facts_set_index(w->facts, (size_t)fi, cell, len, &e);
+                if (rc != FISC_OK) {
+                    if (is_fatal(rc)) {
+                        w->fatal = e;
+                        return rc;
+                    }
+                    snprintf(why, sizeof(why), "column %zu (%s): %s", i + 1, B->col_names[i], e.text);
+                    break;
+                }
+            }
+        }
+    } else {
+        const char *line = cli_block_field(B->blk, r, 0, &len);
+
+        rc = fisc_facts_from_json(&jfacts, line, len, NULL, &e);
+        if (rc != FISC_OK) {
+            if (is_fatal(rc)) {
+                w->fatal = e;
+                return rc;
+            }
+            if (e.column > 0)
+                snprintf(why, sizeof(why), "column %d: %s", e.column, e.text);
+            else
+                snprintf(why, sizeof(why), "%s", e.text);
+        } else {
+            facts = jfacts;
+            if (B->key_fact && fisc_facts_has(jfacts, B->key_fact)
+                && fisc_facts_get(&keybuf, jfacts, B->key_fact, &e) == FISC_OK)
+                key = keybuf;
+        }
+    }
+    if (!why[0]) {
+        rc = fisc_evaluate(&res, B->policy, facts, &B->opts, &e);
+        if (rc != FISC_OK) {
+            if (is_fatal(rc)) {
+                w->fatal = e;
+                fisc_facts_free(jfacts);
+                fisc_string_free(keybuf);
+                return rc;
+            }
+            snprintf(why, sizeof(why), "%s", e.text);
+        }
+    }
+    rc = FISC_OK;
+    if (why[0])
+        put_bad_row(w, rec->row, key, why);
+    else
+        rc = put_result(w, rec->row, key, res);
+    fisc_result_free(res);
+    fisc_facts_free(jfacts);
+    fisc_string_free(keybuf);
+    return rc;
+}
+
+static void run_slice(worker *w)
+{
+    size_t r;
+
+    w->out.len = 0;
+    w->msgs.len = 0;
+    if (w->out.data)
+        w->out.data[0] = '\0';
+    for (r = w->from; r < w->to && w->fatal.code == FISC_OK; r++)
+        if (eval_row(w, r) != FISC_OK && w->fatal.code == FISC_OK)
+            cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
+    if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
+        cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
+}
+
+static void *thread_main(void *arg)
+{
+    worker *w = arg;
+    pool *P = w->pool;
+    unsigned long seen = 0;
+
+    for (;;) {
+        pthread_mutex_lock(&P->mu);
+        while (P->gen == seen && !P->quit)
+            pthread_cond_wait(&P->go, &P->mu);
+        if (P->quit) {
+            pthread_mutex_unlock(&P->mu);
+            return NULL;
+        }
+        seen = P->gen;
+        pthread_mutex_unlock(&P->mu);
+        run_slice(w);
+        pthread_mutex_lock(&P->mu);
+        if (--P->pending == 0)
+            pthread_cond_signal(&P->done);
+        pthread_mutex_unlock(&P->mu);
+    }
+}
+
+/* Evaluate the block on @p n workers (worker 0 is this thread). */
+static void run_block(pool *P, worker *ws, size_t n, size_t nrecs)
+{
+    size_t t;
+
+    for (t = 0; t < n; t++) {
+        ws[t].from = nrecs * t / n;
+        ws[t].to = nrecs * (t + 1) / n;
+    }
+    if (n > 1) {
+        pthread_mutex_lock(&P->mu);
+        P->pending = n - 1;
+        P->gen++;
+        pthread_cond_broadcast(&P->go);
+        pthread_mutex_unlock(&P->mu);
+    }
+    run_slice(&ws[0]);
+    if (n > 1) {
+        pthread_mutex_lock(&P->mu);
+        while (P->pending > 0)
+            pthread_cond_wait(&P->done, &P->mu);
+        pthread_mutex_unlock(&P->mu);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Output */
+
+typedef struct sink {
+    FILE *f;
+    const char *name;
+    iconv_t cd;       /* UTF-8 → GB18030, or (iconv_t)-1 */
+    char *conv;
+    size_t conv_cap;
+    int failed;
+} sink;
+
+/* Write @p len bytes of UTF-8 text, converted when asked. @return 0, or -1. */
+static int sink_write(sink *k, const char *s, size_t len)
+{
+    if (len == 0 || k->failed)
+        return k->failed ? -1 : 0;
+    if (k->cd != (iconv_t)-1) {
+        char *ip = (char *)(uintptr_t)s, *op;
+        size_t inleft = len, outleft;
+
+        if (k->conv_cap < len * 2 + 16) {
+            char *p = realloc(k->conv, len * 2 + 16);
+            if (!p) {
+                k->failed = 1;
+                return -1;
+            }
+            k->conv = p;
+            k->conv_cap = len * 2 + 16;
+        }
+        op = k->conv;
+        outleft = k->conv_cap;
+        if (iconv(k->cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
+            k->failed = 1;
+            return -1;
+        }
+        s = k->conv;
+        len = (size_t)(op - k->conv);
+    }
+    if (fwrite(s, 1, len, k->f) != len) {
+        k->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The header */
+
+/* 1 if @p a equals @p b ignoring ASCII case. */
+static int eq_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* The vocabulary index of a header text: a fact name, a zh label or an en label; or -1. */
+static long header_fact(const char *h)
+{
+    size_t i, n = fisc_fact_vocab_count();
+    long idx = fisc_fact_vocab_index(h);
+
+    if (idx >= 0)
+        return idx;
+    for (i = 0; i < n; i++) {
+        const fisc_fact_info *fi = fisc_fact_vocab_at(i);
+
+        if (fi && ((fi->label_zh && strcmp(fi->label_zh, h) == 0)
+                   || (fi->label_en && fi->label_en[0] && eq_ci(fi->label_en, h))))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* Copy @p s without leading and trailing spaces and tabs. */
+static char *trimmed_dup(const char *s)
+{
+    size_t n;
+    char *d;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/*
+ * Map the header's columns to facts and find the key column. @return FISC_OK; FISC_EINVAL (two
+ * columns for one fact; an unknown --key: then *usage is set); FISC_ENOMEM.
+ */
+static int map_header(batch *B, const cli_block *hb, const char *key_opt, int *usage, fisc_error *err)
+{
+    size_t i, j;
+
+    B->ncols = hb->recs[0].nfields;
+    B->col_names = calloc(B->ncols, sizeof(*B->col_names));
+    B->col_fact = calloc(B->ncols, sizeof(*B->col_fact));
+    if (!B->col_names || !B->col_fact) {
+        cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
+        return FISC_ENOMEM;
+    }
+    for (i = 0; i < B->ncols; i++) {
+        size_t len;
+
+        B->col_names[i] = trimmed_dup(cli_block_field(hb, 0, i, &len));
+        if (!B->col_names[i]) {
+            cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
+            return FISC_ENOMEM;
+        }
+        B->col_fact[i] = header_fact(B->col_names[i]);
+        for (j = 0; j < i && B->col_fact[i] >= 0; j++)
+            if (B->col_fact[j] == B->col_fact[i]) {
+                cli_error_set(err, FISC_EINVAL, B->source, 1, (int)(i + 1),
+                              "row 1: columns %zu (%s) and %zu (%s) both give the fact %s",
+                              j + 1, B->col_names[j], i + 1, B->col_names[i],
+                              fisc_fact_vocab_at((size_t)B->col_fact[i])->name);
+                return FISC_EINVAL;
+            }
+    }
+    B->key_col = -1;
+    for (i = 0; i < B->ncols && B->key_col < 0; i++) {
+        const char *fact = B->col_fact[i] >= 0 ? fisc_fact_vocab_at((size_t)B->col_fact[i])->name : "";
+
+        if (key_opt ? strcmp(B->col_names[i], key_opt) == 0 || strcmp(fact, key_opt) == 0
+                    : strcmp(fact, "uscc") == 0)
+            B->key_col = (long)i;
+    }
+    for (i = 0; !key_opt && i < B->ncols && B->key_col < 0; i++)
+        if (strcmp(B->col_names[i], "id") == 0)
+            B->key_col = (long)i;
+    if (key_opt && B->key_col < 0) {
+        *usage = 1;
+        cli_error_set(err, FISC_EINVAL, B->source, -1, -1, "--key %s: no such column in the header",
+                      key_opt);
+        return FISC_EINVAL;
+    }
+    for (i = 0; i < B->ncols; i++)
+        if (B->col_fact[i] < 0 && (long)i != B->key_col)
+            fprintf(stderr, "fisc batch: %s: warning: column %zu (%s) is not a fact; ignored\n",
+                    B->source, i + 1, B->col_names[i]);
+    return FISC_OK;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The summary */
+
+static void summary_text(cli_buf *b, const batch *B, const stats *st)
+{
+    size_t i;
+    int k;
+
+    cli_buf_printf(b, "fisc batch: %zu rows read, %zu computed, %zu bad\n", st->rows, st->computed,
+                   st->bad);
+    for (i = 0; i < B->nprog; i++) {
+        cli_buf_printf(b, "  %s: eligible %zu, not eligible %zu, undetermined %zu, total ",
+                       B->prog_ids[i], st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
+        (void)put_amount(b, &st->progs[i].total, NULL);
+        cli_buf_puts(b, "\n");
+    }
+    cli_buf_puts(b, "  totals:");
+    for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        cli_buf_printf(b, "%s %s ", k ? "," : "", CATEGORY_TEXT[k]);
+        (void)put_amount(b, &st->cat[k], NULL);
+    }
+    cli_buf_puts(b, "\n");
+}
+
+static void summary_json(cli_buf *b, const batch *B, const stats *st)
+{
+    size_t i;
+    int k;
+
+    cli_buf_puts(b, "{\"schema\":\"fisc-batch-summary/1\",\"source\":");
+    cli_buf_json_string(b, B->source);
+    cli_buf_printf(b, ",\"year\":%d,\"quarter\":%d,\"rows\":%zu,\"computed\":%zu,\"bad\":%zu,"
+                      "\"programs\":[", B->opts.year, B->opts.quarter, st->rows, st->computed,
+                   st->bad);
+    for (i = 0; i < B->nprog; i++) {
+        cli_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
+        cli_buf_json_string(b, B->prog_ids[i]);
+        cli_buf_printf(b, ",\"eligible\":%zu,\"not_eligible\":%zu,\"undetermined\":%zu,\"total\":\"",
+                       st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
+        (void)put_amount(b, &st->progs[i].total, NULL);
+        cli_buf_puts(b, "\"}");
+    }
+    cli_buf_puts(b, "],\"totals\":{");
+    for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        cli_buf_printf(b, "%s\"%s\":\"", k ? "," : "", CATEGORY_KEYS[k]);
+        (void)put_amount(b, &st->cat[k], NULL);
+        cli_buf_puts(b, "\"");
+    }
+    cli_buf_puts(b, "}}\n");
+}
+
+/* Add @p from into @p into. */
+static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error *err)
+{
+    size_t i;
+    int k, rc;
+
+    into->rows += from->rows;
+    into->computed += from->computed;
+    into->bad += from->bad;
+    for (i = 0; i < nprog; i++) {
+        for (k = 0; k < 3; k++)
+            into->progs[i].n[k] += from->progs[i].n[k];
+        rc = fisc_decimal_add(&into->progs[i].total, &into->progs[i].total, &from->progs[i].total, err);
+        if (rc != FISC_OK)
+            return rc;
+    }
+    for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
+        rc = fisc_decimal_add(&into->cat[k], &into->cat[k], &from->cat[k], err);
+        if (rc != FISC_OK)
+            return rc;
+    }
+    return FISC_OK;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void progress(int64_t t0, size_t rows, int final)
+{
+    int64_t ns = now_ns() - t0;
+    unsigned long long rate = ns > 0 ? (unsigned long long)rows * 1000000000ull / (unsigned long long)ns : 0;
+
+    fprintf(stderr, "\r\033[Kfisc batch: %zu rows, %llu rows/s%s", rows, rate, final ? "\n" : "");
+    fflush(stderr);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    enum { OPT_OVERLAY = 1000, OPT_FORMAT, OPT_ENCODING, OPT_INPUT_FORMAT, OPT_JOBS, OPT_SUMMARY };
+    static const struct option longopts[] = {
+        { "year", required_argument, NULL, 'y' },
+        { "quarter", required_argument, NULL, 'q' },
+        { "policy", required_argument, NULL, 'p' },
+        { "overlay", required_argument, NULL, OPT_OVERLAY },
+        { "output", required_argument, NULL, 'o' },
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "encoding", required_argument, NULL, OPT_ENCODING },
+        { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+        { "key", required_argument, NULL, 'k' },
+        { "jobs", required_argument, NULL, OPT_JOBS },
+        { "summary-json", required_argument, NULL, OPT_SUMMARY },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    cli_ctx ctx = { "fisc batch", 0 };
+    cli_args a;
+    policy_args pa;
+    fisc_error err = FISC_ERROR_INIT, in_err = FISC_ERROR_INIT;
+    fisc_policy *policy = NULL;
+    fisc_facts *probe_facts = NULL;
+    fisc_result *probe = NULL;
+    cli_stream in;
+    cli_block blk, hb;
+    batch B;
+    pool P;
+    worker *ws = NULL;
+    stats total;
+    sink out = { NULL, NULL, (iconv_t)-1, NULL, 0, 0 };
+    const char *output = NULL, *format = NULL, *encoding = "utf-8", *in_format = NULL;
+    const char *key_opt = NULL, *summary_path = NULL, *input;
+    int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1;
+    int c, rc, ret = CLI_EXIT_OK, in_open = 0, pool_ready = 0, tty = isatty(STDERR_FILENO);
+    size_t njobs = 1, t, i;
+    int64_t t0 = now_ns();
+
+    memset(&B, 0, sizeof(B));
+    memset(&total, 0, sizeof(total));
+    cli_block_init(&blk);
+    cli_block_init(&hb);
+    if (policy_args_init(&pa, argc) != 0)
+        return CLI_EXIT_INTERNAL;
+    if (cli_args_begin(&a, argc, argv, "+:y:q:p:o:k:h", longopts) != 0) {
+        policy_args_free(&pa);
+        return CLI_EXIT_INTERNAL;
+    }
+    while ((c = cli_args_next(&a)) != -1) {
+        switch (c) {
+        case 'y':
+            by_year = 1;
+            if (cli_parse_int(optarg, 1990, 2100, &year) != 0)
+                cli_args_fail(&a, "--year needs a year from 1990 to 2100, not '%s'", optarg);
+            break;
+        case 'q':
+            by_quarter = 1;
+            if (cli_parse_quarter(optarg, &year, &quarter) != 0)
+                cli_args_fail(&a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 "
+                                  "to 4), e.g. 2019Q2, not '%s'", optarg);
+            break;
+        case 'p': pa.paths[pa.npaths++] = optarg; break;
+        case OPT_OVERLAY:
+            if (pa.overlay)
+                cli_args_fail(&a, "give --overlay once");
+            pa.overlay = optarg;
+            break;
+        case 'o': output = optarg; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0)
+                cli_args_fail(&a, "unknown --format '%s' (csv, jsonl)", optarg);
+            format = optarg;
+            break;
+        case OPT_ENCODING:
+            if (eq_ci(optarg, "utf-8") || eq_ci(optarg, "utf8"))
+                encoding = "utf-8";
+            else if (eq_ci(optarg, "gb18030") || eq_ci(optarg, "gbk"))
+                encoding = "gb18030";
+            else
+                cli_args_fail(&a, "unknown --encoding '%s' (utf-8, gb18030)", optarg);
+            break;
+        case OPT_INPUT_FORMAT:
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0)
+                cli_args_fail(&a, "unknown --input-format '%s' (csv, jsonl)", optarg);
+            in_format = optarg;
+            break;
+        case 'k': key_opt = optarg; break;
+        case OPT_JOBS:
+            if (cli_parse_int(optarg, 0, MAX_JOBS, &jobs) != 0)
+                cli_args_fail(&a, "--jobs needs a number of threads from 0 (one per CPU) to %d, "
+                                  "not '%s'", MAX_JOBS, optarg);
+            break;
+        case OPT_SUMMARY: summary_path = optarg; break;
+        case 'h': help = 1; break;
+        default: break;
+        }
+    }
+    if (help) {
+        cli_args_end(&a);
+        policy_args_free(&pa);
+        fputs(batch_usage, stdout);
+        fputs(batch_usage_output, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (by_year && by_quarter)
+        cli_args_fail(&a, "give one of --year and --quarter");
+    if (!a.error[0] && a.ac - optind != 1)
+        cli_args_fail(&a, "%s", a.ac - optind ? "one INPUT file expected"
+                                              : "INPUT is missing (use - for standard input)");
+    if (!by_year && !by_quarter)
+        cli_args_fail(&a, "--year or --quarter is required (e.g. --year 2023, --quarter 2019Q2)");
+    if (a.error[0]) {
+        ret = cli_usage_error(&ctx, "%s", a.error);
+        goto done;
+    }
+    input = a.av[optind];
+    if (!format)
+        format = output && (ends_with(output, ".jsonl") || ends_with(output, ".ndjson")) ? "jsonl" : "csv";
+    if (!in_format)
+        in_format = ends_with(input, ".jsonl") || ends_with(input, ".ndjson") ? "jsonl" : "csv";
+    B.jsonl_out = strcmp(format, "jsonl") == 0;
+    B.jsonl_in = strcmp(in_format, "jsonl") == 0;
+    if (B.jsonl_out && strcmp(encoding, "utf-8") != 0) {
+        ret = cli_usage_error(&ctx, "--encoding gb18030 is for CSV output (JSON Lines are UTF-8)");
+        goto done;
+    }
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+    }
+    njobs = (size_t)jobs;
+    B.source = strcmp(input, "-") == 0 ? "<stdin>" : input;
+
+    /* The policy, and one evaluation to learn its programs' order (and that it has rules). */
+    rc = policy_load(&policy, &pa, &err);
+    if (rc != FISC_OK) {
+        ret = report_policy_error(&ctx, &err, &pa);
+        goto done;
+    }
+    B.policy = policy;
+    B.opts.version = FISC_EVAL_OPTIONS_VERSION;
+    B.opts.year = year;
+    B.opts.quarter = quarter;
+    B.opts.trace = 0;
+    if ((rc = fisc_facts_new(&probe_facts, &err)) != FISC_OK
+        || (rc = fisc_evaluate(&probe, policy, probe_facts, &B.opts, &err)) != FISC_OK) {
+        ret = cli_report(&ctx, &err);
+        if (rc == FISC_ENOTFOUND)
+            ret = CLI_EXIT_CONFIG;
+        goto done;
+    }
+    B.nprog = fisc_result_item_count(probe);
+    B.prog_ids = calloc(B.nprog + 1, sizeof(*B.prog_ids));
+    if (!B.prog_ids) {
+        ret = CLI_EXIT_INTERNAL;
+        goto done;
+    }
+    for (i = 0; i < B.nprog; i++)
+        B.prog_ids[i] = fisc_result_item(probe, i)->program;
+
+    /* The input, and for CSV its header. */
+    rc = cli_stream_open(&in, input, B.source, &err);
+    if (rc != FISC_OK) {
+        ret = cli_report(&ctx, &err);
+        goto done;
+    }
+    in_open = 1;
+    if (B.jsonl_in) {
+        if (key_opt) {
+            const fisc_fact_info *fi = fisc_fact_vocab_find(key_opt);
+            if (!fi) {
+                ret = cli_usage_error(&ctx, "--key %s: JSON Lines keys are facts, and there is no "
+                                            "such fact", key_opt);
+                goto done;
+            }
+            B.key_fact = fi->name;
+        } else {
+            B.key_fact = "uscc";
+        }
+        B.key_col = -1;
+    } else {
+        int usage = 0;
+
+        rc = cli_stream_csv_block(&in, &hb, 1, &err);
+        if (rc == FISC_OK && hb.nrecs == 0) {
+            cli_error_set(&err, FISC_EPARSE, B.source, -1, -1,
+                          "the input is empty: a header row naming the facts is expected");
+            rc = FISC_EPARSE;
+        }
+        if (rc == FISC_OK && (hb.recs[0].bad || hb.recs[0].row != 1)) {
+            cli_error_set(&err, FISC_EPARSE, B.source, 1, -1, "row 1: %s",
+                          hb.recs[0].bad ? hb.recs[0].bad : "the header must be the first row");
+            rc = FISC_EPARSE;
+        }
+        if (rc == FISC_OK)
+            rc = map_header(&B, &hb, key_opt, &usage, &err);
+        if (rc != FISC_OK) {
+            ret = usage ? cli_usage_error(&ctx, "%s", err.text) : cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+
+    /* The output. */
+    out.f = stdout;
+    out.name = "<stdout>";
+    if (output && strcmp(output, "-") != 0) {
+        out.f = fopen(output, "wb");
+        out.name = output;
+        if (!out.f) {
+            cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "cannot create the file: %s",
+                          strerror(errno));
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+    if (!B.jsonl_out && strcmp(encoding, "gb18030") == 0) {
+        out.cd = iconv_open("GB18030", "UTF-8");
+        if (out.cd == (iconv_t)-1) {
+            cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "this system's iconv has no GB18030 converter");
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+
+    /* Workers. */
+    ws = calloc(njobs, sizeof(*ws));
+    total.progs = calloc(B.nprog + 1, sizeof(*total.progs));
+    if (!ws || !total.progs) {
+        ret = CLI_EXIT_INTERNAL;
+        goto done;
+    }
+    stats_init(&total, B.nprog);
+    pthread_mutex_init(&P.mu, NULL);
+    pthread_cond_init(&P.go, NULL);
+    pthread_cond_init(&P.done, NULL);
+    P.gen = 0;
+    P.pending = 0;
+    P.quit = 0;
+    pool_ready = 1;
+    for (t = 0; t < njobs; t++) {
+        worker *w = &ws[t];
+
+        w->B = &B;
+        w->pool = &P;
+        cli_buf_init(&w->out);
+        cli_buf_init(&w->msgs);
+        fisc_error_clear(&w->fatal);
+        w->st.progs = calloc(B.nprog + 1, sizeof(*w->st.progs));
+        if (!w->st.progs || fisc_facts_new(&w->facts, &err) != FISC_OK) {
+            ret = CLI_EXIT_INTERNAL;
+            goto done;
+        }
+        stats_init(&w->st, B.nprog);
+        if (t > 0) {
+            if (pthread_create(&w->tid, NULL, thread_main, w) != 0) {
+                cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
+                ret = cli_report(&ctx, &err);
+                goto done;
+            }
+            w->started = 1;
+        }
+    }
+
+    /* The header line. */
+    {
+        cli_buf h;
+
+        cli_buf_init(&h);
+        if (!B.jsonl_out) {
+            if (out.cd == (iconv_t)-1)
+                cli_buf_put(&h, "\xEF\xBB\xBF", 3);
+            cli_csv_put_field(&h, "row", 1);
+            cli_csv_put_field(&h, "key", 0);
+            for (i = 0; i < B.nprog; i++) {
+                cli_buf_printf(&h, ",%s.outcome,%s.amount,%s.provisional", B.prog_ids[i],
+                               B.prog_ids[i], B.prog_ids[i]);
+            }
+            cli_csv_put_field(&h, "error", 0);
+            cli_csv_end_row(&h);
+        }
+        if (h.failed || sink_write(&out, h.data ? h.data : "", h.len) != 0) {
+            cli_buf_free(&h);
+            cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+        cli_buf_free(&h);
+    }
+
+    /* The rows, a block at a time. */
+    B.blk = &blk;
+    for (;;) {
+        rc = B.jsonl_in ? cli_stream_line_block(&in, &blk, BLOCK_ROWS, &in_err)
+                        : cli_stream_csv_block(&in, &blk, BLOCK_ROWS, &in_err);
+        /* On an input error, the complete rows read before it are still computed and written. */
+        if (blk.nrecs == 0)
+            break;
+        run_block(&P, ws, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
+        for (t = 0; t < njobs; t++) {
+            worker *w = &ws[t];
+
+            if (w->fatal.code != FISC_OK) {
+                ret = cli_report(&ctx, &w->fatal);
+                goto done;
+            }
+            if (w->msgs.len)
+                fputs(w->msgs.data, stderr);
+            if (sink_write(&out, w->out.data ? w->out.data : "", w->out.len) != 0) {
+                cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
+                ret = cli_report(&ctx, &err);
+                goto done;
+            }
+            w->out.len = 0;
+            w->msgs.len = 0;
+        }
+        if (tty) {
+            size_t rows = 0;
+            for (t = 0; t < njobs; t++)
+                rows += ws[t].st.rows;
+            progress(t0, rows, 0);
+        }
+        if (rc != FISC_OK)
+            break;
+    }
+    if (fflush(out.f) != 0 || ferror(out.f)) {
+        cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
+        ret = cli_report(&ctx, &err);
+        goto done;
+    }
+    for (t = 0; t < njobs; t++) {
+        if (stats_merge(&total, &ws[t].st, B.nprog, &err) != FISC_OK) {
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+    if (tty)
+        progress(t0, total.rows, 1);
+    if (rc != FISC_OK) {
+        /* The input stopped (bad encoding, an unclosed quote): what came before is written. */
+        ret = cli_report(&ctx, &in_err);
+    } else {
+        ret = total.bad ? EXIT_BAD_ROWS : CLI_EXIT_OK;
+    }
+    {
+        cli_buf sb;
+
+        cli_buf_init(&sb);
+        summary_text(&sb, &B, &total);
+        if (!sb.failed)
+            fputs(sb.data, stderr);
+        cli_buf_free(&sb);
+        if (summary_path) {
+            FILE *sf = fopen(summary_path, "wb");
+
+            cli_buf_init(&sb);
+            summary_json(&sb, &B, &total);
+            if (!sf || sb.failed || cli_buf_write(&sb, sf) != 0) {
+                cli_error_set(&err, CLI_EOUTPUT, summary_path, -1, -1, "writing the summary failed");
+                ret = cli_report(&ctx, &err);
+            }
+            if (sf && fclose(sf) != 0 && ret == CLI_EXIT_OK) {
+                cli_error_set(&err, CLI_EOUTPUT, summary_path, -1, -1, "writing the summary failed");
+                ret = cli_report(&ctx, &err);
+            }
+            cli_buf_free(&sb);
+        }
+    }
+
+done:
+    if (pool_ready) {
+        pthread_mutex_lock(&P.mu);
+        P.quit = 1;
+        pthread_cond_broadcast(&P.go);
+        pthread_mutex_unlock(&P.mu);
+    }
+    for (t = 0; ws && t < njobs; t++) {
+        if (ws[t].started)
+            pthread_join(ws[t].tid, NULL);
+        fisc_facts_free(ws[t].facts);
+        cli_buf_free(&ws[t].out);
+        cli_buf_free(&ws[t].msgs);
+        stats_clear(&ws[t].st, B.nprog);
+    }
+    if (pool_ready) {
+        pthread_mutex_destroy(&P.mu);
+        pthread_cond_destroy(&P.go);
+        pthread_cond_destroy(&P.done);
+    }
+    free(ws);
+    stats_clear(&total, B.nprog);
+    if (out.f && out.f != stdout && fclose(out.f) != 0 && ret == CLI_EXIT_OK) {
+        cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
+        ret = cli_report(&ctx, &err);
+    }
+    if (out.cd != (iconv_t)-1)
+        iconv_close(out.cd);
+    free(out.conv);
+    if (in_open)
+        cli_stream_close(&in);
+    cli_block_free(&blk);
+    cli_block_free(&hb);
+    for (i = 0; B.col_names && i < B.ncols; i++)
+        free(B.col_names[i]);
+    free(B.col_names);
+    free(B.col_fact);
+    free(B.prog_ids);
+    fisc_result_free(probe);
+    fisc_facts_free(probe_facts);
+    fisc_policy_free(policy);
+    cli_args_end(&a);
+    policy_args_free(&pa);
+    return ret;
+}

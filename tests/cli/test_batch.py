@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+"""Tests of `fisc batch` (examples/cmd_batch.c, examples/cli_stream.c).
+
+Run: FISC_CLI=build/examples/fisc FISC_POLICY_DIR=policies python3 tests/cli/test_batch.py
+
+Standard library only; no binary float anywhere: amounts are compared as text and added with
+Decimal. The expected amounts are worked by hand from the rules (财政部 税务总局公告2023年第6号 /
+2023年第12号: a 小型微利企业's taxable income is counted at 25% and taxed at 20%, so 5% in 2023;
+the standard rate is 25%, 企业所得税法 第四条), as in tests/test_cit.c and the README.
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from decimal import Decimal
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CLI = os.environ.get("FISC_CLI")
+POLICY_DIR = os.environ.get("FISC_POLICY_DIR") or os.path.join(ROOT, "policies")
+OVERLAY = os.path.join(ROOT, "examples", "data", "yulin-amounts.overlay.yaml")
+CIT_POLICY = ("--policy", os.path.join(POLICY_DIR, "10-national.yaml"),
+              "--policy", os.path.join(POLICY_DIR, "11-national-rd.yaml"))
+BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(1 << 24)
+
+# Three enterprises, tax year 2023:
+#   A 小型微利: 2800000 × 5% = 140000.00 (relief 700000.00 - 140000.00 = 560000.00)
+#   B 小型微利: 1000000 × 5% = 50000.00 (relief 250000.00 - 50000.00 = 200000.00)
+#   C 500 employees, not small: 10000000 × 25% = 2500000.00, no relief (not_eligible)
+HEADER = ["uscc", "taxable_income", "employees_average", "assets_average", "industry_restricted"]
+ROWS = [
+    ["91440300708461136T", "2800000", "100", "10000000", "false"],
+    ["", "1000000", "50", "5000000", "false"],
+    ["", "10000000", "500", "60000000", "false"],
+]
+ZH_HEADER = ["统一社会信用代码", "应纳税所得额", "从业人数季度平均值", "资产总额季度平均值",
+             "从事国家限制或禁止行业"]
+
+
+def setUpModule():
+    if not CLI:
+        raise unittest.SkipTest("set FISC_CLI to the fisc executable, e.g. build/examples/fisc")
+    if not os.access(CLI, os.X_OK):
+        raise unittest.SkipTest("FISC_CLI=%s is not an executable" % CLI)
+
+
+def run(*args, stdin=None):
+    """Run fisc; return (exit status, stdout bytes, stderr text)."""
+    env = dict(os.environ)
+    env.setdefault("FISC_POLICY_DIR", POLICY_DIR)
+    p = subprocess.run([CLI, *args], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300, env=env)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8")
+
+
+def csv_text(header, rows):
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return out.getvalue()
+
+
+def read_output(data):
+    """The output CSV (UTF-8 with a BOM) as a list of dicts."""
+    assert data.startswith(BOM), data[:20]
+    return list(csv.DictReader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+
+
+class BatchTestCase(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    def batch(self, path, *extra, policy=CIT_POLICY, year="2023"):
+        return run("batch", path, "--year", year, *policy, *extra)
+
+    def assertKnownAmounts(self, rows, key_a="91440300708461136T"):
+        self.assertEqual([r["row"] for r in rows], ["2", "3", "4"])
+        self.assertEqual([r["key"] for r in rows], [key_a, "3", "4"])
+        self.assertEqual([r["cn.cit.outcome"] for r in rows],
+                         ["eligible", "eligible", "not_eligible"])
+        self.assertEqual([r["cn.cit.amount"] for r in rows], ["140000.00", "50000.00", "2500000.00"])
+        self.assertEqual([r["cn.cit.provisional"] for r in rows], ["no", "no", "no"])
+        # No R&D facts: the super-deduction is undetermined (missing facts are not errors).
+        self.assertEqual([r["cn.rd_deduction.outcome"] for r in rows], ["undetermined"] * 3)
+        self.assertEqual([r["cn.rd_deduction.amount"] for r in rows], [""] * 3)
+        self.assertEqual([r["error"] for r in rows], [""] * 3)
+
+
+class KnownAmounts(BatchTestCase):
+    def test_known_amounts_and_summary(self):
+        path = self.write("a.csv", csv_text(HEADER, ROWS))
+        summary = os.path.join(self.tmp, "s.json")
+        rc, out, err = self.batch(path, "--summary-json", summary)
+        self.assertEqual(rc, 0, err)
+        rows = read_output(out)
+        self.assertEqual(list(rows[0].keys()),
+                         ["row", "key", "cn.rd_deduction.outcome", "cn.rd_deduction.amount",
+                          "cn.rd_deduction.provisional", "cn.cit.outcome", "cn.cit.amount",
+                          "cn.cit.provisional", "error"])
+        self.assertKnownAmounts(rows)
+        self.assertIn("3 rows read, 3 computed, 0 bad", err)
+        self.assertIn("cn.cit: eligible 2, not eligible 1, undetermined 0, total 2690000.00", err)
+        # Category totals as fisc estimate's (docs/result-schema.md): items not undetermined.
+        self.assertIn("tax payable 2690000.00, tax relief 760000.00, subsidy 0.00", err)
+        with open(summary, encoding="utf-8") as f:
+            doc = json.loads(f.read(), parse_float=Decimal)
+        self.assertEqual((doc["rows"], doc["computed"], doc["bad"]), (3, 3, 0))
+        cit = [p for p in doc["programs"] if p["program"] == "cn.cit"][0]
+        self.assertEqual((cit["eligible"], cit["not_eligible"], cit["undetermined"]), (2, 1, 0))
+        self.assertEqual(cit["total"], "2690000.00")
+        self.assertEqual(doc["totals"], {"tax_payable": "2690000.00", "tax_relief": "760000.00",
+                                         "subsidy": "0.00", "repayment": "0.00"})
+
+    def test_zh_and_en_label_headers(self):
+        rc, out, err = self.batch(self.write("zh.csv", csv_text(ZH_HEADER, ROWS)))
+        self.assertEqual(rc, 0, err)
+        self.assertKnownAmounts(read_output(out))
+        en = ["uscc", "Taxable income", "employees_average", "assets_average", "industry_restricted"]
+        rc, out2, err = self.batch(self.write("en.csv", csv_text(en, ROWS)))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out2, out)
+
+    def test_bom_or_not_same_output(self):
+        text = csv_text(HEADER, ROWS)
+        rc1, out1, err1 = self.batch(self.write("plain.csv", text))
+        rc2, out2, err2 = self.batch(self.write("bom.csv", BOM + text.encode("utf-8")))
+        self.assertEqual((rc1, rc2), (0, 0), err1 + err2)
+        self.assertEqual(out1, out2)
+
+    def test_gb18030_input(self):
+        header = ["企业名称"] + ZH_HEADER[1:]
+        rows = [["玉林市甲科技有限公司"] + ROWS[0][1:], ["乙公司，南宁"] + ROWS[1][1:],
+                ["丙"] + ROWS[2][1:]]
+        data = csv_text(header, rows).encode("gb18030")
+        with self.assertRaises(UnicodeDecodeError):
+            data.decode("utf-8")
+        rc, out, err = self.batch(self.write("gbk.csv", data), "--key", "企业名称")
+        self.assertEqual(rc, 0, err)
+        got = read_output(out)
+        self.assertEqual([r["key"] for r in got], ["玉林市甲科技有限公司", "乙公司，南宁", "丙"])
+        self.assertEqual([r["cn.cit.amount"] for r in got], ["140000.00", "50000.00", "2500000.00"])
+
+    def test_stdin_and_default_key(self):
+        header = ["id"] + HEADER[1:]
+        rows = [["e-%d" % i] + r[1:] for i, r in enumerate(ROWS)]
+        rc, out, err = run("batch", "-", "--year", "2023", *CIT_POLICY,
+                           stdin=csv_text(header, rows).encode("utf-8"))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r["key"] for r in read_output(out)], ["e-0", "e-1", "e-2"])
+        self.assertNotIn("warning", err)  # the key column is not a fact, and that is fine
+
+    def test_unknown_column_warns(self):
+        rc, out, err = self.batch(self.write("x.csv", csv_text(HEADER + ["colour"],
+                                                               [r + ["red"] for r in ROWS])))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("column 6 (colour) is not a fact; ignored", err)
+        self.assertKnownAmounts(read_output(out))
+
+
+class BadRows(BatchTestCase):
+    def test_bad_rows_reported_and_kept(self):
+        header = HEADER + ["platform_type"]
+        rows = [ROWS[0] + [""],
+                ["", "12x4", "50", "5000000", "false", ""],        # unparsable number
+                ["", "1000000", "50", "5000000", "false", "spaceship"],  # unknown enumeration
+                ["", "1000000", "50", "5000000", "false", ""],
+                ["", "1000000", "50", "5000000", "perhaps", ""]]  # not a boolean
+        rc, out, err = self.batch(self.write("bad.csv", csv_text(header, rows)))
+        self.assertEqual(rc, 3, err)
+        got = read_output(out)
+        self.assertEqual([r["row"] for r in got], ["2", "3", "4", "5", "6"])
+        self.assertEqual([r["cn.cit.amount"] for r in got], ["140000.00", "", "", "50000.00", ""])
+        self.assertEqual([r["cn.cit.outcome"] for r in got],
+                         ["eligible", "", "", "eligible", ""])
+        self.assertEqual(got[0]["error"], "")
+        self.assertIn("taxable_income", got[1]["error"])
+        self.assertIn("12x4", got[1]["error"])
+        self.assertIn("platform_type", got[2]["error"])
+        self.assertIn("spaceship", got[2]["error"])
+        self.assertIn("industry_restricted", got[4]["error"])
+        lines = [l for l in err.splitlines() if ": row " in l]
+        self.assertEqual(len(lines), 3, err)
+        self.assertIn("bad.csv: row 3: column 2 (taxable_income)", lines[0])
+        self.assertIn("row 4: column 6 (platform_type)", lines[1])
+        self.assertIn("row 6: column 5 (industry_restricted)", lines[2])
+        self.assertIn("5 rows read, 2 computed, 3 bad", err)
+        self.assertIn("cn.cit: eligible 2, not eligible 0, undetermined 0, total 190000.00", err)
+
+    def test_malformed_record_is_a_bad_row(self):
+        text = csv_text(HEADER, ROWS[:1]) + 'x"y,1000000,50,5000000,false\r\n' \
+            + ",1000000,50,5000000,false,extra\r\n" + csv_text(HEADER, ROWS[1:2]).split("\r\n", 1)[1]
+        rc, out, err = self.batch(self.write("m.csv", text))
+        self.assertEqual(rc, 3, err)
+        got = read_output(out)
+        self.assertEqual([r["row"] for r in got], ["2", "3", "4", "5"])
+        self.assertIn("quote inside an unquoted field", got[1]["error"])
+        self.assertIn("6 fields, the header 5", got[2]["error"])
+        self.assertEqual(got[3]["cn.cit.amount"], "50000.00")
+
+    def test_quoted_line_break_is_one_row(self):
+        header = ["enterprise_name"] + HEADER[1:]
+        rows = [["甲\n第二行"] + ROWS[0][1:], ["乙"] + ["1x"] + ROWS[1][2:], ["丙"] + ROWS[2][1:]]
+        rc, out, err = self.batch(self.write("q.csv", csv_text(header, rows)))
+        self.assertEqual(rc, 3, err)
+        self.assertIn("q.csv: row 3: ", err)  # Excel's numbering: the two-line record is row 2
+        got = read_output(out)
+        self.assertEqual([r["row"] for r in got], ["2", "3", "4"])
+
+    def test_unclosed_quote_stops_with_row(self):
+        text = csv_text(HEADER, ROWS) + '"open,1,2,3,false\r\n'
+        rc, out, err = self.batch(self.write("u.csv", text))
+        self.assertEqual(rc, 1, err)
+        self.assertIn("row 5", err)
+        self.assertIn("not closed", err)
+        self.assertEqual(len(read_output(out)), 3)  # the rows before it are written
+
+    def test_usage_errors(self):
+        path = self.write("a.csv", csv_text(HEADER, ROWS))
+        for args in (("batch", path), ("batch", path, "--year", "2023", "--key", "nope"),
+                     ("batch", path, "--year", "2023", "--format", "jsonl", "--encoding", "gb18030"),
+                     ("batch", path, "--year", "2023", "--jobs", "-1"),
+                     ("batch", "--year", "2023")):
+            rc, out, err = run(*args)
+            self.assertEqual(rc, 2, (args, err))
+            self.assertEqual(out, b"")
+
+    def test_help(self):
+        rc, out, err = run("batch", "--help")
+        self.assertEqual(rc, 0)
+        text = out.decode("utf-8")
+        for word in ("--jobs", "main amount", "first of its amounts", "--summary-json", "Exit status"):
+            self.assertIn(word, text)
+        rc, out, err = run("--help")
+        self.assertIn("batch INPUT", out.decode("utf-8"))
+
+
+def generated_rows(n):
+    """n deterministic rows (integer arithmetic only), some of them bad."""
+    rows = []
+    x = 12345
+    for i in range(n):
+        x = (x * 1103515245 + 12345) % (1 << 31)
+        income = x % 400000000  # 分
+        employees = 1 + (x >> 8) % 400
+        assets = 100000000 + (x >> 4) % 6000000000
+        t = "%d.%02d" % divmod(income, 100)
+        if i % 97 == 13:
+            t = t.replace(".", ",")  # quoted by csv, then unparsable
+        rows.append(["G%05d" % i, t, str(employees), "%d.%02d" % divmod(assets, 100),
+                     "true" if i % 50 == 7 else "false"])
+    return rows
+
+
+class Parallel(BatchTestCase):
+    def test_jobs_give_identical_output(self):
+        rows = generated_rows(2000)
+        path = self.write("g.csv", csv_text(["id"] + HEADER[1:], rows))
+        outs = []
+        for jobs in ("1", "2", "3", "0"):
+            summary = os.path.join(self.tmp, "s%s.json" % jobs)
+            rc, out, err = self.batch(path, "--jobs", jobs, "--summary-json", summary)
+            self.assertEqual(rc, 3, err)  # some rows are bad on purpose
+            with open(summary, "rb") as f:
+                outs.append((out, f.read()))
+        for o in outs[1:]:
+            self.assertEqual(o[0], outs[0][0])
+            self.assertEqual(o[1], outs[0][1])
+        got = read_output(outs[0][0])
+        self.assertEqual(len(got), 2000)
+        self.assertEqual([r["key"] for r in got], ["G%05d" % i for i in range(2000)])
+        # The summary's totals are the exact sums of the output's column.
+        doc = json.loads(outs[0][1], parse_float=Decimal)
+        total = sum((Decimal(r["cn.cit.amount"]) for r in got if r["cn.cit.amount"]), Decimal(0))
+        cit = [p for p in doc["programs"] if p["program"] == "cn.cit"][0]
+        self.assertEqual(Decimal(cit["total"]), total)
+        self.assertEqual(doc["bad"], sum(1 for r in got if r["error"]))
+        self.assertEqual(doc["bad"], len([i for i in range(2000) if i % 97 == 13]))
+
+    def test_every_offset_across_a_chunk(self):
+        """Shift a 4-byte GB18030 character and a 3-byte UTF-8 one over the 1 MiB boundary."""
+        chunk = 1 << 20
+        # 乙 is D2 D2 in GB18030: alone at the end of a chunk, D2 could begin a UTF-8 character,
+        # so the decision waits for the next chunk.
+        for enc, ch in (("gb18030", "\U0001F600"), ("gb18030", "林"), ("gb18030", "乙"),
+                        ("utf-8", "林"), ("utf-8", "\U0001F600")):
+            width = len(ch.encode(enc))
+            for shift in range(width + 1):
+                head = csv_text(["enterprise_name"] + HEADER[1:], []).encode(enc)
+                filler_len = chunk - len(head) - 2 - shift  # the record starts with '"'
+                key = "a" * filler_len + ch + "z"
+                data = head + csv_text([], [[key + ","] + ROWS[0][1:]]).encode(enc) \
+                    + csv_text([], [["b"] + ROWS[1][1:]]).encode(enc)
+                rc, out, err = self.batch(self.write("s.csv", data), "--key", "enterprise_name")
+                self.assertEqual(rc, 0, (enc, shift, err))
+                got = read_output(out)
+                self.assertEqual([r["key"] for r in got], [key + ",", "b"], (enc, shift))
+
+
+class Formats(BatchTestCase):
+    def test_jsonl_in_and_out(self):
+        lines = [json.dumps(dict(zip(HEADER, r)), ensure_ascii=False) for r in ROWS]
+        lines = [l.replace('"false"', "false").replace('"uscc": "", ', "") for l in lines]
+        lines.insert(1, "")  # blank lines are skipped but counted
+        lines.append('{"taxable_income": "1x"}')
+        lines.append("not json")
+        path = self.write("in.jsonl", "\n".join(lines) + "\n")
+        out_path = os.path.join(self.tmp, "out.jsonl")
+        rc, out, err = self.batch(path, "-o", out_path)
+        self.assertEqual(rc, 3, err)
+        self.assertEqual(out, b"")
+        with open(out_path, encoding="utf-8") as f:
+            docs = [json.loads(l, parse_float=Decimal) for l in f]
+        self.assertEqual([d["row"] for d in docs], [1, 3, 4, 5, 6])
+        self.assertEqual(docs[0]["key"], "91440300708461136T")
+        self.assertEqual(docs[1]["key"], "3")
+        cit = [d["programs"]["cn.cit"] if d["programs"] else None for d in docs]
+        self.assertEqual(cit[0], {"outcome": "eligible", "amount": "140000.00",
+                                  "amount_name": "tax", "provisional": False})
+        self.assertEqual(cit[1]["amount"], "50000.00")
+        self.assertEqual((cit[2]["outcome"], cit[2]["amount"]), ("not_eligible", "2500000.00"))
+        self.assertEqual(docs[2]["programs"]["cn.rd_deduction"]["outcome"], "undetermined")
+        self.assertIsNone(docs[0]["error"])
+        self.assertIsNone(docs[3]["programs"])
+        self.assertIn("taxable_income", docs[3]["error"])
+        self.assertIsNotNone(docs[4]["error"])
+        self.assertIn("in.jsonl: row 5:", err)
+        self.assertIn("in.jsonl: row 6:", err)
+
+    def test_csv_in_jsonl_out_by_format(self):
+        rc, out, err = self.batch(self.write("a.csv", csv_text(HEADER, ROWS)), "--format", "jsonl")
+        self.assertEqual(rc, 0, err)
+        docs = [json.loads(l, parse_float=Decimal) for l in out.decode("utf-8").splitlines()]
+        self.assertEqual([d["programs"]["cn.cit"]["amount"] for d in docs],
+                         ["140000.00", "50000.00", "2500000.00"])
+
+    def test_gb18030_output(self):
+        header = ["企业名称"] + HEADER[1:]
+        rows = [["玉林甲"] + ROWS[0][1:], ["乙"] + ROWS[1][1:], ["丙"] + ROWS[2][1:]]
+        path = self.write("a.csv", csv_text(header, rows))
+        rc, utf8, err = self.batch(path, "--key", "企业名称")
+        self.assertEqual(rc, 0, err)
+        rc, gb, err = self.batch(path, "--key", "企业名称", "--encoding", "gb18030")
+        self.assertEqual(rc, 0, err)
+        self.assertFalse(gb.startswith(BOM))
+        with self.assertRaises(UnicodeDecodeError):
+            gb.decode("utf-8")
+        self.assertEqual(gb.decode("gb18030"), utf8[3:].decode("utf-8"))
+        self.assertIn("玉林甲", gb.decode("gb18030"))
+
+
+class Overlay(BatchTestCase):
+    def test_overlay_changes_placeholder_subsidy_totals(self):
+        # 玉政办规〔2017〕5号 amounts are placeholders in the bundled policy (100万 and 20万 for these
+        # two platforms, provisional); the example overlay sets 80万 and 10万 (docs/overlays.md).
+        header = ["uscc", "platform_type", "platform_level", "platform_recognition_date",
+                  "platform_in_cultivation_pool", "statistics_in_yulin", "registered_in_yulin",
+                  "tax_registered_in_yulin"]
+        common = ["2023-05-01", "true", "true", "true", "true"]
+        rows = [["", "key_laboratory", "national"] + common,
+                ["", "engineering_center", "city"] + common]
+        path = self.write("p.csv", csv_text(header, rows))
+        results = {}
+        for name, extra in (("base", ()), ("overlay", ("--overlay", OVERLAY))):
+            summary = os.path.join(self.tmp, name + ".json")
+            rc, out, err = run("batch", path, "--year", "2023", "--summary-json", summary, *extra)
+            self.assertEqual(rc, 0, err)
+            with open(summary, encoding="utf-8") as f:
+                doc = json.loads(f.read(), parse_float=Decimal)
+            results[name] = (read_output(out), doc)
+        base, over = results["base"], results["overlay"]
+        self.assertEqual([r["yulin.platform_subsidy.amount"] for r in base[0]],
+                         ["1000000.00", "200000.00"])
+        self.assertEqual([r["yulin.platform_subsidy.provisional"] for r in base[0]], ["yes", "yes"])
+        self.assertEqual([r["yulin.platform_subsidy.amount"] for r in over[0]],
+                         ["800000.00", "100000.00"])
+        self.assertEqual([r["yulin.platform_subsidy.provisional"] for r in over[0]], ["no", "no"])
+
+        def total(doc):
+            return [p for p in doc["programs"] if p["program"] == "yulin.platform_subsidy"][0]["total"]
+        self.assertEqual(total(base[1]), "1200000.00")
+        self.assertEqual(total(over[1]), "900000.00")
+        self.assertEqual(base[1]["totals"]["subsidy"], "1200000.00")
+        self.assertEqual(over[1]["totals"]["subsidy"], "900000.00")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
