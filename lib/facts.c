@@ -327,18 +327,21 @@ static fisc_status range_check(const ectx *c, const fiscp_vocab *v, const fisc_d
 
     for (int k = 0; k < 2; k++) {
         fisc_decimal b;
-        fisc_error berr = FISC_ERROR_INIT;
         int cmp;
 
         if (!bound[k])
             continue;
-        fisc_decimal_init(&b);
-        if (fisc_decimal_parse(&b, bound[k], FISC_PARSE_RATE, &berr) != FISC_OK) {
+        if (strcmp(bound[k], "0") == 0) { /* the usual bound: no parse (batch rows check every cell) */
+            cmp = fisc_decimal_sign(d);
+        } else {
+            fisc_decimal_init(&b);
+            if (fisc_decimal_parse(&b, bound[k], FISC_PARSE_RATE, NULL) != FISC_OK) {
+                fisc_decimal_clear(&b);
+                return fail(c, FISC_EINVAL, "the vocabulary bound \"%s\" is not a number", bound[k]);
+            }
+            cmp = fisc_decimal_cmp(d, &b);
             fisc_decimal_clear(&b);
-            return fail(c, FISC_EINVAL, "the vocabulary bound \"%s\" is not a number", bound[k]);
         }
-        cmp = fisc_decimal_cmp(d, &b);
-        fisc_decimal_clear(&b);
         if (k == 0 ? cmp < 0 : cmp > 0) {
             char q[VALUE_QUOTE];
 
@@ -357,7 +360,7 @@ static fisc_status range_check(const ectx *c, const fiscp_vocab *v, const fisc_d
 static fisc_status read_number(fisc_decimal *out, const fiscp_vocab *v, const value *val, unsigned str_flags,
                                int whole, const ectx *c)
 {
-    fisc_error derr = FISC_ERROR_INIT;
+    fisc_error derr; /* reset by the parser: not zeroed here (every cell of a batch comes through) */
     unsigned flags = str_flags;
     fisc_status rc;
     char q[VALUE_QUOTE];
@@ -574,6 +577,8 @@ static void slot_clear(slot *s)
     fisc_decimal_init(&s->dec);
     for (int q = 0; q < 4; q++)
         for (int e = 0; e < 2; e++) {
+            if (!s->qset[q][e])
+                continue; /* never set since the last clear: still initialised and zero */
             fisc_decimal_clear(&s->q[q][e]);
             fisc_decimal_init(&s->q[q][e]);
             s->qset[q][e] = 0;
