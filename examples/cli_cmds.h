@@ -17,5 +17,7 @@ int cmd_agreement(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 /* fisc report FACTS.json -o report.html ...: cmd_report.c */
 int cmd_report(int argc, char **argv);
+/* fisc whatif INPUT --overlay O (--year Y | --quarter YYYYQn) ...: cmd_whatif.c */
+int cmd_whatif(int argc, char **argv);
 
 #endif

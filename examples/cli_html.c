@@ -1,10 +1,12 @@
 /*
- * HTML and SVG helpers of `fisc report`: see cli_html.h. Public API only.
+ * HTML and SVG helpers of `fisc report` and `fisc whatif`: see cli_html.h. Public API only.
  */
 #include "cli_html.h"
 
 #include <stdint.h>
 #include <string.h>
+
+#include "cli_report.h"
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -140,4 +142,57 @@ int cli_bar_length(long *out, const fisc_decimal *fen, const fisc_decimal *max_f
     fisc_decimal_clear(&t);
     fisc_decimal_clear(&f);
     return rc;
+}
+
+void cli_html_money(cli_buf *b, const fisc_decimal *v)
+{
+    char *s = cli_report_money(v);
+
+    if (!s) {
+        b->failed = 1;
+        return;
+    }
+    cli_html_text(b, s);
+    fisc_string_free(s);
+}
+
+void cli_html_upper(cli_buf *b, const fisc_decimal *v)
+{
+    fisc_error err = FISC_ERROR_INIT;
+    char *s = NULL;
+    int rc = fisc_upper_format(&s, v, FISC_UPPER_RMB_PREFIX, &err);
+
+    if (rc == FISC_OK)
+        cli_html_text(b, s);
+    else if (rc == FISC_ENOMEM)
+        b->failed = 1;
+    else
+        cli_buf_puts(b, "—");
+    fisc_string_free(s);
+}
+
+int cli_policy_hash(char out[65], const fisc_result *r, fisc_error *err)
+{
+    char *json = NULL;
+    const char *p;
+    int rc = fisc_result_to_json(&json, r, 0u, err), i;
+
+    out[0] = '\0';
+    if (rc != FISC_OK)
+        return rc;
+    p = strstr(json, "\"policy\"");
+    p = p ? strstr(p, "\"hash\"") : NULL;
+    if (p) {
+        p += 6;
+        while (*p == ' ' || *p == ':')
+            p++;
+        if (*p == '"') {
+            p++;
+            for (i = 0; i < 64 && ((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')); i++)
+                out[i] = p[i];
+            out[i == 64 && p[64] == '"' ? 64 : 0] = '\0';
+        }
+    }
+    fisc_string_free(json);
+    return FISC_OK;
 }

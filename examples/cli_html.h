@@ -44,4 +44,19 @@ int cli_fen(fisc_decimal *fen, const fisc_decimal *yuan, fisc_error *err);
 int cli_bar_length(long *out, const fisc_decimal *fen, const fisc_decimal *max_fen, long full,
                    fisc_error *err);
 
+/* Append @p v as money ("1,234,567.80", or the exact value when it has more decimals: the text
+ * report's cli_report_money()), escaped. Out of memory sets b->failed. */
+void cli_html_money(cli_buf *b, const fisc_decimal *v);
+
+/* Append the 人民币大写 of @p v (fisc_upper_format() with FISC_UPPER_RMB_PREFIX, as `fisc upper
+ * AMOUNT --rmb`), or "—" when it has more than two decimals. */
+void cli_html_upper(cli_buf *b, const fisc_decimal *v);
+
+/*
+ * The policy hash, from the result's JSON ("policy":{"hash":"<64 hex>"}), into @p out (65
+ * bytes): the public API has no other accessor for it. @return FISC_OK, or the serializer's
+ * error; "" when the member is not found.
+ */
+int cli_policy_hash(char out[65], const fisc_result *r, fisc_error *err);
+
 #endif

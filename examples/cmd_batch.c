@@ -13,12 +13,10 @@
  */
 #include <errno.h>
 #include <iconv.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <getopt.h>
@@ -28,6 +26,7 @@
 #include <fisc/facts.h>
 #include <fisc/evaluate.h>
 
+#include "cli_batch.h"
 #include "cli_cmds.h"
 #include "cli_common.h"
 #include "cli_csv.h"
@@ -35,9 +34,9 @@
 #include "cli_stream.h"
 
 /* Rows evaluated together (split between the threads) before their output is written. */
-#define BLOCK_ROWS 4096
+#define BLOCK_ROWS CLI_BATCH_BLOCK_ROWS
 /* Most threads --jobs accepts. */
-#define MAX_JOBS 64
+#define MAX_JOBS CLI_BATCH_MAX_JOBS
 /* Exit status when some rows were bad (the output is still complete). */
 #define EXIT_BAD_ROWS CLI_EXIT_BATCH
 
@@ -136,84 +135,25 @@ typedef struct stats {
 
 /* What every thread reads and no thread writes while a block is evaluated. */
 typedef struct batch {
-    const char *source;
+    cli_rows R;              /* the input: source, format, header mapping, the block */
     const fisc_policy *policy;
     fisc_eval_options opts;
     size_t nprog;
     const char **prog_ids;
-    int jsonl_in, jsonl_out;
-    size_t ncols;            /* CSV header fields */
-    char **col_names;        /* the header's texts (for messages) */
-    long *col_fact;          /* vocabulary index of each column, or -1 */
-    long key_col;            /* CSV: the key column, or -1 for the row number */
-    const char *key_fact;    /* JSON Lines: the key fact, or NULL */
-    const cli_block *blk;
+    int jsonl_out;
 } batch;
-
-struct pool;
 
 typedef struct worker {
     batch *B;
-    struct pool *pool;
-    size_t from, to;         /* records of the block */
     fisc_facts *facts;
     cli_buf out;             /* this slice's output rows */
     cli_buf msgs;            /* this slice's bad-row messages */
     stats st;
     fisc_error fatal;        /* an error that stops the batch (out of memory) */
-    pthread_t tid;
-    int started;
 } worker;
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    unsigned long gen;
-    size_t pending;
-    int quit;
-} pool;
 
 /* ---------------------------------------------------------------------------------------- */
 /* Small helpers */
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/*
- * Append @p v exactly, with at least two decimals ("140000" → "140000.00", "0.125" as it is,
- * "1/3" as it is). @return FISC_OK or the error of fisc_decimal_to_string().
- */
-static int put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
-{
-    char *s = NULL;
-    const char *dot;
-    int rc = fisc_decimal_to_string(&s, v, NULL, NULL, err);
-
-    if (rc != FISC_OK)
-        return rc;
-    cli_buf_puts(b, s);
-    if (!strchr(s, '/')) {
-        dot = strchr(s, '.');
-        if (!dot)
-            cli_buf_put(b, ".00", 3);
-        else if (strlen(dot) == 2)
-            cli_buf_put(b, "0", 1);
-    }
-    fisc_string_free(s);
-    return FISC_OK;
-}
 
 static void stats_init(stats *st, size_t nprog)
 {
@@ -244,23 +184,6 @@ static void stats_clear(stats *st, size_t nprog)
     st->progs = NULL;
 }
 
-/*
- * The item's main amount (see the help), or NULL: as `fisc estimate` chooses its summary's
- * amounts (cli_report.c), but only one: the first that counts in a category, whatever the
- * outcome (cn.cit not eligible for any relief still has its tax payable), else the first amount
- * of an eligible item (cn.rd_deduction's extra deduction).
- */
-static const fisc_amount *main_amount(const fisc_item *it)
-{
-    size_t k;
-
-    for (k = 0; k < it->amount_count; k++)
-        if (it->amounts[k].category >= 0 && it->amounts[k].category < FISC_CATEGORY_COUNT)
-            return &it->amounts[k];
-    if (it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0)
-        return &it->amounts[0];
-    return NULL;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* One row */
@@ -294,7 +217,7 @@ static void put_bad_row(worker *w, long row, const char *key, const char *why)
         cli_csv_put_field(&w->out, why, 0);
         cli_csv_end_row(&w->out);
     }
-    cli_buf_printf(&w->msgs, "fisc batch: %s: row %ld: %s\n", w->B->source, row, why);
+    cli_buf_printf(&w->msgs, "fisc batch: %s: row %ld: %s\n", w->B->R.source, row, why);
     w->st.bad++;
 }
 
@@ -322,7 +245,7 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
         }
         outcome = it->outcome >= 0 && it->outcome <= 2 ? it->outcome : FISC_OUTCOME_UNDETERMINED;
         w->st.progs[i].n[outcome]++;
-        a = main_amount(it);
+        a = cli_main_amount(it);
         if (a) {
             rc = fisc_decimal_add(&w->st.progs[i].total, &w->st.progs[i].total, a->value, &w->fatal);
             if (rc != FISC_OK)
@@ -335,7 +258,7 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
             cli_buf_printf(&w->out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
             if (a) {
                 cli_buf_put(&w->out, "\"", 1);
-                if ((rc = put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+                if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
                     return rc;
                 cli_buf_puts(&w->out, "\",\"amount_name\":");
                 cli_buf_json_string(&w->out, a->name);
@@ -347,7 +270,7 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
             cli_buf_put(&w->out, ",", 1);
             cli_buf_puts(&w->out, OUTCOME_NAMES[outcome]);
             cli_buf_put(&w->out, ",", 1);
-            if (a && (rc = put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+            if (a && (rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
                 return rc;
             cli_buf_puts(&w->out, it->provisional ? ",yes" : ",no");
         }
@@ -367,167 +290,57 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
     return FISC_OK;
 }
 
-/* A library failure that no row can cause: stop the batch. */
-static int is_fatal(int rc)
-{
-    return rc == FISC_ENOMEM;
-}
 
 /* Evaluate record @p r of the block. @return FISC_OK, or a fatal error in w->fatal. */
 static int eval_row(worker *w, size_t r)
 {
     const batch *B = w->B;
-    const cli_rec *rec = &B->blk->recs[r];
     fisc_error e = FISC_ERROR_INIT;
-    fisc_facts *jfacts = NULL;
-    const fisc_facts *facts = w->facts;
     fisc_result *res = NULL;
-    char why[FISC_ERROR_TEXT_SIZE + 160];
-    const char *key = NULL;
-    char *keybuf = NULL;
-    size_t i, len;
+    cli_row row;
     int rc;
 
-    why[0] = '\0';
     w->st.rows++;
-    if (!B->jsonl_in && B->key_col >= 0) {
-        key = cli_block_field(B->blk, r, (size_t)B->key_col, &len);
-        if (key && len == 0)
-            key = NULL;
+    rc = cli_rows_read(&B->R, r, w->facts, &row, &w->fatal);
+    if (rc != FISC_OK) {
+        cli_row_done(&row);
+        return rc;
     }
-    if (rec->bad) {
-        snprintf(why, sizeof(why), "%s", rec->bad);
-    } else if (!B->jsonl_in) {
-        if (rec->nfields > B->ncols) {
-            snprintf(why, sizeof(why), "the row has %zu fields, the header %zu", rec->nfields,
-                     B->ncols);
-        } else {
-            fisc_facts_clear(w->facts);
-            for (i = 0; i < rec->nfields; i++) {
-                const char *cell;
-                long fi = B->col_fact[i];
-
-                if (fi < 0)
-                    continue;
-                cell = cli_block_field(B->blk, r, i, &len);
-                if (len == 0)
-                    continue;
-                rc = fisc_facts_set_index(w->facts, (size_t)fi, cell, len, &e);
-                if (rc != FISC_OK) {
-                    if (is_fatal(rc)) {
-                        w->fatal = e;
-                        return rc;
-                    }
-                    snprintf(why, sizeof(why), "column %zu (%s): %s", i + 1, B->col_names[i], e.text);
-                    break;
-                }
-            }
-        }
-    } else {
-        const char *line = cli_block_field(B->blk, r, 0, &len);
-
-        rc = fisc_facts_from_json(&jfacts, line, len, NULL, &e);
+    if (!row.why[0]) {
+        rc = fisc_evaluate(&res, B->policy, row.facts, &B->opts, &e);
         if (rc != FISC_OK) {
-            if (is_fatal(rc)) {
+            if (cli_is_fatal(rc)) {
                 w->fatal = e;
+                cli_row_done(&row);
                 return rc;
             }
-            if (e.column > 0)
-                snprintf(why, sizeof(why), "column %d: %s", e.column, e.text);
-            else
-                snprintf(why, sizeof(why), "%s", e.text);
-        } else {
-            facts = jfacts;
-            if (B->key_fact && fisc_facts_has(jfacts, B->key_fact)
-                && fisc_facts_get(&keybuf, jfacts, B->key_fact, &e) == FISC_OK)
-                key = keybuf;
-        }
-    }
-    if (!why[0]) {
-        rc = fisc_evaluate(&res, B->policy, facts, &B->opts, &e);
-        if (rc != FISC_OK) {
-            if (is_fatal(rc)) {
-                w->fatal = e;
-                fisc_facts_free(jfacts);
-                fisc_string_free(keybuf);
-                return rc;
-            }
-            snprintf(why, sizeof(why), "%s", e.text);
+            snprintf(row.why, sizeof(row.why), "%s", e.text);
         }
     }
     rc = FISC_OK;
-    if (why[0])
-        put_bad_row(w, rec->row, key, why);
+    if (row.why[0])
+        put_bad_row(w, row.row, row.key, row.why);
     else
-        rc = put_result(w, rec->row, key, res);
+        rc = put_result(w, row.row, row.key, res);
     fisc_result_free(res);
-    fisc_facts_free(jfacts);
-    fisc_string_free(keybuf);
+    cli_row_done(&row);
     return rc;
 }
 
-static void run_slice(worker *w)
+static void run_slice(void *arg, size_t from, size_t to)
 {
+    worker *w = arg;
     size_t r;
 
     w->out.len = 0;
     w->msgs.len = 0;
     if (w->out.data)
         w->out.data[0] = '\0';
-    for (r = w->from; r < w->to && w->fatal.code == FISC_OK; r++)
+    for (r = from; r < to && w->fatal.code == FISC_OK; r++)
         if (eval_row(w, r) != FISC_OK && w->fatal.code == FISC_OK)
             cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
     if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
         cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
-}
-
-static void *thread_main(void *arg)
-{
-    worker *w = arg;
-    pool *P = w->pool;
-    unsigned long seen = 0;
-
-    for (;;) {
-        pthread_mutex_lock(&P->mu);
-        while (P->gen == seen && !P->quit)
-            pthread_cond_wait(&P->go, &P->mu);
-        if (P->quit) {
-            pthread_mutex_unlock(&P->mu);
-            return NULL;
-        }
-        seen = P->gen;
-        pthread_mutex_unlock(&P->mu);
-        run_slice(w);
-        pthread_mutex_lock(&P->mu);
-        if (--P->pending == 0)
-            pthread_cond_signal(&P->done);
-        pthread_mutex_unlock(&P->mu);
-    }
-}
-
-/* Evaluate the block on @p n workers (worker 0 is this thread). */
-static void run_block(pool *P, worker *ws, size_t n, size_t nrecs)
-{
-    size_t t;
-
-    for (t = 0; t < n; t++) {
-        ws[t].from = nrecs * t / n;
-        ws[t].to = nrecs * (t + 1) / n;
-    }
-    if (n > 1) {
-        pthread_mutex_lock(&P->mu);
-        P->pending = n - 1;
-        P->gen++;
-        pthread_cond_broadcast(&P->go);
-        pthread_mutex_unlock(&P->mu);
-    }
-    run_slice(&ws[0]);
-    if (n > 1) {
-        pthread_mutex_lock(&P->mu);
-        while (P->pending > 0)
-            pthread_cond_wait(&P->done, &P->mu);
-        pthread_mutex_unlock(&P->mu);
-    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -577,119 +390,6 @@ static int sink_write(sink *k, const char *s, size_t len)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* The header */
-
-/* 1 if @p a equals @p b ignoring ASCII case. */
-static int eq_ci(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return 0;
-    }
-    return *a == *b;
-}
-
-/* The vocabulary index of a header text: a fact name, a zh label or an en label; or -1. */
-static long header_fact(const char *h)
-{
-    size_t i, n = fisc_fact_vocab_count();
-    long idx = fisc_fact_vocab_index(h);
-
-    if (idx >= 0)
-        return idx;
-    for (i = 0; i < n; i++) {
-        const fisc_fact_info *fi = fisc_fact_vocab_at(i);
-
-        if (fi && ((fi->label_zh && strcmp(fi->label_zh, h) == 0)
-                   || (fi->label_en && fi->label_en[0] && eq_ci(fi->label_en, h))))
-            return (long)i;
-    }
-    return -1;
-}
-
-/* Copy @p s without leading and trailing spaces and tabs. */
-static char *trimmed_dup(const char *s)
-{
-    size_t n;
-    char *d;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-/*
- * Map the header's columns to facts and find the key column. @return FISC_OK; FISC_EINVAL (two
- * columns for one fact; an unknown --key: then *usage is set); FISC_ENOMEM.
- */
-static int map_header(batch *B, const cli_block *hb, const char *key_opt, int *usage, fisc_error *err)
-{
-    size_t i, j;
-
-    B->ncols = hb->recs[0].nfields;
-    B->col_names = calloc(B->ncols, sizeof(*B->col_names));
-    B->col_fact = calloc(B->ncols, sizeof(*B->col_fact));
-    if (!B->col_names || !B->col_fact) {
-        cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
-        return FISC_ENOMEM;
-    }
-    for (i = 0; i < B->ncols; i++) {
-        size_t len;
-
-        B->col_names[i] = trimmed_dup(cli_block_field(hb, 0, i, &len));
-        if (!B->col_names[i]) {
-            cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
-            return FISC_ENOMEM;
-        }
-        B->col_fact[i] = header_fact(B->col_names[i]);
-        for (j = 0; j < i && B->col_fact[i] >= 0; j++)
-            if (B->col_fact[j] == B->col_fact[i]) {
-                cli_error_set(err, FISC_EINVAL, B->source, 1, (int)(i + 1),
-                              "row 1: columns %zu (%s) and %zu (%s) both give the fact %s",
-                              j + 1, B->col_names[j], i + 1, B->col_names[i],
-                              fisc_fact_vocab_at((size_t)B->col_fact[i])->name);
-                return FISC_EINVAL;
-            }
-    }
-    B->key_col = -1;
-    for (i = 0; i < B->ncols && B->key_col < 0; i++) {
-        const char *fact = B->col_fact[i] >= 0 ? fisc_fact_vocab_at((size_t)B->col_fact[i])->name : "";
-
-        if (key_opt ? strcmp(B->col_names[i], key_opt) == 0 || strcmp(fact, key_opt) == 0
-                    : strcmp(fact, "uscc") == 0)
-            B->key_col = (long)i;
-    }
-    for (i = 0; !key_opt && i < B->ncols && B->key_col < 0; i++)
-        if (strcmp(B->col_names[i], "id") == 0)
-            B->key_col = (long)i;
-    if (key_opt && B->key_col < 0) {
-        *usage = 1;
-        cli_error_set(err, FISC_EINVAL, B->source, -1, -1, "--key %s: no such column in the header",
-                      key_opt);
-        return FISC_EINVAL;
-    }
-    for (i = 0; i < B->ncols; i++)
-        if (B->col_fact[i] < 0 && (long)i != B->key_col)
-            fprintf(stderr, "fisc batch: %s: warning: column %zu (%s) is not a fact; ignored\n",
-                    B->source, i + 1, B->col_names[i]);
-    return FISC_OK;
-}
-
-/* ---------------------------------------------------------------------------------------- */
 /* The summary */
 
 static void summary_text(cli_buf *b, const batch *B, const stats *st)
@@ -702,13 +402,13 @@ static void summary_text(cli_buf *b, const batch *B, const stats *st)
     for (i = 0; i < B->nprog; i++) {
         cli_buf_printf(b, "  %s: eligible %zu, not eligible %zu, undetermined %zu, total ",
                        B->prog_ids[i], st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
-        (void)put_amount(b, &st->progs[i].total, NULL);
+        (void)cli_put_amount(b, &st->progs[i].total, NULL);
         cli_buf_puts(b, "\n");
     }
     cli_buf_puts(b, "  totals:");
     for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
         cli_buf_printf(b, "%s %s ", k ? "," : "", CATEGORY_TEXT[k]);
-        (void)put_amount(b, &st->cat[k], NULL);
+        (void)cli_put_amount(b, &st->cat[k], NULL);
     }
     cli_buf_puts(b, "\n");
 }
@@ -719,7 +419,7 @@ static void summary_json(cli_buf *b, const batch *B, const stats *st)
     int k;
 
     cli_buf_puts(b, "{\"schema\":\"fisc-batch-summary/1\",\"source\":");
-    cli_buf_json_string(b, B->source);
+    cli_buf_json_string(b, B->R.source);
     cli_buf_printf(b, ",\"year\":%d,\"quarter\":%d,\"rows\":%zu,\"computed\":%zu,\"bad\":%zu,"
                       "\"programs\":[", B->opts.year, B->opts.quarter, st->rows, st->computed,
                    st->bad);
@@ -728,13 +428,13 @@ static void summary_json(cli_buf *b, const batch *B, const stats *st)
         cli_buf_json_string(b, B->prog_ids[i]);
         cli_buf_printf(b, ",\"eligible\":%zu,\"not_eligible\":%zu,\"undetermined\":%zu,\"total\":\"",
                        st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
-        (void)put_amount(b, &st->progs[i].total, NULL);
+        (void)cli_put_amount(b, &st->progs[i].total, NULL);
         cli_buf_puts(b, "\"}");
     }
     cli_buf_puts(b, "],\"totals\":{");
     for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
         cli_buf_printf(b, "%s\"%s\":\"", k ? "," : "", CATEGORY_KEYS[k]);
-        (void)put_amount(b, &st->cat[k], NULL);
+        (void)cli_put_amount(b, &st->cat[k], NULL);
         cli_buf_puts(b, "\"");
     }
     cli_buf_puts(b, "}}\n");
@@ -768,7 +468,7 @@ static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error 
 
 static void progress(int64_t t0, size_t rows, int final)
 {
-    int64_t ns = now_ns() - t0;
+    int64_t ns = cli_now_ns() - t0;
     unsigned long long rate = ns > 0 ? (unsigned long long)rows * 1000000000ull / (unsigned long long)ns : 0;
 
     fprintf(stderr, "\r\033[Kfisc batch: %zu rows, %llu rows/s%s", rows, rate, final ? "\n" : "");
@@ -798,23 +498,24 @@ int cmd_batch(int argc, char **argv)
     policy_args pa;
     fisc_error err = FISC_ERROR_INIT, in_err = FISC_ERROR_INIT;
     fisc_policy *policy = NULL;
-    fisc_facts *probe_facts = NULL;
     fisc_result *probe = NULL;
     cli_stream in;
     cli_block blk, hb;
     batch B;
-    pool P;
+    cli_pool P;
     worker *ws = NULL;
     stats total;
     sink out = { NULL, NULL, (iconv_t)-1, NULL, 0, 0 };
     const char *output = NULL, *format = NULL, *encoding = "utf-8", *in_format = NULL;
     const char *key_opt = NULL, *summary_path = NULL, *input;
     int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1;
-    int c, rc, ret = CLI_EXIT_OK, in_open = 0, pool_ready = 0, tty = isatty(STDERR_FILENO);
+    int c, rc, ret = CLI_EXIT_OK, in_open = 0, tty = isatty(STDERR_FILENO);
     size_t njobs = 1, t, i;
-    int64_t t0 = now_ns();
+    int64_t t0 = cli_now_ns();
 
     memset(&B, 0, sizeof(B));
+    memset(&P, 0, sizeof(P));
+    B.R.cmd = ctx.cmd;
     memset(&total, 0, sizeof(total));
     cli_block_init(&blk);
     cli_block_init(&hb);
@@ -850,9 +551,9 @@ int cmd_batch(int argc, char **argv)
             format = optarg;
             break;
         case OPT_ENCODING:
-            if (eq_ci(optarg, "utf-8") || eq_ci(optarg, "utf8"))
+            if (cli_eq_ci(optarg, "utf-8") || cli_eq_ci(optarg, "utf8"))
                 encoding = "utf-8";
-            else if (eq_ci(optarg, "gb18030") || eq_ci(optarg, "gbk"))
+            else if (cli_eq_ci(optarg, "gb18030") || cli_eq_ci(optarg, "gbk"))
                 encoding = "gb18030";
             else
                 cli_args_fail(&a, "unknown --encoding '%s' (utf-8, gb18030)", optarg);
@@ -893,11 +594,12 @@ int cmd_batch(int argc, char **argv)
     }
     input = a.av[optind];
     if (!format)
-        format = output && (ends_with(output, ".jsonl") || ends_with(output, ".ndjson")) ? "jsonl" : "csv";
+        format = output && (cli_ends_with(output, ".jsonl") || cli_ends_with(output, ".ndjson"))
+                     ? "jsonl" : "csv";
     if (!in_format)
-        in_format = ends_with(input, ".jsonl") || ends_with(input, ".ndjson") ? "jsonl" : "csv";
+        in_format = cli_ends_with(input, ".jsonl") || cli_ends_with(input, ".ndjson") ? "jsonl" : "csv";
     B.jsonl_out = strcmp(format, "jsonl") == 0;
-    B.jsonl_in = strcmp(in_format, "jsonl") == 0;
+    B.R.jsonl_in = strcmp(in_format, "jsonl") == 0;
     if (B.jsonl_out && strcmp(encoding, "utf-8") != 0) {
         ret = cli_usage_error(&ctx, "--encoding gb18030 is for CSV output (JSON Lines are UTF-8)");
         goto done;
@@ -907,7 +609,7 @@ int cmd_batch(int argc, char **argv)
         jobs = n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
     }
     njobs = (size_t)jobs;
-    B.source = strcmp(input, "-") == 0 ? "<stdin>" : input;
+    B.R.source = strcmp(input, "-") == 0 ? "<stdin>" : input;
 
     /* The policy, and one evaluation to learn its programs' order (and that it has rules). */
     rc = policy_load(&policy, &pa, &err);
@@ -920,58 +622,25 @@ int cmd_batch(int argc, char **argv)
     B.opts.year = year;
     B.opts.quarter = quarter;
     B.opts.trace = 0;
-    if ((rc = fisc_facts_new(&probe_facts, &err)) != FISC_OK
-        || (rc = fisc_evaluate(&probe, policy, probe_facts, &B.opts, &err)) != FISC_OK) {
+    rc = cli_program_ids(policy, &B.opts, &probe, &B.prog_ids, &B.nprog, &err);
+    if (rc != FISC_OK) {
         ret = cli_report(&ctx, &err);
         if (rc == FISC_ENOTFOUND)
             ret = CLI_EXIT_CONFIG;
         goto done;
     }
-    B.nprog = fisc_result_item_count(probe);
-    B.prog_ids = calloc(B.nprog + 1, sizeof(*B.prog_ids));
-    if (!B.prog_ids) {
-        ret = CLI_EXIT_INTERNAL;
-        goto done;
-    }
-    for (i = 0; i < B.nprog; i++)
-        B.prog_ids[i] = fisc_result_item(probe, i)->program;
 
     /* The input, and for CSV its header. */
-    rc = cli_stream_open(&in, input, B.source, &err);
+    rc = cli_stream_open(&in, input, B.R.source, &err);
     if (rc != FISC_OK) {
         ret = cli_report(&ctx, &err);
         goto done;
     }
     in_open = 1;
-    if (B.jsonl_in) {
-        if (key_opt) {
-            const fisc_fact_info *fi = fisc_fact_vocab_find(key_opt);
-            if (!fi) {
-                ret = cli_usage_error(&ctx, "--key %s: JSON Lines keys are facts, and there is no "
-                                            "such fact", key_opt);
-                goto done;
-            }
-            B.key_fact = fi->name;
-        } else {
-            B.key_fact = "uscc";
-        }
-        B.key_col = -1;
-    } else {
+    {
         int usage = 0;
 
-        rc = cli_stream_csv_block(&in, &hb, 1, &err);
-        if (rc == FISC_OK && hb.nrecs == 0) {
-            cli_error_set(&err, FISC_EPARSE, B.source, -1, -1,
-                          "the input is empty: a header row naming the facts is expected");
-            rc = FISC_EPARSE;
-        }
-        if (rc == FISC_OK && (hb.recs[0].bad || hb.recs[0].row != 1)) {
-            cli_error_set(&err, FISC_EPARSE, B.source, 1, -1, "row 1: %s",
-                          hb.recs[0].bad ? hb.recs[0].bad : "the header must be the first row");
-            rc = FISC_EPARSE;
-        }
-        if (rc == FISC_OK)
-            rc = map_header(&B, &hb, key_opt, &usage, &err);
+        rc = cli_rows_begin(&B.R, &in, &hb, key_opt, &usage, &err);
         if (rc != FISC_OK) {
             ret = usage ? cli_usage_error(&ctx, "%s", err.text) : cli_report(&ctx, &err);
             goto done;
@@ -1008,18 +677,10 @@ int cmd_batch(int argc, char **argv)
         goto done;
     }
     stats_init(&total, B.nprog);
-    pthread_mutex_init(&P.mu, NULL);
-    pthread_cond_init(&P.go, NULL);
-    pthread_cond_init(&P.done, NULL);
-    P.gen = 0;
-    P.pending = 0;
-    P.quit = 0;
-    pool_ready = 1;
     for (t = 0; t < njobs; t++) {
         worker *w = &ws[t];
 
         w->B = &B;
-        w->pool = &P;
         cli_buf_init(&w->out);
         cli_buf_init(&w->msgs);
         fisc_error_clear(&w->fatal);
@@ -1029,13 +690,21 @@ int cmd_batch(int argc, char **argv)
             goto done;
         }
         stats_init(&w->st, B.nprog);
-        if (t > 0) {
-            if (pthread_create(&w->tid, NULL, thread_main, w) != 0) {
-                cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
-                ret = cli_report(&ctx, &err);
-                goto done;
-            }
-            w->started = 1;
+    }
+    {
+        void **args = calloc(njobs, sizeof(*args));
+
+        if (!args) {
+            ret = CLI_EXIT_INTERNAL;
+            goto done;
+        }
+        for (t = 0; t < njobs; t++)
+            args[t] = &ws[t];
+        rc = cli_pool_start(&P, njobs, run_slice, args, &err);
+        free(args);
+        if (rc != FISC_OK) {
+            ret = cli_report(&ctx, &err);
+            goto done;
         }
     }
 
@@ -1066,14 +735,14 @@ int cmd_batch(int argc, char **argv)
     }
 
     /* The rows, a block at a time. */
-    B.blk = &blk;
+    B.R.blk = &blk;
     for (;;) {
-        rc = B.jsonl_in ? cli_stream_line_block(&in, &blk, BLOCK_ROWS, &in_err)
+        rc = B.R.jsonl_in ? cli_stream_line_block(&in, &blk, BLOCK_ROWS, &in_err)
                         : cli_stream_csv_block(&in, &blk, BLOCK_ROWS, &in_err);
         /* On an input error, the complete rows read before it are still computed and written. */
         if (blk.nrecs == 0)
             break;
-        run_block(&P, ws, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
+        cli_pool_run(&P, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
         for (t = 0; t < njobs; t++) {
             worker *w = &ws[t];
 
@@ -1145,24 +814,12 @@ int cmd_batch(int argc, char **argv)
     }
 
 done:
-    if (pool_ready) {
-        pthread_mutex_lock(&P.mu);
-        P.quit = 1;
-        pthread_cond_broadcast(&P.go);
-        pthread_mutex_unlock(&P.mu);
-    }
+    cli_pool_stop(&P);
     for (t = 0; ws && t < njobs; t++) {
-        if (ws[t].started)
-            pthread_join(ws[t].tid, NULL);
         fisc_facts_free(ws[t].facts);
         cli_buf_free(&ws[t].out);
         cli_buf_free(&ws[t].msgs);
         stats_clear(&ws[t].st, B.nprog);
-    }
-    if (pool_ready) {
-        pthread_mutex_destroy(&P.mu);
-        pthread_cond_destroy(&P.go);
-        pthread_cond_destroy(&P.done);
     }
     free(ws);
     stats_clear(&total, B.nprog);
@@ -1177,13 +834,9 @@ done:
         cli_stream_close(&in);
     cli_block_free(&blk);
     cli_block_free(&hb);
-    for (i = 0; B.col_names && i < B.ncols; i++)
-        free(B.col_names[i]);
-    free(B.col_names);
-    free(B.col_fact);
+    cli_rows_free(&B.R);
     free(B.prog_ids);
     fisc_result_free(probe);
-    fisc_facts_free(probe_facts);
     fisc_policy_free(policy);
     cli_args_end(&a);
     policy_args_free(&pa);

@@ -230,66 +230,8 @@ static int load_facts(fisc_facts **out, const char *path, fisc_error *err)
     return rc;
 }
 
-/*
- * The policy hash, from the result's JSON ("policy":{"hash":"<64 hex>"}), into @p out (65
- * bytes). @return FISC_OK, or the serializer's error; "" when the member is not found.
- */
-static int policy_hash(char out[65], const fisc_result *r, fisc_error *err)
-{
-    char *json = NULL;
-    const char *p;
-    int rc = fisc_result_to_json(&json, r, 0u, err), i;
-
-    out[0] = '\0';
-    if (rc != FISC_OK)
-        return rc;
-    p = strstr(json, "\"policy\"");
-    p = p ? strstr(p, "\"hash\"") : NULL;
-    if (p) {
-        p += 6;
-        while (*p == ' ' || *p == ':')
-            p++;
-        if (*p == '"') {
-            p++;
-            for (i = 0; i < 64 && ((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')); i++)
-                out[i] = p[i];
-            out[i == 64 && p[64] == '"' ? 64 : 0] = '\0';
-        }
-    }
-    fisc_string_free(json);
-    return FISC_OK;
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Pieces of the page. */
-
-static void put_money(cli_buf *b, const fisc_decimal *v)
-{
-    char *s = cli_report_money(v);
-
-    if (!s) {
-        b->failed = 1;
-        return;
-    }
-    cli_html_text(b, s);
-    fisc_string_free(s);
-}
-
-/* 人民币大写 of @p v (as `fisc upper AMOUNT --rmb`), or "—" when it has more than two decimals. */
-static void put_upper(cli_buf *b, const fisc_decimal *v)
-{
-    fisc_error err = FISC_ERROR_INIT;
-    char *s = NULL;
-    int rc = fisc_upper_format(&s, v, FISC_UPPER_RMB_PREFIX, &err);
-
-    if (rc == FISC_OK)
-        cli_html_text(b, s);
-    else if (rc == FISC_ENOMEM)
-        b->failed = 1;
-    else
-        cli_buf_puts(b, "—");
-    fisc_string_free(s);
-}
 
 /* A parameter's value with its unit, as the text report writes it ("5 万元", "25%"). */
 static void put_value(cli_buf *b, const fisc_used_param *u)
@@ -453,10 +395,10 @@ static void summary_item(cli_buf *b, const fisc_item *it, size_t index, const wo
                 cli_buf_puts(b, "<td>");
                 put_amount_label(b, it, idx, na, 0, w);
                 cli_buf_puts(b, "</td><td class=\"num amount\">");
-                put_money(b, it->amounts[idx[0]].value);
+                cli_html_money(b, it->amounts[idx[0]].value);
                 cli_buf_puts(b, "</td><td class=\"upper\">");
                 if (valid_category(it->amounts[idx[0]].category))
-                    put_upper(b, it->amounts[idx[0]].value);
+                    cli_html_upper(b, it->amounts[idx[0]].value);
                 else
                     cli_buf_puts(b, "—");
                 cli_buf_puts(b, "</td>");
@@ -478,10 +420,10 @@ static void summary_item(cli_buf *b, const fisc_item *it, size_t index, const wo
             cli_buf_puts(b, "<td>");
             put_amount_label(b, it, idx, na, i, w);
             cli_buf_puts(b, "</td><td class=\"num amount\">");
-            put_money(b, it->amounts[idx[i]].value);
+            cli_html_money(b, it->amounts[idx[i]].value);
             cli_buf_puts(b, "</td><td class=\"upper\">");
             if (valid_category(it->amounts[idx[i]].category))
-                put_upper(b, it->amounts[idx[i]].value);
+                cli_html_upper(b, it->amounts[idx[i]].value);
             else
                 cli_buf_puts(b, "—");
             cli_buf_puts(b, "</td>");
@@ -530,9 +472,9 @@ static void put_summary(cli_buf *b, const fisc_result *r, const words *w)
         cli_buf_puts(b, "</th>");
         cli_html_elem(b, "td", NULL, w->category[k]);
         cli_buf_puts(b, "<td class=\"num amount\">");
-        put_money(b, v);
+        cli_html_money(b, v);
         cli_buf_puts(b, "</td><td class=\"upper\">");
-        put_upper(b, v);
+        cli_html_upper(b, v);
         cli_buf_puts(b, "</td><td colspan=\"2\"></td></tr>\n");
     }
     cli_buf_puts(b, "</tfoot>\n</table>\n</section>\n");
@@ -643,7 +585,7 @@ static void put_chart(cli_buf *b, const fisc_result *r, const words *w, fisc_err
         cli_buf_puts(b, " · ");
         cli_html_text(b, w->category[br->category]);
         cli_buf_puts(b, " ");
-        put_money(b, &br->yuan);
+        cli_html_money(b, &br->yuan);
         cli_buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%ld\" height=\"16\" fill=\"%s\" "
                           "data-fen=\"%s\"/></g>\n", CHART_X, y + 20, len, colors[ci], fen_text);
         fisc_string_free(fen_text);
@@ -676,13 +618,13 @@ static void detail_amounts(cli_buf *b, const fisc_item *it, const words *w)
         cli_buf_puts(b, "<tr><td><code>");
         cli_html_text(b, a->name);
         cli_buf_puts(b, "</code></td><td class=\"num amount\">");
-        put_money(b, a->value);
+        cli_html_money(b, a->value);
         cli_buf_puts(b, "</td><td>");
         if (valid_category(a->category))
             cli_html_text(b, w->category[a->category]);
         cli_buf_puts(b, "</td><td class=\"upper\">");
         if (valid_category(a->category))
-            put_upper(b, a->value);
+            cli_html_upper(b, a->value);
         cli_buf_puts(b, "</td></tr>\n");
     }
     cli_buf_puts(b, "</tbody>\n</table>\n");
@@ -888,7 +830,7 @@ static int render(cli_buf *b, const fisc_policy *policy, const fisc_facts *facts
                   int year, int quarter, const char *date, const words *w, fisc_error *err)
 {
     char hash[65];
-    int rc = policy_hash(hash, r, err);
+    int rc = cli_policy_hash(hash, r, err);
     char *name = NULL;
 
     if (rc != FISC_OK)

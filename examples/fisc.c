@@ -12,6 +12,7 @@
  *   fisc agreement         check, evaluate and schedule 一事一议 agreements (cmd_agreement.c)
  *   fisc batch INPUT       evaluate a policy for every row of a CSV or JSON Lines file (cmd_batch.c)
  *   fisc report FACTS      one enterprise's result as an offline HTML file (cmd_report.c)
+ *   fisc whatif INPUT      base vs overlay over a population: totals, gains, losses (cmd_whatif.c)
  *
  * Uses only the public API (<fisc/fisc.h>), like any application linking the library. No
  * floating point anywhere: values are parsed from text and printed with fisc_decimal_to_string().
@@ -62,6 +63,9 @@ static const char main_usage[] =
     "                     file, streaming, with --jobs threads and exact totals\n"
     "  report FACTS       write one enterprise's result as a self-contained offline HTML\n"
     "                     file (summary in figures and 大写, chart, conditions, steps, sources)\n"
+    "  whatif INPUT --overlay FILE\n"
+    "                     what a policy change costs over a population: per program the exact\n"
+    "                     totals, the difference, who gains and loses by size band (--html)\n"
     "  help [COMMAND]     show the help of a command\n"
     "\n"
     "Options:\n"
@@ -1396,6 +1400,7 @@ static const struct {
     { "agreement", cmd_agreement },
     { "batch", cmd_batch },
     { "report", cmd_report },
+    { "whatif", cmd_whatif },
 };
 
 static cmd_fn find_command(const char *name)

@@ -464,11 +464,38 @@ static fisc_status read_bool(conv *out, const value *val, const ectx *c)
     return wrong_type(c, "true or false", val);
 }
 
+
+/* The allowed value ('|'-separated list) closest to val, into out; 0 when none is close. */
+static int closest_value(char *out, size_t size, const char *values, const value *val)
+{
+    size_t best = (size_t)-1;
+    const char *p = values;
+
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        char name[FISCP_SUGGEST_MAX_NAME + 1];
+        size_t d;
+
+        if (len < sizeof(name)) {
+            memcpy(name, p, len);
+            name[len] = '\0';
+            d = fiscp_edit_distance(val->text, val->len, name);
+            if (d < best && d < val->len && len < size) {
+                best = d;
+                memcpy(out, name, len + 1);
+            }
+        }
+        p = bar ? bar + 1 : p + len;
+    }
+    return best != (size_t)-1;
+}
 static fisc_status read_enum(conv *out, const fiscp_vocab *v, const value *val, const ectx *c)
 {
     const char *p = v->info.values;
-    char q[VALUE_QUOTE], list[128];
+    char q[VALUE_QUOTE], list[128], near_buf[FISCP_SUGGEST_MAX_NAME + 1];
     size_t n = 0;
+    int near;
 
     if (val->kind != V_STRING && val->kind != V_API)
         return wrong_type(c, "a string", val);
@@ -482,8 +509,10 @@ static fisc_status read_enum(conv *out, const fiscp_vocab *v, const value *val, 
         }
         p = bar ? bar + 1 : p + len;
     }
-    /* the allowed values, '|' shown as ", " */
-    for (p = v->info.values; *p && n + 3 < sizeof(list); p++) {
+    fiscp_quote(q, sizeof(q), val->text, val->len);
+    near = closest_value(near_buf, sizeof(near_buf), v->info.values, val);
+    /* the allowed values, '|' shown as ", "; a list too long for a message ends with "..." */
+    for (p = v->info.values; *p && n + 4 < sizeof(list); p++) {
         if (*p == '|') {
             list[n++] = ',';
             list[n++] = ' ';
@@ -492,8 +521,12 @@ static fisc_status read_enum(conv *out, const fiscp_vocab *v, const value *val, 
         }
     }
     list[n] = '\0';
-    fiscp_quote(q, sizeof(q), val->text, val->len);
-    return fail(c, FISC_EINVAL, "\"%s\" is not one of: %s", q, list);
+    if (*p && near) /* the list does not fit: the suggestion says more */
+        return fail(c, FISC_EINVAL, "\"%s\" is not one of its values: did you mean \"%s\"?", q, near_buf);
+    if (*p)
+        memcpy(list + n - 3, "...", 3);
+    return fail(c, FISC_EINVAL, "\"%s\" is not one of: %s%s%s%s", q, list, near ? " (did you mean \"" : "",
+                near ? near_buf : "", near ? "\"?)" : "");
 }
 
 static fisc_status read_text(conv *out, const fiscp_vocab *v, const value *val, const ectx *c)

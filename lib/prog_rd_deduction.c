@@ -648,7 +648,9 @@ static fisc_status pooled(rd *s, const fisc_decimal *factor, const fisc_decimal 
     }
     mul(s, D(s, D_LIMIT), five, factor);
     lesser(s, D(s, D_ALLOWED), other_all, D(s, D_LIMIT));
-    if (!is_zero(other_all))
+    if (s->arith == FISC_OK && fisc_decimal_cmp(other_all, D(s, D_LIMIT)) <= 0)
+        fisc_decimal_set_int(&ratio, 1); /* the limit does not bind: allowed / actual is exactly 1 */
+    else if (!is_zero(other_all))
         quot(s, &ratio, D(s, D_ALLOWED), other_all);
     five_exp = text(s, D(s, D_EXP_BASE)); /* for the steps, before the shares are added */
     five_cap = text(s, D(s, D_CAP_BASE));

@@ -762,6 +762,7 @@ static void integer_and_enum(void **state)
         { "{\"count\": -6}", FISC_EINVAL, 1, 11, "-6 is below the minimum -5 人" },
         { "{\"count\": true}", FISC_EINVAL, 1, 11, "expected a whole number, got true" },
         { "{\"kind\": \"delta\"}", FISC_EINVAL, 1, 10, "\"delta\" is not one of: alpha, beta, gamma" },
+        { "{\"kind\": \"gamm\"}", FISC_EINVAL, 1, 10, "is not one of: alpha, beta, gamma (did you mean \"gamma\"?)" },
         { "{\"kind\": \"alph\"}", FISC_EINVAL, 1, 10, "not one of" },
         { "{\"kind\": 1}", FISC_EINVAL, 1, 10, "expected a string" },
         { "{\"rate\": \"101%\"}", FISC_EINVAL, 1, 10, "101% is above the maximum 1" },

@@ -1,0 +1,434 @@
+/*
+ * What `fisc batch` and `fisc whatif` share: see cli_batch.h. Public API only; no floating point.
+ */
+#include "cli_batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t cli_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int cli_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int cli_eq_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+int cli_is_fatal(int rc)
+{
+    return rc == FISC_ENOMEM;
+}
+
+int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
+{
+    char *s = NULL;
+    const char *dot;
+    int rc = fisc_decimal_to_string(&s, v, NULL, NULL, err);
+
+    if (rc != FISC_OK)
+        return rc;
+    cli_buf_puts(b, s);
+    if (!strchr(s, '/')) {
+        dot = strchr(s, '.');
+        if (!dot)
+            cli_buf_put(b, ".00", 3);
+        else if (strlen(dot) == 2)
+            cli_buf_put(b, "0", 1);
+    }
+    fisc_string_free(s);
+    return FISC_OK;
+}
+
+const fisc_amount *cli_main_amount(const fisc_item *it)
+{
+    size_t k;
+
+    for (k = 0; k < it->amount_count; k++)
+        if (it->amounts[k].category >= 0 && it->amounts[k].category < FISC_CATEGORY_COUNT)
+            return &it->amounts[k];
+    if (it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0)
+        return &it->amounts[0];
+    return NULL;
+}
+
+int cli_program_ids(const fisc_policy *policy, const fisc_eval_options *opts, fisc_result **probe,
+                    const char ***ids, size_t *n, fisc_error *err)
+{
+    fisc_facts *facts = NULL;
+    size_t i;
+    int rc;
+
+    *probe = NULL;
+    *ids = NULL;
+    *n = 0;
+    if ((rc = fisc_facts_new(&facts, err)) != FISC_OK)
+        return rc;
+    rc = fisc_evaluate(probe, policy, facts, opts, err);
+    fisc_facts_free(facts);
+    if (rc != FISC_OK)
+        return rc;
+    *n = fisc_result_item_count(*probe);
+    *ids = calloc(*n + 1, sizeof(**ids));
+    if (!*ids) {
+        cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
+        return FISC_ENOMEM;
+    }
+    for (i = 0; i < *n; i++)
+        (*ids)[i] = fisc_result_item(*probe, i)->program;
+    return FISC_OK;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Rows */
+
+/* The vocabulary index of a header text: a fact name, a zh label or an en label; or -1. */
+static long header_fact(const char *h)
+{
+    size_t i, n = fisc_fact_vocab_count();
+    long idx = fisc_fact_vocab_index(h);
+
+    if (idx >= 0)
+        return idx;
+    for (i = 0; i < n; i++) {
+        const fisc_fact_info *fi = fisc_fact_vocab_at(i);
+
+        if (fi && ((fi->label_zh && strcmp(fi->label_zh, h) == 0)
+                   || (fi->label_en && fi->label_en[0] && cli_eq_ci(fi->label_en, h))))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* Copy @p s without leading and trailing spaces and tabs. */
+static char *trimmed_dup(const char *s)
+{
+    size_t n;
+    char *d;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* Map the header's columns to facts and find the key column (see cli_rows_begin()). */
+static int map_header(cli_rows *R, const cli_block *hb, const char *key_opt, int *usage, fisc_error *err)
+{
+    size_t i, j;
+
+    R->ncols = hb->recs[0].nfields;
+    R->col_names = calloc(R->ncols, sizeof(*R->col_names));
+    R->col_fact = calloc(R->ncols, sizeof(*R->col_fact));
+    if (!R->col_names || !R->col_fact) {
+        cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
+        return FISC_ENOMEM;
+    }
+    for (i = 0; i < R->ncols; i++) {
+        size_t len;
+
+        R->col_names[i] = trimmed_dup(cli_block_field(hb, 0, i, &len));
+        if (!R->col_names[i]) {
+            cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
+            return FISC_ENOMEM;
+        }
+        R->col_fact[i] = header_fact(R->col_names[i]);
+        for (j = 0; j < i && R->col_fact[i] >= 0; j++)
+            if (R->col_fact[j] == R->col_fact[i]) {
+                cli_error_set(err, FISC_EINVAL, R->source, 1, (int)(i + 1),
+                              "row 1: columns %zu (%s) and %zu (%s) both give the fact %s",
+                              j + 1, R->col_names[j], i + 1, R->col_names[i],
+                              fisc_fact_vocab_at((size_t)R->col_fact[i])->name);
+                return FISC_EINVAL;
+            }
+    }
+    R->key_col = -1;
+    for (i = 0; i < R->ncols && R->key_col < 0; i++) {
+        const char *fact = R->col_fact[i] >= 0 ? fisc_fact_vocab_at((size_t)R->col_fact[i])->name : "";
+
+        if (key_opt ? strcmp(R->col_names[i], key_opt) == 0 || strcmp(fact, key_opt) == 0
+                    : strcmp(fact, "uscc") == 0)
+            R->key_col = (long)i;
+    }
+    for (i = 0; !key_opt && i < R->ncols && R->key_col < 0; i++)
+        if (strcmp(R->col_names[i], "id") == 0)
+            R->key_col = (long)i;
+    if (key_opt && R->key_col < 0) {
+        *usage = 1;
+        cli_error_set(err, FISC_EINVAL, R->source, -1, -1, "--key %s: no such column in the header",
+                      key_opt);
+        return FISC_EINVAL;
+    }
+    for (i = 0; i < R->ncols; i++)
+        if (R->col_fact[i] < 0 && (long)i != R->key_col)
+            fprintf(stderr, "%s: %s: warning: column %zu (%s) is not a fact; ignored\n",
+                    R->cmd, R->source, i + 1, R->col_names[i]);
+    return FISC_OK;
+}
+
+int cli_rows_begin(cli_rows *R, cli_stream *in, cli_block *hb, const char *key_opt, int *usage,
+                   fisc_error *err)
+{
+    int rc;
+
+    *usage = 0;
+    if (R->jsonl_in) {
+        R->key_col = -1;
+        if (!key_opt) {
+            R->key_fact = "uscc";
+            return FISC_OK;
+        }
+        {
+            const fisc_fact_info *fi = fisc_fact_vocab_find(key_opt);
+
+            if (!fi) {
+                *usage = 1;
+                cli_error_set(err, FISC_EINVAL, R->source, -1, -1, "--key %s: JSON Lines keys are "
+                              "facts, and there is no such fact", key_opt);
+                return FISC_EINVAL;
+            }
+            R->key_fact = fi->name;
+        }
+        return FISC_OK;
+    }
+    rc = cli_stream_csv_block(in, hb, 1, err);
+    if (rc == FISC_OK && hb->nrecs == 0) {
+        cli_error_set(err, FISC_EPARSE, R->source, -1, -1,
+                      "the input is empty: a header row naming the facts is expected");
+        rc = FISC_EPARSE;
+    }
+    if (rc == FISC_OK && (hb->recs[0].bad || hb->recs[0].row != 1)) {
+        cli_error_set(err, FISC_EPARSE, R->source, 1, -1, "row 1: %s",
+                      hb->recs[0].bad ? hb->recs[0].bad : "the header must be the first row");
+        rc = FISC_EPARSE;
+    }
+    if (rc == FISC_OK)
+        rc = map_header(R, hb, key_opt, usage, err);
+    return rc;
+}
+
+void cli_rows_free(cli_rows *R)
+{
+    size_t i;
+
+    for (i = 0; R->col_names && i < R->ncols; i++)
+        free(R->col_names[i]);
+    free(R->col_names);
+    free(R->col_fact);
+    R->col_names = NULL;
+    R->col_fact = NULL;
+}
+
+int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row, fisc_error *fatal)
+{
+    const cli_rec *rec = &R->blk->recs[r];
+    fisc_error e = FISC_ERROR_INIT;
+    size_t i, len;
+    int rc;
+
+    row->row = rec->row;
+    row->key = NULL;
+    row->facts = NULL;
+    row->why[0] = '\0';
+    row->jfacts = NULL;
+    row->keybuf = NULL;
+    if (!R->jsonl_in && R->key_col >= 0) {
+        row->key = cli_block_field(R->blk, r, (size_t)R->key_col, &len);
+        if (row->key && len == 0)
+            row->key = NULL;
+    }
+    if (rec->bad) {
+        snprintf(row->why, sizeof(row->why), "%s", rec->bad);
+    } else if (!R->jsonl_in) {
+        if (rec->nfields > R->ncols) {
+            snprintf(row->why, sizeof(row->why), "the row has %zu fields, the header %zu",
+                     rec->nfields, R->ncols);
+            return FISC_OK;
+        }
+        fisc_facts_clear(scratch);
+        for (i = 0; i < rec->nfields; i++) {
+            const char *cell;
+            long fi = R->col_fact[i];
+
+            if (fi < 0)
+                continue;
+            cell = cli_block_field(R->blk, r, i, &len);
+            if (len == 0)
+                continue;
+            rc = fisc_facts_set_index(scratch, (size_t)fi, cell, len, &e);
+            if (rc != FISC_OK) {
+                if (cli_is_fatal(rc)) {
+                    *fatal = e;
+                    return rc;
+                }
+                snprintf(row->why, sizeof(row->why), "column %zu (%s): %s", i + 1,
+                         R->col_names[i], e.text);
+                return FISC_OK;
+            }
+        }
+        row->facts = scratch;
+    } else {
+        const char *line = cli_block_field(R->blk, r, 0, &len);
+
+        rc = fisc_facts_from_json(&row->jfacts, line, len, NULL, &e);
+        if (rc != FISC_OK) {
+            if (cli_is_fatal(rc)) {
+                *fatal = e;
+                return rc;
+            }
+            if (e.column > 0)
+                snprintf(row->why, sizeof(row->why), "column %d: %s", e.column, e.text);
+            else
+                snprintf(row->why, sizeof(row->why), "%s", e.text);
+        } else {
+            row->facts = row->jfacts;
+            if (R->key_fact && fisc_facts_has(row->jfacts, R->key_fact)
+                && fisc_facts_get(&row->keybuf, row->jfacts, R->key_fact, &e) == FISC_OK)
+                row->key = row->keybuf;
+        }
+    }
+    return FISC_OK;
+}
+
+void cli_row_done(cli_row *row)
+{
+    fisc_facts_free(row->jfacts);
+    fisc_string_free(row->keybuf);
+    row->jfacts = NULL;
+    row->keybuf = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Threads */
+
+static void *thread_main(void *arg)
+{
+    cli_pool_slot *s = arg;
+    cli_pool *P = s->pool;
+    unsigned long seen = 0;
+
+    for (;;) {
+        pthread_mutex_lock(&P->mu);
+        while (P->gen == seen && !P->quit)
+            pthread_cond_wait(&P->go, &P->mu);
+        if (P->quit) {
+            pthread_mutex_unlock(&P->mu);
+            return NULL;
+        }
+        seen = P->gen;
+        pthread_mutex_unlock(&P->mu);
+        P->fn(s->arg, s->from, s->to);
+        pthread_mutex_lock(&P->mu);
+        if (--P->pending == 0)
+            pthread_cond_signal(&P->done);
+        pthread_mutex_unlock(&P->mu);
+    }
+}
+
+int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *const *args, fisc_error *err)
+{
+    size_t t;
+
+    memset(P, 0, sizeof(*P));
+    P->slots = calloc(n ? n : 1, sizeof(*P->slots));
+    if (!P->slots) {
+        cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
+        return FISC_ENOMEM;
+    }
+    pthread_mutex_init(&P->mu, NULL);
+    pthread_cond_init(&P->go, NULL);
+    pthread_cond_init(&P->done, NULL);
+    P->ready = 1;
+    P->n = n;
+    P->fn = fn;
+    for (t = 0; t < n; t++) {
+        P->slots[t].pool = P;
+        P->slots[t].arg = args[t];
+    }
+    for (t = 1; t < n; t++) {
+        if (pthread_create(&P->slots[t].tid, NULL, thread_main, &P->slots[t]) != 0) {
+            cli_error_set(err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
+            return FISC_ENOMEM;
+        }
+        P->slots[t].started = 1;
+    }
+    return FISC_OK;
+}
+
+void cli_pool_run(cli_pool *P, size_t n, size_t nrecs)
+{
+    size_t t;
+
+    for (t = 0; t < n; t++) {
+        P->slots[t].from = nrecs * t / n;
+        P->slots[t].to = nrecs * (t + 1) / n;
+    }
+    if (n > 1) {
+        pthread_mutex_lock(&P->mu);
+        P->pending = n - 1;
+        P->gen++;
+        pthread_cond_broadcast(&P->go);
+        pthread_mutex_unlock(&P->mu);
+    }
+    P->fn(P->slots[0].arg, P->slots[0].from, P->slots[0].to);
+    if (n > 1) {
+        pthread_mutex_lock(&P->mu);
+        while (P->pending > 0)
+            pthread_cond_wait(&P->done, &P->mu);
+        pthread_mutex_unlock(&P->mu);
+    }
+}
+
+void cli_pool_stop(cli_pool *P)
+{
+    size_t t;
+
+    if (!P->ready) {
+        free(P->slots);
+        P->slots = NULL;
+        return;
+    }
+    pthread_mutex_lock(&P->mu);
+    P->quit = 1;
+    pthread_cond_broadcast(&P->go);
+    pthread_mutex_unlock(&P->mu);
+    for (t = 0; t < P->n; t++)
+        if (P->slots[t].started)
+            pthread_join(P->slots[t].tid, NULL);
+    pthread_mutex_destroy(&P->mu);
+    pthread_cond_destroy(&P->go);
+    pthread_cond_destroy(&P->done);
+    free(P->slots);
+    P->slots = NULL;
+    P->ready = 0;
+}

@@ -1,0 +1,1423 @@
+/*
+ * fisc whatif INPUT --overlay O: the fiscal cost of a policy change over a population (issue 7,
+ * "What-if over a population"). Every row of INPUT (one enterprise a row, read as `fisc batch`
+ * reads it: cli_batch.c, cli_stream.c) is evaluated twice, under the base policy and under the
+ * base policy with the overlay; both policies are loaded once and shared by the threads.
+ *
+ * Per program: the exact totals of the main amount (cli_main_amount(), the amount `fisc batch`
+ * writes) under each policy and their difference; how many enterprises gain, lose, are
+ * unchanged or undetermined, and the exact sums gained and lost, by size band. Optionally a
+ * per-enterprise difference file (CSV with a BOM, or JSON Lines) and one self-contained offline
+ * HTML page (cli_html.c) with the totals in figures and 大写, the gains and losses per band as
+ * inline SVG bars, and both policies' layers with their hashes.
+ *
+ * The size band is a reporting choice of this command, not policy: it is taken from the fact
+ * employees_average (从业人数季度平均值) with the fixed table BAND_RULE below.
+ *
+ * Rows are read a block at a time and split between --jobs threads on contiguous slices whose
+ * output is written in order, so every output is the same for any number of threads; sums are
+ * exact (fisc_decimal_add), so their order does not matter. Public API only; no floating point
+ * (a bar's length is integer arithmetic on 分: cli_bar_length()).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <getopt.h>
+
+#include <fisc/fisc.h>
+#include <fisc/policy.h>
+#include <fisc/facts.h>
+#include <fisc/evaluate.h>
+
+#include "cli_batch.h"
+#include "cli_cmds.h"
+#include "cli_common.h"
+#include "cli_csv.h"
+#include "cli_html.h"
+#include "cli_policy.h"
+#include "cli_stream.h"
+#include "cli_table.h"
+
+/* The chart of one program: the longest bar, in SVG user units (px), and a band's rows. */
+#define BAR_FULL 480L
+#define CHART_X 150
+#define CHART_WIDTH 800
+#define CHART_BAND 44
+#define CHART_TOP 30
+
+/* Size bands by employees_average (persons, the fact's quarterly average). */
+enum { BAND_LT20, BAND_20_99, BAND_100_299, BAND_GE300, BAND_UNKNOWN, NBANDS };
+static const char *const BAND_KEYS[NBANDS] = { "lt20", "20-99", "100-299", "ge300", "unknown" };
+static const char *const BAND_EN[NBANDS] = {
+    "under 20 employees", "20 to 99 employees", "100 to 299 employees", "300 employees or more",
+    "employees unknown"
+};
+static const char *const BAND_ZH[NBANDS] = {
+    "不足20人", "20至99人", "100至299人", "300人及以上", "从业人数未知"
+};
+#define BAND_RULE \
+    "Size bands (a reporting choice of this command, not policy), by the fact employees_average\n" \
+    "(从业人数季度平均值): lt20 under 20; 20-99 from 20 to under 100; 100-299 from 100 to under\n" \
+    "300; ge300 300 or more; unknown when the row does not give it.\n"
+
+/* How a row's program changed for the enterprise. */
+enum { CH_GAIN, CH_LOSE, CH_SAME, CH_UNDET, NCH };
+static const char *const CH_KEYS[NCH] = { "gain", "lose", "unchanged", "undetermined" };
+
+static const char whatif_usage[] =
+    "Usage: fisc whatif INPUT|- --overlay FILE (--year Y | --quarter YYYYQn) [--policy FILE]...\n"
+    "                   [-o DIFF.csv|DIFF.jsonl] [--html FILE] [--lang zh|en] [--json]\n"
+    "                   [--input-format csv|jsonl] [--key COLUMN] [--jobs N]\n"
+    "\n"
+    "What a policy change costs, and to whom: every row of INPUT (one enterprise a row) is\n"
+    "evaluated under the base policy (the bundled one, or the --policy layers) and under the same\n"
+    "policy with the overlay; per program the exact totals, the difference, and how many\n"
+    "enterprises gain, lose or are unchanged and by how much, by size band. Streaming: memory\n"
+    "stays flat whatever the size of the input.\n"
+    "\n"
+    "INPUT is read as 'fisc batch' reads it: CSV whose header names facts by name or zh/en\n"
+    "label (UTF-8 with or without a BOM, or GB18030, detected), or JSON Lines (.jsonl, .ndjson);\n"
+    "- reads standard input; rows are numbered as Excel shows them (the header is row 1).\n"
+    "\n"
+    "  -y, --year Y          the tax year, 1990..2100\n"
+    "  -q, --quarter YYYYQn  prepayment cumulative to quarter n of year YYYY, e.g. 2019Q2\n"
+    "      --overlay FILE    the change: an overlay that overrides chosen parameters (required)\n"
+    "  -p, --policy FILE     a base policy layer (YAML), repeatable, national first (default:\n"
+    "                        the bundled policy)\n"
+    "  -o, --output FILE     write the per-enterprise differences to FILE: CSV (UTF-8 with a\n"
+    "                        BOM), or JSON Lines when FILE ends in .jsonl or .ndjson\n"
+    "      --html FILE       also write the summary as one self-contained offline HTML page\n"
+    "      --lang zh|en      the language of the HTML page (default zh)\n"
+    "      --json            the summary as a JSON document (fisc-whatif/1) instead of a table\n"
+    "      --input-format F  csv or jsonl (default: from the extension of INPUT)\n"
+    "  -k, --key COLUMN      the column (header text or fact name) identifying a row; default\n"
+    "                        uscc, else id, else the row number. JSON Lines: a fact (uscc)\n"
+    "      --jobs N          evaluate with N threads (default 1; 0: one per CPU); every output\n"
+    "                        is the same for any N\n"
+    "  -h, --help            show this help\n"
+    "\n";
+
+static const char whatif_usage_more[] =
+    "Amounts: a program's amount for a row is its main amount, as 'fisc batch' writes it (the\n"
+    "first amount that counts in a category, else an eligible item's first amount), 0 when it\n"
+    "has none. The difference is overlay minus base. An enterprise gains when the change is in\n"
+    "its favour: the amount rises, except for tax payable and repayment, where it gains when the\n"
+    "amount falls; it is undetermined when the amount is unchanged and the program is\n"
+    "undetermined under either policy. Gains and losses are the exact sums of what gaining and\n"
+    "losing enterprises gain and lose (both positive).\n"
+    "\n"
+    BAND_RULE
+    "\n"
+    "Output: the summary on standard output (a table; --json: {\"schema\":\"fisc-whatif/1\",...}\n"
+    "with both policies' hashes and layers, and per program the totals, counts and bands);\n"
+    "with -o, one line per input row, in input order: row, key, band, then for each program\n"
+    "PROGRAM.base, PROGRAM.overlay (empty: no amount), PROGRAM.difference, then error. JSON\n"
+    "Lines: {\"row\":2,\"key\":\"...\",\"band\":\"lt20\",\"programs\":{\"ID\":{\"base\":\"...\",\n"
+    "\"overlay\":\"...\",\"difference\":\"...\"},...},\"error\":null}. With --html, the totals in\n"
+    "figures and in 人民币大写, the gains and losses per band as bars, the provisional marks and\n"
+    "the layers and hashes of both policies, with no script and nothing loaded from a network.\n"
+    "\n"
+    "A bad row (a number that does not parse, an unknown enumeration value, a malformed CSV\n"
+    "record) is reported on standard error with its row number and reason, kept in the\n"
+    "difference file with its error, and left out of the totals.\n"
+    "\n"
+    "Examples:\n"
+    "  fisc whatif enterprises.csv --year 2023 --overlay examples/data/yulin-amounts.overlay.yaml\n"
+    "  fisc whatif enterprises.csv --year 2023 --overlay raise.yaml -o diff.csv --html cost.html\n"
+    "\n"
+    "Exit status: 0 every row computed, 3 some rows bad (the outputs are still complete), 1 an\n"
+    "input that cannot be read or decoded, 2 usage error, 4 policy error, 70 internal error.\n";
+
+typedef struct band_stats {
+    size_t n[NCH];
+    fisc_decimal gains, losses;
+} band_stats;
+
+typedef struct prog_stats {
+    fisc_decimal base, over;          /* totals of the main amounts */
+    size_t prov_base, prov_over;      /* rows where the item is provisional */
+    band_stats band[NBANDS];
+} prog_stats;
+
+typedef struct stats {
+    size_t rows, computed, bad;
+    size_t band_rows[NBANDS];         /* computed rows per band */
+    prog_stats *progs;
+} stats;
+
+/* What every thread reads and no thread writes while a block is evaluated. */
+typedef struct whatif {
+    cli_rows R;
+    const fisc_policy *base, *over;
+    fisc_eval_options opts;
+    size_t nprog;
+    const char **prog_ids;            /* the base's programs, then those only the overlay has */
+    const char **titles_zh, **titles_en;
+    int want_out, jsonl_out;
+} whatif;
+
+typedef struct worker {
+    whatif *W;
+    fisc_facts *facts;
+    cli_buf out, msgs;
+    stats st;
+    fisc_decimal diff, benefit, emp, limits[3], zero;
+    fisc_error fatal;
+} worker;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Statistics */
+
+static void stats_init(stats *st, size_t nprog)
+{
+    size_t i;
+    int b;
+
+    st->rows = st->computed = st->bad = 0;
+    memset(st->band_rows, 0, sizeof(st->band_rows));
+    for (i = 0; i < nprog; i++) {
+        prog_stats *p = &st->progs[i];
+
+        fisc_decimal_init(&p->base);
+        fisc_decimal_init(&p->over);
+        p->prov_base = p->prov_over = 0;
+        for (b = 0; b < NBANDS; b++) {
+            memset(p->band[b].n, 0, sizeof(p->band[b].n));
+            fisc_decimal_init(&p->band[b].gains);
+            fisc_decimal_init(&p->band[b].losses);
+        }
+    }
+}
+
+static void stats_clear(stats *st, size_t nprog)
+{
+    size_t i;
+    int b;
+
+    if (!st->progs)
+        return;
+    for (i = 0; i < nprog; i++) {
+        fisc_decimal_clear(&st->progs[i].base);
+        fisc_decimal_clear(&st->progs[i].over);
+        for (b = 0; b < NBANDS; b++) {
+            fisc_decimal_clear(&st->progs[i].band[b].gains);
+            fisc_decimal_clear(&st->progs[i].band[b].losses);
+        }
+    }
+    free(st->progs);
+    st->progs = NULL;
+}
+
+static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error *err)
+{
+    size_t i;
+    int b, k, rc = FISC_OK;
+
+    into->rows += from->rows;
+    into->computed += from->computed;
+    into->bad += from->bad;
+    for (b = 0; b < NBANDS; b++)
+        into->band_rows[b] += from->band_rows[b];
+    for (i = 0; i < nprog && rc == FISC_OK; i++) {
+        prog_stats *p = &into->progs[i];
+        const prog_stats *q = &from->progs[i];
+
+        p->prov_base += q->prov_base;
+        p->prov_over += q->prov_over;
+        rc = fisc_decimal_add(&p->base, &p->base, &q->base, err);
+        if (rc == FISC_OK)
+            rc = fisc_decimal_add(&p->over, &p->over, &q->over, err);
+        for (b = 0; b < NBANDS && rc == FISC_OK; b++) {
+            for (k = 0; k < NCH; k++)
+                p->band[b].n[k] += q->band[b].n[k];
+            rc = fisc_decimal_add(&p->band[b].gains, &p->band[b].gains, &q->band[b].gains, err);
+            if (rc == FISC_OK)
+                rc = fisc_decimal_add(&p->band[b].losses, &p->band[b].losses, &q->band[b].losses, err);
+        }
+    }
+    return rc;
+}
+
+/* The counts of program @p p over every band. */
+static size_t count_all(const prog_stats *p, int ch)
+{
+    size_t n = 0;
+    int b;
+
+    for (b = 0; b < NBANDS; b++)
+        n += p->band[b].n[ch];
+    return n;
+}
+
+/* The sums gained (@p losses 0) or lost over every band, into @p out. */
+static int sum_all(fisc_decimal *out, const prog_stats *p, int losses, fisc_error *err)
+{
+    int b, rc = FISC_OK;
+
+    fisc_decimal_set_int(out, 0);
+    for (b = 0; b < NBANDS && rc == FISC_OK; b++)
+        rc = fisc_decimal_add(out, out, losses ? &p->band[b].losses : &p->band[b].gains, err);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* One row */
+
+/* The row's size band, from employees_average (see BAND_RULE). */
+static int row_band(worker *w, const fisc_facts *facts)
+{
+    char *s = NULL;
+    int band = BAND_UNKNOWN, i;
+
+    if (!fisc_facts_has(facts, "employees_average")
+        || fisc_facts_get(&s, facts, "employees_average", NULL) != FISC_OK)
+        return BAND_UNKNOWN;
+    if (fisc_decimal_parse(&w->emp, s, 0u, NULL) == FISC_OK) {
+        for (i = 0; i < 3 && fisc_decimal_cmp(&w->emp, &w->limits[i]) >= 0; i++)
+            ;
+        band = i; /* BAND_LT20 + the limits reached */
+    }
+    fisc_string_free(s);
+    return band;
+}
+
+static const fisc_item *find_item(const fisc_result *res, size_t i, const char *id)
+{
+    const fisc_item *it = i < fisc_result_item_count(res) ? fisc_result_item(res, i) : NULL;
+
+    if (!it || strcmp(it->program, id) != 0)
+        it = fisc_result_find(res, id);
+    return it;
+}
+
+static void put_key_and_row(worker *w, long row, const char *key, int band)
+{
+    char num[32];
+
+    snprintf(num, sizeof(num), "%ld", row);
+    if (w->W->jsonl_out) {
+        cli_buf_printf(&w->out, "{\"row\":%ld,\"key\":", row);
+        cli_buf_json_string(&w->out, key ? key : num);
+        if (band >= 0)
+            cli_buf_printf(&w->out, ",\"band\":\"%s\"", BAND_KEYS[band]);
+        else
+            cli_buf_puts(&w->out, ",\"band\":null");
+    } else {
+        cli_csv_put_field(&w->out, num, 1);
+        cli_csv_put_field(&w->out, key ? key : num, 0);
+        cli_buf_put(&w->out, ",", 1);
+        if (band >= 0)
+            cli_buf_puts(&w->out, BAND_KEYS[band]);
+    }
+}
+
+static void put_bad_row(worker *w, const cli_row *row)
+{
+    size_t i;
+
+    if (w->W->want_out) {
+        put_key_and_row(w, row->row, row->key, -1);
+        if (w->W->jsonl_out) {
+            cli_buf_puts(&w->out, ",\"programs\":null,\"error\":");
+            cli_buf_json_string(&w->out, row->why);
+            cli_buf_puts(&w->out, "}\n");
+        } else {
+            for (i = 0; i < w->W->nprog; i++)
+                cli_buf_put(&w->out, ",,,", 3);
+            cli_csv_put_field(&w->out, row->why, 0);
+            cli_csv_end_row(&w->out);
+        }
+    }
+    cli_buf_printf(&w->msgs, "fisc whatif: %s: row %ld: %s\n", w->W->R.source, row->row, row->why);
+    w->st.bad++;
+}
+
+/* Append an amount (a JSON string when @p json), or nothing / null for none. */
+static int put_opt_amount(worker *w, const fisc_amount *a, int json)
+{
+    int rc = FISC_OK;
+
+    if (!a) {
+        if (json)
+            cli_buf_puts(&w->out, "null");
+        return FISC_OK;
+    }
+    if (json)
+        cli_buf_put(&w->out, "\"", 1);
+    rc = cli_put_amount(&w->out, a->value, &w->fatal);
+    if (json)
+        cli_buf_put(&w->out, "\"", 1);
+    return rc;
+}
+
+/* Count and write a computed row. @return FISC_OK or a fatal error in w->fatal. */
+static int put_result(worker *w, const cli_row *row, const fisc_result *rb, const fisc_result *ro)
+{
+    const whatif *W = w->W;
+    int band = row_band(w, row->facts), rc = FISC_OK;
+    size_t i;
+
+    if (W->want_out) {
+        put_key_and_row(w, row->row, row->key, band);
+        if (W->jsonl_out)
+            cli_buf_puts(&w->out, ",\"programs\":{");
+    }
+    for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
+        const fisc_item *ib = find_item(rb, i, W->prog_ids[i]), *io = find_item(ro, i, W->prog_ids[i]);
+        const fisc_amount *ab = ib ? cli_main_amount(ib) : NULL, *ao = io ? cli_main_amount(io) : NULL;
+        const fisc_amount *cat_from = ab && ab->category >= 0 ? ab : ao;
+        prog_stats *p = &w->st.progs[i];
+        band_stats *bs = &p->band[band];
+        int against = 0, sign, undet;
+
+        if (ib && ib->provisional)
+            p->prov_base++;
+        if (io && io->provisional)
+            p->prov_over++;
+        if (ab)
+            rc = fisc_decimal_add(&p->base, &p->base, ab->value, &w->fatal);
+        if (rc == FISC_OK && ao)
+            rc = fisc_decimal_add(&p->over, &p->over, ao->value, &w->fatal);
+        if (rc == FISC_OK)
+            rc = fisc_decimal_sub(&w->diff, ao ? ao->value : &w->zero, ab ? ab->value : &w->zero,
+                                  &w->fatal);
+        if (rc != FISC_OK)
+            break;
+        /* Tax payable and repayment: a rise is against the enterprise. */
+        if (cat_from && (cat_from->category == FISC_CATEGORY_TAX_PAYABLE
+                         || cat_from->category == FISC_CATEGORY_REPAYMENT))
+            against = 1;
+        sign = fisc_decimal_sign(&w->diff) * (against ? -1 : 1);
+        undet = (!ib || ib->outcome == FISC_OUTCOME_UNDETERMINED)
+                || (!io || io->outcome == FISC_OUTCOME_UNDETERMINED);
+        if (sign > 0) {
+            bs->n[CH_GAIN]++;
+            rc = fisc_decimal_abs(&w->benefit, &w->diff, &w->fatal);
+            if (rc == FISC_OK)
+                rc = fisc_decimal_add(&bs->gains, &bs->gains, &w->benefit, &w->fatal);
+        } else if (sign < 0) {
+            bs->n[CH_LOSE]++;
+            rc = fisc_decimal_abs(&w->benefit, &w->diff, &w->fatal);
+            if (rc == FISC_OK)
+                rc = fisc_decimal_add(&bs->losses, &bs->losses, &w->benefit, &w->fatal);
+        } else {
+            bs->n[undet ? CH_UNDET : CH_SAME]++;
+        }
+        if (rc != FISC_OK || !W->want_out)
+            continue;
+        if (W->jsonl_out) {
+            if (i > 0)
+                cli_buf_put(&w->out, ",", 1);
+            cli_buf_json_string(&w->out, W->prog_ids[i]);
+            cli_buf_puts(&w->out, ":{\"base\":");
+            rc = put_opt_amount(w, ab, 1);
+            cli_buf_puts(&w->out, ",\"overlay\":");
+            if (rc == FISC_OK)
+                rc = put_opt_amount(w, ao, 1);
+            cli_buf_puts(&w->out, ",\"difference\":\"");
+            if (rc == FISC_OK)
+                rc = cli_put_amount(&w->out, &w->diff, &w->fatal);
+            cli_buf_puts(&w->out, "\"}");
+        } else {
+            cli_buf_put(&w->out, ",", 1);
+            rc = put_opt_amount(w, ab, 0);
+            cli_buf_put(&w->out, ",", 1);
+            if (rc == FISC_OK)
+                rc = put_opt_amount(w, ao, 0);
+            cli_buf_put(&w->out, ",", 1);
+            if (rc == FISC_OK)
+                rc = cli_put_amount(&w->out, &w->diff, &w->fatal);
+        }
+    }
+    if (rc != FISC_OK)
+        return rc;
+    if (W->want_out) {
+        if (W->jsonl_out)
+            cli_buf_puts(&w->out, "},\"error\":null}\n");
+        else
+            cli_buf_put(&w->out, ",\r\n", 3);
+    }
+    w->st.band_rows[band]++;
+    w->st.computed++;
+    return FISC_OK;
+}
+
+/* Evaluate record @p r under both policies. @return FISC_OK, or a fatal error in w->fatal. */
+static int eval_row(worker *w, size_t r)
+{
+    const whatif *W = w->W;
+    fisc_error e = FISC_ERROR_INIT;
+    fisc_result *rb = NULL, *ro = NULL;
+    cli_row row;
+    int rc, pass;
+
+    w->st.rows++;
+    rc = cli_rows_read(&W->R, r, w->facts, &row, &w->fatal);
+    for (pass = 0; pass < 2 && rc == FISC_OK && !row.why[0]; pass++) {
+        rc = fisc_evaluate(pass ? &ro : &rb, pass ? W->over : W->base, row.facts, &W->opts, &e);
+        if (rc != FISC_OK && cli_is_fatal(rc)) {
+            w->fatal = e;
+        } else if (rc != FISC_OK) {
+            snprintf(row.why, sizeof(row.why), "%s%s", pass ? "with the overlay: " : "", e.text);
+            rc = FISC_OK;
+        }
+    }
+    if (rc == FISC_OK) {
+        if (row.why[0])
+            put_bad_row(w, &row);
+        else
+            rc = put_result(w, &row, rb, ro);
+    }
+    fisc_result_free(rb);
+    fisc_result_free(ro);
+    cli_row_done(&row);
+    return rc;
+}
+
+static void run_slice(void *arg, size_t from, size_t to)
+{
+    worker *w = arg;
+    size_t r;
+
+    w->out.len = 0;
+    w->msgs.len = 0;
+    for (r = from; r < to && w->fatal.code == FISC_OK; r++)
+        if (eval_row(w, r) != FISC_OK && w->fatal.code == FISC_OK)
+            cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
+    if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
+        cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The summary: a table, JSON */
+
+static char *amount_text(const fisc_decimal *v)
+{
+    cli_buf b;
+
+    cli_buf_init(&b);
+    if (cli_put_amount(&b, v, NULL) != FISC_OK || b.failed) {
+        cli_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static void table_amount(cli_table *t, size_t col, const fisc_decimal *v)
+{
+    char *s = amount_text(v);
+
+    if (!s)
+        t->failed = 1;
+    cli_table_set(t, col, s);
+    free(s);
+}
+
+static int summary_text(cli_buf *b, const whatif *W, const stats *st, fisc_error *err)
+{
+    static const char *const head[] = { "Program", "Base", "Overlay", "Difference", "Gain",
+                                        "Lose", "Unchanged", "Undetermined", "Gains", "Losses" };
+    static const char *const bhead[] = { "Program", "Band", "Rows", "Gain", "Lose", "Unchanged",
+                                         "Undetermined", "Gains", "Losses" };
+    cli_table t, bt;
+    fisc_decimal d;
+    size_t i, c;
+    int bnd, rc = FISC_OK, any_change = 0;
+
+    fisc_decimal_init(&d);
+    cli_table_init(&t, 10);
+    cli_table_init(&bt, 9);
+    for (c = 1; c < 10; c++)
+        t.right[c] = 1;
+    for (c = 2; c < 9; c++)
+        bt.right[c] = 1;
+    cli_buf_printf(b, "fisc whatif: %s, ", W->R.source);
+    if (W->opts.quarter)
+        cli_buf_printf(b, "%dQ%d", W->opts.year, W->opts.quarter);
+    else
+        cli_buf_printf(b, "tax year %d", W->opts.year);
+    cli_buf_printf(b, ": %zu rows read, %zu computed, %zu bad\n\n", st->rows, st->computed, st->bad);
+    cli_table_row(&t);
+    for (c = 0; c < 10; c++)
+        cli_table_set(&t, c, head[c]);
+    cli_table_rule(&t);
+    cli_table_row(&bt);
+    for (c = 0; c < 9; c++)
+        cli_table_set(&bt, c, bhead[c]);
+    cli_table_rule(&bt);
+    for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
+        const prog_stats *p = &st->progs[i];
+        int changed = count_all(p, CH_GAIN) + count_all(p, CH_LOSE) > 0;
+
+        cli_table_row(&t);
+        cli_table_setf(&t, 0, "%s%s", W->prog_ids[i], p->prov_base || p->prov_over ? " *" : "");
+        table_amount(&t, 1, &p->base);
+        table_amount(&t, 2, &p->over);
+        rc = fisc_decimal_sub(&d, &p->over, &p->base, err);
+        if (rc != FISC_OK)
+            break;
+        table_amount(&t, 3, &d);
+        for (c = 0; c < NCH; c++)
+            cli_table_setf(&t, 4 + c, "%zu", count_all(p, (int)c));
+        if ((rc = sum_all(&d, p, 0, err)) != FISC_OK)
+            break;
+        table_amount(&t, 8, &d);
+        if ((rc = sum_all(&d, p, 1, err)) != FISC_OK)
+            break;
+        table_amount(&t, 9, &d);
+        if (!changed)
+            continue;
+        any_change = 1;
+        for (bnd = 0; bnd < NBANDS; bnd++) {
+            const band_stats *bs = &p->band[bnd];
+
+            if (st->band_rows[bnd] == 0)
+                continue;
+            cli_table_row(&bt);
+            cli_table_set(&bt, 0, W->prog_ids[i]);
+            cli_table_set(&bt, 1, BAND_KEYS[bnd]);
+            cli_table_setf(&bt, 2, "%zu", st->band_rows[bnd]);
+            for (c = 0; c < NCH; c++)
+                cli_table_setf(&bt, 3 + c, "%zu", bs->n[c]);
+            table_amount(&bt, 7, &bs->gains);
+            table_amount(&bt, 8, &bs->losses);
+        }
+    }
+    if (rc == FISC_OK) {
+        cli_table_render(&t, b, 0);
+        cli_buf_puts(b, "(* provisional: a parameter used is not confirmed, in some rows)\n\n");
+        if (any_change) {
+            cli_buf_puts(b, "By size band (employees_average: lt20, 20-99, 100-299, ge300, unknown), "
+                            "programs that changed:\n");
+            cli_table_render(&bt, b, 0);
+        } else {
+            cli_buf_puts(b, "No enterprise gains or loses under any program.\n");
+        }
+        if (t.failed || bt.failed)
+            b->failed = 1;
+    }
+    cli_table_free(&t);
+    cli_table_free(&bt);
+    fisc_decimal_clear(&d);
+    return rc;
+}
+
+static void json_amount(cli_buf *b, const char *name, const fisc_decimal *v)
+{
+    cli_buf_printf(b, ",\"%s\":\"", name);
+    if (cli_put_amount(b, v, NULL) != FISC_OK)
+        b->failed = 1;
+    cli_buf_puts(b, "\"");
+}
+
+static void json_policy(cli_buf *b, const fisc_policy *pol, const char *hash)
+{
+    size_t i, n = fisc_policy_layer_count(pol);
+
+    cli_buf_puts(b, "{\"hash\":");
+    cli_buf_json_string(b, hash);
+    cli_buf_puts(b, ",\"layers\":[");
+    for (i = 0; i < n; i++) {
+        const fisc_layer_info *l = fisc_policy_layer(pol, i);
+
+        if (!l)
+            continue;
+        cli_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+        cli_buf_json_string(b, l->id);
+        cli_buf_puts(b, ",\"path\":");
+        cli_buf_json_string(b, l->path);
+        cli_buf_puts(b, ",\"sha256\":");
+        cli_buf_json_string(b, l->sha256);
+        cli_buf_printf(b, ",\"overlay\":%s}", l->is_overlay ? "true" : "false");
+    }
+    cli_buf_puts(b, "]}");
+}
+
+static int summary_json(cli_buf *b, const whatif *W, const stats *st, const char *hash_base,
+                        const char *hash_over, fisc_error *err)
+{
+    fisc_decimal d;
+    size_t i;
+    int bnd, c, rc = FISC_OK;
+
+    fisc_decimal_init(&d);
+    cli_buf_puts(b, "{\"schema\":\"fisc-whatif/1\",\"source\":");
+    cli_buf_json_string(b, W->R.source);
+    cli_buf_printf(b, ",\"year\":%d,\"quarter\":", W->opts.year);
+    if (W->opts.quarter)
+        cli_buf_printf(b, "%d", W->opts.quarter);
+    else
+        cli_buf_puts(b, "null");
+    cli_buf_puts(b, ",\"base\":");
+    json_policy(b, W->base, hash_base);
+    cli_buf_puts(b, ",\"overlay\":");
+    json_policy(b, W->over, hash_over);
+    cli_buf_printf(b, ",\"rows\":%zu,\"computed\":%zu,\"bad\":%zu,\"bands\":[", st->rows,
+                   st->computed, st->bad);
+    for (bnd = 0; bnd < NBANDS; bnd++)
+        cli_buf_printf(b, "%s{\"band\":\"%s\",\"rows\":%zu}", bnd ? "," : "", BAND_KEYS[bnd],
+                       st->band_rows[bnd]);
+    cli_buf_puts(b, "],\"programs\":[");
+    for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
+        const prog_stats *p = &st->progs[i];
+
+        cli_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
+        cli_buf_json_string(b, W->prog_ids[i]);
+        json_amount(b, "base", &p->base);
+        json_amount(b, "overlay", &p->over);
+        if ((rc = fisc_decimal_sub(&d, &p->over, &p->base, err)) != FISC_OK)
+            break;
+        json_amount(b, "difference", &d);
+        cli_buf_printf(b, ",\"provisional_rows_base\":%zu,\"provisional_rows_overlay\":%zu",
+                       p->prov_base, p->prov_over);
+        for (c = 0; c < NCH; c++)
+            cli_buf_printf(b, ",\"%s\":%zu", CH_KEYS[c], count_all(p, c));
+        if ((rc = sum_all(&d, p, 0, err)) != FISC_OK)
+            break;
+        json_amount(b, "gains", &d);
+        if ((rc = sum_all(&d, p, 1, err)) != FISC_OK)
+            break;
+        json_amount(b, "losses", &d);
+        cli_buf_puts(b, ",\"bands\":{");
+        for (bnd = 0; bnd < NBANDS; bnd++) {
+            const band_stats *bs = &p->band[bnd];
+
+            cli_buf_printf(b, "%s\"%s\":{", bnd ? "," : "", BAND_KEYS[bnd]);
+            for (c = 0; c < NCH; c++)
+                cli_buf_printf(b, "%s\"%s\":%zu", c ? "," : "", CH_KEYS[c], bs->n[c]);
+            json_amount(b, "gains", &bs->gains);
+            json_amount(b, "losses", &bs->losses);
+            cli_buf_puts(b, "}");
+        }
+        cli_buf_puts(b, "}}");
+    }
+    cli_buf_puts(b, "]}\n");
+    fisc_decimal_clear(&d);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The HTML page */
+
+typedef struct words {
+    const char *lang, *title, *source, *period, *rows, *provisional_banner, *totals, *program,
+        *base, *overlay, *difference, *figures, *upper, *gain, *lose, *same, *undet, *gains,
+        *losses, *provisional, *distribution, *none_changed, *band, *policies, *policy_base,
+        *policy_over, *hash, *layer, *title_col, *document, *file, *sha, *is_overlay, *yes, *no,
+        *band_rule, *footer;
+    const char *const *bands;
+} words;
+
+static const words ZH = {
+    "zh", "政策调整测算（What-if）", "输入", "期间", "行数", "部分结果为暂定：所用参数尚未确认（见“暂定”列）。",
+    "合计", "项目", "现行政策", "调整后", "差额", "小写", "大写", "受益", "受损", "不变", "待定",
+    "受益金额", "受损金额", "暂定（行数）", "按规模分组的受益与受损", "没有企业受益或受损。", "规模",
+    "政策版本", "现行政策", "调整后政策", "政策哈希", "层", "标题", "文件号", "文件", "SHA-256",
+    "（覆盖层）", "是", "否",
+    "规模分组（本命令的统计口径，并非政策）按从业人数季度平均值：不足20人；20至99人；100至299人；300人及以上；未填写为未知。",
+    "由 fisc 计算：金额精确，无二进制浮点。",
+    BAND_ZH,
+};
+static const words EN = {
+    "en", "Policy change estimate (what-if)", "Input", "Period", "Rows",
+    "Some results are provisional: a parameter used is not confirmed (see the Provisional column).",
+    "Totals", "Program", "Base", "With the overlay", "Difference", "Figures", "In words (大写)",
+    "Gain", "Lose", "Unchanged", "Undetermined", "Gains", "Losses", "Provisional (rows)",
+    "Gains and losses by size band", "No enterprise gains or loses.", "Band", "Policy versions",
+    "Base policy", "Policy with the overlay", "Policy hash", "Layer", "Title", "Document", "File",
+    "SHA-256", " (overlay)", "yes", "no",
+    "Size bands (a reporting choice of this command, not policy), by employees_average: under 20; "
+    "20 to 99; 100 to 299; 300 or more; unknown when not given.",
+    "Computed by fisc: exact amounts, no binary floating point.",
+    BAND_EN,
+};
+
+static const char STYLE[] =
+    "body{font-family:\"PingFang SC\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;"
+    "margin:2em auto;max-width:1200px;padding:0 1em;color:#1a1a1a;line-height:1.5}\n"
+    "h2{border-bottom:2px solid #345;padding-bottom:.2em;margin-top:2em}\n"
+    "table{border-collapse:collapse;margin:.6em 0;font-size:.9em}"
+    "th,td{border:1px solid #bbb;padding:.25em .5em;vertical-align:top;text-align:left}"
+    "th{background:#eef1f5}\n"
+    "td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    "td.upper{white-space:nowrap}\n"
+    "code,.hash{font-family:monospace;word-break:break-all}\n"
+    ".banner{border:2px solid #c60;background:#fff4e5;color:#8a3b00;padding:.6em 1em;"
+    "font-weight:bold;margin:1em 0}.prov{color:#c60;font-weight:bold}\n"
+    "svg text{font-size:13px;fill:#1a1a1a}\n"
+    "footer{margin-top:3em;color:#666;font-size:.85em}\n";
+
+static const char *str(const char *s)
+{
+    return s ? s : "";
+}
+
+/* A cell with an amount in figures, then one with it in 大写. */
+static void html_amount_cells(cli_buf *b, const fisc_decimal *v, const char *id)
+{
+    cli_buf_printf(b, "<td class=\"num\" id=\"%s\">", id);
+    cli_html_money(b, v);
+    cli_buf_puts(b, "</td><td class=\"upper\">");
+    cli_html_upper(b, v);
+    cli_buf_puts(b, "</td>");
+}
+
+static void html_layers(cli_buf *b, const fisc_policy *pol, const char *hash, const char *heading,
+                        const char *id, const words *w)
+{
+    size_t i, n = fisc_policy_layer_count(pol);
+
+    cli_buf_printf(b, "<h3>");
+    cli_html_text(b, heading);
+    cli_buf_printf(b, "</h3>\n<p>");
+    cli_html_text(b, w->hash);
+    cli_buf_printf(b, ": <code id=\"%s-hash\">", id);
+    cli_html_text(b, hash);
+    cli_buf_puts(b, "</code></p>\n<table>\n<thead><tr><th>#</th>");
+    cli_html_elem(b, "th", NULL, w->layer);
+    cli_html_elem(b, "th", NULL, w->title_col);
+    cli_html_elem(b, "th", NULL, w->document);
+    cli_html_elem(b, "th", NULL, w->file);
+    cli_html_elem(b, "th", NULL, w->sha);
+    cli_buf_puts(b, "</tr></thead>\n<tbody>\n");
+    for (i = 0; i < n; i++) {
+        const fisc_layer_info *l = fisc_policy_layer(pol, i);
+
+        if (!l)
+            continue;
+        cli_buf_printf(b, "<tr><td class=\"num\">%zu</td><td><code>", i + 1);
+        cli_html_text(b, l->id);
+        cli_buf_puts(b, "</code>");
+        if (l->is_overlay)
+            cli_html_text(b, w->is_overlay);
+        cli_buf_puts(b, "</td>");
+        cli_html_elem(b, "td", NULL, strcmp(w->lang, "en") == 0 && l->title_en && l->title_en[0]
+                                         ? l->title_en : str(l->title_zh));
+        cli_html_elem(b, "td", NULL, l->document);
+        cli_html_elem(b, "td", NULL, l->path);
+        cli_html_elem(b, "td", "hash", l->sha256);
+        cli_buf_puts(b, "</tr>\n");
+    }
+    cli_buf_puts(b, "</tbody>\n</table>\n");
+}
+
+/* One program's gains and losses per band as SVG bars (lengths exact in 分). */
+static int html_chart(cli_buf *b, const whatif *W, const stats *st, size_t i, const words *w,
+                      fisc_error *err)
+{
+    static const char *const colors[2] = { "#2e8b57", "#b22222" };
+    const prog_stats *p = &st->progs[i];
+    fisc_decimal fen[NBANDS][2], max_fen;
+    int bnd, k, rc = FISC_OK, nb = 0, y, height;
+
+    fisc_decimal_init(&max_fen);
+    for (bnd = 0; bnd < NBANDS; bnd++)
+        for (k = 0; k < 2; k++)
+            fisc_decimal_init(&fen[bnd][k]);
+    for (bnd = 0; bnd < NBANDS && rc == FISC_OK; bnd++) {
+        if (st->band_rows[bnd] == 0)
+            continue;
+        nb++;
+        for (k = 0; k < 2 && rc == FISC_OK; k++) {
+            rc = cli_fen(&fen[bnd][k], k ? &p->band[bnd].losses : &p->band[bnd].gains, err);
+            if (rc == FISC_OK && fisc_decimal_cmp(&fen[bnd][k], &max_fen) > 0)
+                rc = fisc_decimal_set(&max_fen, &fen[bnd][k], err);
+        }
+    }
+    if (rc != FISC_OK)
+        goto out;
+    height = CHART_TOP + nb * CHART_BAND + 8;
+    cli_buf_printf(b, "<figure id=\"chart-%zu\"><figcaption><code>", i + 1);
+    cli_html_text(b, W->prog_ids[i]);
+    cli_buf_puts(b, "</code> ");
+    cli_html_text(b, strcmp(w->lang, "en") == 0 ? W->titles_en[i] : W->titles_zh[i]);
+    cli_buf_printf(b, "</figcaption>\n<svg role=\"img\" width=\"%d\" height=\"%d\" "
+                      "viewBox=\"0 0 %d %d\" data-full=\"%ld\">\n<title>",
+                   CHART_WIDTH, height, CHART_WIDTH, height, BAR_FULL);
+    cli_html_text(b, w->distribution);
+    cli_buf_puts(b, "</title>\n");
+    for (k = 0; k < 2; k++) {
+        int x = CHART_X + k * 160;
+
+        cli_buf_printf(b, "<rect x=\"%d\" y=\"6\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+                          "<text x=\"%d\" y=\"18\">", x, colors[k], x + 20);
+        cli_html_text(b, k ? w->losses : w->gains);
+        cli_buf_puts(b, "</text>\n");
+    }
+    y = CHART_TOP;
+    for (bnd = 0; bnd < NBANDS && rc == FISC_OK; bnd++) {
+        if (st->band_rows[bnd] == 0)
+            continue;
+        cli_buf_printf(b, "<g class=\"band\" data-band=\"%s\"><text x=\"4\" y=\"%d\">", BAND_KEYS[bnd],
+                       y + 24);
+        cli_html_text(b, w->bands[bnd]);
+        cli_buf_puts(b, "</text>");
+        for (k = 0; k < 2 && rc == FISC_OK; k++) {
+            long len = 0;
+            char *ft = NULL;
+            const band_stats *bs = &p->band[bnd];
+
+            rc = cli_bar_length(&len, &fen[bnd][k], &max_fen, BAR_FULL, err);
+            if (rc == FISC_OK)
+                rc = fisc_decimal_to_string(&ft, &fen[bnd][k], NULL, NULL, err);
+            if (rc != FISC_OK)
+                break;
+            cli_buf_printf(b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%ld\" height=\"16\" "
+                              "fill=\"%s\" data-fen=\"%s\"/><text x=\"%ld\" y=\"%d\">",
+                           k ? "loss" : "gain", CHART_X, y + 4 + k * 18, len, colors[k], ft,
+                           CHART_X + len + 6, y + 17 + k * 18);
+            cli_html_money(b, k ? &bs->losses : &bs->gains);
+            cli_buf_printf(b, " (%zu)</text>", bs->n[k ? CH_LOSE : CH_GAIN]);
+            fisc_string_free(ft);
+        }
+        cli_buf_puts(b, "</g>\n");
+        y += CHART_BAND;
+    }
+    cli_buf_puts(b, "</svg></figure>\n");
+out:
+    for (bnd = 0; bnd < NBANDS; bnd++)
+        for (k = 0; k < 2; k++)
+            fisc_decimal_clear(&fen[bnd][k]);
+    fisc_decimal_clear(&max_fen);
+    return rc;
+}
+
+static int render_html(cli_buf *b, const whatif *W, const stats *st, const char *hash_base,
+                       const char *hash_over, const words *w, fisc_error *err)
+{
+    fisc_decimal d;
+    size_t i;
+    int c, rc = FISC_OK, any_prov = 0, any_change = 0;
+
+    for (i = 0; i < W->nprog; i++)
+        if (st->progs[i].prov_base || st->progs[i].prov_over)
+            any_prov = 1;
+    fisc_decimal_init(&d);
+    cli_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                      "<meta name=\"generator\" content=\"fisc %d.%d.%d\">\n<title>",
+                   w->lang, FISC_VERSION_MAJOR, FISC_VERSION_MINOR, FISC_VERSION_PATCH);
+    cli_html_text(b, w->title);
+    cli_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", STYLE);
+    cli_html_text(b, w->title);
+    cli_buf_puts(b, "</h1>\n<table class=\"meta\">\n<tr>");
+    cli_html_elem(b, "th", NULL, w->source);
+    cli_html_elem(b, "td", NULL, W->R.source);
+    cli_buf_puts(b, "</tr>\n<tr>");
+    cli_html_elem(b, "th", NULL, w->period);
+    if (W->opts.quarter)
+        cli_buf_printf(b, "<td>%dQ%d</td>", W->opts.year, W->opts.quarter);
+    else
+        cli_buf_printf(b, "<td>%d</td>", W->opts.year);
+    cli_buf_puts(b, "</tr>\n<tr>");
+    cli_html_elem(b, "th", NULL, w->rows);
+    cli_buf_printf(b, "<td id=\"rows\">%zu / %zu / %zu</td></tr>\n</table>\n", st->rows,
+                   st->computed, st->bad);
+    if (any_prov) {
+        cli_buf_puts(b, "<div class=\"banner\" id=\"provisional-banner\" role=\"alert\">");
+        cli_html_text(b, w->provisional_banner);
+        cli_buf_puts(b, "</div>\n");
+    }
+    cli_buf_puts(b, "</header>\n<main>\n<section id=\"totals\">\n");
+    cli_html_elem(b, "h2", NULL, w->totals);
+    cli_buf_puts(b, "\n<table>\n<thead><tr>");
+    cli_buf_puts(b, "<th rowspan=\"2\">");
+    cli_html_text(b, w->program);
+    cli_buf_puts(b, "</th>");
+    cli_buf_puts(b, "<th colspan=\"2\">");
+    cli_html_text(b, w->base);
+    cli_buf_puts(b, "</th><th colspan=\"2\">");
+    cli_html_text(b, w->overlay);
+    cli_buf_puts(b, "</th><th colspan=\"2\">");
+    cli_html_text(b, w->difference);
+    cli_buf_puts(b, "</th>");
+    {
+        const char *const rest[] = { w->gain, w->lose, w->same, w->undet, w->gains, w->losses,
+                                     w->provisional };
+
+        for (c = 0; c < 7; c++) {
+            cli_buf_puts(b, "<th rowspan=\"2\">");
+            cli_html_text(b, rest[c]);
+            cli_buf_puts(b, "</th>");
+        }
+    }
+    cli_buf_puts(b, "</tr>\n<tr>");
+    for (c = 0; c < 3; c++) {
+        cli_html_elem(b, "th", NULL, w->figures);
+        cli_html_elem(b, "th", NULL, w->upper);
+    }
+    cli_buf_puts(b, "</tr></thead>\n<tbody>\n");
+    for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
+        const prog_stats *p = &st->progs[i];
+        char id[48];
+
+        if (count_all(p, CH_GAIN) + count_all(p, CH_LOSE) > 0)
+            any_change = 1;
+        cli_buf_printf(b, "<tr data-program=\"");
+        cli_html_text(b, W->prog_ids[i]);
+        cli_buf_puts(b, "\"><td><code>");
+        cli_html_text(b, W->prog_ids[i]);
+        cli_buf_puts(b, "</code><br>");
+        cli_html_text(b, strcmp(w->lang, "en") == 0 ? W->titles_en[i] : W->titles_zh[i]);
+        cli_buf_puts(b, "</td>");
+        snprintf(id, sizeof(id), "base-%zu", i + 1);
+        html_amount_cells(b, &p->base, id);
+        snprintf(id, sizeof(id), "overlay-%zu", i + 1);
+        html_amount_cells(b, &p->over, id);
+        if ((rc = fisc_decimal_sub(&d, &p->over, &p->base, err)) != FISC_OK)
+            break;
+        snprintf(id, sizeof(id), "difference-%zu", i + 1);
+        html_amount_cells(b, &d, id);
+        for (c = 0; c < NCH; c++)
+            cli_buf_printf(b, "<td class=\"num\">%zu</td>", count_all(p, c));
+        for (c = 0; c < 2 && rc == FISC_OK; c++) {
+            if ((rc = sum_all(&d, p, c, err)) != FISC_OK)
+                break;
+            cli_buf_puts(b, "<td class=\"num\">");
+            cli_html_money(b, &d);
+            cli_buf_puts(b, "</td>");
+        }
+        cli_buf_printf(b, "<td%s>%s %zu / %s %zu</td></tr>\n",
+                       p->prov_base || p->prov_over ? " class=\"prov\"" : "",
+                       strcmp(w->lang, "en") == 0 ? "base" : "现行", p->prov_base,
+                       strcmp(w->lang, "en") == 0 ? "overlay" : "调整后", p->prov_over);
+    }
+    cli_buf_puts(b, "</tbody>\n</table>\n</section>\n<section id=\"distribution\">\n");
+    cli_html_elem(b, "h2", NULL, w->distribution);
+    cli_buf_puts(b, "\n");
+    cli_html_elem(b, "p", NULL, w->band_rule);
+    cli_buf_puts(b, "\n");
+    if (!any_change) {
+        cli_html_elem(b, "p", NULL, w->none_changed);
+        cli_buf_puts(b, "\n");
+    }
+    for (i = 0; i < W->nprog && rc == FISC_OK; i++)
+        if (count_all(&st->progs[i], CH_GAIN) + count_all(&st->progs[i], CH_LOSE) > 0)
+            rc = html_chart(b, W, st, i, w, err);
+    cli_buf_puts(b, "</section>\n<section id=\"policy\">\n");
+    cli_html_elem(b, "h2", NULL, w->policies);
+    cli_buf_puts(b, "\n");
+    html_layers(b, W->base, hash_base, w->policy_base, "base", w);
+    html_layers(b, W->over, hash_over, w->policy_over, "overlay", w);
+    cli_buf_puts(b, "</section>\n</main>\n<footer>");
+    cli_html_text(b, w->footer);
+    cli_buf_puts(b, "</footer>\n</body>\n</html>\n");
+    fisc_decimal_clear(&d);
+    return rc;
+}
+
+/* Write @p b to the file @p path. @return 0, or -1. */
+static int write_file(const char *path, const cli_buf *b)
+{
+    FILE *f = fopen(path, "wb");
+    int bad;
+
+    if (!f)
+        return -1;
+    bad = cli_buf_write(b, f) != 0;
+    bad |= fclose(f) != 0;
+    return bad ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+/* The programs of @p rb, then those of @p ro that @p rb lacks, with their titles. */
+static int union_programs(whatif *W, const fisc_result *rb, const fisc_result *ro)
+{
+    size_t nb = fisc_result_item_count(rb), no = fisc_result_item_count(ro), i, n = 0;
+
+    W->prog_ids = calloc(nb + no + 1, sizeof(*W->prog_ids));
+    W->titles_zh = calloc(nb + no + 1, sizeof(*W->titles_zh));
+    W->titles_en = calloc(nb + no + 1, sizeof(*W->titles_en));
+    if (!W->prog_ids || !W->titles_zh || !W->titles_en)
+        return FISC_ENOMEM;
+    for (i = 0; i < nb + no; i++) {
+        const fisc_item *it = i < nb ? fisc_result_item(rb, i) : fisc_result_item(ro, i - nb);
+
+        if (!it || (i >= nb && fisc_result_find(rb, it->program)))
+            continue;
+        W->prog_ids[n] = it->program;
+        W->titles_zh[n] = str(it->title_zh);
+        W->titles_en[n] = it->title_en && it->title_en[0] ? it->title_en : str(it->title_zh);
+        n++;
+    }
+    W->nprog = n;
+    return FISC_OK;
+}
+
+int cmd_whatif(int argc, char **argv)
+{
+    enum { OPT_OVERLAY = 1000, OPT_HTML, OPT_LANG, OPT_JSON, OPT_INPUT_FORMAT, OPT_JOBS };
+    static const struct option longopts[] = {
+        { "year", required_argument, NULL, 'y' },
+        { "quarter", required_argument, NULL, 'q' },
+        { "policy", required_argument, NULL, 'p' },
+        { "overlay", required_argument, NULL, OPT_OVERLAY },
+        { "output", required_argument, NULL, 'o' },
+        { "html", required_argument, NULL, OPT_HTML },
+        { "lang", required_argument, NULL, OPT_LANG },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+        { "key", required_argument, NULL, 'k' },
+        { "jobs", required_argument, NULL, OPT_JOBS },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    cli_ctx ctx = { "fisc whatif", 0 };
+    cli_args a;
+    policy_args pa;
+    fisc_error err = FISC_ERROR_INIT, in_err = FISC_ERROR_INIT;
+    fisc_policy *base = NULL, *over = NULL;
+    fisc_result *probe_b = NULL, *probe_o = NULL;
+    const char **ids_b = NULL, **ids_o = NULL;
+    size_t nb = 0, no = 0;
+    char hash_b[65], hash_o[65];
+    cli_stream in;
+    cli_block blk, hb;
+    whatif W;
+    cli_pool P;
+    worker *ws = NULL;
+    stats total;
+    FILE *out = NULL;
+    const char *output = NULL, *html = NULL, *lang = "zh", *in_format = NULL, *key_opt = NULL;
+    const char *overlay = NULL, *input;
+    int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1, json = 0;
+    int c, rc, ret = CLI_EXIT_OK, in_open = 0;
+    size_t njobs = 1, t, i;
+
+    memset(&W, 0, sizeof(W));
+    memset(&P, 0, sizeof(P));
+    memset(&total, 0, sizeof(total));
+    W.R.cmd = ctx.cmd;
+    cli_block_init(&blk);
+    cli_block_init(&hb);
+    if (policy_args_init(&pa, argc) != 0)
+        return CLI_EXIT_INTERNAL;
+    if (cli_args_begin(&a, argc, argv, "+:y:q:p:o:k:h", longopts) != 0) {
+        policy_args_free(&pa);
+        return CLI_EXIT_INTERNAL;
+    }
+    while ((c = cli_args_next(&a)) != -1) {
+        switch (c) {
+        case 'y':
+            by_year = 1;
+            if (cli_parse_int(optarg, 1990, 2100, &year) != 0)
+                cli_args_fail(&a, "--year needs a year from 1990 to 2100, not '%s'", optarg);
+            break;
+        case 'q':
+            by_quarter = 1;
+            if (cli_parse_quarter(optarg, &year, &quarter) != 0)
+                cli_args_fail(&a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 "
+                                  "to 4), e.g. 2019Q2, not '%s'", optarg);
+            break;
+        case 'p': pa.paths[pa.npaths++] = optarg; break;
+        case OPT_OVERLAY:
+            if (overlay)
+                cli_args_fail(&a, "give --overlay once");
+            overlay = optarg;
+            break;
+        case 'o': output = optarg; break;
+        case OPT_HTML: html = optarg; break;
+        case OPT_LANG:
+            if (parse_lang(optarg, &lang) != 0)
+                cli_args_fail(&a, "unknown --lang '%s' (zh, en)", optarg);
+            break;
+        case OPT_JSON: json = 1; ctx.json = 1; break;
+        case OPT_INPUT_FORMAT:
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0)
+                cli_args_fail(&a, "unknown --input-format '%s' (csv, jsonl)", optarg);
+            in_format = optarg;
+            break;
+        case 'k': key_opt = optarg; break;
+        case OPT_JOBS:
+            if (cli_parse_int(optarg, 0, CLI_BATCH_MAX_JOBS, &jobs) != 0)
+                cli_args_fail(&a, "--jobs needs a number of threads from 0 (one per CPU) to %d, "
+                                  "not '%s'", CLI_BATCH_MAX_JOBS, optarg);
+            break;
+        case 'h': help = 1; break;
+        default: break;
+        }
+    }
+    if (help) {
+        cli_args_end(&a);
+        policy_args_free(&pa);
+        fputs(whatif_usage, stdout);
+        fputs(whatif_usage_more, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (by_year && by_quarter)
+        cli_args_fail(&a, "give one of --year and --quarter");
+    if (!a.error[0] && a.ac - optind != 1)
+        cli_args_fail(&a, "%s", a.ac - optind ? "one INPUT file expected"
+                                              : "INPUT is missing (use - for standard input)");
+    if (!by_year && !by_quarter)
+        cli_args_fail(&a, "--year or --quarter is required (e.g. --year 2023, --quarter 2019Q2)");
+    if (!overlay)
+        cli_args_fail(&a, "--overlay FILE is required: the change to estimate");
+    if (a.error[0]) {
+        ret = cli_usage_error(&ctx, "%s", a.error);
+        goto done;
+    }
+    input = a.av[optind];
+    if (output && strcmp(output, "-") == 0) {
+        ret = cli_usage_error(&ctx, "-o needs a file: the summary goes to standard output");
+        goto done;
+    }
+    if (!in_format)
+        in_format = cli_ends_with(input, ".jsonl") || cli_ends_with(input, ".ndjson") ? "jsonl" : "csv";
+    W.R.jsonl_in = strcmp(in_format, "jsonl") == 0;
+    W.want_out = output != NULL;
+    W.jsonl_out = output && (cli_ends_with(output, ".jsonl") || cli_ends_with(output, ".ndjson"));
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n < 1 ? 1 : n > CLI_BATCH_MAX_JOBS ? CLI_BATCH_MAX_JOBS : (int)n;
+    }
+    njobs = (size_t)jobs;
+    W.R.source = strcmp(input, "-") == 0 ? "<stdin>" : input;
+
+    /* Both policies, once; their programs, hashes and that they have rules for the period. */
+    rc = policy_load(&base, &pa, &err);
+    if (rc == FISC_OK) {
+        pa.overlay = overlay;
+        rc = policy_load(&over, &pa, &err);
+    }
+    if (rc != FISC_OK) {
+        ret = report_policy_error(&ctx, &err, &pa);
+        goto done;
+    }
+    W.base = base;
+    W.over = over;
+    W.opts.version = FISC_EVAL_OPTIONS_VERSION;
+    W.opts.year = year;
+    W.opts.quarter = quarter;
+    W.opts.trace = 0;
+    rc = cli_program_ids(base, &W.opts, &probe_b, &ids_b, &nb, &err);
+    if (rc == FISC_OK)
+        rc = cli_program_ids(over, &W.opts, &probe_o, &ids_o, &no, &err);
+    if (rc == FISC_OK)
+        rc = cli_policy_hash(hash_b, probe_b, &err);
+    if (rc == FISC_OK)
+        rc = cli_policy_hash(hash_o, probe_o, &err);
+    if (rc != FISC_OK) {
+        ret = cli_report(&ctx, &err);
+        if (rc == FISC_ENOTFOUND)
+            ret = CLI_EXIT_CONFIG;
+        goto done;
+    }
+    if (union_programs(&W, probe_b, probe_o) != FISC_OK) {
+        ret = CLI_EXIT_INTERNAL;
+        goto done;
+    }
+
+    /* The input and its header. */
+    rc = cli_stream_open(&in, input, W.R.source, &err);
+    if (rc != FISC_OK) {
+        ret = cli_report(&ctx, &err);
+        goto done;
+    }
+    in_open = 1;
+    {
+        int usage = 0;
+
+        rc = cli_rows_begin(&W.R, &in, &hb, key_opt, &usage, &err);
+        if (rc != FISC_OK) {
+            ret = usage ? cli_usage_error(&ctx, "%s", err.text) : cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+
+    /* The difference file and its header. */
+    if (output) {
+        cli_buf h;
+
+        out = fopen(output, "wb");
+        if (!out) {
+            cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "cannot create the file: %s",
+                          strerror(errno));
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+        cli_buf_init(&h);
+        if (!W.jsonl_out) {
+            cli_buf_put(&h, "\xEF\xBB\xBF", 3);
+            cli_buf_puts(&h, "row,key,band");
+            for (i = 0; i < W.nprog; i++)
+                cli_buf_printf(&h, ",%s.base,%s.overlay,%s.difference", W.prog_ids[i],
+                               W.prog_ids[i], W.prog_ids[i]);
+            cli_buf_puts(&h, ",error\r\n");
+        }
+        rc = h.failed || (h.len && fwrite(h.data, 1, h.len, out) != h.len);
+        cli_buf_free(&h);
+        if (rc) {
+            cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "writing the differences failed");
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+
+    /* Workers. */
+    ws = calloc(njobs, sizeof(*ws));
+    total.progs = calloc(W.nprog + 1, sizeof(*total.progs));
+    if (!ws || !total.progs) {
+        ret = CLI_EXIT_INTERNAL;
+        goto done;
+    }
+    stats_init(&total, W.nprog);
+    for (t = 0; t < njobs; t++) {
+        worker *w = &ws[t];
+        int k;
+
+        w->W = &W;
+        cli_buf_init(&w->out);
+        cli_buf_init(&w->msgs);
+        fisc_error_clear(&w->fatal);
+        fisc_decimal_init(&w->diff);
+        fisc_decimal_init(&w->benefit);
+        fisc_decimal_init(&w->emp);
+        fisc_decimal_init(&w->zero);
+        for (k = 0; k < 3; k++)
+            fisc_decimal_init(&w->limits[k]);
+        fisc_decimal_set_int(&w->limits[0], 20);
+        fisc_decimal_set_int(&w->limits[1], 100);
+        fisc_decimal_set_int(&w->limits[2], 300);
+        w->st.progs = calloc(W.nprog + 1, sizeof(*w->st.progs));
+        if (!w->st.progs || fisc_facts_new(&w->facts, &err) != FISC_OK) {
+            ret = CLI_EXIT_INTERNAL;
+            goto done;
+        }
+        stats_init(&w->st, W.nprog);
+    }
+    {
+        void **args = calloc(njobs, sizeof(*args));
+
+        if (!args) {
+            ret = CLI_EXIT_INTERNAL;
+            goto done;
+        }
+        for (t = 0; t < njobs; t++)
+            args[t] = &ws[t];
+        rc = cli_pool_start(&P, njobs, run_slice, args, &err);
+        free(args);
+        if (rc != FISC_OK) {
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+
+    /* The rows, a block at a time. */
+    W.R.blk = &blk;
+    for (;;) {
+        rc = W.R.jsonl_in ? cli_stream_line_block(&in, &blk, CLI_BATCH_BLOCK_ROWS, &in_err)
+                          : cli_stream_csv_block(&in, &blk, CLI_BATCH_BLOCK_ROWS, &in_err);
+        if (blk.nrecs == 0)
+            break;
+        cli_pool_run(&P, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
+        for (t = 0; t < njobs; t++) {
+            worker *w = &ws[t];
+
+            if (w->fatal.code != FISC_OK) {
+                ret = cli_report(&ctx, &w->fatal);
+                goto done;
+            }
+            if (w->msgs.len)
+                fputs(w->msgs.data, stderr);
+            if (out && w->out.len && fwrite(w->out.data, 1, w->out.len, out) != w->out.len) {
+                cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "writing the differences failed");
+                ret = cli_report(&ctx, &err);
+                goto done;
+            }
+            w->out.len = 0;
+            w->msgs.len = 0;
+        }
+        if (rc != FISC_OK)
+            break;
+    }
+    if (out && (fflush(out) != 0 || ferror(out))) {
+        cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "writing the differences failed");
+        ret = cli_report(&ctx, &err);
+        goto done;
+    }
+    for (t = 0; t < njobs; t++) {
+        if (stats_merge(&total, &ws[t].st, W.nprog, &err) != FISC_OK) {
+            ret = cli_report(&ctx, &err);
+            goto done;
+        }
+    }
+    if (rc != FISC_OK) {
+        /* The input stopped (bad encoding, an unclosed quote): no summary of a partial input. */
+        ret = cli_report(&ctx, &in_err);
+        goto done;
+    }
+    ret = total.bad ? CLI_EXIT_BATCH : CLI_EXIT_OK;
+    {
+        cli_buf sb;
+
+        cli_buf_init(&sb);
+        rc = json ? summary_json(&sb, &W, &total, hash_b, hash_o, &err)
+                  : summary_text(&sb, &W, &total, &err);
+        if (rc == FISC_OK && sb.failed) {
+            cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "out of memory building the summary");
+            rc = FISC_ENOMEM;
+        }
+        if (rc != FISC_OK)
+            ret = cli_report(&ctx, &err);
+        else if ((c = put_buf(&ctx, &sb)) != CLI_EXIT_OK)
+            ret = c;
+        cli_buf_free(&sb);
+        if (rc == FISC_OK && html) {
+            cli_buf_init(&sb);
+            rc = render_html(&sb, &W, &total, hash_b, hash_o, strcmp(lang, "en") == 0 ? &EN : &ZH,
+                             &err);
+            if (rc == FISC_OK && (sb.failed || write_file(html, &sb) != 0)) {
+                cli_error_set(&err, CLI_EOUTPUT, html, -1, -1, "writing the HTML page failed");
+                rc = CLI_EOUTPUT;
+            }
+            if (rc != FISC_OK)
+                ret = cli_report(&ctx, &err);
+            cli_buf_free(&sb);
+        }
+    }
+
+done:
+    cli_pool_stop(&P);
+    for (t = 0; ws && t < njobs; t++) {
+        int k;
+
+        fisc_facts_free(ws[t].facts);
+        cli_buf_free(&ws[t].out);
+        cli_buf_free(&ws[t].msgs);
+        stats_clear(&ws[t].st, W.nprog);
+        fisc_decimal_clear(&ws[t].diff);
+        fisc_decimal_clear(&ws[t].benefit);
+        fisc_decimal_clear(&ws[t].emp);
+        fisc_decimal_clear(&ws[t].zero);
+        for (k = 0; k < 3; k++)
+            fisc_decimal_clear(&ws[t].limits[k]);
+    }
+    free(ws);
+    stats_clear(&total, W.nprog);
+    if (out && out != stdout && fclose(out) != 0 && ret == CLI_EXIT_OK) {
+        cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "writing the differences failed");
+        ret = cli_report(&ctx, &err);
+    }
+    if (in_open)
+        cli_stream_close(&in);
+    cli_block_free(&blk);
+    cli_block_free(&hb);
+    cli_rows_free(&W.R);
+    free(W.prog_ids);
+    free(W.titles_zh);
+    free(W.titles_en);
+    free(ids_b);
+    free(ids_o);
+    fisc_result_free(probe_b);
+    fisc_result_free(probe_o);
+    fisc_policy_free(base);
+    fisc_policy_free(over);
+    cli_args_end(&a);
+    policy_args_free(&pa);
+    return ret;
+}
