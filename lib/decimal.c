@@ -150,7 +150,10 @@ static int mpz_get_i128(i128 *out, mpz_srcptr z)
 
 static void mpz_set_pow10(mpz_ptr z, unsigned long n)
 {
-    mpz_ui_pow_ui(z, 10, n);
+    if (n < (sizeof(unsigned long) >= 8 ? 20u : 10u)) /* from the table: computed only past an unsigned long */
+        mpz_set_ui(z, (unsigned long)pow10_tab[n]);
+    else
+        mpz_ui_pow_ui(z, 10, n);
 }
 
 /* Load any value into q (a scratch rational). */
@@ -250,6 +253,31 @@ static fisc_status store_mpq(fisc_decimal *d, mpq_srcptr q, fisc_error *err)
         mpq_init(big_of(d));
     }
     mpq_set(big_of(d), q);
+    d->kind_ = BIG;
+    return FISC_OK;
+}
+
+/* As store_mpq, taking q's value (q is left holding d's old rational, or 0): no copy of the limbs. */
+static fisc_status store_mpq_take(fisc_decimal *d, mpq_ptr q, fisc_error *err)
+{
+    i128 c;
+    int s;
+
+    if (too_big(q))
+        return fiscp_error_set(err, FISC_ERANGE,
+                               "result exceeds %d bits (FISC_DECIMAL_MAX_BITS)",
+                               FISC_DECIMAL_MAX_BITS);
+    if (demote(&c, &s, q)) {
+        set_small(d, c, s);
+        return FISC_OK;
+    }
+    if (!d->big_) {
+        d->big_ = fiscp_malloc(sizeof(mpq_t));
+        if (!d->big_)
+            return fiscp_error_nomem(err);
+        mpq_init(big_of(d));
+    }
+    mpq_swap(big_of(d), q);
     d->kind_ = BIG;
     return FISC_OK;
 }
@@ -581,7 +609,7 @@ static fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_
         mpq_div(qr, view_mpq(qa, a), view_mpq(qb, b));
         break;
     }
-    rc = store_mpq(r, qr, err);
+    rc = store_mpq_take(r, qr, err);
     mpq_clear(qa);
     mpq_clear(qb);
     mpq_clear(qr);
