@@ -171,28 +171,7 @@ void cli_html_upper(cli_buf *b, const fisc_decimal *v)
     fisc_string_free(s);
 }
 
-int cli_policy_hash(char out[65], const fisc_result *r, fisc_error *err)
+const char *cli_policy_hash(const fisc_policy *p)
 {
-    char *json = NULL;
-    const char *p;
-    int rc = fisc_result_to_json(&json, r, 0u, err), i;
-
-    out[0] = '\0';
-    if (rc != FISC_OK)
-        return rc;
-    p = strstr(json, "\"policy\"");
-    p = p ? strstr(p, "\"hash\"") : NULL;
-    if (p) {
-        p += 6;
-        while (*p == ' ' || *p == ':')
-            p++;
-        if (*p == '"') {
-            p++;
-            for (i = 0; i < 64 && ((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')); i++)
-                out[i] = p[i];
-            out[i == 64 && p[64] == '"' ? 64 : 0] = '\0';
-        }
-    }
-    fisc_string_free(json);
-    return FISC_OK;
+    return fisc_policy_hash(p);
 }

@@ -52,11 +52,7 @@ void cli_html_money(cli_buf *b, const fisc_decimal *v);
  * AMOUNT --rmb`), or "—" when it has more than two decimals. */
 void cli_html_upper(cli_buf *b, const fisc_decimal *v);
 
-/*
- * The policy hash, from the result's JSON ("policy":{"hash":"<64 hex>"}), into @p out (65
- * bytes): the public API has no other accessor for it. @return FISC_OK, or the serializer's
- * error; "" when the member is not found.
- */
-int cli_policy_hash(char out[65], const fisc_result *r, fisc_error *err);
+/* The policy hash (64 hexadecimal digits) shown on the pages. Borrowed from @p p. */
+const char *cli_policy_hash(const fisc_policy *p);
 
 #endif

@@ -20,8 +20,7 @@
  * The main amounts and clauses are chosen as in the text report (cli_report.c). Only amounts
  * that count in a total (tax payable, tax relief, subsidy, repayment) are written in 大写: an
  * informative amount may be something other than 元 (zone evaluation points), and the result
- * does not say its unit. The policy hash is read from the result's own JSON
- * (fisc_result_to_json(), "policy"."hash"): the public API has no other accessor for it.
+ * does not say its unit. The policy hash comes from fisc_policy_hash().
  *
  * Public API only; no floating point: amounts are printed with fisc_decimal_to_string() and a
  * bar's length is floor(amount in 分 × full length / largest amount in 分), exactly.
@@ -829,12 +828,10 @@ static void put_details(cli_buf *b, const fisc_policy *policy, const fisc_result
 static int render(cli_buf *b, const fisc_policy *policy, const fisc_facts *facts, const fisc_result *r,
                   int year, int quarter, const char *date, const words *w, fisc_error *err)
 {
-    char hash[65];
-    int rc = cli_policy_hash(hash, r, err);
+    const char *hash = cli_policy_hash(policy);
+    int rc = FISC_OK;
     char *name = NULL;
 
-    if (rc != FISC_OK)
-        return rc;
     cli_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<meta name=\"generator\" content=\"fisc %d.%d.%d\">\n<title>",

@@ -1074,7 +1074,7 @@ int cmd_whatif(int argc, char **argv)
     fisc_result *probe_b = NULL, *probe_o = NULL;
     const char **ids_b = NULL, **ids_o = NULL;
     size_t nb = 0, no = 0;
-    char hash_b[65], hash_o[65];
+    const char *hash_b = NULL, *hash_o = NULL;
     cli_stream in;
     cli_block blk, hb;
     whatif W;
@@ -1197,10 +1197,8 @@ int cmd_whatif(int argc, char **argv)
     rc = cli_program_ids(base, &W.opts, &probe_b, &ids_b, &nb, &err);
     if (rc == FISC_OK)
         rc = cli_program_ids(over, &W.opts, &probe_o, &ids_o, &no, &err);
-    if (rc == FISC_OK)
-        rc = cli_policy_hash(hash_b, probe_b, &err);
-    if (rc == FISC_OK)
-        rc = cli_policy_hash(hash_o, probe_o, &err);
+    hash_b = cli_policy_hash(base);
+    hash_o = cli_policy_hash(over);
     if (rc != FISC_OK) {
         ret = cli_report(&ctx, &err);
         if (rc == FISC_ENOTFOUND)

@@ -1130,6 +1130,11 @@ size_t fisc_policy_layer_count(const fisc_policy *p)
     return p ? p->nlayers : 0;
 }
 
+const char *fisc_policy_hash(const fisc_policy *p)
+{
+    return p ? p->hash : "";
+}
+
 const fisc_layer_info *fisc_policy_layer(const fisc_policy *p, size_t i)
 {
     return p && i < p->nlayers ? &p->layers[i] : NULL;

@@ -78,6 +78,16 @@ static void valid_file_loads(void **state)
     assert_int_equal(e->evidence, FISC_EVIDENCE_UNCONFIRMED);
     assert_string_equal(fisc_policy_layer(p, 0)->id, "t.layer");
     assert_int_equal(strlen(fisc_policy_layer(p, 0)->sha256), 64);
+    { /* the policy hash: SHA-256 over the layers' hexadecimal hashes, in order */
+        fiscp_sha256 h;
+        char hex[65];
+
+        fiscp_sha256_init(&h);
+        fiscp_sha256_update(&h, fisc_policy_layer(p, 0)->sha256, 64);
+        fiscp_sha256_hex(&h, hex);
+        assert_string_equal(fisc_policy_hash(p), hex);
+        assert_string_equal(fisc_policy_hash(NULL), "");
+    }
     fisc_policy_free(p);
 }
 

@@ -98,6 +98,9 @@ FISC_API void fisc_policy_free(fisc_policy *p);
 
 /** Number of files (layers, then the overlay if any). */
 FISC_API size_t fisc_policy_layer_count(const fisc_policy *p);
+/** The policy hash (SHA-256 over the layers' hashes in order, overlay included; the "policy"."hash" of
+ *  result JSON), 64 hexadecimal digits. Borrowed; "" for NULL. */
+FISC_API const char *fisc_policy_hash(const fisc_policy *p);
 
 /** Facts about one layer file. Borrowed from the policy. */
 typedef struct fisc_layer_info {

@@ -467,6 +467,8 @@ _PROTOTYPES = {
     "fisc_policy_free": ([_FISC_POLICY_P], None, None),
     # size_t fisc_policy_layer_count(const fisc_policy *p);
     "fisc_policy_layer_count": ([_FISC_POLICY_P], c_size_t, None),
+    # const char *fisc_policy_hash(const fisc_policy *p);   (borrowed)
+    "fisc_policy_hash": ([_FISC_POLICY_P], c_char_p, None),
     # const fisc_layer_info *fisc_policy_layer(const fisc_policy *p, size_t i);   (borrowed)
     "fisc_policy_layer": ([_FISC_POLICY_P, c_size_t], POINTER(_LayerInfoStruct), None),
     # size_t fisc_policy_param_count(const fisc_policy *p);
