@@ -547,14 +547,22 @@ static FISCP_ALWAYS_INLINE int align(i128 *ca, i128 *cb, int *scale, const fisc_
     return 1;
 }
 
+static int ratio_of(int64_t *n, int64_t *d, const fisc_decimal *x);
+
 int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
 {
     i128 x, y;
+    int64_t n1, d1, n2, d2;
     int s, r;
     mpq_t qa, qb;
 
     if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b))
         return (x > y) - (x < y);
+    if (ratio_of(&n1, &d1, a) && ratio_of(&n2, &d2, b)) { /* denominators positive: cross-multiply */
+        x = (i128)n1 * d2;
+        y = (i128)n2 * d1;
+        return (x > y) - (x < y);
+    }
     if (a->kind_ == BIG && b->kind_ == BIG) { /* no temporaries: GMP compares canonical rationals */
         r = mpq_cmp(big_of(a), big_of(b));
         return (r > 0) - (r < 0);
@@ -586,11 +594,137 @@ int fisc_decimal_is_terminating(const fisc_decimal *a)
 
 enum op { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 
+/*
+ * Rationals with 64-bit numerator and denominator, before GMP: the R&D other-cost limit (five x 1/9)
+ * and the shares made from it are such rationals for almost every enterprise. Results are reduced
+ * exactly as GMP's canonical form, then stored as store_mpq would store them.
+ */
+static int ratio_of(int64_t *n, int64_t *d, const fisc_decimal *x)
+{
+    mpq_srcptr q;
+
+    if (x->kind_ == SMALL) {
+        if (!fits64(x) || x->scale_ > 18)
+            return 0;
+        *n = (int64_t)x->lo_;
+        *d = (int64_t)pow10_tab[x->scale_];
+        return 1;
+    }
+    q = big_of(x);
+    if (sizeof(long) < 8 || !mpz_fits_slong_p(mpq_numref(q)) || !mpz_fits_slong_p(mpq_denref(q)))
+        return 0;
+    *n = (int64_t)mpz_get_si(mpq_numref(q));
+    *d = (int64_t)mpz_get_si(mpq_denref(q));
+    return 1;
+}
+
+static int ctz128(u128 x)
+{
+    uint64_t lo = (uint64_t)x;
+
+    return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
+}
+
+/* Greatest common divisor (binary), a and b not both 0. */
+static u128 gcd128(u128 a, u128 b)
+{
+    int k;
+
+    if (!a || !b)
+        return a | b;
+    k = ctz128(a | b);
+    a >>= ctz128(a);
+    do {
+        b >>= ctz128(b);
+        if (a > b) {
+            u128 t = a;
+
+            a = b;
+            b = t;
+        }
+        b -= a;
+    } while (b);
+    return a << k;
+}
+
+/* Store the reduced n / d (d > 0) as store_mpq stores a canonical rational. */
+static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
+{
+    u128 rest = d;
+    int twos = ctz128(d), fives = 0, scale;
+    i128 coef;
+
+    rest >>= twos;
+    while (rest % 5 == 0) {
+        rest /= 5;
+        fives++;
+    }
+    scale = twos > fives ? twos : fives;
+    if (rest == 1 && scale <= MAX_SCALE &&
+        !__builtin_mul_overflow(n, (i128)(pow10_tab[scale] / d), &coef) &&
+        (coef < 0 ? -(u128)coef : (u128)coef) < (u128)1 << 127) { /* as demote: |coef| < 2^127 */
+        set_small(r, coef, scale);
+        return FISC_OK;
+    }
+    if (!r->big_) {
+        r->big_ = fiscp_malloc(sizeof(mpq_t));
+        if (!r->big_)
+            return fiscp_error_nomem(err);
+        mpq_init(big_of(r));
+    }
+    mpz_set_i128(mpq_numref(big_of(r)), n);
+    mpz_set_i128(mpq_denref(big_of(r)), (i128)d);
+    r->kind_ = BIG;
+    return FISC_OK;
+}
+
+/* a op b on 64-bit rationals: 1 (and *rc) when done, 0 when the operands are too large for it. */
+static int ratio_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, enum op op,
+                       fisc_status *rc, fisc_error *err)
+{
+    int64_t n1, d1, n2, d2;
+    i128 n, d;
+    u128 g;
+
+    if (!ratio_of(&n1, &d1, a) || !ratio_of(&n2, &d2, b))
+        return 0;
+    switch (op) {
+    case OP_ADD:
+        n = (i128)n1 * d2 + (i128)n2 * d1;
+        d = (i128)d1 * d2;
+        break;
+    case OP_SUB:
+        n = (i128)n1 * d2 - (i128)n2 * d1;
+        d = (i128)d1 * d2;
+        break;
+    case OP_MUL:
+        n = (i128)n1 * n2;
+        d = (i128)d1 * d2;
+        break;
+    case OP_DIV:
+        if (n2 == 0)
+            return 0;
+        n = (i128)n1 * d2;
+        d = (i128)d1 * n2;
+        if (d < 0) {
+            n = -n;
+            d = -d;
+        }
+        break;
+    }
+    g = gcd128(n < 0 ? -(u128)n : (u128)n, (u128)d);
+    *rc = store_ratio(r, n / (i128)g, (u128)d / g, err);
+    return 1;
+}
+
 static fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              enum op op, fisc_error *err)
 {
     mpq_t qa, qb, qr;
     fisc_status rc;
+
+    if (ratio_binop(r, a, b, op, &rc, err))
+        return rc;
 
     mpq_init(qa);
     mpq_init(qb);

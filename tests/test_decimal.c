@@ -1,6 +1,8 @@
 /* Tests of the exact decimal core: parse, arithmetic, the GMP fallback, rounding, formatting. */
 #include "fisc_test.h"
 
+#include <gmp.h>
+
 #include "decimal.h" /* white-box: the allocation hook, fiscp_decimal_set_scaled */
 
 /* ------------------------------------------------------------------ parse */
@@ -439,6 +441,114 @@ static void fast_rounding_matches_division(void **state)
     }
 }
 
+/* x as an exact GMP rational, from its text ("-12.5" or "1/3"). */
+static void to_mpq(mpq_t q, const fisc_decimal *x)
+{
+    char *text = NULL, *dot;
+    size_t frac = 0;
+
+    assert_int_equal(fisc_decimal_to_string(&text, x, NULL, NULL, NULL), FISC_OK);
+    if (strchr(text, '/')) {
+        assert_int_equal(mpq_set_str(q, text, 10), 0);
+    } else {
+        if ((dot = strchr(text, '.')) != NULL) {
+            frac = strlen(dot + 1);
+            memmove(dot, dot + 1, frac + 1);
+        }
+        assert_int_equal(mpz_set_str(mpq_numref(q), text, 10), 0);
+        mpz_ui_pow_ui(mpq_denref(q), 10, frac);
+    }
+    mpq_canonicalize(q);
+    fisc_string_free(text);
+}
+
+/*
+ * Mixed decimal and rational arithmetic and comparison on 64-bit numerators and denominators
+ * (before GMP) against GMP itself: the value, and the form (decimal when it terminates, else the
+ * reduced fraction).
+ */
+static void small_rationals_match_gmp(void **state)
+{
+    static const binop OPS[4] = { fisc_decimal_add, fisc_decimal_sub, fisc_decimal_mul, fisc_decimal_div };
+    static const int64_t DIVISORS[] = { 1, 3, 7, 9, 12, 90, 97, 1000003, 4294967311 };
+    uint64_t x = 0x243F6A8885A308D3u;
+
+    (void)state;
+    for (int n = 0; n < 60000; n++) {
+        fisc_decimal v[2], r, want_d;
+        mpq_t q[2], want, got;
+        char *want_text = NULL, *got_text = NULL;
+        int op;
+
+        mpq_init(want);
+        mpq_init(got);
+        for (int k = 0; k < 2; k++) {
+            fisc_decimal den;
+
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            fisc_decimal_init(&v[k]);
+            fisc_decimal_init(&den);
+            /* up to 63 bits of numerator: both sides of the 64-bit limit */
+            fiscp_decimal_set_scaled(&v[k], (int64_t)(x >> (x % 63 + 1)) * (x & 1 ? -1 : 1), (int)(x % 8));
+            fisc_decimal_set_int(&den, DIVISORS[(x >> 40) % (sizeof(DIVISORS) / sizeof(DIVISORS[0]))]);
+            assert_int_equal(fisc_decimal_div(&v[k], &v[k], &den, NULL), FISC_OK);
+            fisc_decimal_clear(&den);
+            mpq_init(q[k]);
+            to_mpq(q[k], &v[k]);
+        }
+        {
+            int c = mpq_cmp(q[0], q[1]);
+
+            if (fisc_decimal_cmp(&v[0], &v[1]) != (c > 0) - (c < 0))
+                fail_msg("case %d: the comparison differs from GMP's", n);
+        }
+        op = (int)(x >> 60) % 4;
+        if (op == 3 && mpq_sgn(q[1]) == 0)
+            op = 2;
+        if (op == 0)
+            mpq_add(want, q[0], q[1]);
+        else if (op == 1)
+            mpq_sub(want, q[0], q[1]);
+        else if (op == 2)
+            mpq_mul(want, q[0], q[1]);
+        else
+            mpq_div(want, q[0], q[1]);
+        fisc_decimal_init(&r);
+        fisc_decimal_init(&want_d);
+        assert_int_equal(OPS[op](&r, &v[0], &v[1], NULL), FISC_OK);
+        to_mpq(got, &r);
+        if (!mpq_equal(got, want))
+            fail_msg("case %d, op %d: the value differs from GMP's", n, op);
+        /* the same form as a value built from GMP's canonical fraction */
+        want_text = mpq_get_str(NULL, 10, want);
+        assert_int_equal(fisc_decimal_parse(&want_d, want_text, FISC_PARSE_RATE, NULL), FISC_OK);
+        assert_int_equal(fisc_decimal_to_string(&got_text, &r, NULL, NULL, NULL), FISC_OK);
+        {
+            char *expect_text = NULL;
+
+            assert_int_equal(fisc_decimal_to_string(&expect_text, &want_d, NULL, NULL, NULL), FISC_OK);
+            if (strcmp(got_text, expect_text) != 0)
+                fail_msg("case %d, op %d: %s, GMP gives %s", n, op, got_text, expect_text);
+            fisc_string_free(expect_text);
+        }
+        fisc_string_free(got_text);
+        {
+            void (*gmp_free)(void *, size_t);
+
+            mp_get_memory_functions(NULL, NULL, &gmp_free);
+            gmp_free(want_text, strlen(want_text) + 1);
+        }
+        for (int k = 0; k < 2; k++) {
+            fisc_decimal_clear(&v[k]);
+            mpq_clear(q[k]);
+        }
+        fisc_decimal_clear(&r);
+        fisc_decimal_clear(&want_d);
+        mpq_clear(want);
+        mpq_clear(got);
+    }
+}
+
 /* Division: the 64-bit fast path (terminating quotients) and GMP agree: (a / b) × b == a exactly. */
 static void division_round_trips(void **state)
 {
@@ -714,6 +824,7 @@ int main(void)
         cmocka_unit_test(rounding_ties_on_the_gmp_path),
         cmocka_unit_test(rounding_to_units),
         cmocka_unit_test(fast_rounding_matches_division),
+        cmocka_unit_test(small_rationals_match_gmp),
         cmocka_unit_test(division_round_trips),
         cmocka_unit_test(rounding_rejects_bad_arguments),
         cmocka_unit_test(rounding_reports_status),
