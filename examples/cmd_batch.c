@@ -527,17 +527,8 @@ int cmd_batch(int argc, char **argv)
     }
     while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
-        case 'y':
-            by_year = 1;
-            if (cli_parse_int(optarg, 1990, 2100, &year) != 0)
-                cli_args_fail(&a, "--year needs a year from 1990 to 2100, not '%s'", optarg);
-            break;
-        case 'q':
-            by_quarter = 1;
-            if (cli_parse_quarter(optarg, &year, &quarter) != 0)
-                cli_args_fail(&a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 "
-                                  "to 4), e.g. 2019Q2, not '%s'", optarg);
-            break;
+        case 'y': by_year = 1; cli_option_year(&a, optarg, &year); break;
+        case 'q': by_quarter = 1; cli_option_quarter(&a, optarg, &year, &quarter); break;
         case 'p': pa.paths[pa.npaths++] = optarg; break;
         case OPT_OVERLAY:
             if (pa.overlay)

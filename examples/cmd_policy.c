@@ -265,6 +265,19 @@ int cli_parse_quarter(const char *s, int *year, int *quarter)
     return 0;
 }
 
+void cli_option_year(cli_args *a, const char *arg, int *year)
+{
+    if (cli_parse_int(arg, 1990, 2100, year) != 0)
+        cli_args_fail(a, "--year needs a year from 1990 to 2100, not '%s'", arg);
+}
+
+void cli_option_quarter(cli_args *a, const char *arg, int *year, int *quarter)
+{
+    if (cli_parse_quarter(arg, year, quarter) != 0)
+        cli_args_fail(a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 to 4), e.g. 2019Q2, not '%s'",
+                      arg);
+}
+
 /* 1 if @p hay contains @p needle, ASCII letters compared without case (UTF-8 bytes as they are). */
 static int contains_ci(const char *hay, const char *needle)
 {
@@ -514,17 +527,8 @@ int cmd_estimate(int argc, char **argv)
     }
     while ((c = cli_args_next(&a)) != -1) {
         switch (c) {
-        case 'y':
-            by_year = 1;
-            if (cli_parse_int(optarg, 1990, 2100, &year) != 0)
-                cli_args_fail(&a, "--year needs a year from 1990 to 2100, not '%s'", optarg);
-            break;
-        case 'q':
-            by_quarter = 1;
-            if (cli_parse_quarter(optarg, &year, &quarter) != 0)
-                cli_args_fail(&a, "--quarter needs YYYYQn (a year from 1990 to 2100, n from 1 "
-                                  "to 4), e.g. 2019Q2, not '%s'", optarg);
-            break;
+        case 'y': by_year = 1; cli_option_year(&a, optarg, &year); break;
+        case 'q': by_quarter = 1; cli_option_quarter(&a, optarg, &year, &quarter); break;
         case OPT_YEARS:
             if (by_years)
                 cli_args_fail(&a, "give --years once (it takes a list: 2019-2021,2023)");

@@ -606,26 +606,11 @@ static void kv_label(json *j, const char *k, const char *zh, const char *en, int
 /* Money as a string: two decimals when it has no more, else exact; null when absent. */
 static void kv_money(json *j, const char *k, const fisc_decimal *v, int has, int first)
 {
-    fisc_format fmt = FISC_FORMAT_INIT;
-    fisc_decimal t;
-    uint32_t st = 0;
-    char *s = NULL;
-
     fiscp_json_key(j, k, first);
-    if (!has) {
+    if (has)
+        fiscp_buf_money(j, v, 0, 1);
+    else
         fiscp_buf_put(j, "null");
-        return;
-    }
-    fisc_decimal_init(&t);
-    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
-        fmt.places = 2;
-    fisc_decimal_clear(&t);
-    if (fisc_decimal_to_string(&s, v, &fmt, NULL, NULL) != FISC_OK) {
-        j->failed = 1;
-        return;
-    }
-    fiscp_buf_json_string(j, s);
-    fisc_string_free(s);
 }
 
 static const char *const KIND_NAMES[] = { [AGT_FIXED] = "fixed", [AGT_RATE] = "rate", [AGT_CONCESSION] = "concession" };

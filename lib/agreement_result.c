@@ -81,27 +81,6 @@ int fisc_agreement_result_provisional(const fisc_agreement_result *r)
 
 typedef fiscp_buf buf;
 
-/* Money: two decimals when the value has no more, else exact; grouped for reading. */
-static void put_money(buf *b, const fisc_decimal *v, int grouping)
-{
-    fisc_format fmt = FISC_FORMAT_INIT;
-    fisc_decimal t;
-    uint32_t st = 0;
-    char *s = NULL;
-
-    fisc_decimal_init(&t);
-    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
-        fmt.places = 2;
-    fisc_decimal_clear(&t);
-    fmt.grouping = grouping;
-    if (fisc_decimal_to_string(&s, v, &fmt, NULL, NULL) != FISC_OK) {
-        b->failed = 1;
-        return;
-    }
-    fiscp_buf_put(b, s);
-    fisc_string_free(s);
-}
-
 static fisc_status finish(buf *b, char **out, fisc_error *err)
 {
     if (b->failed) {
@@ -159,9 +138,7 @@ static void json_totals(buf *b, const fisc_agreement_result *r)
     fiscp_json_open(b, "{");
     for (size_t k = 0; k < FISCP_ARRAY_SIZE(TOTALS); k++) {
         fiscp_json_key(b, TOTALS[k].name, k == 0);
-        fiscp_buf_put(b, "\"");
-        put_money(b, total_at(r, k), 0);
-        fiscp_buf_put(b, "\"");
+        fiscp_buf_money(b, total_at(r, k), 0, 1);
     }
     fiscp_json_close(b, "}");
 }
@@ -253,7 +230,7 @@ static const char *money_text(buf *scratch, const fisc_decimal *v, const char *n
     scratch->n = 0;
     if (!v)
         return none;
-    put_money(scratch, v, 1);
+    fiscp_buf_money(scratch, v, 1, 0);
     return scratch->failed ? "" : scratch->p;
 }
 

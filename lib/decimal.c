@@ -232,9 +232,27 @@ static int demote(i128 *coef, int *scale, mpq_srcptr q)
     return ok;
 }
 
-/* Store canonical q into d: SMALL when it fits, else BIG. */
-static fisc_status store_mpq(fisc_decimal *d, mpq_srcptr q, fisc_error *err)
+/* d's own rational, allocated at its first use (and kept while d lives); NULL when out of memory. */
+static mpq_ptr own_big(fisc_decimal *d, fisc_error *err)
 {
+    if (!d->big_) {
+        d->big_ = fiscp_malloc(sizeof(mpq_t));
+        if (!d->big_) {
+            fiscp_error_nomem(err);
+            return NULL;
+        }
+        mpq_init(big_of(d));
+    }
+    return big_of(d);
+}
+
+/*
+ * Store canonical q into d: SMALL when it fits, else BIG. With take, d takes q's value (q is left
+ * holding d's old rational, or 0): no copy of the limbs of a temporary.
+ */
+static fisc_status store_q(fisc_decimal *d, mpq_ptr q, int take, fisc_error *err)
+{
+    mpq_ptr own;
     i128 c;
     int s;
 
@@ -246,40 +264,24 @@ static fisc_status store_mpq(fisc_decimal *d, mpq_srcptr q, fisc_error *err)
         set_small(d, c, s);
         return FISC_OK;
     }
-    if (!d->big_) {
-        d->big_ = fiscp_malloc(sizeof(mpq_t));
-        if (!d->big_)
-            return fiscp_error_nomem(err);
-        mpq_init(big_of(d));
-    }
-    mpq_set(big_of(d), q);
+    if (!(own = own_big(d, err)))
+        return FISC_ENOMEM;
+    if (take)
+        mpq_swap(own, q);
+    else
+        mpq_set(own, q);
     d->kind_ = BIG;
     return FISC_OK;
 }
 
-/* As store_mpq, taking q's value (q is left holding d's old rational, or 0): no copy of the limbs. */
+static fisc_status store_mpq(fisc_decimal *d, mpq_srcptr q, fisc_error *err)
+{
+    return store_q(d, (mpq_ptr)q, 0, err); /* only read: not taken */
+}
+
 static fisc_status store_mpq_take(fisc_decimal *d, mpq_ptr q, fisc_error *err)
 {
-    i128 c;
-    int s;
-
-    if (too_big(q))
-        return fiscp_error_set(err, FISC_ERANGE,
-                               "result exceeds %d bits (FISC_DECIMAL_MAX_BITS)",
-                               FISC_DECIMAL_MAX_BITS);
-    if (demote(&c, &s, q)) {
-        set_small(d, c, s);
-        return FISC_OK;
-    }
-    if (!d->big_) {
-        d->big_ = fiscp_malloc(sizeof(mpq_t));
-        if (!d->big_)
-            return fiscp_error_nomem(err);
-        mpq_init(big_of(d));
-    }
-    mpq_swap(big_of(d), q);
-    d->kind_ = BIG;
-    return FISC_OK;
+    return store_q(d, q, 1, err);
 }
 
 /* d = 10^n for n > 38, past the 128-bit table. */
@@ -650,6 +652,7 @@ static u128 gcd128(u128 a, u128 b)
 /* Store the reduced n / d (d > 0) as store_mpq stores a canonical rational. */
 static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
 {
+    mpq_ptr own;
     u128 rest = d;
     int twos = ctz128(d), fives = 0, scale;
     i128 coef;
@@ -666,14 +669,10 @@ static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
         set_small(r, coef, scale);
         return FISC_OK;
     }
-    if (!r->big_) {
-        r->big_ = fiscp_malloc(sizeof(mpq_t));
-        if (!r->big_)
-            return fiscp_error_nomem(err);
-        mpq_init(big_of(r));
-    }
-    mpz_set_i128(mpq_numref(big_of(r)), n);
-    mpz_set_i128(mpq_denref(big_of(r)), (i128)d);
+    if (!(own = own_big(r, err)))
+        return FISC_ENOMEM;
+    mpz_set_i128(mpq_numref(own), n);
+    mpz_set_i128(mpq_denref(own), (i128)d);
     r->kind_ = BIG;
     return FISC_OK;
 }

@@ -19,6 +19,9 @@ fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale,
  * Returns the length, or -1 when v is BIG or buf is too small (use fisc_decimal_to_string).
  */
 int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v);
+/* Money as results show it: exactly two decimals when the value has no more (it was rounded to
+ * the 分), else exact; grouped by thousands when asked. Free with fisc_string_free(); NULL on OOM. */
+char *fiscp_decimal_money(const fisc_decimal *v, int grouping);
 
 /* 1 and *out set when v is an integer that fits in int64_t, else 0. */
 int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v);

@@ -144,3 +144,18 @@ fisc_status fisc_decimal_to_string(char **out, const fisc_decimal *v, const fisc
     fisc_decimal_clear(&x);
     return rc;
 }
+
+char *fiscp_decimal_money(const fisc_decimal *v, int grouping)
+{
+    fisc_format fmt = FISC_FORMAT_INIT;
+    fisc_decimal t;
+    uint32_t st = 0;
+    char *s = NULL;
+
+    fisc_decimal_init(&t);
+    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
+        fmt.places = 2;
+    fisc_decimal_clear(&t);
+    fmt.grouping = grouping;
+    return fisc_decimal_to_string(&s, v, &fmt, NULL, NULL) == FISC_OK ? s : NULL;
+}

@@ -129,19 +129,10 @@ const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v)
 
 const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
 {
-    fisc_format fmt = FISC_FORMAT_INIT;
-    fisc_decimal t;
-    uint32_t st = 0;
-    char *text = NULL;
+    char *text;
     const char *s;
 
-    if (!c->trace)
-        return "";
-    fisc_decimal_init(&t);
-    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
-        fmt.places = 2;
-    fisc_decimal_clear(&t);
-    if (fisc_decimal_to_string(&text, v, &fmt, NULL, NULL) != FISC_OK)
+    if (!c->trace || !(text = fiscp_decimal_money(v, 0)))
         return "";
     s = fiscp_arena_strdup(&c->r->arena, text);
     fisc_string_free(text);

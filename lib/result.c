@@ -81,27 +81,6 @@ int fisc_result_provisional(const fisc_result *r)
 
 typedef fiscp_buf buf;
 
-/* Money: exactly two decimals when the value has no more (it was rounded to 分); else exact. */
-static void put_amount_text(buf *b, const fisc_decimal *v, int grouping)
-{
-    fisc_format fmt = FISC_FORMAT_INIT;
-    fisc_decimal t;
-    uint32_t st = 0;
-    char *s = NULL;
-
-    fisc_decimal_init(&t);
-    if (fisc_decimal_round(&t, NULL, v, 2, FISC_ROUND_DOWN, &st, NULL) == FISC_OK && !(st & FISC_STATUS_INEXACT))
-        fmt.places = 2;
-    fmt.grouping = grouping;
-    fisc_decimal_clear(&t);
-    if (fisc_decimal_to_string(&s, v, &fmt, NULL, NULL) != FISC_OK) {
-        b->failed = 1;
-        return;
-    }
-    fiscp_buf_put(b, s);
-    fisc_string_free(s);
-}
-
 /* ------------------------------------------------------------------ JSON */
 
 static const char *const OUTCOME[] = { "eligible", "not_eligible", "undetermined" };
@@ -162,7 +141,7 @@ static void json_amounts(json *j, const fisc_item *it)
     for (size_t k = 0; k < it->amount_count; k++) {
         fiscp_json_key(j, it->amounts[k].name, k == 0);
         fiscp_buf_put(j, "\"");
-        put_amount_text(j, it->amounts[k].value, 0);
+        fiscp_buf_money(j, it->amounts[k].value, 0, 0);
         fiscp_buf_put(j, "\"");
     }
     fiscp_json_close(j, "}");
@@ -310,7 +289,7 @@ fisc_status fisc_result_to_json(char **out, const fisc_result *r, unsigned flags
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++) {
         fiscp_json_key(&j, CATEGORY[k], k == 0);
         fiscp_buf_put(&j, "\"");
-        put_amount_text(&j, &r->totals[k], 0);
+        fiscp_buf_money(&j, &r->totals[k], 0, 0);
         fiscp_buf_put(&j, "\"");
     }
     fiscp_json_close(&j, "}");
@@ -427,7 +406,7 @@ static void text_item(buf *b, const fisc_item *it, const words *w, int zh, int e
     }
     for (size_t k = 0; k < it->amount_count; k++) {
         fiscp_buf_printf(b, "  %-16s ", it->amounts[k].name);
-        put_amount_text(b, it->amounts[k].value, 1);
+        fiscp_buf_money(b, it->amounts[k].value, 1, 0);
         fiscp_buf_printf(b, " %s\n", w->yuan);
     }
     if (it->missing_count) {
@@ -478,7 +457,7 @@ fisc_status fisc_result_to_text(char **out, const fisc_result *r, const char *la
         if (k == FISC_CATEGORY_REPAYMENT && fisc_decimal_sign(&r->totals[k]) == 0)
             continue; /* only agreements ask for money back */
         fiscp_buf_printf(&b, "  %-16s ", w->category[k]);
-        put_amount_text(&b, &r->totals[k], 1);
+        fiscp_buf_money(&b, &r->totals[k], 1, 0);
         fiscp_buf_printf(&b, " %s\n", w->yuan);
     }
     if (b.failed) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "textbuf.h"
 
 void fiscp_buf_put_n(fiscp_buf *b, const char *s, size_t k)
@@ -92,4 +93,19 @@ void fiscp_json_close(fiscp_buf *b, const char *c)
     b->depth--;
     fiscp_json_nl(b);
     fiscp_buf_put(b, c);
+}
+
+void fiscp_buf_money(fiscp_buf *b, const fisc_decimal *v, int grouping, int quote)
+{
+    char *s = b->failed ? NULL : fiscp_decimal_money(v, grouping);
+
+    if (!s) {
+        b->failed = 1;
+        return;
+    }
+    if (quote)
+        fiscp_buf_json_string(b, s);
+    else
+        fiscp_buf_put(b, s);
+    fisc_string_free(s);
 }

@@ -24,6 +24,9 @@ void fiscp_buf_printf(fiscp_buf *b, const char *fmt, ...) FISCP_PRINTF(2, 3);
 /* s as a JSON string literal (quotes, backslashes and control characters escaped); NULL as "". */
 void fiscp_buf_json_string(fiscp_buf *b, const char *s);
 
+/* Money as fiscp_decimal_money() writes it; with quote, as a JSON string. */
+void fiscp_buf_money(fiscp_buf *b, const fisc_decimal *v, int grouping, int quote);
+
 /* JSON structure: a newline and indentation (pretty only); `,` unless first, then "k": ; { or [ in and out. */
 void fiscp_json_nl(fiscp_buf *b);
 void fiscp_json_key(fiscp_buf *b, const char *k, int first);
