@@ -175,3 +175,31 @@ const char *cli_policy_hash(const fisc_policy *p)
 {
     return fisc_policy_hash(p);
 }
+
+void cli_html_layers(cli_buf *b, const fisc_policy *p, int en, const char *const head[5], const char *overlay_mark)
+{
+    size_t n = fisc_policy_layer_count(p);
+
+    cli_buf_puts(b, "<table>\n<thead><tr><th>#</th>");
+    for (int k = 0; k < 5; k++)
+        cli_html_elem(b, "th", NULL, head[k]);
+    cli_buf_puts(b, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const fisc_layer_info *l = fisc_policy_layer(p, i);
+
+        if (!l)
+            continue;
+        cli_buf_printf(b, "<tr><td class=\"num\">%zu</td><td><code>", i + 1);
+        cli_html_text(b, l->id);
+        cli_buf_puts(b, "</code>");
+        if (l->is_overlay)
+            cli_html_text(b, overlay_mark);
+        cli_buf_puts(b, "</td>");
+        cli_html_elem(b, "td", NULL, en && l->title_en && l->title_en[0] ? l->title_en : l->title_zh ? l->title_zh : "");
+        cli_html_elem(b, "td", NULL, l->document);
+        cli_html_elem(b, "td", NULL, l->path);
+        cli_html_elem(b, "td", "hash", l->sha256);
+        cli_buf_puts(b, "</tr>\n");
+    }
+    cli_buf_puts(b, "</tbody>\n</table>\n");
+}

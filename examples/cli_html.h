@@ -55,4 +55,10 @@ void cli_html_upper(cli_buf *b, const fisc_decimal *v);
 /* The policy hash (64 hexadecimal digits) shown on the pages. Borrowed from @p p. */
 const char *cli_policy_hash(const fisc_policy *p);
 
+/*
+ * The table of a policy's layers: #, id (with @p overlay_mark after an overlay's id), title (English
+ * when @p en and the layer has one), document, file, SHA-256. @p head: the five column headings.
+ */
+void cli_html_layers(cli_buf *b, const fisc_policy *p, int en, const char *const head[5], const char *overlay_mark);
+
 #endif

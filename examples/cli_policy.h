@@ -40,6 +40,8 @@ int report_policy_error(const cli_ctx *ctx, const fisc_error *err, const policy_
 int parse_lang(const char *s, const char **out);
 /* "YYYYQn" (q or Q), year 1990..2100, n 1..4, into *year and *quarter. @return 0, or -1. */
 int cli_parse_quarter(const char *s, int *year, int *quarter);
+/* Facts from a JSON file, or from standard input ("-") read whole first (16 MiB at most). */
+int cli_load_facts(fisc_facts **out, const char *path, fisc_error *err);
 /* The --year and --quarter options of estimate, report, batch and whatif: a bad value fails a. */
 void cli_option_year(cli_args *a, const char *arg, int *year);
 void cli_option_quarter(cli_args *a, const char *arg, int *year, int *quarter);

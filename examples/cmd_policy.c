@@ -361,7 +361,7 @@ int put_buf(const cli_ctx *ctx, cli_buf *b)
 /* fisc estimate */
 
 /* Facts from a file, or from standard input ("-") read whole into memory first. */
-static int load_facts(fisc_facts **out, const char *path, fisc_error *err)
+int cli_load_facts(fisc_facts **out, const char *path, fisc_error *err)
 {
     char *data = NULL;
     size_t len = 0;
@@ -581,7 +581,7 @@ int cmd_estimate(int argc, char **argv)
         ret = report_policy_error(&ctx, &err, &pa);
         goto done;
     }
-    rc = load_facts(&facts, facts_path, &err);
+    rc = cli_load_facts(&facts, facts_path, &err);
     if (rc != FISC_OK) {
         ret = cli_report_source(&ctx, &err, full_source(err.source, &facts_path, 1, NULL));
         goto done;

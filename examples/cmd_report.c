@@ -41,7 +41,6 @@
 #include "cli_report.h"
 
 /* The largest facts document fisc_facts_from_json() accepts (<fisc/facts.h>). */
-#define FACTS_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
 /* The chart: the longest bar, in SVG user units (px), and the geometry of a row. */
 #define BAR_FULL 560L
@@ -212,23 +211,6 @@ static void today(char out[16])
              tm.tm_mday % 100);
 }
 
-/* Facts from a file, or from standard input ("-") read whole into memory first. */
-static int load_facts(fisc_facts **out, const char *path, fisc_error *err)
-{
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
-
-    if (strcmp(path, "-") != 0)
-        return fisc_facts_load_file(out, path, err);
-    rc = cli_read_input("-", "<stdin>", FACTS_MAX_BYTES, &data, &len, err);
-    if (rc != FISC_OK)
-        return rc;
-    rc = fisc_facts_from_json(out, data, len, "<stdin>", err);
-    free(data);
-    return rc;
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Pieces of the page. */
 
@@ -309,35 +291,13 @@ static void put_header(cli_buf *b, const fisc_facts *facts, const fisc_result *r
 
 static void put_layers(cli_buf *b, const fisc_policy *policy, const words *w)
 {
-    size_t i, n = fisc_policy_layer_count(policy);
+    const char *const head[5] = { w->col_layer, w->col_title, w->col_document, w->col_file, w->col_sha };
 
     cli_buf_puts(b, "<section id=\"policy\">\n");
     cli_html_elem(b, "h2", NULL, w->layers);
-    cli_buf_puts(b, "\n<table>\n<thead><tr><th>#</th>");
-    cli_html_elem(b, "th", NULL, w->col_layer);
-    cli_html_elem(b, "th", NULL, w->col_title);
-    cli_html_elem(b, "th", NULL, w->col_document);
-    cli_html_elem(b, "th", NULL, w->col_file);
-    cli_html_elem(b, "th", NULL, w->col_sha);
-    cli_buf_puts(b, "</tr></thead>\n<tbody>\n");
-    for (i = 0; i < n; i++) {
-        const fisc_layer_info *l = fisc_policy_layer(policy, i);
-
-        if (!l)
-            continue;
-        cli_buf_printf(b, "<tr><td class=\"num\">%zu</td><td><code>", i + 1);
-        cli_html_text(b, l->id);
-        cli_buf_puts(b, "</code>");
-        if (l->is_overlay)
-            cli_html_text(b, w->overlay);
-        cli_buf_puts(b, "</td>");
-        cli_html_elem(b, "td", NULL, pick(w, l->title_zh, l->title_en));
-        cli_html_elem(b, "td", NULL, l->document);
-        cli_html_elem(b, "td", NULL, l->path);
-        cli_html_elem(b, "td", "hash", l->sha256);
-        cli_buf_puts(b, "</tr>\n");
-    }
-    cli_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+    cli_buf_puts(b, "\n");
+    cli_html_layers(b, policy, w != &ZH, head, w->overlay);
+    cli_buf_puts(b, "</section>\n");
 }
 
 /* The label of a main amount: its category's word, with its name when the category repeats. */
@@ -971,7 +931,7 @@ int cmd_report(int argc, char **argv)
         ret = report_policy_error(&ctx, &err, &pa);
         goto done;
     }
-    rc = load_facts(&facts, facts_path, &err);
+    rc = cli_load_facts(&facts, facts_path, &err);
     if (rc != FISC_OK) {
         ret = cli_report_source(&ctx, &err, full_source(err.source, &facts_path, 1, NULL));
         goto done;

@@ -768,7 +768,7 @@ static void html_amount_cells(cli_buf *b, const fisc_decimal *v, const char *id)
 static void html_layers(cli_buf *b, const fisc_policy *pol, const char *hash, const char *heading,
                         const char *id, const words *w)
 {
-    size_t i, n = fisc_policy_layer_count(pol);
+    const char *const head[5] = { w->layer, w->title_col, w->document, w->file, w->sha };
 
     cli_buf_printf(b, "<h3>");
     cli_html_text(b, heading);
@@ -776,32 +776,8 @@ static void html_layers(cli_buf *b, const fisc_policy *pol, const char *hash, co
     cli_html_text(b, w->hash);
     cli_buf_printf(b, ": <code id=\"%s-hash\">", id);
     cli_html_text(b, hash);
-    cli_buf_puts(b, "</code></p>\n<table>\n<thead><tr><th>#</th>");
-    cli_html_elem(b, "th", NULL, w->layer);
-    cli_html_elem(b, "th", NULL, w->title_col);
-    cli_html_elem(b, "th", NULL, w->document);
-    cli_html_elem(b, "th", NULL, w->file);
-    cli_html_elem(b, "th", NULL, w->sha);
-    cli_buf_puts(b, "</tr></thead>\n<tbody>\n");
-    for (i = 0; i < n; i++) {
-        const fisc_layer_info *l = fisc_policy_layer(pol, i);
-
-        if (!l)
-            continue;
-        cli_buf_printf(b, "<tr><td class=\"num\">%zu</td><td><code>", i + 1);
-        cli_html_text(b, l->id);
-        cli_buf_puts(b, "</code>");
-        if (l->is_overlay)
-            cli_html_text(b, w->is_overlay);
-        cli_buf_puts(b, "</td>");
-        cli_html_elem(b, "td", NULL, strcmp(w->lang, "en") == 0 && l->title_en && l->title_en[0]
-                                         ? l->title_en : str(l->title_zh));
-        cli_html_elem(b, "td", NULL, l->document);
-        cli_html_elem(b, "td", NULL, l->path);
-        cli_html_elem(b, "td", "hash", l->sha256);
-        cli_buf_puts(b, "</tr>\n");
-    }
-    cli_buf_puts(b, "</tbody>\n</table>\n");
+    cli_buf_puts(b, "</code></p>\n");
+    cli_html_layers(b, pol, strcmp(w->lang, "en") == 0, head, w->is_overlay);
 }
 
 /* One program's gains and losses per band as SVG bars (lengths exact in 分). */
