@@ -355,7 +355,7 @@ static void *thread_main(void *arg)
     }
 }
 
-int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *const *args, fisc_error *err)
+int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *workers, size_t size, fisc_error *err)
 {
     size_t t;
 
@@ -373,7 +373,7 @@ int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *const *args, fi
     P->fn = fn;
     for (t = 0; t < n; t++) {
         P->slots[t].pool = P;
-        P->slots[t].arg = args[t];
+        P->slots[t].arg = (char *)workers + t * size;
     }
     for (t = 1; t < n; t++) {
         if (pthread_create(&P->slots[t].tid, NULL, thread_main, &P->slots[t]) != 0) {

@@ -128,10 +128,11 @@ typedef struct cli_pool {
 } cli_pool;
 
 /*
- * Start @p n - 1 threads (slot 0 is the calling thread) running @p fn on args[0..n).
+ * Start @p n - 1 threads (slot 0 is the calling thread) running @p fn, slot t on the t-th of the
+ * @p n workers at @p workers, each @p size bytes.
  * @return FISC_OK; FISC_ENOMEM (also a thread that cannot start). cli_pool_stop() in every case.
  */
-int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *const *args, fisc_error *err);
+int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *workers, size_t size, fisc_error *err);
 /* Split @p nrecs records between the first @p n slots (n <= P->n) in order, and wait for them. */
 void cli_pool_run(cli_pool *P, size_t n, size_t nrecs);
 /* Stop and join the threads. Safe on a pool that failed to start or was zeroed. */

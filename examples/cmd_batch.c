@@ -682,21 +682,9 @@ int cmd_batch(int argc, char **argv)
         }
         stats_init(&w->st, B.nprog);
     }
-    {
-        void **args = calloc(njobs, sizeof(*args));
-
-        if (!args) {
-            ret = CLI_EXIT_INTERNAL;
-            goto done;
-        }
-        for (t = 0; t < njobs; t++)
-            args[t] = &ws[t];
-        rc = cli_pool_start(&P, njobs, run_slice, args, &err);
-        free(args);
-        if (rc != FISC_OK) {
-            ret = cli_report(&ctx, &err);
-            goto done;
-        }
+    if ((rc = cli_pool_start(&P, njobs, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
+        ret = cli_report(&ctx, &err);
+        goto done;
     }
 
     /* The header line. */

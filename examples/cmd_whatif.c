@@ -1255,21 +1255,9 @@ int cmd_whatif(int argc, char **argv)
         }
         stats_init(&w->st, W.nprog);
     }
-    {
-        void **args = calloc(njobs, sizeof(*args));
-
-        if (!args) {
-            ret = CLI_EXIT_INTERNAL;
-            goto done;
-        }
-        for (t = 0; t < njobs; t++)
-            args[t] = &ws[t];
-        rc = cli_pool_start(&P, njobs, run_slice, args, &err);
-        free(args);
-        if (rc != FISC_OK) {
-            ret = cli_report(&ctx, &err);
-            goto done;
-        }
+    if ((rc = cli_pool_start(&P, njobs, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
+        ret = cli_report(&ctx, &err);
+        goto done;
     }
 
     /* The rows, a block at a time. */
