@@ -45,6 +45,9 @@ int cli_load_facts(fisc_facts **out, const char *path, fisc_error *err);
 /* The --year and --quarter options of estimate, report, batch and whatif: a bad value fails a. */
 void cli_option_year(cli_args *a, const char *arg, int *year);
 void cli_option_quarter(cli_args *a, const char *arg, int *year, int *quarter);
+/* After the options of report, batch and whatif: one of --year and --quarter, and exactly one file
+ * operand called @p name ("INPUT", "FACTS") left at optind. */
+void cli_args_period_and_file(cli_args *a, int by_year, int by_quarter, const char *name);
 
 /* Write a library-made document (ending it with a newline) or a finished buffer to stdout. */
 int put_document(const cli_ctx *ctx, const char *s);

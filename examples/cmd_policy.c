@@ -278,6 +278,20 @@ void cli_option_quarter(cli_args *a, const char *arg, int *year, int *quarter)
                       arg);
 }
 
+void cli_args_period_and_file(cli_args *a, int by_year, int by_quarter, const char *name)
+{
+    if (by_year && by_quarter)
+        cli_args_fail(a, "give one of --year and --quarter");
+    if (!a->error[0] && a->ac - optind != 1) {
+        if (a->ac - optind)
+            cli_args_fail(a, "one %s file expected", name);
+        else
+            cli_args_fail(a, "%s is missing (use - for standard input)", name);
+    }
+    if (!by_year && !by_quarter)
+        cli_args_fail(a, "--year or --quarter is required (e.g. --year 2023, --quarter 2019Q2)");
+}
+
 /* 1 if @p hay contains @p needle, ASCII letters compared without case (UTF-8 bytes as they are). */
 static int contains_ci(const char *hay, const char *needle)
 {

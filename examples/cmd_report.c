@@ -909,13 +909,7 @@ int cmd_report(int argc, char **argv)
         fputs(report_usage, stdout);
         return CLI_EXIT_OK;
     }
-    if (by_year && by_quarter)
-        cli_args_fail(&a, "give one of --year and --quarter");
-    if (!a.error[0] && a.ac - optind != 1)
-        cli_args_fail(&a, "%s", a.ac - optind ? "one FACTS file expected"
-                                              : "FACTS is missing (use - for standard input)");
-    if (!by_year && !by_quarter)
-        cli_args_fail(&a, "--year or --quarter is required (e.g. --year 2023, --quarter 2019Q2)");
+    cli_args_period_and_file(&a, by_year, by_quarter, "FACTS");
     if (a.error[0]) {
         ret = cli_usage_error(&ctx, "%s", a.error);
         goto done;

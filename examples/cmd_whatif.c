@@ -1115,13 +1115,7 @@ int cmd_whatif(int argc, char **argv)
         fputs(whatif_usage_more, stdout);
         return CLI_EXIT_OK;
     }
-    if (by_year && by_quarter)
-        cli_args_fail(&a, "give one of --year and --quarter");
-    if (!a.error[0] && a.ac - optind != 1)
-        cli_args_fail(&a, "%s", a.ac - optind ? "one INPUT file expected"
-                                              : "INPUT is missing (use - for standard input)");
-    if (!by_year && !by_quarter)
-        cli_args_fail(&a, "--year or --quarter is required (e.g. --year 2023, --quarter 2019Q2)");
+    cli_args_period_and_file(&a, by_year, by_quarter, "INPUT");
     if (!overlay)
         cli_args_fail(&a, "--overlay FILE is required: the change to estimate");
     if (a.error[0]) {
