@@ -1298,35 +1298,45 @@ out:
 
 /* ---------------------------------------------------------------- API */
 
+/* Set fact idx from len bytes of text (terminated: text[len] is its NUL, so no copy is needed). */
+static fisc_status set_text(fisc_facts *f, size_t idx, const char *text, size_t len, int terminated, ectx *c)
+{
+    const fiscp_vocab *v = &f->vocab[idx];
+
+    if (v->info.type == FISC_FACT_QUARTERS) { /* parsed from its text form */
+        char *copy = terminated ? NULL : fiscp_strndup(text, len);
+        fisc_status rc;
+        qtmp t;
+
+        if (!terminated && !copy)
+            return fiscp_error_nomem(c->err);
+        qtmp_init(&t);
+        rc = parse_quarters_text(&t, v, terminated ? text : copy, c);
+        if (rc == FISC_OK)
+            qcommit(f, idx, &t, 0, 3);
+        qtmp_clear(&t);
+        fiscp_free(copy);
+        return rc;
+    }
+    {
+        value val = { V_API, text, len };
+
+        return set_value(f, idx, &val, c);
+    }
+}
+
 fisc_status fisc_facts_set(fisc_facts *f, const char *name, const char *value_text, fisc_error *err)
 {
     ectx c = { err, NULL, -1, -1, NULL, 0 };
-    const fiscp_vocab *v;
     long idx;
-    fisc_status rc;
 
     fiscp_error_reset(err);
     if ((idx = api_lookup(f, name, err)) < 0)
         return FISC_EINVAL;
-    v = &f->vocab[idx];
-    c.field = v->info.name;
+    c.field = f->vocab[idx].info.name;
     if (!value_text)
         return fail(&c, FISC_EINVAL, "the value is NULL (fisc_facts_unset() forgets a fact)");
-    if (v->info.type == FISC_FACT_QUARTERS) {
-        qtmp t;
-
-        qtmp_init(&t);
-        rc = parse_quarters_text(&t, v, value_text, &c);
-        if (rc == FISC_OK)
-            qcommit(f, (size_t)idx, &t, 0, 3);
-        qtmp_clear(&t);
-        return rc;
-    }
-    {
-        value val = { V_API, value_text, strlen(value_text) };
-
-        return set_value(f, (size_t)idx, &val, &c);
-    }
+    return set_text(f, (size_t)idx, value_text, strlen(value_text), 1, &c);
 }
 
 fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter, const char *start,
@@ -1366,35 +1376,14 @@ fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_
                                  fisc_error *err)
 {
     ectx c = { err, NULL, -1, -1, NULL, 0 };
-    const fiscp_vocab *v;
-    fisc_status rc;
 
     fiscp_error_reset(err);
     if (!f || index >= f->n)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: no fact at index %zu", index);
     if (!value_text)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: the value is NULL");
-    v = &f->vocab[index];
-    c.field = v->info.name;
-    if (v->info.type == FISC_FACT_QUARTERS) { /* rare in a row: through the text form */
-        char *text = fiscp_strndup(value_text, len);
-        qtmp t;
-
-        if (!text)
-            return fiscp_error_nomem(err);
-        qtmp_init(&t);
-        rc = parse_quarters_text(&t, v, text, &c);
-        if (rc == FISC_OK)
-            qcommit(f, index, &t, 0, 3);
-        qtmp_clear(&t);
-        fiscp_free(text);
-        return rc;
-    }
-    {
-        value val = { V_API, value_text, len };
-
-        return set_value(f, index, &val, &c);
-    }
+    c.field = f->vocab[index].info.name;
+    return set_text(f, index, value_text, len, 0, &c);
 }
 
 void fisc_facts_clear(fisc_facts *f)
