@@ -1,4 +1,4 @@
-/* A bump allocator in blocks of at least 4 KiB; everything is freed at once. */
+/* A bump allocator in blocks of at least 8 KiB; everything is freed (or reset for reuse) at once. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 
 struct fiscp_arena_block {
     fiscp_arena_block *next;
+    size_t size;         /* bytes of data */
     max_align_t data[];
 };
 
@@ -19,6 +20,8 @@ void fiscp_arena_init(fiscp_arena *a)
     a->head = NULL;
     a->used = a->size = 0;
     a->external = NULL;
+    a->external_size = 0;
+    a->spare = NULL;
 }
 
 void fiscp_arena_init_buffer(fiscp_arena *a, void *buf, size_t size)
@@ -26,23 +29,69 @@ void fiscp_arena_init_buffer(fiscp_arena *a, void *buf, size_t size)
     fiscp_arena_block *b = buf;
 
     b->next = NULL;
+    b->size = size - sizeof(*b);
     a->head = b;
     a->used = 0;
-    a->size = size - sizeof(*b);
+    a->size = b->size;
     a->external = b;
+    a->external_size = b->size;
+    a->spare = NULL;
+}
+
+static void free_blocks(fiscp_arena_block *b, const void *keep)
+{
+    while (b) {
+        fiscp_arena_block *next = b->next;
+
+        if ((void *)b != keep)
+            fiscp_free(b);
+        b = next;
+    }
 }
 
 void fiscp_arena_clear(fiscp_arena *a)
 {
+    free_blocks(a->head, a->external);
+    free_blocks(a->spare, NULL);
+    a->head = a->spare = NULL;
+    a->used = a->size = 0;
+    a->external = NULL;
+    a->external_size = 0;
+}
+
+void fiscp_arena_reset(fiscp_arena *a)
+{
     while (a->head) {
         fiscp_arena_block *next = a->head->next;
 
-        if ((void *)a->head != a->external)
-            fiscp_free(a->head);
+        if ((void *)a->head != a->external) {
+            a->head->next = a->spare;
+            a->spare = a->head;
+        }
         a->head = next;
     }
-    a->used = a->size = 0;
-    a->external = NULL;
+    a->head = a->external;
+    if (a->head)
+        a->head->next = NULL;
+    a->used = 0;
+    a->size = a->external_size;
+}
+
+/* A block of at least `need` bytes: a spare one when one is big enough, else a new one. */
+static fiscp_arena_block *new_block(fiscp_arena *a, size_t need)
+{
+    fiscp_arena_block **p, *b;
+    size_t bsize = need > MIN_BLOCK ? need : MIN_BLOCK;
+
+    for (p = &a->spare; *p; p = &(*p)->next)
+        if ((*p)->size >= need) {
+            b = *p;
+            *p = b->next;
+            return b;
+        }
+    if ((b = fiscp_malloc(sizeof(*b) + bsize)))
+        b->size = bsize;
+    return b;
 }
 
 void *fiscp_arena_alloc(fiscp_arena *a, size_t size)
@@ -62,15 +111,14 @@ void *fiscp_arena_alloc_raw(fiscp_arena *a, size_t size)
     if (size > ((size_t)1 << 30))
         return NULL;
     if (!a->head || a->size - a->used < need) {
-        size_t bsize = need > MIN_BLOCK ? need : MIN_BLOCK;
-        fiscp_arena_block *b = fiscp_malloc(sizeof(*b) + bsize);
+        fiscp_arena_block *b = new_block(a, need);
 
         if (!b)
             return NULL;
         b->next = a->head;
         a->head = b;
         a->used = 0;
-        a->size = bsize;
+        a->size = b->size;
     }
     p = (char *)a->head->data + a->used;
     a->used += need;

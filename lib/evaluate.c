@@ -17,7 +17,6 @@
 #define MAX_AMOUNTS FISCP_ITEM_MAX_AMOUNTS
 #define MAX_MISSING FISCP_ITEM_MAX_MISSING
 #define MAX_STEPS FISCP_ITEM_MAX_STEPS
-#define MAX_CONVERTED 16
 
 struct fiscp_ctx {
     fisc_result *r;
@@ -38,8 +37,6 @@ struct fiscp_ctx {
     const char *missing[MAX_MISSING];
     fisc_step steps[MAX_STEPS];
     unsigned char missing_seen[FACT_COUNT];
-    size_t nconverted;
-    fisc_decimal converted[MAX_CONVERTED];
 };
 
 fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
@@ -188,43 +185,18 @@ static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param
     return entry_of(c, *q_out, kind, c->date, e_out);
 }
 
-/* 万元 → 元, 百分点 → a fraction; anything else as it is. */
-static fisc_status convert(fiscp_ctx *c, fiscp_unit unit, const fisc_decimal *v, const fisc_decimal **out)
-{
-    fisc_decimal *slot, k;
-    fisc_status rc;
-
-    if (unit != UNIT_WAN && unit != UNIT_POINTS) {
-        *out = v;
-        return FISC_OK;
-    }
-    if (c->nconverted == MAX_CONVERTED)
-        return fiscp_error_set(c->err, FISC_ERANGE, "program %s converts more than %d values", c->conf->id,
-                               MAX_CONVERTED);
-    slot = &c->converted[c->nconverted++];
-    fisc_decimal_init(slot);
-    fisc_decimal_init(&k);
-    if (unit == UNIT_WAN) {
-        fisc_decimal_set_int(&k, 10000);
-        rc = fisc_decimal_mul(slot, v, &k, c->err);
-    } else {
-        fiscp_decimal_set_scaled(&k, 1, 2);
-        rc = fisc_decimal_mul(slot, v, &k, c->err);
-    }
-    *out = slot;
-    return rc;
-}
-
 fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
 {
     const fisc_param *q;
     const fiscp_entry *e;
     fisc_status rc = entry_for(c, param, FISC_PARAM_VALUE, &q, &e);
 
-    return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
+    if (rc == FISC_OK)
+        *out = &e->in_unit;
+    return rc;
 }
 
-static fisc_status table_row(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, const char *const *keys,
+static fisc_status table_row(const fisc_param *q, const fiscp_entry *e, const char *const *keys,
                              const fisc_decimal **out)
 {
     for (size_t i = 0; i < e->nrows; i++) {
@@ -232,8 +204,10 @@ static fisc_status table_row(fiscp_ctx *c, const fisc_param *q, const fiscp_entr
 
         while (k < q->nkeys && strcmp(e->rows[i].keys[k], keys[k]) == 0)
             k++;
-        if (k == q->nkeys)
-            return convert(c, q->unit, &e->rows[i].value, out);
+        if (k == q->nkeys) {
+            *out = &e->rows[i].in_unit;
+            return FISC_OK;
+        }
     }
     return FISC_OK;
 }
@@ -245,7 +219,7 @@ fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, 
     fisc_status rc = entry_for(c, param, FISC_PARAM_TABLE, &q, &e);
 
     *out = NULL;
-    return rc != FISC_OK ? rc : table_row(c, q, e, keys, out);
+    return rc != FISC_OK ? rc : table_row(q, e, keys, out);
 }
 
 fisc_status fiscp_policy_value_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const fisc_decimal **out)
@@ -253,8 +227,8 @@ fisc_status fiscp_policy_value_on(fiscp_ctx *c, const fisc_param *q, fiscp_date 
     const fiscp_entry *e;
     fisc_status rc = entry_of(c, q, FISC_PARAM_VALUE, date, &e);
 
-    *out = NULL;
-    return rc != FISC_OK ? rc : convert(c, q->unit, &e->value, out);
+    *out = rc == FISC_OK ? &e->in_unit : NULL;
+    return rc;
 }
 
 fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const char *const *keys,
@@ -264,7 +238,7 @@ fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date 
     fisc_status rc = entry_of(c, q, FISC_PARAM_TABLE, date, &e);
 
     *out = NULL;
-    return rc != FISC_OK ? rc : table_row(c, q, e, keys, out);
+    return rc != FISC_OK ? rc : table_row(q, e, keys, out);
 }
 
 int fiscp_param_in_force(const fiscp_ctx *c, int param)
@@ -318,11 +292,9 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
     fisc_decimal prev, slice, part;
     const fisc_decimal *up;
     fisc_status rc = entry_for(c, param, FISC_PARAM_SCALE, &q, &e);
-    fiscp_unit basis;
 
     if (rc != FISC_OK)
         return rc;
-    basis = strcmp(q->basis, "万元") == 0 ? UNIT_WAN : UNIT_YUAN;
     if (detail)
         *detail = "";
     fisc_decimal_init(&prev);
@@ -333,9 +305,7 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
         const fiscp_bracket *br = &e->brackets[b];
         int last = b + 1 == e->nbrackets;
 
-        up = NULL;
-        if (!br->open && (rc = convert(c, basis, &br->up_to, &up)) != FISC_OK)
-            break;
+        up = br->open ? NULL : &br->up_to_in_unit;
         if (q->semantics == SCALE_WHOLE) {
             if (!up || fisc_decimal_cmp(base, up) <= 0) {
                 rc = fisc_decimal_mul(out, base, &br->rate, c->err);
@@ -556,7 +526,6 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     item->summary_zh = item->summary_en = "";
     item->choice = "";
     memset(c->missing_seen, 0, sizeof(c->missing_seen));
-    c->nconverted = 0;
     item->conditions = c->conds;
     item->params = c->params;
     item->amounts = c->amounts;
@@ -630,9 +599,6 @@ static fisc_status end_item(fiscp_ctx *c, fisc_status rc)
 {
     fisc_item *item = c->item;
 
-    for (size_t i = 0; i < c->nconverted; i++)
-        fisc_decimal_clear(&c->converted[i]);
-    c->nconverted = 0;
     if (rc != FISC_OK && c->err && c->err->code == FISC_OK) /* a program that failed without saying why */
         fiscp_error_set(c->err, rc, "program %s: %s", item->program, fisc_strerror(rc));
     if (item->outcome != FISC_OUTCOME_UNDETERMINED)
@@ -660,7 +626,6 @@ fisc_status fiscp_ctx_open(fiscp_ctx **out, fisc_result *r, const fisc_policy *p
     c->conf = NULL;
     c->item = NULL;
     c->f = NULL;
-    c->nconverted = 0;
     c->r = r;
     c->p = p;
     c->err = err;
@@ -737,12 +702,46 @@ fisc_status fiscp_missing_name(fiscp_ctx *c, const char *name)
     return FISC_OK;
 }
 
+/* Run every program the policy enables, in its order, into the empty result r. */
+static fisc_status run(fisc_result *r, const fisc_policy *policy, const fisc_facts *facts,
+                       const fisc_eval_options *opts, fisc_error *err)
+{
+    static const int quarter_end[5] = { 1231, 331, 630, 930, 1231 };
+    size_t n = policy->nprograms ? policy->nprograms : 1;
+    fisc_status rc = FISC_OK;
+    fiscp_ctx c;
+
+    /* the arrays are written before they are read: only the scalars need a value */
+    c.conf = NULL;
+    c.item = NULL;
+    c.r = r;
+    c.p = policy;
+    c.f = facts;
+    c.err = err;
+    c.year = opts->year;
+    c.quarter = opts->quarter;
+    c.trace = opts->trace != 0;
+    c.date = opts->year * 10000 + quarter_end[opts->quarter];
+    r->date = c.date;
+    if (!(r->items = fiscp_arena_alloc(&r->arena, n * sizeof(*r->items))))
+        return fiscp_error_nomem(err);
+    r->items_alloc = n;
+    for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
+        const fiscp_program *prog = policy->programs[i].program;
+        fisc_item *item = &r->items[r->nitems++];
+
+        rc = start_item(&c, &policy->programs[i], item);
+        if (rc == FISC_OK)
+            rc = prog->evaluate(&c);
+        rc = end_item(&c, rc);
+    }
+    return rc;
+}
+
 fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fisc_facts *facts,
                           const fisc_eval_options *opts, fisc_error *err)
 {
-    static const int quarter_end[5] = { 1231, 331, 630, 930, 1231 };
     fisc_result *r;
-    fiscp_ctx c;
     fisc_status rc;
 
     fiscp_error_reset(err);
@@ -753,36 +752,29 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
         return rc;
     if ((rc = fiscp_result_new(&r, policy, opts->year, opts->quarter, err)) != FISC_OK)
         return rc;
-    /* the arrays are written before they are read: only the scalars need a value */
-    c.conf = NULL;
-    c.item = NULL;
-    c.nconverted = 0;
-    c.r = r;
-    c.p = policy;
-    c.f = facts;
-    c.err = err;
-    c.year = opts->year;
-    c.quarter = opts->quarter;
-    c.trace = opts->trace != 0;
-    c.date = opts->year * 10000 + quarter_end[opts->quarter];
-    r->date = c.date;
-    r->items = fiscp_arena_alloc(&r->arena, (policy->nprograms ? policy->nprograms : 1) * sizeof(*r->items));
-    if (!r->items)
-        rc = fiscp_error_nomem(err);
-    r->items_alloc = policy->nprograms ? policy->nprograms : 1;
-    for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
-        const fiscp_program *prog = policy->programs[i].program;
-        fisc_item *item = &r->items[r->nitems++];
-
-        rc = start_item(&c, &policy->programs[i], item);
-        if (rc == FISC_OK)
-            rc = prog->evaluate(&c);
-        rc = end_item(&c, rc);
-    }
-    if (rc != FISC_OK) {
+    if ((rc = run(r, policy, facts, opts, err)) != FISC_OK) {
         fisc_result_free(r);
         return rc;
     }
     *out = r;
     return FISC_OK;
+}
+
+fisc_status fisc_evaluate_into(fisc_result **r, const fisc_policy *policy, const fisc_facts *facts,
+                               const fisc_eval_options *opts, fisc_error *err)
+{
+    fisc_status rc;
+
+    fiscp_error_reset(err);
+    if (!r || !policy || !facts)
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_evaluate_into: NULL argument");
+    if ((rc = check_options(opts, err)) != FISC_OK)
+        return rc;
+    if (!*r)
+        rc = fiscp_result_new(r, policy, opts->year, opts->quarter, err);
+    else
+        fiscp_result_reset(*r, policy, opts->year, opts->quarter);
+    if (rc == FISC_OK && (rc = run(*r, policy, facts, opts, err)) != FISC_OK)
+        fiscp_result_reset(*r, policy, opts->year, opts->quarter);
+    return rc;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "engine.h"
 #include "policy.h"
 #include "sha256.h"
@@ -952,6 +953,46 @@ static fisc_status resolve_programs(fisc_policy *p, fisc_error *err)
     return FISC_OK;
 }
 
+/* A value in the programs' unit: 万元 → 元, 百分点 → a fraction, anything else as it is. */
+static fisc_status in_unit(fisc_decimal *out, const fisc_decimal *v, fiscp_unit unit, fisc_error *err)
+{
+    fisc_decimal k;
+
+    if (unit != UNIT_WAN && unit != UNIT_POINTS)
+        return fisc_decimal_set(out, v, err);
+    fisc_decimal_init(&k);
+    if (unit == UNIT_WAN)
+        fisc_decimal_set_int(&k, 10000);
+    else
+        fiscp_decimal_set_scaled(&k, 1, 2);
+    return fisc_decimal_mul(out, v, &k, err);
+}
+
+/*
+ * Every value, table cell and bracket bound converted once, after the layers are merged: programs
+ * read values in their own unit on every evaluation, and a loaded policy is shared by threads.
+ */
+static fisc_status convert_units(fisc_policy *p, fisc_error *err)
+{
+    fisc_status rc = FISC_OK;
+
+    for (size_t i = 0; i < p->nparams && rc == FISC_OK; i++) {
+        const fisc_param *q = p->params[i];
+        fiscp_unit basis = q->basis && strcmp(q->basis, "万元") == 0 ? UNIT_WAN : UNIT_YUAN;
+
+        for (size_t j = 0; j < q->nentries && rc == FISC_OK; j++) {
+            fiscp_entry *e = &q->entries[j];
+
+            rc = in_unit(&e->in_unit, &e->value, q->unit, err);
+            for (size_t b = 0; b < e->nbrackets && rc == FISC_OK; b++)
+                rc = in_unit(&e->brackets[b].up_to_in_unit, &e->brackets[b].up_to, basis, err);
+            for (size_t r = 0; r < e->nrows && rc == FISC_OK; r++)
+                rc = in_unit(&e->rows[r].in_unit, &e->rows[r].value, q->unit, err);
+        }
+    }
+    return rc;
+}
+
 static fisc_status finish(fisc_policy *p, fisc_error *err)
 {
     fiscp_sha256 h;
@@ -963,7 +1004,7 @@ static fisc_status finish(fisc_policy *p, fisc_error *err)
     for (size_t i = 0; i < p->nlayers; i++)
         fiscp_sha256_update(&h, p->layers[i].sha256, 64);
     fiscp_sha256_hex(&h, p->hash);
-    if ((rc = order_programs(p, err)) != FISC_OK)
+    if ((rc = convert_units(p, err)) != FISC_OK || (rc = order_programs(p, err)) != FISC_OK)
         return rc;
     return resolve_programs(p, err);
 }
@@ -1107,12 +1148,16 @@ void fiscp_policy_unref(const fisc_policy *cp)
             fiscp_entry *e = &q->entries[j];
 
             fisc_decimal_clear(&e->value);
+            fisc_decimal_clear(&e->in_unit);
             for (size_t b = 0; b < e->nbrackets; b++) {
                 fisc_decimal_clear(&e->brackets[b].up_to);
+                fisc_decimal_clear(&e->brackets[b].up_to_in_unit);
                 fisc_decimal_clear(&e->brackets[b].rate);
             }
-            for (size_t r = 0; r < e->nrows; r++)
+            for (size_t r = 0; r < e->nrows; r++) {
                 fisc_decimal_clear(&e->rows[r].value);
+                fisc_decimal_clear(&e->rows[r].in_unit);
+            }
         }
         fiscp_free(q->entries);
     }

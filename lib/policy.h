@@ -27,6 +27,7 @@ enum { SCALE_MARGINAL, SCALE_WHOLE };
 
 typedef struct fiscp_bracket {
     fisc_decimal up_to;   /* inclusive upper bound of the bracket */
+    fisc_decimal up_to_in_unit; /* up_to in 元 when the basis is 万元, else equal to up_to (set at load) */
     int open;             /* the last bracket: no upper bound */
     fisc_decimal rate;
 } fiscp_bracket;
@@ -34,12 +35,14 @@ typedef struct fiscp_bracket {
 typedef struct fiscp_row {
     const char **keys;    /* one value per table key */
     fisc_decimal value;
+    fisc_decimal in_unit; /* value in the programs' unit (fiscp_policy_in_unit), set at load */
 } fiscp_row;
 
 typedef struct fiscp_entry {
     fisc_param_entry pub;  /* strings in the policy arena */
     fiscp_date from, to;   /* to = 99991231 when open-ended */
     fisc_decimal value;    /* FISC_PARAM_VALUE */
+    fisc_decimal in_unit;  /* value in the programs' unit (fiscp_policy_in_unit), set at load */
     size_t nbrackets;      /* FISC_PARAM_SCALE */
     fiscp_bracket *brackets;
     size_t nrows;          /* FISC_PARAM_TABLE */

@@ -35,15 +35,38 @@ fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, 
     return FISC_OK;
 }
 
-void fisc_result_free(fisc_result *r)
+/* Release what the amounts and totals own (values beyond 128 bits). */
+static void clear_values(fisc_result *r)
 {
-    if (!r)
-        return;
     for (size_t i = 0; i < r->nitems; i++)
         for (size_t k = 0; k < r->items[i].amount_count; k++)
             fisc_decimal_clear((fisc_decimal *)r->items[i].amounts[k].value);
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
         fisc_decimal_clear(&r->totals[k]);
+}
+
+void fiscp_result_reset(fisc_result *r, const fisc_policy *p, int year, int quarter)
+{
+    clear_values(r);
+    fiscp_arena_reset(&r->arena);
+    r->nitems = r->items_alloc = 0;
+    r->items = NULL;
+    r->provisional = 0;
+    r->date = 0;
+    r->year = year;
+    r->quarter = quarter;
+    if (p != r->policy) {
+        fiscp_policy_ref(p);
+        fiscp_policy_unref(r->policy);
+        r->policy = p;
+    }
+}
+
+void fisc_result_free(fisc_result *r)
+{
+    if (!r)
+        return;
+    clear_values(r);
     fiscp_arena_clear(&r->arena);
     fiscp_policy_unref(r->policy);
     fiscp_free(r);

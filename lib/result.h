@@ -18,5 +18,7 @@ struct fisc_result {
 };
 
 fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err);
+/* Empty r for another evaluation (of p, year, quarter), keeping its memory. Never fails. */
+void fiscp_result_reset(fisc_result *r, const fisc_policy *p, int year, int quarter);
 
 #endif

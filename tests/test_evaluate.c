@@ -421,6 +421,97 @@ static void errors_and_limits(void **state)
     fisc_facts_free(f);
 }
 
+/* The JSON (with steps) of a result, for comparisons; the caller frees it. */
+static char *json_of(const fisc_result *r)
+{
+    char *json = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    assert_int_equal(fisc_result_to_json(&json, r, FISC_JSON_TRACE, &err), FISC_OK);
+    return json;
+}
+
+/*
+ * fisc_evaluate_into gives what fisc_evaluate gives, row after row in one result (with and without
+ * the explanation, a result that outgrew its first block included), and allocates nothing once warm.
+ */
+static void evaluate_into_reuses_a_result(void **state)
+{
+    static const char *const rows[] = {
+        "{\"taxable_income\": 2800000, " SIZE_OK "}",
+        "{\"taxable_income\": 12345678901234567.89, " SIZE_OK ", \"hnte_certificate_date\": \"2023-03-01\"}",
+        "{\"employees_average\": 100}",
+        "{\"taxable_income\": 2800000, " SIZE_OK ", \"registered_in_yulin\": true, \"tax_registered_in_yulin\": true}",
+    };
+    fisc_result *reused = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+
+    (void)state;
+    o.year = 2023;
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+            fisc_facts *f = NULL;
+            fisc_result *fresh = NULL;
+            char *a, *b;
+
+            o.trace = pass == 1;
+            assert_int_equal(fisc_facts_from_json(&f, rows[i], strlen(rows[i]), "row", &err), FISC_OK);
+            assert_int_equal(fisc_evaluate(&fresh, policy, f, &o, &err), FISC_OK);
+            fiscp_alloc_count = 0;
+            assert_int_equal(fisc_evaluate_into(&reused, policy, f, &o, &err), FISC_OK);
+            if (pass == 2) /* the same rows again without the explanation: the memory is there */
+                assert_int_equal(fiscp_alloc_count, 0);
+            a = json_of(fresh);
+            b = json_of(reused);
+            assert_string_equal(a, b);
+            fisc_string_free(a);
+            fisc_string_free(b);
+            fisc_result_free(fresh);
+            fisc_facts_free(f);
+        }
+    fisc_result_free(reused);
+}
+
+/* A failed evaluation leaves an empty result to reuse; bad arguments leave it as it was. */
+static void evaluate_into_failures(void **state)
+{
+    fisc_facts *f = NULL;
+    fisc_result *r = NULL;
+    fisc_policy *other = fisc_test_load_files(dir, "10-national.yaml");
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+    static const char json[] = "{\"taxable_income\": 2800000, " SIZE_OK "}";
+    size_t n;
+
+    (void)state;
+    assert_int_equal(fisc_facts_from_json(&f, json, strlen(json), "row", &err), FISC_OK);
+    o.year = 2023;
+    assert_int_equal(fisc_evaluate_into(NULL, policy, f, &o, &err), FISC_EINVAL);
+    assert_int_equal(fisc_evaluate_into(&r, policy, f, &o, &err), FISC_OK);
+    assert_int_equal(fisc_result_item_count(r), fisc_policy_program_count(policy));
+    o.year = 1800;
+    assert_int_equal(fisc_evaluate_into(&r, policy, f, &o, &err), FISC_EINVAL);
+    assert_int_equal(fisc_result_item_count(r), fisc_policy_program_count(policy));
+    o.year = 2018; /* a year the bundled rules do not cover */
+    assert_int_equal(fisc_evaluate_into(&r, policy, f, &o, &err), FISC_ENOTFOUND);
+    assert_non_null(strstr(err.text, "2018-12-31"));
+    assert_non_null(r);
+    assert_int_equal(fisc_result_item_count(r), 0);
+    assert_decimal_equal(fisc_result_total(r, FISC_CATEGORY_TAX_PAYABLE), "0");
+    assert_int_equal(fisc_result_provisional(r), 0);
+    /* reused with another policy, which the result keeps alive after the caller frees it */
+    o.year = 2023;
+    assert_int_equal(fisc_evaluate_into(&r, other, f, &o, &err), FISC_OK);
+    n = fisc_policy_program_count(other);
+    fisc_policy_free(other);
+    assert_int_equal(fisc_result_item_count(r), n);
+    assert_string_equal(fisc_result_item(r, n - 1)->program, "cn.cit");
+    assert_decimal_equal(fisc_result_total(r, FISC_CATEGORY_TAX_PAYABLE), "140000"); /* as json_and_text */
+    fisc_result_free(r);
+    fisc_facts_free(f);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +528,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(errors_and_limits),
         cmocka_unit_test(shared_between_threads),
         cmocka_unit_test(oom_sweep),
+        cmocka_unit_test(evaluate_into_reuses_a_result),
+        cmocka_unit_test(evaluate_into_failures),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);

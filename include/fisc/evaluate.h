@@ -144,6 +144,20 @@ FISC_API FISC_NODISCARD fisc_status fisc_evaluate(fisc_result **out, const fisc_
                                                   const fisc_facts *facts, const fisc_eval_options *opts,
                                                   fisc_error *err);
 
+/**
+ * Evaluate as fisc_evaluate() does, reusing a result's memory: a batch keeps one result per thread
+ * and allocates nothing per row once it has grown to its working size.
+ * @param[in,out] r  *r NULL: a new result is made; else *r (from an earlier call or from
+ *                   fisc_evaluate()) is emptied and filled again, and everything read from it before
+ *                   (items, texts, totals) is no longer valid. On failure *r is an empty result, still
+ *                   the caller's to reuse or release with fisc_result_free(); on FISC_EINVAL
+ *                   (a NULL argument, bad options) *r is untouched.
+ * @return as fisc_evaluate().
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_evaluate_into(fisc_result **r, const fisc_policy *policy,
+                                                       const fisc_facts *facts, const fisc_eval_options *opts,
+                                                       fisc_error *err);
+
 /** Release a result. Accepts NULL. */
 FISC_API void fisc_result_free(fisc_result *r);
 

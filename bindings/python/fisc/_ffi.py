@@ -542,6 +542,12 @@ _PROTOTYPES = {
     #                           fisc_error *err);
     "fisc_evaluate": ([POINTER(c_void_p), _FISC_POLICY_P, _FISC_FACTS_P,
                        POINTER(_EvalOptionsStruct), _ERR], c_int, _STATUS),
+    # fisc_status fisc_evaluate_into(fisc_result **r, const fisc_policy *policy,
+    #                                const fisc_facts *facts, const fisc_eval_options *opts,
+    #                                fisc_error *err);
+    #   (reuses *r: earlier Result objects must not share it; the binding keeps one result per Result)
+    "fisc_evaluate_into": ([POINTER(c_void_p), _FISC_POLICY_P, _FISC_FACTS_P,
+                            POINTER(_EvalOptionsStruct), _ERR], c_int, _STATUS),
     # void fisc_result_free(fisc_result *r);
     "fisc_result_free": ([_FISC_RESULT_P], None, None),
     # size_t fisc_result_item_count(const fisc_result *r);
