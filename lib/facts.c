@@ -12,8 +12,16 @@
  * at its opening quote, a bad character inside a number at that character, and an object or
  * array value (which libfyaml 0.7 gives no position) at its key. Syntax errors are where
  * libfyaml puts them.
+ *
+ * A batch sets ~20 facts per row into one set and clears it for the next row, so that path is
+ * lean: a slot keeps its memory (decimal, text buffer, quarters) across clears, the set keeps the
+ * list of slots set since the last clear so that a clear touches only those, the vocabulary
+ * bounds are parsed once (the built-in table's on first use, shared by every thread), and a number
+ * is parsed once without error detail: only a failure reads it again, on the general path, for
+ * the message.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,24 +34,71 @@
 #include "json_read.h"
 #include "suggest.h"
 
+#if defined(__GNUC__)
+# define NOINLINE __attribute__((noinline))
+#else
+# define NOINLINE
+#endif
+
 #define MAX_INPUT ((size_t)16 * 1024 * 1024)
 #define KEY_QUOTE 48         /* bytes of an unknown key quoted in a message */
 #define VALUE_QUOTE 48       /* bytes of a value quoted in a message */
 #define FIELD_SIZE 96
 
-/* One fact. For QUARTERS, `set` says that at least one of the eight values is known. */
+/* The bit of a type in slot.known: a typed read is one test. */
+#define KNOWN(type) (1u << (type))
+/* slot.type of a vocabulary entry whose type is none of fisc_fact_type (refused when set). */
+#define TYPE_OTHER 0xFF
+
+/* The eight values of a per-quarter fact. */
+typedef struct quarters {
+    unsigned char set[4][2];    /* [quarter - 1][0 = start, 1 = end] known */
+    fisc_decimal v[4][2];
+} quarters;
+
+/*
+ * One fact: a value of its type. Its memory outlives a clear (which only resets `known`), so a
+ * batch that sets the same facts row after row allocates nothing once the buffers have grown.
+ */
 typedef struct slot {
-    unsigned char set;
-    unsigned char qset[4][2];   /* QUARTERS: [quarter - 1][0 = start, 1 = end] known */
-    int64_t i;                  /* BOOL 0/1, DATE YYYYMMDD, ENUM index */
-    char *text;                 /* TEXT, owned */
-    fisc_decimal dec;           /* DECIMAL and INTEGER */
-    fisc_decimal q[4][2];       /* QUARTERS */
+    unsigned char known;        /* KNOWN(type) when set (QUARTERS: one of its values is), else 0 */
+    unsigned char type;         /* the vocabulary entry's fisc_fact_type, or TYPE_OTHER */
+    unsigned char listed;       /* in facts.touched: set since the last clear */
+    unsigned char range;        /* what its bounds ask of a value: R_NONE, R_NONNEG or R_BOUNDS */
+    union {
+        int64_t i;              /* BOOL 0/1, DATE YYYYMMDD, ENUM index */
+        struct {
+            char *text;         /* TEXT: owned, NUL-terminated, in a buffer of cap bytes */
+            size_t cap;
+        };
+        fisc_decimal dec;       /* DECIMAL and INTEGER */
+        quarters *q;            /* QUARTERS: in the facts' own allocation */
+    };
 } slot;
+
+/* A vocabulary bound (fiscp_vocab.min or .max), parsed once. */
+typedef enum bkind {
+    B_NONE,   /* no bound */
+    B_ZERO,   /* zero: a sign test */
+    B_VALUE,  /* value */
+    B_TEXT    /* not parsed (not a number, or no memory): read again where it is used */
+} bkind;
+
+typedef struct bound {
+    bkind kind;
+    fisc_decimal value;  /* B_VALUE */
+} bound;
+
+/* A fact's bounds in short: most facts have none, or only the minimum 0. */
+enum { R_NONE, R_NONNEG, R_BOUNDS };
 
 struct fisc_facts {
     const fiscp_vocab *vocab;
+    const bound (*bounds)[2];  /* [i][0 = min, 1 = max]: the built-in table's (shared) or own */
+    bound (*own)[2];           /* bounds of another table, parsed when the set was made, or NULL */
     size_t n;
+    size_t ntouched;
+    size_t *touched;           /* the slots set since the last clear (each once), ntouched of them */
     slot s[];
 };
 
@@ -54,9 +109,14 @@ typedef struct ectx {
     fisc_error *err;
     const char *source;  /* file or source name, or NULL */
     int line, column;    /* 1-based, or -1 */
-    const char *field;   /* "taxable_income", "employees.Q2.end", or NULL */
+    const char *field;   /* "taxable_income", "employees.Q2", or NULL */
     int text_column;     /* column of the value's first character if verbatim in the input, or 0 */
+    int quarter, end;    /* 1..4 and 0 = start, 1 = end: the field is "<field>.Q<quarter>.<end>" */
 } ectx;
+
+#define ECTX(err, source, field) { (err), (source), -1, -1, (field), 0, 0, 0 }
+
+static const char *const ENDS[2] = { "start", "end" };
 
 static fisc_status fail(const ectx *c, fisc_status code, const char *fmt, ...) FISCP_PRINTF(3, 4);
 
@@ -70,6 +130,13 @@ static fisc_status fail(const ectx *c, fisc_status code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    if (c->field && c->quarter) { /* named here, not for every value read */
+        char field[FIELD_SIZE];
+
+        snprintf(field, sizeof(field), "%s.Q%d.%s", c->field, c->quarter, ENDS[c->end]);
+        return fiscp_error_set_pos(c->err, code, c->source, c->line, c->column, "field \"%s\": %s",
+                                   field, msg);
+    }
     if (c->field)
         return fiscp_error_set_pos(c->err, code, c->source, c->line, c->column, "field \"%s\": %s",
                                    c->field, msg);
@@ -111,10 +178,12 @@ long fisc_fact_vocab_index(const char *name)
 /* Index of the entry named by len bytes of text (which may hold a NUL), or -1. */
 static long find_n(const fisc_facts *f, const char *text, size_t len)
 {
+    if (len == 0) /* no name is empty */
+        return -1;
     for (size_t i = 0; i < f->n; i++) {
         const char *name = f->vocab[i].info.name;
 
-        if (strlen(name) == len && memcmp(name, text, len) == 0)
+        if (name[0] == text[0] && strlen(name) == len && memcmp(name, text, len) == 0)
             return (long)i;
     }
     return -1;
@@ -157,7 +226,7 @@ static fisc_status unknown_fact(const ectx *c, const fisc_facts *f, const char *
 /* Look a name up for the API: the index, or -1 with FISC_EINVAL set. */
 static long api_lookup(const fisc_facts *f, const char *name, fisc_error *err)
 {
-    ectx c = { err, NULL, -1, -1, NULL, 0 };
+    ectx c = ECTX(err, NULL, NULL);
     long i;
 
     if (!f || !name) {
@@ -168,6 +237,93 @@ static long api_lookup(const fisc_facts *f, const char *name, fisc_error *err)
     if (i < 0)
         unknown_fact(&c, f, name, strlen(name));
     return i;
+}
+
+/* ---------------------------------------------------------------- bounds */
+
+/* One bound's text (NULL: none) into b (its value initialised). */
+static void bound_parse(bound *b, const char *text)
+{
+    fisc_decimal_init(&b->value);
+    if (!text) {
+        b->kind = B_NONE;
+    } else if (fisc_decimal_parse(&b->value, text, FISC_PARSE_RATE, NULL) != FISC_OK) {
+        b->kind = B_TEXT; /* reported (or parsed, after an out-of-memory) where it is used */
+    } else {
+        b->kind = fisc_decimal_sign(&b->value) == 0 ? B_ZERO : B_VALUE;
+    }
+}
+
+static void bounds_parse(bound (*b)[2], const fiscp_vocab *table, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bound_parse(&b[i][0], table[i].min);
+        bound_parse(&b[i][1], table[i].max);
+    }
+}
+
+static void bounds_clear(bound (*b)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fisc_decimal_clear(&b[i][0].value);
+        fisc_decimal_clear(&b[i][1].value);
+    }
+}
+
+/*
+ * The built-in vocabulary's bounds, parsed by the first set made and then only read (by every
+ * thread). Whoever finds them not yet built builds them; a thread arriving meanwhile waits the
+ * few microseconds that takes. They live as long as the process, like the table.
+ */
+static bound builtin_bounds[FACT_COUNT][2];
+static atomic_int builtin_state; /* 0 not built, 1 being built, 2 built */
+
+static const bound (*builtin(void))[2]
+{
+    int state = atomic_load_explicit(&builtin_state, memory_order_acquire);
+
+    if (FISCP_LIKELY(state == 2))
+        return (const bound (*)[2])builtin_bounds;
+    state = 0;
+    if (atomic_compare_exchange_strong_explicit(&builtin_state, &state, 1, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        bounds_parse(builtin_bounds, fiscp_vocab_table, FACT_COUNT);
+        atomic_store_explicit(&builtin_state, 2, memory_order_release);
+    } else {
+        while (atomic_load_explicit(&builtin_state, memory_order_acquire) != 2)
+            continue;
+    }
+    return (const bound (*)[2])builtin_bounds;
+}
+
+/* d compared with bound b (B_ZERO or B_VALUE). */
+static int bound_cmp(const fisc_decimal *d, const bound *b)
+{
+    return b->kind == B_ZERO ? fisc_decimal_sign(d) : fisc_decimal_cmp(d, &b->value);
+}
+
+/* The range rule of bounds b. */
+static unsigned char range_of(const bound *b)
+{
+    if (b[1].kind == B_NONE && (b[0].kind == B_NONE || b[0].kind == B_ZERO))
+        return b[0].kind == B_NONE ? R_NONE : R_NONNEG;
+    return R_BOUNDS;
+}
+
+/*
+ * 1 when d, read from text, lies within bounds b[0] (min) and b[1] (max) (range: range_of(b));
+ * 0 when it does not, or when a bound is B_TEXT: range_check() says which and why.
+ */
+static inline int within(unsigned char range, const bound *b, const fisc_decimal *d, const char *text)
+{
+    if (FISCP_LIKELY(range == R_NONE))
+        return 1;
+    if (range == R_NONNEG) /* in the number grammar only a leading '-' makes a value negative */
+        return text[0] != '-' || fisc_decimal_sign(d) >= 0;
+    if (b[0].kind == B_TEXT || b[1].kind == B_TEXT)
+        return 0;
+    return (b[0].kind == B_NONE || bound_cmp(d, &b[0]) >= 0) &&
+           (b[1].kind == B_NONE || bound_cmp(d, &b[1]) <= 0);
 }
 
 /* ---------------------------------------------------------------- dates */
@@ -251,13 +407,6 @@ typedef struct value {
     size_t len;
 } value;
 
-/* A converted value, before it is stored. */
-typedef struct conv {
-    fisc_decimal dec;
-    int64_t i;
-    char *text;
-} conv;
-
 static const char *expected(const fiscp_vocab *v)
 {
     switch ((fisc_fact_type)v->info.type) {
@@ -321,67 +470,52 @@ static fisc_status wrong_type(const ectx *c, const char *want, const value *val)
     return fail(c, FISC_EINVAL, "expected %s, got %s", want, got);
 }
 
-static fisc_status range_check(const ectx *c, const fiscp_vocab *v, const fisc_decimal *d, const value *val)
+/* d against bounds b of vocabulary entry v: FISC_OK, or the error that names the bound passed. */
+static fisc_status range_check(const ectx *c, const fiscp_vocab *v, const bound *b, const fisc_decimal *d,
+                               const value *val)
 {
-    const char *bound[2] = { v->min, v->max };
+    const char *text[2] = { v->min, v->max };
 
     for (int k = 0; k < 2; k++) {
-        fisc_decimal b;
         int cmp;
 
-        if (!bound[k])
+        if (b[k].kind == B_NONE)
             continue;
-        if (strcmp(bound[k], "0") == 0) { /* the usual bound: no parse (batch rows check every cell) */
-            cmp = fisc_decimal_sign(d);
-        } else {
-            fisc_decimal_init(&b);
-            if (fisc_decimal_parse(&b, bound[k], FISC_PARSE_RATE, NULL) != FISC_OK) {
-                fisc_decimal_clear(&b);
-                return fail(c, FISC_EINVAL, "the vocabulary bound \"%s\" is not a number", bound[k]);
+        if (b[k].kind == B_TEXT) {
+            fisc_decimal x;
+
+            fisc_decimal_init(&x);
+            if (fisc_decimal_parse(&x, text[k], FISC_PARSE_RATE, NULL) != FISC_OK) {
+                fisc_decimal_clear(&x);
+                return fail(c, FISC_EINVAL, "the vocabulary bound \"%s\" is not a number", text[k]);
             }
-            cmp = fisc_decimal_cmp(d, &b);
-            fisc_decimal_clear(&b);
+            cmp = fisc_decimal_cmp(d, &x);
+            fisc_decimal_clear(&x);
+        } else {
+            cmp = bound_cmp(d, &b[k]);
         }
         if (k == 0 ? cmp < 0 : cmp > 0) {
             char q[VALUE_QUOTE];
 
             fiscp_quote(q, sizeof(q), val->text, val->len);
             return fail(c, FISC_EINVAL, "%s is %s the %s %s%s%s", q, k == 0 ? "below" : "above",
-                        k == 0 ? "minimum" : "maximum", bound[k], *v->info.unit ? " " : "", v->info.unit);
+                        k == 0 ? "minimum" : "maximum", text[k], *v->info.unit ? " " : "", v->info.unit);
         }
     }
     return FISC_OK;
 }
 
-/*
- * A number into out (initialised): a bare JSON number (plain grammar, no exponent), or a string
- * or API text parsed with str_flags. With whole set the value must be an integer.
- */
-static fisc_status read_number(fisc_decimal *out, const fiscp_vocab *v, const value *val, unsigned str_flags,
-                               int whole, const ectx *c)
+/* Why a number could not be read: the value read again with error detail, for the message. */
+static fisc_status number_failure(fisc_decimal *out, const fiscp_vocab *v, const bound *b, const value *val,
+                                  unsigned flags, int whole, const ectx *c)
 {
-    fisc_error derr; /* reset by the parser: not zeroed here (every cell of a batch comes through) */
-    unsigned flags = str_flags;
+    fisc_error derr;
     fisc_status rc;
     char q[VALUE_QUOTE];
 
-    switch (val->kind) {
-    case V_NUMBER:
-        if (memchr(val->text, 'e', val->len) || memchr(val->text, 'E', val->len)) {
-            fiscp_quote(q, sizeof(q), val->text, val->len);
-            return fail(c, FISC_EINVAL, "%s has an exponent: write the number without an exponent", q);
-        }
-        flags = FISC_PARSE_PLAIN;
-        break;
-    case V_API:
-    case V_STRING:
-        break;
-    case V_TRUE:
-    case V_FALSE:
-    case V_NULL:
-    case V_OBJECT:
-    case V_ARRAY:
-        return wrong_type(c, whole ? "a whole number" : "a number (such as 1234.56 or \"1234.56\")", val);
+    if (val->kind == V_NUMBER && (memchr(val->text, 'e', val->len) || memchr(val->text, 'E', val->len))) {
+        fiscp_quote(q, sizeof(q), val->text, val->len);
+        return fail(c, FISC_EINVAL, "%s has an exponent: write the number without an exponent", q);
     }
     rc = fisc_decimal_parse_n(out, val->text, val->len, flags, &derr);
     if (rc == FISC_ENOMEM)
@@ -401,22 +535,58 @@ static fisc_status read_number(fisc_decimal *out, const fiscp_vocab *v, const va
         fiscp_quote(q, sizeof(q), val->text, val->len);
         return fail(c, FISC_EINVAL, "%s is not a whole number", q);
     }
-    return range_check(c, v, out, val);
+    return range_check(c, v, b, out, val);
 }
 
-static fisc_status read_date(conv *out, const value *val, const ectx *c)
+/*
+ * A number into out (initialised): a bare JSON number (plain grammar, no exponent), or a string
+ * or API text parsed with str_flags. With whole set the value must be an integer. Within bounds
+ * b of v. The parse gives no detail: a failure goes to number_failure() for the message.
+ */
+static fisc_status read_number(fisc_decimal *out, const fiscp_vocab *v, const bound *b, const value *val,
+                               unsigned str_flags, int whole, const ectx *c)
+{
+    unsigned flags = val->kind == V_NUMBER ? FISC_PARSE_PLAIN : str_flags;
+    fisc_status rc;
+
+    switch (val->kind) {
+    case V_NUMBER: /* the plain grammar has no exponent: one that parses has none */
+    case V_API:
+    case V_STRING:
+        break;
+    case V_TRUE:
+    case V_FALSE:
+    case V_NULL:
+    case V_OBJECT:
+    case V_ARRAY:
+        return wrong_type(c, whole ? "a whole number" : "a number (such as 1234.56 or \"1234.56\")", val);
+    }
+    rc = fisc_decimal_parse_n(out, val->text, val->len, flags, NULL);
+    if (FISCP_LIKELY(rc == FISC_OK) && (!whole || fisc_decimal_is_integer(out)) &&
+        within(range_of(b), b, out, val->text))
+        return FISC_OK;
+    if (rc == FISC_ENOMEM) /* not read again: an out-of-memory test fails each allocation once */
+        return fiscp_error_nomem(c->err);
+    return number_failure(out, v, b, val, flags, whole, c);
+}
+
+static fisc_status read_date(int64_t *out, const value *val, const ectx *c)
 {
     fiscp_date d = 0;
     int y = 0, m = 0;
+    date_why why;
     char q[VALUE_QUOTE];
 
     if (val->kind != V_STRING && val->kind != V_API)
         return wrong_type(c, "a date string \"YYYY-MM-DD\"", val);
-    fiscp_quote(q, sizeof(q), val->text, val->len);
-    switch (date_check(&d, val->text, val->len, &y, &m)) {
-    case DATE_OK:
-        out->i = d;
+    if ((why = date_check(&d, val->text, val->len, &y, &m)) == DATE_OK) {
+        *out = d;
         return FISC_OK;
+    }
+    fiscp_quote(q, sizeof(q), val->text, val->len);
+    switch (why) {
+    case DATE_OK:
+        break;
     case DATE_FORM:
         return fail(c, FISC_EINVAL, "expected a date \"YYYY-MM-DD\", got \"%s\"", q);
     case DATE_YEAR:
@@ -430,22 +600,22 @@ static fisc_status read_date(conv *out, const value *val, const ectx *c)
     return fail(c, FISC_EINVAL, "\"%s\" is not a date", q);
 }
 
-static fisc_status read_bool(conv *out, const value *val, const ectx *c)
+static fisc_status read_bool(int64_t *out, const value *val, const ectx *c)
 {
     switch (val->kind) {
     case V_TRUE:
-        out->i = 1;
+        *out = 1;
         return FISC_OK;
     case V_FALSE:
-        out->i = 0;
+        *out = 0;
         return FISC_OK;
     case V_API:
         if (val->len == 4 && memcmp(val->text, "true", 4) == 0) {
-            out->i = 1;
+            *out = 1;
             return FISC_OK;
         }
         if (val->len == 5 && memcmp(val->text, "false", 5) == 0) {
-            out->i = 0;
+            *out = 0;
             return FISC_OK;
         }
         return wrong_type(c, "\"true\" or \"false\"", val);
@@ -490,7 +660,7 @@ static int closest_value(char *out, size_t size, const char *values, const value
     }
     return best != (size_t)-1;
 }
-static fisc_status read_enum(conv *out, const fiscp_vocab *v, const value *val, const ectx *c)
+static fisc_status read_enum(int64_t *out, const fiscp_vocab *v, const value *val, const ectx *c)
 {
     const char *p = v->info.values;
     char q[VALUE_QUOTE], list[128], near_buf[FISCP_SUGGEST_MAX_NAME + 1];
@@ -504,7 +674,7 @@ static fisc_status read_enum(conv *out, const fiscp_vocab *v, const value *val, 
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
 
         if (len == val->len && memcmp(p, val->text, len) == 0) {
-            out->i = idx;
+            *out = idx;
             return FISC_OK;
         }
         p = bar ? bar + 1 : p + len;
@@ -529,111 +699,144 @@ static fisc_status read_enum(conv *out, const fiscp_vocab *v, const value *val, 
                 near ? near_buf : "", near ? "\"?)" : "");
 }
 
-static fisc_status read_text(conv *out, const fiscp_vocab *v, const value *val, const ectx *c)
+/* Put the slot in the list of slots set since the last clear, once. */
+static void listed(fisc_facts *f, slot *s, size_t idx)
 {
+    if (!s->listed) {
+        s->listed = 1;
+        f->touched[f->ntouched++] = idx;
+    }
+}
+
+/* Mark a non-QUARTERS slot known. */
+static void know(fisc_facts *f, slot *s, size_t idx)
+{
+    s->known = (unsigned char)KNOWN(s->type);
+    listed(f, s, idx);
+}
+
+/* Forget a fact; its memory stays for the next value. */
+static void forget(slot *s)
+{
+    s->known = 0;
+    if (s->type == FISC_FACT_QUARTERS)
+        memset(s->q->set, 0, sizeof(s->q->set));
+}
+
+/* Text into a TEXT slot's buffer, grown when too small (on failure the fact is unchanged). */
+static fisc_status store_text(fisc_facts *f, size_t idx, const char *text, size_t len, const ectx *c)
+{
+    slot *s = &f->s[idx];
+
+    if (len >= s->cap) {
+        size_t cap = len < 32 ? 32 : len + 1;
+        char *buf = fiscp_malloc(cap);
+
+        if (!buf)
+            return fiscp_error_nomem(c->err);
+        fiscp_free(s->text);
+        s->text = buf;
+        s->cap = cap;
+    }
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    know(f, s, idx);
+    return FISC_OK;
+}
+
+/* The "uscc" fact in its normalised form (GB 32100), into u. */
+static fisc_status read_uscc(fisc_uscc *u, const value *val, const ectx *c)
+{
+    char local[128], *tmp = local;
+    fisc_error uerr = FISC_ERROR_INIT;
+    fisc_status rc;
+
+    if (val->len < sizeof(local)) {
+        memcpy(local, val->text, val->len);
+        local[val->len] = '\0';
+    } else if (!(tmp = fiscp_strndup(val->text, val->len))) {
+        return fiscp_error_nomem(c->err);
+    }
+    rc = fisc_uscc_check(u, tmp, &uerr);
+    if (tmp != local)
+        fiscp_free(tmp);
+    return rc == FISC_OK ? FISC_OK : fail(c, rc, "%s", uerr.text);
+}
+
+static fisc_status set_text_value(fisc_facts *f, size_t idx, const value *val, const ectx *c)
+{
+    fisc_uscc u;
+    fisc_status rc;
+
     if (val->kind != V_STRING && val->kind != V_API)
         return wrong_type(c, "a string", val);
     if (memchr(val->text, '\0', val->len))
         return fail(c, FISC_EINVAL, "the text contains a NUL character (\\u0000)");
-    if (v == &fiscp_vocab_table[FACT_USCC]) {
-        fisc_uscc u;
-        fisc_error uerr = FISC_ERROR_INIT;
-        char *tmp = fiscp_strndup(val->text, val->len);
-        fisc_status rc;
-
-        if (!tmp)
-            return fiscp_error_nomem(c->err);
-        rc = fisc_uscc_check(&u, tmp, &uerr);
-        fiscp_free(tmp);
-        if (rc != FISC_OK)
-            return fail(c, rc, "%s", uerr.text);
-        out->text = fiscp_strndup(u.code, strlen(u.code));
-    } else {
-        out->text = fiscp_strndup(val->text, val->len);
-    }
-    return out->text ? FISC_OK : fiscp_error_nomem(c->err);
+    if (&f->vocab[idx] != &fiscp_vocab_table[FACT_USCC])
+        return store_text(f, idx, val->text, val->len, c);
+    if ((rc = read_uscc(&u, val, c)) != FISC_OK)
+        return rc;
+    return store_text(f, idx, u.code, strlen(u.code), c);
 }
 
-/* Convert a value of any type but QUARTERS. */
-static fisc_status convert(conv *out, const fiscp_vocab *v, const value *val, const ectx *c)
-{
-    switch ((fisc_fact_type)v->info.type) {
-    case FISC_FACT_DECIMAL:
-        return read_number(&out->dec, v, val, FISC_PARSE_RATE, 0, c);
-    case FISC_FACT_INTEGER:
-        return read_number(&out->dec, v, val, FISC_PARSE_PLAIN, 1, c);
-    case FISC_FACT_BOOL:
-        return read_bool(out, val, c);
-    case FISC_FACT_DATE:
-        return read_date(out, val, c);
-    case FISC_FACT_ENUM:
-        return read_enum(out, v, val, c);
-    case FISC_FACT_TEXT:
-        return read_text(out, v, val, c);
-    case FISC_FACT_QUARTERS:
-        break;
-    }
-    return fail(c, FISC_EINVAL, "the vocabulary entry has type %d, which cannot be read here", v->info.type);
-}
-
-/* Store a converted value (moved, so this cannot fail). */
-static void commit(fisc_facts *f, size_t idx, conv *cv)
+/*
+ * A DECIMAL or INTEGER fact: every amount cell of a batch comes through here. A slot not known is
+ * read into directly (its value is not visible, so a failure changes nothing), a known one through
+ * a copy, so that on failure it keeps its value.
+ */
+static fisc_status set_number(fisc_facts *f, size_t idx, const value *val, const ectx *c)
 {
     slot *s = &f->s[idx];
-
-    switch ((fisc_fact_type)f->vocab[idx].info.type) {
-    case FISC_FACT_DECIMAL:
-    case FISC_FACT_INTEGER:
-        fiscp_decimal_swap(&s->dec, &cv->dec);
-        break;
-    case FISC_FACT_BOOL:
-    case FISC_FACT_DATE:
-    case FISC_FACT_ENUM:
-        s->i = cv->i;
-        break;
-    case FISC_FACT_TEXT:
-        fiscp_free(s->text);
-        s->text = cv->text;
-        cv->text = NULL;
-        break;
-    case FISC_FACT_QUARTERS:
-        return;
-    }
-    s->set = 1;
-}
-
-static void slot_clear(slot *s)
-{
-    fiscp_free(s->text);
-    s->text = NULL;
-    fisc_decimal_clear(&s->dec);
-    fisc_decimal_init(&s->dec);
-    for (int q = 0; q < 4; q++)
-        for (int e = 0; e < 2; e++) {
-            if (!s->qset[q][e])
-                continue; /* never set since the last clear: still initialised and zero */
-            fisc_decimal_clear(&s->q[q][e]);
-            fisc_decimal_init(&s->q[q][e]);
-            s->qset[q][e] = 0;
-        }
-    s->i = 0;
-    s->set = 0;
-}
-
-/* Convert and store one value of a non-QUARTERS fact. */
-static fisc_status set_value(fisc_facts *f, size_t idx, const value *val, const ectx *c)
-{
-    conv cv;
+    int whole = s->type == FISC_FACT_INTEGER;
+    unsigned flags = whole ? FISC_PARSE_PLAIN : FISC_PARSE_RATE;
+    fisc_decimal tmp;
     fisc_status rc;
 
-    fisc_decimal_init(&cv.dec);
-    cv.i = 0;
-    cv.text = NULL;
-    rc = convert(&cv, &f->vocab[idx], val, c);
+    if (!s->known) {
+        rc = read_number(&s->dec, &f->vocab[idx], f->bounds[idx], val, flags, whole, c);
+    } else {
+        fisc_decimal_init(&tmp);
+        rc = read_number(&tmp, &f->vocab[idx], f->bounds[idx], val, flags, whole, c);
+        if (rc == FISC_OK)
+            fiscp_decimal_swap(&s->dec, &tmp);
+        fisc_decimal_clear(&tmp);
+    }
     if (rc == FISC_OK)
-        commit(f, idx, &cv);
-    fisc_decimal_clear(&cv.dec);
-    fiscp_free(cv.text);
+        know(f, s, idx);
+    return rc;
+}
+
+/* Read and store one value of a non-QUARTERS fact; on failure the fact is unchanged. */
+static fisc_status set_value(fisc_facts *f, size_t idx, const value *val, const ectx *c)
+{
+    const fiscp_vocab *v = &f->vocab[idx];
+    slot *s = &f->s[idx];
+    int64_t i = 0;
+    fisc_status rc;
+
+    switch (s->type) {
+    case FISC_FACT_DECIMAL:
+    case FISC_FACT_INTEGER:
+        return set_number(f, idx, val, c);
+    case FISC_FACT_TEXT:
+        return set_text_value(f, idx, val, c);
+    case FISC_FACT_BOOL:
+        rc = read_bool(&i, val, c);
+        break;
+    case FISC_FACT_DATE:
+        rc = read_date(&i, val, c);
+        break;
+    case FISC_FACT_ENUM:
+        rc = read_enum(&i, v, val, c);
+        break;
+    default: /* QUARTERS is read by its own functions */
+        return fail(c, FISC_EINVAL, "the vocabulary entry has type %d, which cannot be read here",
+                    v->info.type);
+    }
+    if (rc == FISC_OK) {
+        s->i = i;
+        know(f, s, idx);
+    }
     return rc;
 }
 
@@ -644,8 +847,6 @@ typedef struct qtmp {
     fisc_decimal q[4][2];
     unsigned char set[4][2];
 } qtmp;
-
-static const char *const ENDS[2] = { "start", "end" };
 
 static void qtmp_init(qtmp *t)
 {
@@ -667,39 +868,48 @@ static void qtmp_clear(qtmp *t)
 static void qcommit(fisc_facts *f, size_t idx, qtmp *t, int q0, int q1)
 {
     slot *s = &f->s[idx];
+    quarters *qs = s->q;
+    int any = 0;
 
     for (int q = q0; q <= q1; q++)
         for (int e = 0; e < 2; e++) {
-            fiscp_decimal_swap(&s->q[q][e], &t->q[q][e]);
-            s->qset[q][e] = t->set[q][e];
+            fiscp_decimal_swap(&qs->v[q][e], &t->q[q][e]);
+            qs->set[q][e] = t->set[q][e];
         }
-    s->set = 0;
     for (int q = 0; q < 4; q++)
         for (int e = 0; e < 2; e++)
-            s->set |= s->qset[q][e];
+            any |= qs->set[q][e];
+    s->known = any ? (unsigned char)KNOWN(FISC_FACT_QUARTERS) : 0;
+    listed(f, s, idx);
 }
 
-/* One quarter value: NULL or "?" (API) / null (JSON) leaves it unknown. */
-static fisc_status read_qvalue(qtmp *t, int q, int e, const fiscp_vocab *v, const value *val, ectx *c)
+/*
+ * One quarter value: NULL or "?" (API) / null (JSON) leaves it unknown. The field is named
+ * "<fact>.Q<q>.<end>" by fail() when there is an error; afterwards c names no field.
+ */
+static fisc_status read_qvalue(qtmp *t, int q, int e, const fiscp_vocab *v, const bound *b, const value *val,
+                               ectx *c)
 {
-    char field[FIELD_SIZE];
     fisc_status rc;
 
     if (val->kind == V_NULL)
         return FISC_OK;
-    snprintf(field, sizeof(field), "%s.Q%d.%s", v->info.name, q + 1, ENDS[e]);
-    c->field = field;
-    rc = read_number(&t->q[q][e], v, val, FISC_PARSE_PLAIN, 0, c);
+    c->field = v->info.name;
+    c->quarter = q + 1;
+    c->end = e;
+    rc = read_number(&t->q[q][e], v, b, val, FISC_PARSE_PLAIN, 0, c);
     c->field = NULL;
+    c->quarter = 0;
     if (rc == FISC_OK)
         t->set[q][e] = 1;
     return rc;
 }
 
-/* The text form "Q1=120/200;Q3=?/5" (fisc_facts_get's output), for fisc_facts_set. */
-static fisc_status parse_quarters_text(qtmp *t, const fiscp_vocab *v, const char *text, ectx *c)
+/* The text form "Q1=120/200;Q3=?/5" (fisc_facts_get's output) of len bytes, for fisc_facts_set. */
+static fisc_status parse_quarters_text(qtmp *t, const fiscp_vocab *v, const bound *b, const char *text,
+                                       size_t len, ectx *c)
 {
-    size_t len = strlen(text), pos = 0;
+    size_t pos = 0;
     int seen[4] = { 0, 0, 0, 0 };
     char q[VALUE_QUOTE];
 
@@ -726,7 +936,7 @@ static fisc_status parse_quarters_text(qtmp *t, const fiscp_vocab *v, const char
 
             if (n == 1 && p[0] == '?')
                 continue;
-            if ((rc = read_qvalue(t, qi, e, v, &val, c)) != FISC_OK)
+            if ((rc = read_qvalue(t, qi, e, v, b, &val, c)) != FISC_OK)
                 return rc;
         }
         pos += seg_len + 1;
@@ -740,23 +950,80 @@ bad:
 
 /* ---------------------------------------------------------------- handles */
 
+/* x rounded up to a multiple of a (a power of two). */
+static size_t align_up(size_t x, size_t a)
+{
+    return (x + a - 1) & ~(a - 1);
+}
+
+/* One allocation holds the facts, their slots, the quarters, their own bounds and the touched list. */
+typedef struct layout {
+    size_t quarters, own, touched, size;  /* byte offsets of each part, and the total */
+} layout;
+
+static layout layout_of(const fiscp_vocab *table, size_t n, int own_bounds)
+{
+    size_t nq = 0;
+    layout l;
+
+    for (size_t i = 0; i < n; i++)
+        nq += table[i].info.type == FISC_FACT_QUARTERS;
+    l.quarters = align_up(sizeof(fisc_facts) + n * sizeof(slot), _Alignof(quarters));
+    l.own = align_up(l.quarters + nq * sizeof(quarters), _Alignof(bound));
+    l.touched = align_up(l.own + (own_bounds ? n : 0) * sizeof(bound[2]), _Alignof(size_t));
+    l.size = l.touched + n * sizeof(size_t);
+    return l;
+}
+
+/* A slot of type type, its value initialised (quarters: taken from *next). */
+static void slot_init(slot *s, int type, quarters **next)
+{
+    s->type = type >= FISC_FACT_DECIMAL && type <= FISC_FACT_QUARTERS ? (unsigned char)type : TYPE_OTHER;
+    switch (s->type) {
+    case FISC_FACT_DECIMAL:
+    case FISC_FACT_INTEGER:
+        fisc_decimal_init(&s->dec);
+        break;
+    case FISC_FACT_QUARTERS:
+        s->q = (*next)++;
+        for (int q = 0; q < 4; q++)
+            for (int e = 0; e < 2; e++)
+                fisc_decimal_init(&s->q->v[q][e]);
+        break;
+    default: /* zeroed by calloc: no text, no buffer */
+        break;
+    }
+}
+
 fisc_status fiscp_facts_new_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n, fisc_error *err)
 {
+    int shared;
+    layout l;
     fisc_facts *f;
+    quarters *next;
 
     if (!out || !table)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_new: NULL argument");
     *out = NULL;
-    f = fiscp_calloc(1, sizeof(*f) + n * sizeof(slot));
+    shared = table == fiscp_vocab_table && n <= FACT_COUNT;
+    l = layout_of(table, n, !shared);
+    f = fiscp_calloc(1, l.size);
     if (!f)
         return fiscp_error_nomem(err);
     f->vocab = table;
     f->n = n;
+    f->touched = (size_t *)(void *)((char *)f + l.touched);
+    if (shared) {
+        f->bounds = builtin();
+    } else {
+        f->own = (bound (*)[2])(void *)((char *)f + l.own);
+        bounds_parse(f->own, table, n);
+        f->bounds = (const bound (*)[2])f->own;
+    }
+    next = (quarters *)(void *)((char *)f + l.quarters);
     for (size_t i = 0; i < n; i++) {
-        fisc_decimal_init(&f->s[i].dec);
-        for (int q = 0; q < 4; q++)
-            for (int e = 0; e < 2; e++)
-                fisc_decimal_init(&f->s[i].q[q][e]);
+        slot_init(&f->s[i], table[i].info.type, &next);
+        f->s[i].range = range_of(f->bounds[i]);
     }
     *out = f;
     return FISC_OK;
@@ -775,12 +1042,25 @@ void fisc_facts_free(fisc_facts *f)
     for (size_t i = 0; i < f->n; i++) {
         slot *s = &f->s[i];
 
-        fiscp_free(s->text);
-        fisc_decimal_clear(&s->dec);
-        for (int q = 0; q < 4; q++)
-            for (int e = 0; e < 2; e++)
-                fisc_decimal_clear(&s->q[q][e]);
+        switch (s->type) {
+        case FISC_FACT_DECIMAL:
+        case FISC_FACT_INTEGER:
+            fisc_decimal_clear(&s->dec);
+            break;
+        case FISC_FACT_TEXT:
+            fiscp_free(s->text);
+            break;
+        case FISC_FACT_QUARTERS:
+            for (int q = 0; q < 4; q++)
+                for (int e = 0; e < 2; e++)
+                    fisc_decimal_clear(&s->q->v[q][e]);
+            break;
+        default:
+            break;
+        }
     }
+    if (f->own)
+        bounds_clear(f->own, f->n);
     fiscp_free(f);
 }
 
@@ -861,7 +1141,7 @@ static fisc_status classify(value *out, struct fy_node *n, const reader *r)
 static fisc_status key_text(const reader *r, struct fy_node *k, struct fy_node *in, const char **text,
                             size_t *len)
 {
-    ectx c = { r->err, r->source, -1, -1, NULL, 0 };
+    ectx c = ECTX(r->err, r->source, NULL);
 
     if (!k || fy_node_get_type(k) != FYNT_SCALAR) {
         node_pos(r, in, NULL, &c.line, &c.column);
@@ -897,7 +1177,7 @@ static int keyref_cmp(const void *pa, const void *pb)
  */
 static fisc_status check_unique(const reader *r, struct fy_node *map)
 {
-    ectx c = { r->err, r->source, -1, -1, NULL, 0 };
+    ectx c = ECTX(r->err, r->source, NULL);
     keyref local[32], *keys = local;
     int count = fy_node_mapping_item_count(map);
     size_t n = 0, dup = (size_t)-1;
@@ -947,7 +1227,7 @@ static int is_comment(const char *text, size_t len)
 static fisc_status read_quarters_json(reader *r, size_t idx, struct fy_node *key, struct fy_node *node)
 {
     const fiscp_vocab *v = &r->f->vocab[idx];
-    ectx c = { r->err, r->source, -1, -1, v->info.name, 0 };
+    ectx c = ECTX(r->err, r->source, v->info.name);
     struct fy_node_pair *p;
     void *it = NULL;
     value val;
@@ -957,7 +1237,7 @@ static fisc_status read_quarters_json(reader *r, size_t idx, struct fy_node *key
     if ((rc = classify(&val, node, r)) != FISC_OK)
         return rc;
     if (val.kind == V_NULL) {
-        slot_clear(&r->f->s[idx]);
+        forget(&r->f->s[idx]);
         return FISC_OK;
     }
     if (val.kind != V_OBJECT) {
@@ -1029,7 +1309,7 @@ static fisc_status read_quarters_json(reader *r, size_t idx, struct fy_node *key
             if ((rc = classify(&mval, mv, r)) != FISC_OK)
                 break;
             value_pos(r, mv, mk, &c);
-            rc = read_qvalue(&t, qi, e, v, &mval, &c);
+            rc = read_qvalue(&t, qi, e, v, r->f->bounds[idx], &mval, &c);
         }
     }
     if (rc == FISC_OK)
@@ -1041,7 +1321,7 @@ static fisc_status read_quarters_json(reader *r, size_t idx, struct fy_node *key
 static fisc_status read_fact(reader *r, size_t idx, struct fy_node *key, struct fy_node *node)
 {
     const fiscp_vocab *v = &r->f->vocab[idx];
-    ectx c = { r->err, r->source, -1, -1, v->info.name, 0 };
+    ectx c = ECTX(r->err, r->source, v->info.name);
     value val;
     fisc_status rc;
 
@@ -1050,7 +1330,7 @@ static fisc_status read_fact(reader *r, size_t idx, struct fy_node *key, struct 
     if ((rc = classify(&val, node, r)) != FISC_OK)
         return rc;
     if (val.kind == V_NULL) {
-        slot_clear(&r->f->s[idx]);
+        forget(&r->f->s[idx]);
         return FISC_OK;
     }
     value_pos(r, node, key, &c);
@@ -1089,7 +1369,7 @@ static void byte_pos(const reader *r, size_t at, int *line, int *col)
 static fisc_status read_root(struct fy_node *root, void *payload)
 {
     reader *r = payload;
-    ectx c = { r->err, r->source, -1, -1, NULL, 0 };
+    ectx c = ECTX(r->err, r->source, NULL);
     struct fy_node_pair *p;
     void *it = NULL;
     fisc_status rc;
@@ -1131,7 +1411,7 @@ static fisc_status read_root(struct fy_node *root, void *payload)
 static fisc_status parse_failure(const struct fy_diag_error *first, int trailing, void *payload)
 {
     const reader *r = payload;
-    ectx c = { r->err, r->source, -1, -1, NULL, 0 };
+    ectx c = ECTX(r->err, r->source, NULL);
 
     if (!first)
         return fail(&c, FISC_EPARSE, "invalid JSON (the parser gave no reason)");
@@ -1173,7 +1453,7 @@ static fisc_status parse_failure(const struct fy_diag_error *first, int trailing
 fisc_status fiscp_facts_from_json_vocab(fisc_facts **out, const fiscp_vocab *table, size_t n,
                                         const char *json, size_t len, const char *source, fisc_error *err)
 {
-    ectx c = { err, source, -1, -1, NULL, 0 };
+    ectx c = ECTX(err, source, NULL);
     char *copy = NULL;
     reader r;
     fisc_status rc;
@@ -1235,7 +1515,7 @@ fisc_status fisc_facts_from_json(fisc_facts **out, const char *json, size_t len,
 
 fisc_status fisc_facts_load_file(fisc_facts **out, const char *path, fisc_error *err)
 {
-    ectx c = { err, path, -1, -1, NULL, 0 };
+    ectx c = ECTX(err, path, NULL);
     char *buf = NULL, why[128];
     size_t cap = 0, len = 0;
     FILE *fp;
@@ -1298,24 +1578,21 @@ out:
 
 /* ---------------------------------------------------------------- API */
 
-/* Set fact idx from len bytes of text (terminated: text[len] is its NUL, so no copy is needed). */
-static fisc_status set_text(fisc_facts *f, size_t idx, const char *text, size_t len, int terminated, ectx *c)
+/* Set fact idx from len bytes of text (which need not be NUL-terminated). */
+static fisc_status set_text(fisc_facts *f, size_t idx, const char *text, size_t len, ectx *c)
 {
-    const fiscp_vocab *v = &f->vocab[idx];
-
-    if (v->info.type == FISC_FACT_QUARTERS) { /* parsed from its text form */
-        char *copy = terminated ? NULL : fiscp_strndup(text, len);
+    if (f->s[idx].type == FISC_FACT_QUARTERS) { /* parsed from its text form, up to a NUL */
+        const char *nul = memchr(text, '\0', len);
         fisc_status rc;
         qtmp t;
 
-        if (!terminated && !copy)
-            return fiscp_error_nomem(c->err);
+        if (nul)
+            len = (size_t)(nul - text);
         qtmp_init(&t);
-        rc = parse_quarters_text(&t, v, terminated ? text : copy, c);
+        rc = parse_quarters_text(&t, &f->vocab[idx], f->bounds[idx], text, len, c);
         if (rc == FISC_OK)
             qcommit(f, idx, &t, 0, 3);
         qtmp_clear(&t);
-        fiscp_free(copy);
         return rc;
     }
     {
@@ -1327,7 +1604,7 @@ static fisc_status set_text(fisc_facts *f, size_t idx, const char *text, size_t 
 
 fisc_status fisc_facts_set(fisc_facts *f, const char *name, const char *value_text, fisc_error *err)
 {
-    ectx c = { err, NULL, -1, -1, NULL, 0 };
+    ectx c = ECTX(err, NULL, NULL);
     long idx;
 
     fiscp_error_reset(err);
@@ -1336,13 +1613,13 @@ fisc_status fisc_facts_set(fisc_facts *f, const char *name, const char *value_te
     c.field = f->vocab[idx].info.name;
     if (!value_text)
         return fail(&c, FISC_EINVAL, "the value is NULL (fisc_facts_unset() forgets a fact)");
-    return set_text(f, (size_t)idx, value_text, strlen(value_text), 1, &c);
+    return set_text(f, (size_t)idx, value_text, strlen(value_text), &c);
 }
 
 fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter, const char *start,
                                    const char *end, fisc_error *err)
 {
-    ectx c = { err, NULL, -1, -1, NULL, 0 };
+    ectx c = ECTX(err, NULL, NULL);
     const char *text[2] = { start, end };
     const fiscp_vocab *v;
     long idx;
@@ -1363,7 +1640,7 @@ fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter,
         if (text[e]) {
             value val = { V_API, text[e], strlen(text[e]) };
 
-            rc = read_qvalue(&t, quarter - 1, e, v, &val, &c);
+            rc = read_qvalue(&t, quarter - 1, e, v, f->bounds[idx], &val, &c);
         }
     }
     if (rc == FISC_OK)
@@ -1372,27 +1649,70 @@ fisc_status fisc_facts_set_quarter(fisc_facts *f, const char *name, int quarter,
     return rc;
 }
 
+/*
+ * A batch's amount cell: a number into a slot not yet known, without error detail. FISC_OK;
+ * FISC_ENOMEM; or another code, which the general path turns into the exact error.
+ */
+static fisc_status quick_number(fisc_facts *f, slot *s, size_t idx, const char *text, size_t len)
+{
+    int whole = s->type == FISC_FACT_INTEGER;
+    unsigned flags = whole ? FISC_PARSE_PLAIN : FISC_PARSE_RATE;
+    fisc_status rc = fisc_decimal_parse_n(&s->dec, text, len, flags, NULL);
+
+    if (rc != FISC_OK)
+        return rc;
+    if ((whole && !fisc_decimal_is_integer(&s->dec)) || !within(s->range, f->bounds[idx], &s->dec, text))
+        return FISC_EINVAL;
+    know(f, s, idx);
+    return FISC_OK;
+}
+
+/*
+ * fisc_facts_set_index() once the quick path has declined the value: every type, every message.
+ * Not inlined, so that the quick path saves no registers for it.
+ */
+static NOINLINE fisc_status set_index_general(fisc_facts *f, size_t index, const char *value_text, size_t len,
+                                              fisc_error *err)
+{
+    ectx c = ECTX(err, NULL, f->vocab[index].info.name);
+
+    return set_text(f, index, value_text, len, &c);
+}
+
 fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_text, size_t len,
                                  fisc_error *err)
 {
-    ectx c = { err, NULL, -1, -1, NULL, 0 };
+    slot *s;
 
     fiscp_error_reset(err);
     if (!f || index >= f->n)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: no fact at index %zu", index);
     if (!value_text)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: the value is NULL");
-    c.field = f->vocab[index].info.name;
-    return set_text(f, index, value_text, len, 0, &c);
+    s = &f->s[index];
+    if (s->type <= FISC_FACT_INTEGER && !s->known) {
+        fisc_status rc = quick_number(f, s, index, value_text, len);
+
+        if (FISCP_LIKELY(rc == FISC_OK))
+            return FISC_OK;
+        if (rc == FISC_ENOMEM) /* not read again: an out-of-memory test fails each allocation once */
+            return fiscp_error_nomem(err);
+    }
+    return set_index_general(f, index, value_text, len, err);
 }
 
+/* Only the slots set since the last clear: a batch row sets ~20 of the vocabulary's facts. */
 void fisc_facts_clear(fisc_facts *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->n; i++)
-        if (f->s[i].set)
-            slot_clear(&f->s[i]);
+    for (size_t k = 0; k < f->ntouched; k++) {
+        slot *s = &f->s[f->touched[k]];
+
+        forget(s);
+        s->listed = 0;
+    }
+    f->ntouched = 0;
 }
 
 fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err)
@@ -1402,7 +1722,7 @@ fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err)
     fiscp_error_reset(err);
     if ((idx = api_lookup(f, name, err)) < 0)
         return FISC_EINVAL;
-    slot_clear(&f->s[idx]);
+    forget(&f->s[idx]);
     return FISC_OK;
 }
 
@@ -1413,7 +1733,7 @@ int fisc_facts_has(const fisc_facts *f, const char *name)
     if (!f || !name)
         return 0;
     idx = find_n(f, name, strlen(name));
-    return idx >= 0 && f->s[idx].set;
+    return idx >= 0 && f->s[idx].known;
 }
 
 static fisc_status dup_out(char **out, const char *text, size_t len, fisc_error *err)
@@ -1428,17 +1748,18 @@ static fisc_status get_quarters(char **out, const slot *s, fisc_error *err)
     size_t total = 1, n = 0;
     fisc_status rc = FISC_OK;
     char *buf = NULL;
+    const quarters *qs = s->q;
 
     for (int q = 0; q < 4 && rc == FISC_OK; q++)
         for (int e = 0; e < 2 && rc == FISC_OK; e++) {
-            if (!s->qset[q][0] && !s->qset[q][1])
+            if (!qs->set[q][0] && !qs->set[q][1])
                 continue;
             total += 5; /* "Qn=" ";" or "/" */
-            if (!s->qset[q][e]) {
+            if (!qs->set[q][e]) {
                 total += 1;
                 continue;
             }
-            rc = fisc_decimal_to_string(&part[q][e], &s->q[q][e], NULL, NULL, err);
+            rc = fisc_decimal_to_string(&part[q][e], &qs->v[q][e], NULL, NULL, err);
             if (rc == FISC_OK)
                 total += strlen(part[q][e]);
         }
@@ -1446,7 +1767,7 @@ static fisc_status get_quarters(char **out, const slot *s, fisc_error *err)
         rc = fiscp_error_nomem(err);
     if (rc == FISC_OK) {
         for (int q = 0; q < 4; q++) {
-            if (!s->qset[q][0] && !s->qset[q][1])
+            if (!qs->set[q][0] && !qs->set[q][1])
                 continue;
             n += (size_t)snprintf(buf + n, total - n, "%sQ%d=%s/%s", n ? ";" : "", q + 1,
                                   part[q][0] ? part[q][0] : "?", part[q][1] ? part[q][1] : "?");
@@ -1461,7 +1782,7 @@ static fisc_status get_quarters(char **out, const slot *s, fisc_error *err)
 
 fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name, fisc_error *err)
 {
-    ectx c = { err, NULL, -1, -1, NULL, 0 };
+    ectx c = ECTX(err, NULL, NULL);
     const fiscp_vocab *v;
     const slot *s;
     long idx;
@@ -1475,7 +1796,7 @@ fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name, fi
     v = &f->vocab[idx];
     s = &f->s[idx];
     c.field = v->info.name;
-    if (!s->set)
+    if (!s->known)
         return fail(&c, FISC_ENOTFOUND, "the fact is not set (unknown)");
     switch ((fisc_fact_type)v->info.type) {
     case FISC_FACT_DECIMAL:
@@ -1510,25 +1831,27 @@ fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name, fi
 
 /* ---------------------------------------------------------------- accessors for programs */
 
-static const slot *typed(const fisc_facts *f, fiscp_fact id, int type)
+/* A slot known with one of the types in bits, or NULL: one index and one test, no search. */
+static inline const slot *known_as(const fisc_facts *f, fiscp_fact id, unsigned bits)
 {
-    if (!f || (size_t)id >= f->n || f->vocab[id].info.type != type || !f->s[id].set)
+    const slot *s;
+
+    if (!f || (size_t)id >= f->n)
         return NULL;
-    return &f->s[id];
+    s = &f->s[id];
+    return s->known & bits ? s : NULL;
 }
 
 const fisc_decimal *fiscp_fact_decimal(const fisc_facts *f, fiscp_fact id)
 {
-    const slot *s = typed(f, id, FISC_FACT_DECIMAL);
+    const slot *s = known_as(f, id, KNOWN(FISC_FACT_DECIMAL) | KNOWN(FISC_FACT_INTEGER));
 
-    if (!s)
-        s = typed(f, id, FISC_FACT_INTEGER);
     return s ? &s->dec : NULL;
 }
 
 int fiscp_fact_bool(const fisc_facts *f, fiscp_fact id, int *out)
 {
-    const slot *s = typed(f, id, FISC_FACT_BOOL);
+    const slot *s = known_as(f, id, KNOWN(FISC_FACT_BOOL));
 
     if (!s)
         return 0;
@@ -1539,7 +1862,7 @@ int fiscp_fact_bool(const fisc_facts *f, fiscp_fact id, int *out)
 
 int fiscp_fact_date(const fisc_facts *f, fiscp_fact id, fiscp_date *out)
 {
-    const slot *s = typed(f, id, FISC_FACT_DATE);
+    const slot *s = known_as(f, id, KNOWN(FISC_FACT_DATE));
 
     if (!s)
         return 0;
@@ -1550,7 +1873,7 @@ int fiscp_fact_date(const fisc_facts *f, fiscp_fact id, fiscp_date *out)
 
 int fiscp_fact_enum(const fisc_facts *f, fiscp_fact id, int *index_out)
 {
-    const slot *s = typed(f, id, FISC_FACT_ENUM);
+    const slot *s = known_as(f, id, KNOWN(FISC_FACT_ENUM));
 
     if (!s)
         return 0;
@@ -1561,16 +1884,16 @@ int fiscp_fact_enum(const fisc_facts *f, fiscp_fact id, int *index_out)
 
 const char *fiscp_fact_text(const fisc_facts *f, fiscp_fact id)
 {
-    const slot *s = typed(f, id, FISC_FACT_TEXT);
+    const slot *s = known_as(f, id, KNOWN(FISC_FACT_TEXT));
 
     return s ? s->text : NULL;
 }
 
 const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q, int end)
 {
-    const slot *s = typed(f, id, FISC_FACT_QUARTERS);
+    const slot *s = known_as(f, id, KNOWN(FISC_FACT_QUARTERS));
 
-    if (!s || q < 1 || q > 4 || end < 0 || end > 1 || !s->qset[q - 1][end])
+    if (!s || q < 1 || q > 4 || end < 0 || end > 1 || !s->q->set[q - 1][end])
         return NULL;
-    return &s->q[q - 1][end];
+    return &s->q->v[q - 1][end];
 }

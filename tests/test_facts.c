@@ -868,6 +868,460 @@ static void dates(void **state)
     assert_false(fiscp_date_parse(&d, NULL, 10));
 }
 
+/* ---------------------------------------------------------------- batch reuse and bounds */
+
+/* A valid value for every fact of the built-in vocabulary (within its bounds). */
+static const char *valid_value(const fiscp_vocab *v, char *buf, size_t size)
+{
+    switch ((fisc_fact_type)v->info.type) {
+    case FISC_FACT_DECIMAL:
+    case FISC_FACT_INTEGER:
+        return v->min ? v->min : v->max ? v->max : "1";
+    case FISC_FACT_BOOL:
+        return "true";
+    case FISC_FACT_DATE:
+        return "2023-05-01";
+    case FISC_FACT_ENUM:
+        snprintf(buf, size, "%.*s", (int)strcspn(v->info.values, "|"), v->info.values);
+        return buf;
+    case FISC_FACT_TEXT:
+        return v == &fiscp_vocab_table[FACT_USCC] ? "91440300708461136T" : "某某公司";
+    case FISC_FACT_QUARTERS:
+        snprintf(buf, size, "Q1=%s/%s;Q4=?/%s", v->min ? v->min : "1", v->min ? v->min : "1", v->min ? v->min : "1");
+        return buf;
+    }
+    return "";
+}
+
+/* Nothing of fact i is visible: not through the API, not through the typed accessors. */
+static void expect_unknown(const fisc_facts *f, size_t i)
+{
+    const char *name = fiscp_vocab_table[i].info.name;
+    fisc_error err = FISC_ERROR_INIT;
+    char *s = NULL;
+    fiscp_date d;
+    int b;
+
+    if (fisc_facts_has(f, name))
+        fail_msg("fact %s is still known", name);
+    assert_fisc_error(&err, fisc_facts_get(&s, f, name, &err), FISC_ENOTFOUND, -1);
+    assert_null(s);
+    assert_null(fiscp_fact_decimal(f, (fiscp_fact)i));
+    assert_false(fiscp_fact_bool(f, (fiscp_fact)i, &b));
+    assert_false(fiscp_fact_date(f, (fiscp_fact)i, &d));
+    assert_false(fiscp_fact_enum(f, (fiscp_fact)i, &b));
+    assert_null(fiscp_fact_text(f, (fiscp_fact)i));
+    for (int q = 1; q <= 4; q++)
+        for (int e = 0; e < 2; e++)
+            assert_null(fiscp_fact_quarter(f, (fiscp_fact)i, q, e));
+}
+
+/* Rows of a batch: what one row set never shows in the next, whatever its type. */
+static void clear_then_reuse(void **state)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    char buf[128];
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    for (int row = 0; row < 3; row++) {
+        /* set A and B (every fact, twice: a slot is listed once however often it is set) */
+        for (size_t i = 0; i < FACT_COUNT; i++) {
+            const char *value = valid_value(&fiscp_vocab_table[i], buf, sizeof(buf));
+
+            for (int again = 0; again < 2; again++)
+                if (fisc_facts_set_index(f, i, value, strlen(value), &err) != FISC_OK)
+                    fail_msg("row %d: set %s=%s: %s", row, fiscp_vocab_table[i].info.name, value, err.text);
+            assert_true(fisc_facts_has(f, fiscp_vocab_table[i].info.name));
+        }
+        fisc_facts_clear(f);
+        for (size_t i = 0; i < FACT_COUNT; i++)
+            expect_unknown(f, i);
+        /* set A only: B reads unknown */
+        assert_int_equal(fisc_facts_set_index(f, FACT_TAXABLE_INCOME, "-7.5", 4, &err), FISC_OK);
+        assert_decimal_equal(fiscp_fact_decimal(f, FACT_TAXABLE_INCOME), "-7.5");
+        for (size_t i = 0; i < FACT_COUNT; i++)
+            if (i != FACT_TAXABLE_INCOME)
+                expect_unknown(f, i);
+        fisc_facts_clear(f);
+    }
+    /* unset and a JSON-less clear of an unset fact: still unknown, and settable again */
+    assert_int_equal(fisc_facts_set(f, "employees_average", "3", &err), FISC_OK);
+    assert_int_equal(fisc_facts_unset(f, "employees_average", &err), FISC_OK);
+    expect_unknown(f, FACT_EMPLOYEES_AVERAGE);
+    fisc_facts_clear(f);
+    expect_unknown(f, FACT_EMPLOYEES_AVERAGE);
+    assert_int_equal(fisc_facts_set(f, "employees_average", "4", &err), FISC_OK);
+    expect_get(f, "employees_average", "4");
+    fisc_facts_free(f);
+}
+
+/* Quarters after a clear: none of the eight values of the last row is left. */
+static void quarters_after_clear(void **state)
+{
+    static const char row[] = "Q1=120/200;Q2=200/210;Q3=?/5;Q4=7/8";
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_index(f, FACT_EMPLOYEES, row, strlen(row), &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_quarter(f, "assets", 2, "30000000", "32000000.50", &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_quarter(f, FACT_EMPLOYEES, 4, 1), "8");
+    fisc_facts_clear(f);
+    expect_unknown(f, FACT_EMPLOYEES);
+    expect_unknown(f, FACT_ASSETS);
+    /* one quarter of the next row: the others stay unknown */
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 2, "3", NULL, &err), FISC_OK);
+    expect_get(f, "employees", "Q2=3/?");
+    assert_decimal_equal(fiscp_fact_quarter(f, FACT_EMPLOYEES, 2, 0), "3");
+    for (int q = 1; q <= 4; q++)
+        for (int e = 0; e < 2; e++)
+            if (q != 2 || e != 0)
+                assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, q, e));
+    expect_unknown(f, FACT_ASSETS);
+    /* the text form replaces all four; an empty one leaves none */
+    fisc_facts_clear(f);
+    assert_int_equal(fisc_facts_set(f, "employees", "Q3=1/2", &err), FISC_OK);
+    expect_get(f, "employees", "Q3=1/2");
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 2, 0));
+    assert_int_equal(fisc_facts_set(f, "employees", "", &err), FISC_OK);
+    expect_unknown(f, FACT_EMPLOYEES);
+    fisc_facts_free(f);
+}
+
+/* A text fact keeps its buffer across rows; a longer text grows it, and without memory the fact is kept. */
+static void text_buffer_kept(void **state)
+{
+    char longer[301];
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    const char *before;
+
+    (void)state;
+    memset(longer, 'x', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "enterprise_name", "某某有限公司", &err), FISC_OK);
+    before = fiscp_fact_text(f, FACT_ENTERPRISE_NAME);
+    fisc_facts_clear(f);
+    assert_null(fiscp_fact_text(f, FACT_ENTERPRISE_NAME));
+    /* a shorter name of the next row: no allocation, the same buffer */
+    fiscp_alloc_count = 0;
+    fiscp_alloc_fail_at = 0;
+    assert_int_equal(fisc_facts_set_index(f, FACT_ENTERPRISE_NAME, "甲公司,rest", 9, &err), FISC_OK);
+    fiscp_alloc_fail_at = -1;
+    assert_ptr_equal(fiscp_fact_text(f, FACT_ENTERPRISE_NAME), before);
+    expect_get(f, "enterprise_name", "甲公司");
+    /* a longer one needs memory: without it the fact keeps its value */
+    fiscp_alloc_count = 0;
+    fiscp_alloc_fail_at = 0;
+    assert_fisc_error(&err, fisc_facts_set(f, "enterprise_name", longer, &err), FISC_ENOMEM, -1);
+    fiscp_alloc_fail_at = -1;
+    assert_string_equal(err.text, "out of memory");
+    expect_get(f, "enterprise_name", "甲公司");
+    assert_int_equal(fisc_facts_set(f, "enterprise_name", longer, &err), FISC_OK);
+    expect_get(f, "enterprise_name", longer);
+    assert_int_equal(fisc_facts_set(f, "enterprise_name", "", &err), FISC_OK);
+    expect_get(f, "enterprise_name", "");
+    fisc_facts_free(f);
+}
+
+/* The quick path out of memory (a number beyond 128 bits allocates): reported, the fact left unknown. */
+static void quick_path_out_of_memory(void **state)
+{
+    static const char big[] = "1234567890123456789012345678901234567890.5";
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    fiscp_alloc_count = 0;
+    fiscp_alloc_fail_at = 0;
+    assert_fisc_error(&err, fisc_facts_set_index(f, FACT_TAXABLE_INCOME, big, strlen(big), &err), FISC_ENOMEM, -1);
+    fiscp_alloc_fail_at = -1;
+    assert_string_equal(err.text, "out of memory");
+    expect_unknown(f, FACT_TAXABLE_INCOME);
+    assert_int_equal(fisc_facts_set_index(f, FACT_TAXABLE_INCOME, big, strlen(big), &err), FISC_OK);
+    expect_get(f, "taxable_income", big);
+    /* the next row's small value reuses it */
+    fisc_facts_clear(f);
+    assert_int_equal(fisc_facts_set_index(f, FACT_TAXABLE_INCOME, "1.25", 4, &err), FISC_OK);
+    expect_get(f, "taxable_income", "1.25");
+    fisc_facts_free(f);
+}
+
+/* How a value reaches a fact. */
+typedef enum route { BY_NAME, BY_INDEX, OVER_KNOWN, BY_JSON, ROUTES } route;
+
+/*
+ * Set fact i of f's vocabulary to text by route r (a QUARTERS fact: as the start of Q2). For
+ * OVER_KNOWN the fact first holds known (a valid value), which an error must leave in place.
+ */
+static int set_by(fisc_facts *f, const fiscp_vocab *table, size_t i, const char *text, route r, const char *known,
+                  fisc_error *err)
+{
+    const fiscp_vocab *v = &table[i];
+    int quarters = v->info.type == FISC_FACT_QUARTERS;
+    char buf[256];
+    int rc;
+
+    switch (r) {
+    case BY_NAME:
+        return quarters ? fisc_facts_set_quarter(f, v->info.name, 2, text, NULL, err)
+                        : fisc_facts_set(f, v->info.name, text, err);
+    case BY_INDEX:
+        snprintf(buf, sizeof(buf), quarters ? "Q2=%s/?,junk" : "%s,junk", text);
+        return fisc_facts_set_index(f, i, buf, strlen(buf) - 5, err);
+    case OVER_KNOWN: {
+        char *before = NULL, *after = NULL;
+
+        if (!known) /* no value is valid */
+            return set_by(f, table, i, text, BY_INDEX, known, err);
+
+        snprintf(buf, sizeof(buf), quarters ? "Q2=%s/?" : "%s", known);
+        if (fisc_facts_set_index(f, i, buf, strlen(buf), err) != FISC_OK)
+            fail_msg("set %s=%s: %s", v->info.name, buf, err->text);
+        assert_int_equal(fisc_facts_get(&before, f, v->info.name, err), FISC_OK);
+        snprintf(buf, sizeof(buf), quarters ? "Q2=%s/?" : "%s", text);
+        rc = fisc_facts_set_index(f, i, buf, strlen(buf), err);
+        if (rc != FISC_OK) { /* on error the fact is unchanged */
+            assert_int_equal(fisc_facts_get(&after, f, v->info.name, NULL), FISC_OK);
+            assert_string_equal(after, before);
+        }
+        fisc_string_free(before);
+        fisc_string_free(after);
+        return rc;
+    }
+    case BY_JSON:
+    case ROUTES:
+        break;
+    }
+    return -100;
+}
+
+/* The outcome of setting text by route r on a new set over table: the code, message and value. */
+static void outcome(char *out, size_t size, const fiscp_vocab *table, size_t n, size_t i, const char *text,
+                    route r, const char *known)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    char *value = NULL;
+    int rc;
+
+    if (r == BY_JSON) { /* a bare number */
+        char json[256];
+
+        snprintf(json, sizeof(json),
+                 table[i].info.type == FISC_FACT_QUARTERS ? "{\"%s\": {\"Q2\": {\"start\": %s}}}" : "{\"%s\": %s}",
+                 table[i].info.name, text);
+        rc = fiscp_facts_from_json_vocab(&f, table, n, json, strlen(json), NULL, &err);
+    } else {
+        assert_int_equal(fiscp_facts_new_vocab(&f, table, n, &err), FISC_OK);
+        rc = set_by(f, table, i, text, r, known, &err);
+    }
+    if (rc == FISC_OK)
+        assert_int_equal(fisc_facts_get(&value, f, table[i].info.name, &err), FISC_OK);
+    snprintf(out, size, "%s %s", fisc_err_name(rc), rc == FISC_OK ? value : err.text);
+    fisc_string_free(value);
+    fisc_facts_free(f);
+}
+
+/* JSON reads a plain number as the API does, and has other messages for anything else. */
+static int json_comparable(const char *text, const char *api_outcome)
+{
+    if (!*text || strspn(text, "-.0123456789") != strlen(text))
+        return 0;
+    return strncmp(api_outcome, "FISC_OK", 7) == 0 || strstr(api_outcome, " the minimum ") ||
+           strstr(api_outcome, " the maximum ");
+}
+
+/*
+ * Every route gives the same result: the batch's quick path, the general path, a copy over a known
+ * value, and for a plain number JSON.
+ */
+static void expect_routes(const fiscp_vocab *table, size_t n, size_t i, const char *text, const char *known,
+                          const char *want)
+{
+    char first[512], got[512];
+
+    outcome(first, sizeof(first), table, n, i, text, BY_NAME, known);
+    for (route r = BY_INDEX; r < ROUTES; r++) {
+        if (r == BY_JSON && !json_comparable(text, first))
+            break;
+        if (r != BY_JSON && table[i].info.type == FISC_FACT_QUARTERS && (!*text || strpbrk(text, "/;?")))
+            continue; /* not a value of the text form "Q2=START/END" */
+        outcome(got, sizeof(got), table, n, i, text, r, known);
+        if (strcmp(got, first) != 0)
+            fail_msg("%s = \"%s\": route %d gives \"%s\", the API \"%s\"", table[i].info.name, text, (int)r, got,
+                     first);
+    }
+    if (want && strcmp(first, want) != 0)
+        fail_msg("%s = \"%s\": \"%s\", expected \"%s\"", table[i].info.name, text, first, want);
+}
+
+/* The message for text outside bound (minimum or maximum) of fact v. */
+static void bound_message(char *out, size_t size, const fiscp_vocab *v, const char *text, int max)
+{
+    char field[128], q[48];
+
+    snprintf(field, sizeof(field), v->info.type == FISC_FACT_QUARTERS ? "%s.Q2.start" : "%s", v->info.name);
+    fiscp_quote(q, sizeof(q), text, strlen(text)); /* a long value is cut */
+    snprintf(out, size, "FISC_EINVAL field \"%s\": %s is %s the %s %s%s%s", field, q, max ? "above" : "below",
+             max ? "maximum" : "minimum", max ? v->max : v->min, *v->info.unit ? " " : "", v->info.unit);
+}
+
+/* text = bound + k * step, in the canonical form. */
+static void offset(char *out, size_t size, const char *bound, const char *step, int k)
+{
+    fisc_decimal b, s, r;
+    char *text = NULL;
+
+    fisc_decimal_init(&b);
+    fisc_decimal_init(&s);
+    fisc_decimal_init(&r);
+    assert_int_equal(fisc_decimal_parse(&b, bound, FISC_PARSE_RATE, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_parse(&s, step, 0, NULL), FISC_OK);
+    assert_int_equal(k < 0 ? fisc_decimal_sub(&r, &b, &s, NULL) : k > 0 ? fisc_decimal_add(&r, &b, &s, NULL)
+                           : fisc_decimal_set(&r, &b, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_to_string(&text, &r, NULL, NULL, NULL), FISC_OK);
+    snprintf(out, size, "%s", text);
+    fisc_string_free(text);
+    fisc_decimal_clear(&b);
+    fisc_decimal_clear(&s);
+    fisc_decimal_clear(&r);
+}
+
+static int is_number(const char *text)
+{
+    fisc_decimal d;
+    int ok;
+
+    fisc_decimal_init(&d);
+    ok = fisc_decimal_parse(&d, text, FISC_PARSE_RATE, NULL) == FISC_OK;
+    fisc_decimal_clear(&d);
+    return ok;
+}
+
+/* Just below, at and just above each bound of a table, by every route. */
+static void check_bounds(const fiscp_vocab *table, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const fiscp_vocab *v = &table[i];
+        int type = v->info.type;
+        const char *steps[2] = { type == FISC_FACT_INTEGER ? "1" : "0.01",
+                                 type == FISC_FACT_INTEGER ? "1" : "0.00000000000000000001" };
+
+        if (type != FISC_FACT_DECIMAL && type != FISC_FACT_INTEGER && type != FISC_FACT_QUARTERS)
+            continue;
+        for (int max = 0; max < 2; max++) {
+            const char *bound = max ? v->max : v->min;
+
+            if (!bound || !is_number(bound))
+                continue; /* none, or not a number (bounds_other_table) */
+            for (int st = 0; st < 2; st++) {
+                char text[128], want[512];
+
+                offset(text, sizeof(text), bound, steps[st], max ? 1 : -1); /* outside */
+                bound_message(want, sizeof(want), v, text, max);
+                expect_routes(table, n, i, text, bound, want);
+                offset(text, sizeof(text), bound, "0", 0); /* at */
+                snprintf(want, sizeof(want), "FISC_OK %s", type == FISC_FACT_QUARTERS ? "" : text);
+                if (type == FISC_FACT_QUARTERS)
+                    snprintf(want, sizeof(want), "FISC_OK Q2=%s/?", text);
+                expect_routes(table, n, i, text, bound, want);
+                offset(text, sizeof(text), bound, steps[st], max ? -1 : 1); /* inside */
+                expect_routes(table, n, i, text, bound, NULL);
+                if (strncmp(want, "FISC_OK", 7) != 0)
+                    fail_msg("%s", want);
+            }
+        }
+    }
+}
+
+static void bounds_builtin(void **state)
+{
+    (void)state;
+    check_bounds(fiscp_vocab_table, FACT_COUNT);
+}
+
+/* Values whose sign the text does not tell at once, and texts the quick path declines. */
+static void bounds_zero_and_paths(void **state)
+{
+    static const char *const texts[] = {
+        "-0", "-0.00", "-0%", "-0/7", "0/7", "-0.01", "-1/3", "-1%", "0", "", "-", "01", "-01", "1e5", "1.",
+        ".5", "+1", "1,5", "abc", "\xef\xbc\x91", "1.5", "15%", "1/3", "2/0",
+        "1234567890123456789012345678901234567890.25", "-1234567890123456789012345678901234567890.25",
+        "0.123456789012345678901", "12345678901234567890123456789012345678901",
+    };
+    static const size_t facts[] = { FACT_TAXABLE_INCOME, FACT_EMPLOYEES_AVERAGE, FACT_ASSETS_AVERAGE,
+                                    FACT_RD_PROJECT_COUNT, FACT_EMPLOYEES, FACT_ASSETS };
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(facts) / sizeof(facts[0]); k++)
+        for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+            expect_routes(fiscp_vocab_table, FACT_COUNT, facts[k], texts[t], "1", NULL);
+    expect_routes(fiscp_vocab_table, FACT_COUNT, FACT_ASSETS_AVERAGE, "-0", "1", "FISC_OK 0");
+    expect_routes(fiscp_vocab_table, FACT_COUNT, FACT_ASSETS_AVERAGE, "-0.00", "1", "FISC_OK 0");
+    expect_routes(fiscp_vocab_table, FACT_COUNT, FACT_ASSETS_AVERAGE, "-0/7", "1", "FISC_OK 0");
+    expect_routes(fiscp_vocab_table, FACT_COUNT, FACT_ASSETS_AVERAGE, "-1/3", "1",
+                  "FISC_EINVAL field \"assets_average\": -1/3 is below the minimum 0 元");
+    expect_routes(fiscp_vocab_table, FACT_COUNT, FACT_RD_PROJECT_COUNT, "6", "1",
+                  "FISC_EINVAL field \"rd_project_count\": 6 is above the maximum 5 个");
+}
+
+/* Bounds of every kind in another table: a fraction, beyond 128 bits, negative, a maximum 0, not a number. */
+static const fiscp_vocab BOUND_VOCAB[] = {
+    { { "third", FISC_FACT_DECIMAL, "", "三分之一", "Third", "", "Within 1/3." }, "-1/3", "1/3" },
+    { { "huge", FISC_FACT_DECIMAL, "元", "大", "Huge", "", "Bounds beyond 128 bits." },
+      "-1234567890123456789012345678901234567890", "1234567890123456789012345678901234567890.5" },
+    { { "negative", FISC_FACT_INTEGER, "", "负", "Negative", "", "At most -1." }, NULL, "-1" },
+    { { "nonpositive", FISC_FACT_DECIMAL, "", "非正", "Non-positive", "", "At most 0." }, NULL, "0" },
+    { { "broken", FISC_FACT_DECIMAL, "", "坏", "Broken", "", "A bound that is not a number." }, "abc", NULL },
+    { { "quarterly", FISC_FACT_QUARTERS, "人", "季度", "Quarterly", "", "From 1 to 10." }, "1", "10" },
+    { { "rate", FISC_FACT_DECIMAL, "", "比率", "Rate", "", "From 0 to 1." }, "0", "1" },
+};
+
+static void bounds_other_table(void **state)
+{
+    const size_t n = sizeof(BOUND_VOCAB) / sizeof(BOUND_VOCAB[0]);
+    static const struct {
+        size_t i;
+        const char *text, *known, *want;
+    } cases[] = {
+        { 0, "1/3", "0", "FISC_OK 1/3" },
+        { 0, "0.33333333333333333333", "0", "FISC_OK 0.33333333333333333333" },
+        { 0, "0.33333333333333333334", "0",
+          "FISC_EINVAL field \"third\": 0.33333333333333333334 is above the maximum 1/3" },
+        { 0, "34%", "0", "FISC_EINVAL field \"third\": 34% is above the maximum 1/3" },
+        { 0, "-0.34", "0", "FISC_EINVAL field \"third\": -0.34 is below the minimum -1/3" },
+        { 0, "-1/3", "0", "FISC_OK -1/3" },
+        { 2, "-1", "-2", "FISC_OK -1" },
+        { 2, "-0", "-2", "FISC_EINVAL field \"negative\": -0 is above the maximum -1" },
+        { 2, "0", "-2", "FISC_EINVAL field \"negative\": 0 is above the maximum -1" },
+        { 3, "-0", "-1", "FISC_OK 0" },
+        { 3, "-5", "-1", "FISC_OK -5" },
+        { 3, "0.00000000000000000001", "-1",
+          "FISC_EINVAL field \"nonpositive\": 0.00000000000000000001 is above the maximum 0" },
+        { 4, "1", NULL, "FISC_EINVAL field \"broken\": the vocabulary bound \"abc\" is not a number" },
+        { 4, "-1", NULL, "FISC_EINVAL field \"broken\": the vocabulary bound \"abc\" is not a number" },
+        { 4, "x", NULL,
+          "FISC_EINVAL field \"broken\": invalid number \"x\": not a number (NaN, infinity and letters are not "
+          "accepted) (column 1)" },
+        { 5, "0", "5", "FISC_EINVAL field \"quarterly.Q2.start\": 0 is below the minimum 1 人" },
+        { 5, "10.00", "5", "FISC_OK Q2=10/?" },
+        { 6, "-0%", "1", "FISC_OK 0" },
+        { 6, "100%", "1", "FISC_OK 1" },
+        { 6, "101%", "1", "FISC_EINVAL field \"rate\": 101% is above the maximum 1" },
+    };
+
+    (void)state;
+    check_bounds(BOUND_VOCAB, n);
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+        expect_routes(BOUND_VOCAB, n, cases[k].i, cases[k].text, cases[k].known, cases[k].want);
+}
+
 /* ---------------------------------------------------------------- OOM */
 
 static void oom_sweep(void **state)
@@ -942,6 +1396,13 @@ int main(void)
         cmocka_unit_test(integer_and_enum),
         cmocka_unit_test(dates),
         cmocka_unit_test(oom_sweep),
+        cmocka_unit_test(clear_then_reuse),
+        cmocka_unit_test(quarters_after_clear),
+        cmocka_unit_test(text_buffer_kept),
+        cmocka_unit_test(quick_path_out_of_memory),
+        cmocka_unit_test(bounds_builtin),
+        cmocka_unit_test(bounds_zero_and_paths),
+        cmocka_unit_test(bounds_other_table),
     };
     return cmocka_run_group_tests_name("facts", tests, NULL, NULL);
 }
