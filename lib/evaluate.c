@@ -17,6 +17,7 @@
 #define MAX_AMOUNTS FISCP_ITEM_MAX_AMOUNTS
 #define MAX_MISSING FISCP_ITEM_MAX_MISSING
 #define MAX_STEPS FISCP_ITEM_MAX_STEPS
+#define READ_CACHE 32
 
 struct fiscp_ctx {
     fisc_result *r;
@@ -37,6 +38,7 @@ struct fiscp_ctx {
     const char *missing[MAX_MISSING];
     fisc_step steps[MAX_STEPS];
     unsigned char missing_seen[FACT_COUNT];
+    const fiscp_entry *read[READ_CACHE]; /* per program parameter: the entry last read for this item */
 };
 
 fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
@@ -179,10 +181,22 @@ static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_d
     return record_param(c, q, e);
 }
 
+/* A program's parameter by index, on the context's day: the entry this item last read of it when that
+ * entry covers the day (found and recorded already: entries never overlap), else searched and recorded. */
 static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
 {
+    const fiscp_entry *e = param < READ_CACHE ? c->read[param] : NULL;
+    fisc_status rc;
+
     *q_out = c->conf->params[param];
-    return entry_of(c, *q_out, kind, c->date, e_out);
+    if (e && e->from <= c->date && c->date <= e->to && (*q_out)->kind == kind) {
+        *e_out = e;
+        return FISC_OK;
+    }
+    rc = entry_of(c, *q_out, kind, c->date, e_out);
+    if (rc == FISC_OK && param < READ_CACHE)
+        c->read[param] = *e_out;
+    return rc;
 }
 
 fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
@@ -336,6 +350,12 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
     return rc;
 }
 
+/* Names are static strings: the linker merges equal literals, so pointers usually decide. */
+static int same_name(const char *a, const char *b)
+{
+    return a == b || strcmp(a, b) == 0;
+}
+
 void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, const fisc_decimal **out,
                         int *outcome)
 {
@@ -352,8 +372,10 @@ void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, c
         if (it->outcome == FISC_OUTCOME_UNDETERMINED)
             return;
         for (size_t k = 0; k < it->amount_count; k++)
-            if (strcmp(it->amounts[k].name, amount) == 0)
-                *out = it->amounts[k].value;
+            if (same_name(it->amounts[k].name, amount)) {
+                *out = it->amounts[k].value; /* a program records each amount once */
+                return;
+            }
         return;
     }
 }
@@ -526,6 +548,7 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     item->summary_zh = item->summary_en = "";
     item->choice = "";
     memset(c->missing_seen, 0, sizeof(c->missing_seen));
+    memset(c->read, 0, sizeof(c->read));
     item->conditions = c->conds;
     item->params = c->params;
     item->amounts = c->amounts;
