@@ -5,6 +5,7 @@
  * functions in engine.h.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ struct fiscp_ctx {
     fisc_condition conds[MAX_CONDITIONS];
     fisc_used_param params[MAX_PARAMS];
     fisc_amount amounts[MAX_AMOUNTS];
+    fisc_decimal values[MAX_AMOUNTS];   /* the amounts' values, moved into the result with them */
     const char *missing[MAX_MISSING];
     fisc_step steps[MAX_STEPS];
     unsigned char missing_seen[FACT_COUNT];
@@ -140,11 +142,12 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
 
 /* ------------------------------------------------------------------ parameters */
 
-static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e)
+/* Record an entry read for the item, once; `unseen`: the item has read nothing of q yet. */
+static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, int unseen)
 {
     fisc_used_param *u;
 
-    for (size_t i = 0; i < c->item->param_count; i++)
+    for (size_t i = 0; !unseen && i < c->item->param_count; i++)
         if (c->params[i].id == q->id && c->params[i].from == e->pub.from) /* one value per entry read */
             return FISC_OK;
     if (c->item->param_count == MAX_PARAMS)
@@ -164,7 +167,8 @@ static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_e
     return FISC_OK;
 }
 
-static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_date date, const fiscp_entry **e_out)
+static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_date date, const fiscp_entry **e_out,
+                            int unseen)
 {
     const fiscp_entry *e;
     char day[11];
@@ -178,7 +182,7 @@ static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_d
                                day, c->conf ? c->conf->id : "agreement");
     }
     *e_out = e;
-    return record_param(c, q, e);
+    return record_param(c, q, e, unseen);
 }
 
 /* A program's parameter by index, on the context's day: the entry this item last read of it when that
@@ -193,7 +197,7 @@ static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param
         *e_out = e;
         return FISC_OK;
     }
-    rc = entry_of(c, *q_out, kind, c->date, e_out);
+    rc = entry_of(c, *q_out, kind, c->date, e_out, param < READ_CACHE && !e);
     if (rc == FISC_OK && param < READ_CACHE)
         c->read[param] = *e_out;
     return rc;
@@ -239,7 +243,7 @@ fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, 
 fisc_status fiscp_policy_value_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const fisc_decimal **out)
 {
     const fiscp_entry *e;
-    fisc_status rc = entry_of(c, q, FISC_PARAM_VALUE, date, &e);
+    fisc_status rc = entry_of(c, q, FISC_PARAM_VALUE, date, &e, 0);
 
     *out = rc == FISC_OK ? &e->in_unit : NULL;
     return rc;
@@ -249,7 +253,7 @@ fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date 
                                   const fisc_decimal **out)
 {
     const fiscp_entry *e;
-    fisc_status rc = entry_of(c, q, FISC_PARAM_TABLE, date, &e);
+    fisc_status rc = entry_of(c, q, FISC_PARAM_TABLE, date, &e, 0);
 
     *out = NULL;
     return rc != FISC_OK ? rc : table_row(q, e, keys, out);
@@ -465,8 +469,7 @@ fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, 
     if (c->item->amount_count == MAX_AMOUNTS)
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d amounts", c->conf->id,
                                MAX_AMOUNTS);
-    if (!(copy = fiscp_arena_alloc_raw(&c->r->arena, sizeof(*copy))))
-        return fiscp_error_nomem(c->err);
+    copy = &c->values[c->item->amount_count];
     fisc_decimal_init(copy);
     a = &c->amounts[c->item->amount_count++];
     a->name = name;
@@ -586,6 +589,19 @@ static void drop_item(fiscp_ctx *c, fisc_item *item)
     item->steps = NULL;
 }
 
+/* The amounts' values follow the kept amounts (moved bitwise: a value owns its memory, if any). */
+static int keep_values(fiscp_ctx *c, fisc_item *item)
+{
+    fisc_amount *a = (fisc_amount *)(uintptr_t)item->amounts;
+    const void *to;
+
+    if (!keep(c, &to, c->values, item->amount_count, sizeof(*c->values)))
+        return 0;
+    for (size_t k = 0; k < item->amount_count; k++)
+        a[k].value = (const fisc_decimal *)to + k;
+    return 1;
+}
+
 /* Move the current item's arrays from the context into the result. */
 static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
 {
@@ -594,6 +610,8 @@ static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
              keep(c, (const void **)&item->amounts, c->amounts, item->amount_count, sizeof(*c->amounts)) &
              keep(c, (const void **)&item->missing, c->missing, item->missing_count, sizeof(*c->missing)) &
              keep(c, (const void **)&item->steps, c->steps, item->step_count, sizeof(*c->steps));
+
+    ok = ok && keep_values(c, item);
 
     if (!ok) {
         drop_item(c, item);
