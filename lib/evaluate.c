@@ -41,6 +41,7 @@ struct fiscp_ctx {
     fisc_step steps[MAX_STEPS];
     unsigned char missing_seen[FACT_COUNT];
     const fiscp_entry *read[READ_CACHE]; /* per program parameter: the entry last read for this item */
+    const fiscp_entry **resolved;        /* the current program's part of r->resolved, or NULL */
 };
 
 fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
@@ -145,23 +146,12 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
 /* Record an entry read for the item, once; `unseen`: the item has read nothing of q yet. */
 static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, int unseen)
 {
-    fisc_used_param *u;
-
     for (size_t i = 0; !unseen && i < c->item->param_count; i++)
         if (c->params[i].id == q->id && c->params[i].from == e->pub.from) /* one value per entry read */
             return FISC_OK;
     if (c->item->param_count == MAX_PARAMS)
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s uses more than %d parameters", c->conf->id, MAX_PARAMS);
-    u = &c->params[c->item->param_count++];
-    u->id = q->id;
-    u->value = e->pub.value;
-    u->from = e->pub.from;
-    u->to = e->pub.to;
-    u->evidence = e->pub.evidence;
-    u->document = e->pub.document;
-    u->article = e->pub.article;
-    u->url = e->pub.url;
-    u->unit = q->unit_name;
+    c->params[c->item->param_count++] = e->used;
     if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
         c->item->provisional = 1;
     return FISC_OK;
@@ -185,22 +175,46 @@ static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_d
     return record_param(c, q, e, unseen);
 }
 
-/* A program's parameter by index, on the context's day: the entry this item last read of it when that
- * entry covers the day (found and recorded already: entries never overlap), else searched and recorded. */
+/*
+ * The entry of a program's parameter in force on the context's day, or NULL. A reused result
+ * remembers it for its period (c->resolved), so a batch searches each parameter once per thread.
+ */
+static const fiscp_entry *in_force(const fiscp_ctx *c, int param)
+{
+    const fiscp_entry **slot;
+
+    if (!c->resolved || c->date != c->r->date)
+        return fiscp_param_entry_on(c->conf->params[param], c->date);
+    slot = &c->resolved[param];
+    if (!*slot) {
+        const fiscp_entry *e = fiscp_param_entry_on(c->conf->params[param], c->date);
+
+        *slot = e ? e : &fiscp_no_entry;
+    }
+    return *slot == &fiscp_no_entry ? NULL : *slot;
+}
+
+/*
+ * A program's parameter by index, found and recorded for the item. c->read remembers the entry the
+ * item last recorded of each parameter: read again, it is not recorded again; never read, it needs
+ * no duplicate scan (entries never overlap, and each index is its own parameter).
+ */
 static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
 {
-    const fiscp_entry *e = param < READ_CACHE ? c->read[param] : NULL;
-    fisc_status rc;
+    const fisc_param *q = *q_out = c->conf->params[param];
+    const fiscp_entry *e = in_force(c, param);
+    int unseen;
 
-    *q_out = c->conf->params[param];
-    if (e && e->from <= c->date && c->date <= e->to && (*q_out)->kind == kind) {
-        *e_out = e;
+    if (!e || q->kind != kind) /* the message */
+        return entry_of(c, q, kind, c->date, e_out, 0);
+    *e_out = e;
+    if (param >= READ_CACHE)
+        return record_param(c, q, e, 0);
+    if (c->read[param] == e)
         return FISC_OK;
-    }
-    rc = entry_of(c, *q_out, kind, c->date, e_out, param < READ_CACHE && !e);
-    if (rc == FISC_OK && param < READ_CACHE)
-        c->read[param] = *e_out;
-    return rc;
+    unseen = c->read[param] == NULL;
+    c->read[param] = e;
+    return record_param(c, q, e, unseen);
 }
 
 fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
@@ -261,7 +275,7 @@ fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date 
 
 int fiscp_param_in_force(const fiscp_ctx *c, int param)
 {
-    return fiscp_param_entry_on(c->conf->params[param], c->date) != NULL;
+    return in_force(c, param) != NULL;
 }
 
 fisc_status fiscp_param_value_on(fiscp_ctx *c, int param, fiscp_date date, const fisc_decimal **out)
@@ -552,6 +566,7 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     item->choice = "";
     memset(c->missing_seen, 0, sizeof(c->missing_seen));
     memset(c->read, 0, sizeof(c->read));
+    c->resolved = NULL;
     item->conditions = c->conds;
     item->params = c->params;
     item->amounts = c->amounts;
@@ -743,10 +758,37 @@ fisc_status fiscp_missing_name(fiscp_ctx *c, const char *name)
     return FISC_OK;
 }
 
-/* Run every program the policy enables, in its order, into the empty result r. */
-static fisc_status run(fisc_result *r, const fisc_policy *policy, const fisc_facts *facts,
-                       const fisc_eval_options *opts, fisc_error *err)
+/*
+ * A reused result's table of the parameters in force in its period (see result.h), emptied when the
+ * period changed; NULL without memory for it, and then every read searches (the same answers).
+ */
+static const fiscp_entry **resolved_table(fisc_result *r, const fisc_policy *policy)
 {
+    size_t n = 0;
+    void *t;
+
+    if (r->resolved && r->resolved_date == r->date)
+        return r->resolved;
+    for (size_t i = 0; i < policy->nprograms; i++)
+        n += policy->programs[i].program->nparams;
+    if (n > r->nresolved) {
+        if (!(t = fiscp_realloc_array(r->resolved, n, sizeof(*r->resolved))))
+            return NULL;
+        r->resolved = t;
+        r->nresolved = n;
+    }
+    if (n)
+        memset(r->resolved, 0, n * sizeof(*r->resolved));
+    r->resolved_date = r->date;
+    return r->resolved;
+}
+
+/* Run every program the policy enables, in its order, into the empty result r (reused: kept from an
+ * earlier evaluation by fisc_evaluate_into). */
+static fisc_status run(fisc_result *r, const fisc_policy *policy, const fisc_facts *facts,
+                       const fisc_eval_options *opts, int reused, fisc_error *err)
+{
+    const fiscp_entry **resolved;
     static const int quarter_end[5] = { 1231, 331, 630, 930, 1231 };
     size_t n = policy->nprograms ? policy->nprograms : 1;
     fisc_status rc = FISC_OK;
@@ -767,11 +809,15 @@ static fisc_status run(fisc_result *r, const fisc_policy *policy, const fisc_fac
     if (!(r->items = fiscp_arena_alloc(&r->arena, n * sizeof(*r->items))))
         return fiscp_error_nomem(err);
     r->items_alloc = n;
+    resolved = reused ? resolved_table(r, policy) : NULL;
     for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
         const fiscp_program *prog = policy->programs[i].program;
         fisc_item *item = &r->items[r->nitems++];
 
         rc = start_item(&c, &policy->programs[i], item);
+        c.resolved = resolved;
+        if (resolved)
+            resolved += prog->nparams;
         if (rc == FISC_OK)
             rc = prog->evaluate(&c);
         rc = end_item(&c, rc);
@@ -793,7 +839,7 @@ fisc_status fisc_evaluate(fisc_result **out, const fisc_policy *policy, const fi
         return rc;
     if ((rc = fiscp_result_new(&r, policy, opts->year, opts->quarter, err)) != FISC_OK)
         return rc;
-    if ((rc = run(r, policy, facts, opts, err)) != FISC_OK) {
+    if ((rc = run(r, policy, facts, opts, 0, err)) != FISC_OK) {
         fisc_result_free(r);
         return rc;
     }
@@ -815,7 +861,7 @@ fisc_status fisc_evaluate_into(fisc_result **r, const fisc_policy *policy, const
         rc = fiscp_result_new(r, policy, opts->year, opts->quarter, err);
     else
         fiscp_result_reset(*r, policy, opts->year, opts->quarter);
-    if (rc == FISC_OK && (rc = run(*r, policy, facts, opts, err)) != FISC_OK)
+    if (rc == FISC_OK && (rc = run(*r, policy, facts, opts, 1, err)) != FISC_OK)
         fiscp_result_reset(*r, policy, opts->year, opts->quarter);
     return rc;
 }

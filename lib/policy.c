@@ -969,8 +969,9 @@ static fisc_status in_unit(fisc_decimal *out, const fisc_decimal *v, fiscp_unit 
 }
 
 /*
- * Every value, table cell and bracket bound converted once, after the layers are merged: programs
- * read values in their own unit on every evaluation, and a loaded policy is shared by threads.
+ * Every value, table cell and bracket bound converted once, after the layers are merged, and each
+ * entry's citation made: programs read values in their own unit on every evaluation, and a loaded
+ * policy is shared by threads.
  */
 static fisc_status convert_units(fisc_policy *p, fisc_error *err)
 {
@@ -983,6 +984,8 @@ static fisc_status convert_units(fisc_policy *p, fisc_error *err)
         for (size_t j = 0; j < q->nentries && rc == FISC_OK; j++) {
             fiscp_entry *e = &q->entries[j];
 
+            e->used = (fisc_used_param){ q->id, e->pub.value, e->pub.from, e->pub.to, e->pub.evidence,
+                                         e->pub.document, e->pub.article, e->pub.url, q->unit_name };
             rc = in_unit(&e->in_unit, &e->value, q->unit, err);
             for (size_t b = 0; b < e->nbrackets && rc == FISC_OK; b++)
                 rc = in_unit(&e->brackets[b].up_to_in_unit, &e->brackets[b].up_to, basis, err);

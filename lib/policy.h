@@ -43,6 +43,7 @@ typedef struct fiscp_entry {
     fiscp_date from, to;   /* to = 99991231 when open-ended */
     fisc_decimal value;    /* FISC_PARAM_VALUE */
     fisc_decimal in_unit;  /* value in the programs' unit (fiscp_policy_in_unit), set at load */
+    fisc_used_param used;  /* what an item that reads this entry records (set at load) */
     size_t nbrackets;      /* FISC_PARAM_SCALE */
     fiscp_bracket *brackets;
     size_t nrows;          /* FISC_PARAM_TABLE */

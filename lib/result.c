@@ -45,6 +45,8 @@ static void clear_values(fisc_result *r)
         fisc_decimal_clear(&r->totals[k]);
 }
 
+const fiscp_entry fiscp_no_entry;
+
 void fiscp_result_reset(fisc_result *r, const fisc_policy *p, int year, int quarter)
 {
     clear_values(r);
@@ -59,6 +61,7 @@ void fiscp_result_reset(fisc_result *r, const fisc_policy *p, int year, int quar
         fiscp_policy_ref(p);
         fiscp_policy_unref(r->policy);
         r->policy = p;
+        r->resolved_date = 0; /* another policy: nothing resolved holds */
     }
 }
 
@@ -69,6 +72,7 @@ void fisc_result_free(fisc_result *r)
     clear_values(r);
     fiscp_arena_clear(&r->arena);
     fiscp_policy_unref(r->policy);
+    fiscp_free(r->resolved);
     fiscp_free(r);
 }
 

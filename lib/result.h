@@ -15,7 +15,17 @@ struct fisc_result {
     int year, quarter;
     fiscp_date date;
     const fisc_policy *policy;       /* a reference is held: the layers and hash are borrowed */
+    /*
+     * A reused result (fisc_evaluate_into) remembers which entry of each program's parameters is in
+     * force on resolved_date, by program then parameter index: NULL not looked up yet,
+     * fiscp_no_entry none in force. Emptied when the policy or the date changes.
+     */
+    const struct fiscp_entry **resolved;
+    size_t nresolved;
+    fiscp_date resolved_date;
 };
+
+extern const struct fiscp_entry fiscp_no_entry;
 
 fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err);
 /* Empty r for another evaluation (of p, year, quarter), keeping its memory. Never fails. */

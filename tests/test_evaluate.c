@@ -449,13 +449,16 @@ static void evaluate_into_reuses_a_result(void **state)
 
     (void)state;
     o.year = 2023;
-    for (int pass = 0; pass < 3; pass++)
+    for (int pass = 0; pass < 5; pass++)
         for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
             fisc_facts *f = NULL;
             fisc_result *fresh = NULL;
             char *a, *b;
 
             o.trace = pass == 1;
+            /* passes 3 and 4: the period changes from row to row (parameters in force change with it) */
+            o.year = pass < 3 ? 2023 : 2019 + (int)((i + (size_t)pass) % 5);
+            o.quarter = pass < 3 ? 0 : (int)((i + (size_t)pass) % 5);
             assert_int_equal(fisc_facts_from_json(&f, rows[i], strlen(rows[i]), "row", &err), FISC_OK);
             assert_int_equal(fisc_evaluate(&fresh, policy, f, &o, &err), FISC_OK);
             fiscp_alloc_count = 0;
@@ -508,6 +511,10 @@ static void evaluate_into_failures(void **state)
     assert_int_equal(fisc_result_item_count(r), n);
     assert_string_equal(fisc_result_item(r, n - 1)->program, "cn.cit");
     assert_decimal_equal(fisc_result_total(r, FISC_CATEGORY_TAX_PAYABLE), "140000"); /* as json_and_text */
+    /* and back: what the result remembered of the other policy's parameters is gone with it */
+    assert_int_equal(fisc_evaluate_into(&r, policy, f, &o, &err), FISC_OK);
+    assert_int_equal(fisc_result_item_count(r), fisc_policy_program_count(policy));
+    assert_decimal_equal(fisc_result_total(r, FISC_CATEGORY_TAX_PAYABLE), "140000");
     fisc_result_free(r);
     fisc_facts_free(f);
 }
