@@ -5,6 +5,11 @@
  * Runs the loop through fisc's public C API, and the same loop written directly on GMP
  * rationals (mpq_t) as a baseline, checks that both give identical results, and prints
  * values per second for each (best of 5 runs).
+ *
+ * `bench_decimal ops [N]` (issue 7) times the single operations the batch path makes per row
+ * (parse a CSV cell, add, multiply, divide by 9, round a rational, compare, format, clear), each
+ * in its own function: under `valgrind --tool=callgrind`, a function's inclusive cost divided by
+ * N is the instructions per call.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <gmp.h>
@@ -142,14 +147,183 @@ static int same_results(char **fisc_text, mpz_t *cents, size_t n)
     return 1;
 }
 
+
+/* ------------------------------------------------------------------ single operations (issue 7) */
+
+#define K 1024 /* distinct operands, cycled */
+
+typedef struct {
+    char *text[K];       /* CSV-like amounts: "636595.43", "0.00", "103" */
+    size_t len[K];
+    fisc_decimal amount[K], ninth[K], wide[K]; /* amounts; amount / 9; amounts at scale 4 */
+    fisc_decimal rate, one_ninth, cent, nine, r, t;
+    volatile int sink;
+} operands;
+
+static int make_operands(operands *o)
+{
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
+    int bad = 0;
+
+    fisc_decimal_init(&o->nine);
+    fisc_decimal_set_int(&o->nine, 9);
+    fisc_decimal_init(&o->rate);
+    fisc_decimal_init(&o->one_ninth);
+    fisc_decimal_init(&o->cent);
+    fisc_decimal_init(&o->r);
+    fisc_decimal_init(&o->t);
+    bad |= fisc_decimal_parse(&o->rate, "0.25", 0, NULL);
+    bad |= fisc_decimal_parse(&o->one_ninth, "1/9", FISC_PARSE_RATE, NULL);
+    bad |= fisc_decimal_parse(&o->cent, "0.01", 0, NULL);
+    for (int i = 0; i < K; i++) {
+        unsigned long long cents;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        cents = i % 8 == 0 ? 0 : x % (i % 3 ? 100000000ULL : 100000000000ULL);
+        o->text[i] = malloc(32);
+        if (!o->text[i])
+            return 1;
+        if (i % 8 == 1)
+            snprintf(o->text[i], 32, "%llu", cents / 100);
+        else
+            snprintf(o->text[i], 32, "%llu.%02llu", cents / 100, cents % 100);
+        o->len[i] = strlen(o->text[i]);
+        fisc_decimal_init(&o->amount[i]);
+        fisc_decimal_init(&o->ninth[i]);
+        fisc_decimal_init(&o->wide[i]);
+        bad |= fisc_decimal_parse(&o->amount[i], o->text[i], 0, NULL);
+        bad |= fisc_decimal_div(&o->ninth[i], &o->amount[i], &o->nine, NULL);
+        bad |= fisc_decimal_mul(&o->wide[i], &o->amount[i], &o->rate, NULL);
+    }
+    return bad != 0;
+}
+
+static void free_operands(operands *o)
+{
+    for (int i = 0; i < K; i++) {
+        free(o->text[i]);
+        fisc_decimal_clear(&o->amount[i]);
+        fisc_decimal_clear(&o->ninth[i]);
+        fisc_decimal_clear(&o->wide[i]);
+    }
+    fisc_decimal_clear(&o->rate);
+    fisc_decimal_clear(&o->one_ninth);
+    fisc_decimal_clear(&o->cent);
+    fisc_decimal_clear(&o->nine);
+    fisc_decimal_clear(&o->r);
+    fisc_decimal_clear(&o->t);
+}
+
+#define OP(name, body)                                                                             \
+    static __attribute__((noinline)) int op_##name(operands *o, size_t n)                          \
+    {                                                                                              \
+        int bad = 0;                                                                               \
+        for (size_t k = 0; k < n; k++) {                                                           \
+            size_t i = k % K;                                                                      \
+            (void)i;                                                                               \
+            body;                                                                                  \
+        }                                                                                          \
+        return bad;                                                                                \
+    }
+
+OP(parse_cell, bad |= fisc_decimal_parse_n(&o->r, o->text[i], o->len[i], FISC_PARSE_RATE, NULL))
+OP(add_same_scale, bad |= fisc_decimal_add(&o->r, &o->amount[i], &o->amount[(i + 1) % K], NULL))
+OP(add_other_scale, bad |= fisc_decimal_add(&o->r, &o->amount[i], &o->wide[(i + 1) % K], NULL))
+OP(mul_rate, bad |= fisc_decimal_mul(&o->r, &o->amount[i], &o->rate, NULL))
+OP(div_nine, bad |= fisc_decimal_div(&o->r, &o->amount[i], &o->nine, NULL))
+OP(mul_ninth, bad |= fisc_decimal_mul(&o->r, &o->amount[i], &o->one_ninth, NULL))
+OP(add_ratios, bad |= fisc_decimal_add(&o->r, &o->ninth[i], &o->ninth[(i + 1) % K], NULL))
+OP(add_ratio_amount, bad |= fisc_decimal_add(&o->r, &o->ninth[i], &o->amount[(i + 1) % K], NULL))
+OP(round_ratio, bad |= fisc_decimal_round_unit(&o->r, NULL, &o->ninth[i], &o->cent, FISC_ROUND_HALF_UP, NULL, NULL))
+OP(round_wide, bad |= fisc_decimal_round_unit(&o->r, NULL, &o->wide[i], &o->cent, FISC_ROUND_HALF_UP, NULL, NULL))
+OP(round_copy, bad |= fisc_decimal_round_unit(&o->r, NULL, &o->amount[i], &o->cent, FISC_ROUND_HALF_UP, NULL, NULL))
+OP(cmp_small, o->sink += fisc_decimal_cmp(&o->amount[i], &o->wide[i]))
+OP(cmp_ratio, o->sink += fisc_decimal_cmp(&o->amount[i], &o->ninth[i]))
+OP(min_ratio, bad |= fisc_decimal_min(&o->r, &o->amount[i], &o->ninth[i], NULL))
+OP(sign, o->sink += fisc_decimal_sign(&o->amount[i]))
+OP(set_ratio, bad |= fisc_decimal_set(&o->r, &o->ninth[i], NULL))
+OP(init_clear, fisc_decimal_init(&o->t); fisc_decimal_clear(&o->t))
+OP(div_clear, bad |= fisc_decimal_div(&o->t, &o->amount[i], &o->nine, NULL); fisc_decimal_clear(&o->t))
+OP(to_string, {
+    char *s = NULL;
+    bad |= fisc_decimal_to_string(&s, &o->amount[i], NULL, NULL, NULL);
+    fisc_string_free(s);
+})
+#ifdef FISC_DECIMAL_TEXT_SIZE
+OP(format, {
+    char buf[FISC_DECIMAL_TEXT_SIZE];
+    bad |= fisc_decimal_format(buf, sizeof(buf), NULL, &o->amount[i], NULL, NULL, NULL);
+    o->sink += buf[0];
+})
+OP(format_ratio, {
+    char buf[FISC_DECIMAL_TEXT_SIZE];
+    bad |= fisc_decimal_format(buf, sizeof(buf), NULL, &o->ninth[i], NULL, NULL, NULL);
+    o->sink += buf[0];
+})
+#endif
+
+static const struct {
+    const char *name;
+    int (*run)(operands *, size_t);
+} OPS[] = {
+    { "parse a CSV cell", op_parse_cell },
+    { "add, same scale", op_add_same_scale },
+    { "add, other scale", op_add_other_scale },
+    { "multiply by a rate", op_mul_rate },
+    { "divide by 9 (a rational)", op_div_nine },
+    { "multiply by 1/9", op_mul_ninth },
+    { "add two rationals", op_add_ratios },
+    { "add a rational and an amount", op_add_ratio_amount },
+    { "round a rational to 0.01", op_round_ratio },
+    { "round a 4-place value to 0.01", op_round_wide },
+    { "round a 2-place value to 0.01", op_round_copy },
+    { "compare two amounts", op_cmp_small },
+    { "compare an amount and a rational", op_cmp_ratio },
+    { "min of an amount and a rational", op_min_ratio },
+    { "sign", op_sign },
+    { "copy a rational", op_set_ratio },
+    { "init + clear", op_init_clear },
+    { "divide by 9 + clear", op_div_clear },
+    { "to_string (allocating)", op_to_string },
+#ifdef FISC_DECIMAL_TEXT_SIZE
+    { "format into a buffer", op_format },
+    { "format a rational into a buffer", op_format_ratio },
+#endif
+};
+
+static int run_ops(size_t n)
+{
+    operands o;
+    double t;
+
+    if (make_operands(&o) != 0)
+        return fprintf(stderr, "bench_decimal ops: setup failed\n"), 1;
+    printf("single operations, %zu calls each, one core (ns per call; Ir per call: callgrind)\n", n);
+    for (size_t k = 0; k < sizeof(OPS) / sizeof(OPS[0]); k++) {
+        t = now();
+        if (OPS[k].run(&o, n) != 0)
+            return fprintf(stderr, "bench_decimal ops: %s failed\n", OPS[k].name), 1;
+        t = now() - t;
+        printf("  %-36s %7.1f ns\n", OPS[k].name, t / (double)n * 1e9);
+    }
+    free_operands(&o);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 1000000;
-    char **amounts = make_amounts(n), **text = calloc(n, sizeof(char *));
-    mpz_t *cents = malloc(n * sizeof(mpz_t));
+    size_t n;
+    char **amounts, **text;
+    mpz_t *cents;
     double best_fisc = 1e9, best_gmp = 1e9, t;
     int ok;
 
+    if (argc > 1 && strcmp(argv[1], "ops") == 0)
+        return run_ops(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 1000000);
+    n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 1000000;
+    amounts = make_amounts(n);
+    text = calloc(n, sizeof(char *));
+    cents = malloc(n * sizeof(mpz_t));
     if (!amounts || !text || !cents || n == 0)
         return 2;
     for (size_t i = 0; i < n; i++)

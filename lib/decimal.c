@@ -1,12 +1,17 @@
 /*
  * Exact decimals and rationals.
  *
- * A value is either SMALL, coef / 10^scale with a signed 128-bit coef and 0 <= scale <= 38,
- * or BIG, a canonical GMP rational held in big_. Every operation tries the 128-bit path
- * first and falls back to GMP exactly when a step would overflow; a BIG result that is a
- * terminating decimal small enough is moved back to SMALL (demote), so the common case
- * (amounts, rates, their products and roundings) never allocates. big_ is kept allocated
- * while a value is SMALL, so a value that went BIG once does not allocate again.
+ * A value is one of three kinds:
+ *   SMALL  coef / 10^scale, a signed 128-bit coef with |coef| < 2^127, and 0 <= scale <= 38;
+ *   RATIO  n / d, reduced, with 0 < |n| <= INT64_MAX in lo_ and 1 < d <= INT64_MAX in hi_, for a
+ *          value that is not SMALL: in practice a non-terminating share such as x/9;
+ *   BIG    any other value: a canonical GMP rational held in big_.
+ * The kind follows from the value (SMALL when it can be, else RATIO when it can be, else BIG), so
+ * one value has one form and one text whichever path computed it. Every operation tries the
+ * 128-bit path, then the 64-bit rational path, and falls back to GMP exactly when a step would
+ * overflow; a GMP result that fits moves back (store_q), so the common case (amounts, rates, their
+ * products, shares such as x/9 and their roundings) never touches GMP nor allocates. big_ stays
+ * allocated while a value is SMALL or RATIO, so a value that went BIG once does not allocate again.
  *
  * Rounding follows conventions.md §4: 四舍五入 = HALF_UP, symmetric on negatives, is the
  * default; HALF_EVEN is GB/T 8170-2008's 四舍六入五成双. One rounding, where the caller asks.
@@ -20,8 +25,15 @@
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
-enum { SMALL = 0, BIG = 1 };
+/* Keeps a slow path out of the fast one's frame (no register saves on the common case). */
+#define NOINLINE __attribute__((noinline))
+
+/* mpz_get_i128 and mpz_set_i128 move 64-bit limbs. */
+_Static_assert(GMP_LIMB_BITS == 64, "the decimal core expects 64-bit GMP limbs");
+
+enum { SMALL = FISCP_DEC_SMALL, BIG = FISCP_DEC_BIG, RATIO = FISCP_DEC_RATIO };
 #define MAX_SCALE 38
+#define I128_MIN ((i128)((u128)1 << 127)) /* never a SMALL coefficient: |coef| < 2^127 */
 
 #define E19 ((u128)10000000000000000000ULL)
 static const u128 pow10_tab[MAX_SCALE + 1] = {
@@ -50,6 +62,34 @@ static inline void set_small(fisc_decimal *d, i128 c, int scale)
     d->kind_ = SMALL;
 }
 
+/* d = n / den as a RATIO: reduced, 0 < |n| <= INT64_MAX, 1 < den <= INT64_MAX, not SMALL. */
+static inline void set_ratio(fisc_decimal *d, int64_t n, uint64_t den)
+{
+    d->lo_ = (uint64_t)n;
+    d->hi_ = den;
+    d->scale_ = 0;
+    d->kind_ = RATIO;
+}
+
+static inline int64_t num_of(const fisc_decimal *d) /* of a RATIO */
+{
+    return (int64_t)d->lo_;
+}
+
+static inline uint64_t den_of(const fisc_decimal *d) /* of a RATIO */
+{
+    return d->hi_;
+}
+
+/* out = v for a SMALL or RATIO v (the value is all in the fields); out keeps its own rational. */
+static inline void copy_fields(fisc_decimal *out, const fisc_decimal *v)
+{
+    out->lo_ = v->lo_;
+    out->hi_ = v->hi_;
+    out->scale_ = v->scale_;
+    out->kind_ = v->kind_;
+}
+
 /* The coefficient fits in 64 bits: products of two such never overflow 128 bits. */
 static inline int fits64(const fisc_decimal *d)
 {
@@ -65,19 +105,19 @@ static inline mpq_ptr big_of(const fisc_decimal *d)
 
 void fisc_decimal_init(fisc_decimal *d)
 {
-    if (d) {
-        set_small(d, 0, 0);
-        d->big_ = NULL;
-    }
+    if (d)
+        fiscp_decimal_init(d);
 }
 
 void fisc_decimal_clear(fisc_decimal *d)
 {
-    if (d && d->big_) {
+    if (!d)
+        return;
+    if (d->big_) {
         mpq_clear(big_of(d));
         fiscp_free(d->big_);
     }
-    fisc_decimal_init(d);
+    fiscp_decimal_init(d);
 }
 
 fisc_status fisc_decimal_new(fisc_decimal **out, fisc_error *err)
@@ -88,7 +128,7 @@ fisc_status fisc_decimal_new(fisc_decimal **out, fisc_error *err)
     *out = fiscp_malloc(sizeof(**out));
     if (!*out)
         return fiscp_error_nomem(err);
-    fisc_decimal_init(*out);
+    fiscp_decimal_init(*out);
     return FISC_OK;
 }
 
@@ -103,22 +143,9 @@ size_t fisc_decimal_size(void)
     return sizeof(fisc_decimal);
 }
 
-void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)
-{
-    fisc_decimal t = *a;
-
-    *a = *b;
-    *b = t;
-}
-
 void fisc_decimal_set_int(fisc_decimal *out, int64_t v)
 {
     set_small(out, v, 0);
-}
-
-void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int scale)
-{
-    set_small(out, coef, scale);
 }
 
 /* ---------------------------------------------------------------- GMP bridge */
@@ -161,6 +188,11 @@ static void load_mpq(mpq_ptr q, const fisc_decimal *d)
 {
     if (d->kind_ == BIG) {
         mpq_set(q, big_of(d));
+        return;
+    }
+    if (d->kind_ == RATIO) { /* already reduced, the denominator positive */
+        mpz_set_i128(mpq_numref(q), num_of(d));
+        mpz_set_i128(mpq_denref(q), (i128)den_of(d));
         return;
     }
     mpz_set_i128(mpq_numref(q), coef_of(d));
@@ -232,6 +264,12 @@ static int demote(i128 *coef, int *scale, mpq_srcptr q)
     return ok;
 }
 
+/* |n| <= INT64_MAX and d <= INT64_MAX: a RATIO's range (INT64_MIN is left out so that -n fits too). */
+static inline int ratio_fits(i128 n, u128 d)
+{
+    return n >= -(i128)INT64_MAX && n <= (i128)INT64_MAX && d <= (u128)INT64_MAX;
+}
+
 /* d's own rational, allocated at its first use (and kept while d lives); NULL when out of memory. */
 static mpq_ptr own_big(fisc_decimal *d, fisc_error *err)
 {
@@ -247,13 +285,13 @@ static mpq_ptr own_big(fisc_decimal *d, fisc_error *err)
 }
 
 /*
- * Store canonical q into d: SMALL when it fits, else BIG. With take, d takes q's value (q is left
- * holding d's old rational, or 0): no copy of the limbs of a temporary.
+ * Store canonical q into d: SMALL when it fits, else RATIO when it fits, else BIG. With take, d
+ * takes q's value (q is left holding d's old rational, or 0): no copy of the limbs of a temporary.
  */
 static fisc_status store_q(fisc_decimal *d, mpq_ptr q, int take, fisc_error *err)
 {
     mpq_ptr own;
-    i128 c;
+    i128 c, den;
     int s;
 
     if (too_big(q))
@@ -262,6 +300,10 @@ static fisc_status store_q(fisc_decimal *d, mpq_ptr q, int take, fisc_error *err
                                FISC_DECIMAL_MAX_BITS);
     if (demote(&c, &s, q)) {
         set_small(d, c, s);
+        return FISC_OK;
+    }
+    if (mpz_get_i128(&c, mpq_numref(q)) && mpz_get_i128(&den, mpq_denref(q)) && ratio_fits(c, (u128)den)) {
+        set_ratio(d, (int64_t)c, (uint64_t)den);
         return FISC_OK;
     }
     if (!(own = own_big(d, err)))
@@ -295,6 +337,218 @@ static fisc_status store_pow10(fisc_decimal *d, int n, fisc_error *err)
     rc = store_mpq(d, q, err);
     mpq_clear(q);
     return rc;
+}
+
+/* ---------------------------------------------------------------- 64-bit rationals */
+
+static inline int ctz128(u128 x)
+{
+    uint64_t lo = (uint64_t)x;
+
+    return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
+}
+
+/*
+ * Greatest common divisor of a and b, not both 0: one Euclid step brings the larger down to the
+ * size of the smaller (an amount and a denominator such as 900: a handful of steps after it), then
+ * the binary method.
+ */
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    int k;
+
+    if (a < b) {
+        uint64_t t = a;
+
+        a = b;
+        b = t;
+    }
+    if (b == 0)
+        return a;
+    a %= b;
+    if (a == 0)
+        return b;
+    k = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    do {
+        b >>= __builtin_ctzll(b);
+        if (a > b) {
+            uint64_t t = a;
+
+            a = b;
+            b = t;
+        }
+        b -= a;
+    } while (b);
+    return a << k;
+}
+
+/* The same on 128 bits: 64-bit arithmetic as soon as the smaller fits. */
+static u128 gcd128(u128 a, u128 b)
+{
+    int k;
+
+    if (a < b) {
+        u128 t = a;
+
+        a = b;
+        b = t;
+    }
+    if ((uint64_t)(a >> 64) == 0)
+        return gcd64((uint64_t)a, (uint64_t)b);
+    if (b == 0)
+        return a;
+    if ((uint64_t)(b >> 64) == 0)
+        return gcd64((uint64_t)b, (uint64_t)(a % b));
+    k = ctz128(a | b);
+    a >>= ctz128(a);
+    do {
+        b >>= ctz128(b);
+        if (a > b) {
+            u128 t = a;
+
+            a = b;
+            b = t;
+        }
+        b -= a;
+    } while (b);
+    return a << k;
+}
+
+/* a / g for a divisor g of a (or of 0): a 64-bit division when both fit. */
+static inline u128 divide_out(u128 a, u128 g)
+{
+    if ((uint64_t)(a >> 64) == 0 && (uint64_t)(g >> 64) == 0)
+        return (uint64_t)a / (uint64_t)g;
+    return a / g;
+}
+
+/*
+ * 5^k by its bit length, with k (each power of five below 2^64 has a bit length of its own), else
+ * 0: whether an odd number is a power of five is one comparison.
+ */
+static const struct {
+    uint64_t pow;
+    int k;
+} POW5_BY_BITS[65] = {
+    { 0u, 0 }, { 1u, 0 }, { 0u, 0 }, { 5u, 1 }, { 0u, 0 }, { 25u, 2 }, { 0u, 0 }, { 125u, 3 }, { 0u, 0 },
+    { 0u, 0 }, { 625u, 4 }, { 0u, 0 }, { 3125u, 5 }, { 0u, 0 }, { 15625u, 6 }, { 0u, 0 }, { 0u, 0 },
+    { 78125u, 7 }, { 0u, 0 }, { 390625u, 8 }, { 0u, 0 }, { 1953125u, 9 }, { 0u, 0 }, { 0u, 0 },
+    { 9765625u, 10 }, { 0u, 0 }, { 48828125u, 11 }, { 0u, 0 }, { 244140625u, 12 }, { 0u, 0 }, { 0u, 0 },
+    { 1220703125u, 13 }, { 0u, 0 }, { 6103515625u, 14 }, { 0u, 0 }, { 30517578125u, 15 }, { 0u, 0 },
+    { 0u, 0 }, { 152587890625u, 16 }, { 0u, 0 }, { 762939453125u, 17 }, { 0u, 0 }, { 3814697265625u, 18 },
+    { 0u, 0 }, { 0u, 0 }, { 19073486328125u, 19 }, { 0u, 0 }, { 95367431640625u, 20 }, { 0u, 0 },
+    { 476837158203125u, 21 }, { 0u, 0 }, { 0u, 0 }, { 2384185791015625u, 22 }, { 0u, 0 },
+    { 11920928955078125u, 23 }, { 0u, 0 }, { 59604644775390625u, 24 }, { 0u, 0 }, { 0u, 0 },
+    { 298023223876953125u, 25 }, { 0u, 0 }, { 1490116119384765625u, 26 }, { 0u, 0 },
+    { 7450580596923828125u, 27 }, { 0u, 0 },
+};
+
+/* 1 and the k of rest = 5^k, else 0 (rest odd). */
+static inline int power_of_five(int *k, uint64_t rest)
+{
+    int bits = 64 - __builtin_clzll(rest);
+
+    *k = POW5_BY_BITS[bits].k;
+    return POW5_BY_BITS[bits].pow == rest;
+}
+
+/* d > 0 is 2^i 5^j: n / d terminates. */
+static inline int terminates64(uint64_t d)
+{
+    int k;
+
+    return power_of_five(&k, d >> __builtin_ctzll(d));
+}
+
+/* 1 and d = 2^twos 5^fives, else 0: a terminating n / d. */
+static int split_ten(int *twos, int *fives, u128 d)
+{
+    u128 rest;
+    int f = 0;
+
+    *twos = ctz128(d);
+    rest = d >> *twos;
+    if ((uint64_t)(rest >> 64) == 0)
+        return power_of_five(fives, (uint64_t)rest);
+    while (rest % 5 == 0) {
+        rest /= 5;
+        f++;
+    }
+    *fives = f;
+    return rest == 1;
+}
+
+/*
+ * If d = 2^i 5^j with max(i, j) <= 38, set *scale = max(i, j) and *m = 10^scale / d and return 1
+ * (n / d = n·m / 10^scale); else return 0.
+ */
+static int decimal_denominator(int *scale, u128 *m, u128 d)
+{
+    int twos, fives;
+    unsigned k;
+
+    if (!split_ten(&twos, &fives, d))
+        return 0;
+    /* 10^scale / (2^twos 5^fives) = 5^(scale - fives) 2^(scale - twos), one exponent 0, the other k */
+    k = (unsigned)(twos >= fives ? twos - fives : fives - twos);
+    *scale = twos > fives ? twos : fives;
+    if (*scale > MAX_SCALE || k > MAX_SCALE) /* k <= scale: the second test only informs the compiler */
+        return 0;
+    *m = twos >= fives ? pow10_tab[k] >> k : (u128)1 << k; /* 5^k = 10^k / 2^k */
+    return 1;
+}
+
+/* Store the reduced n / d (d > 0) in its canonical form, as store_q stores a rational. */
+static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
+{
+    mpq_ptr own;
+    u128 m;
+    i128 coef;
+    int scale;
+
+    if (decimal_denominator(&scale, &m, d) && !__builtin_mul_overflow(n, (i128)m, &coef) && coef != I128_MIN) {
+        set_small(r, coef, scale); /* as demote: |coef| < 2^127 */
+        return FISC_OK;
+    }
+    if (ratio_fits(n, d)) {
+        set_ratio(r, (int64_t)n, (uint64_t)d);
+        return FISC_OK;
+    }
+    if (!(own = own_big(r, err)))
+        return FISC_ENOMEM;
+    mpz_set_i128(mpq_numref(own), n);
+    mpz_set_i128(mpq_denref(own), (i128)d);
+    r->kind_ = BIG;
+    return FISC_OK;
+}
+
+/* Store n / d (d > 0) once reduced. */
+static fisc_status store_fraction(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
+{
+    u128 an = n < 0 ? -(u128)n : (u128)n, g;
+    uint64_t a, b, g64;
+
+    if ((uint64_t)(an >> 64) == 0 && (uint64_t)(d >> 64) == 0) { /* most often: 64 bits, a RATIO */
+        a = (uint64_t)an;
+        b = (uint64_t)d;
+        g64 = gcd64(a, b);
+        if (g64 != 1) {
+            a /= g64;
+            b /= g64;
+        }
+        if (a <= INT64_MAX && b <= INT64_MAX && !terminates64(b)) {
+            set_ratio(r, n < 0 ? -(int64_t)a : (int64_t)a, b);
+            return FISC_OK;
+        }
+        return store_ratio(r, n < 0 ? -(i128)a : (i128)a, b, err);
+    }
+    g = gcd128(an, d);
+    if (g != 1) {
+        an = divide_out(an, g);
+        d = divide_out(d, g);
+    }
+    return store_ratio(r, n < 0 ? -(i128)an : (i128)an, d, err);
 }
 
 /* ---------------------------------------------------------------- parse */
@@ -422,14 +676,125 @@ static fisc_status parse_big(fisc_decimal *out, int neg, const char *ip, size_t 
     return rc;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight digits at a time (SWAR) for the shape of most amounts in a batch, "I.FF" with 5 to 16
+ * integer digits: the integer digits are read as one or two (overlapping) 8-byte words, the text
+ * in order from the lowest byte. Shorter cells ("0.00", "103") cost less one character at a time.
+ */
+
+/* Bits in the high nibble of every byte of w that is not an ASCII digit; 0 for a digit. */
+static inline uint64_t non_digits(uint64_t w)
+{
+    uint64_t x = w ^ 0x3030303030303030u; /* a digit's byte becomes 0..9 */
+
+    return (x | ((x & 0x0F0F0F0F0F0F0F0Fu) + 0x0606060606060606u)) & 0xF0F0F0F0F0F0F0F0u;
+}
+
+/* The value of the 8 digits of w, its lowest byte the most significant; 0 bytes are leading zeros (Lemire). */
+static inline uint64_t eight_digits(uint64_t w)
+{
+    w = (w & 0x0F0F0F0F0F0F0F0Fu) * 2561 >> 8;
+    w = (w & 0x00FF00FF00FF00FFu) * 6553601 >> 16;
+    return (w & 0x0000FFFF0000FFFFu) * 42949672960001u >> 32;
+}
+
+/* 1 and *value when the ni bytes at s (5 <= ni <= 16, 8 of them readable) are all digits. */
+static inline int int_digits(uint64_t *value, const unsigned char *s, size_t ni)
+{
+    uint64_t w0, w1;
+
+    memcpy(&w0, s, 8);
+    if (ni <= 8) {
+        if (non_digits(w0) << (64 - 8 * ni)) /* the bytes past the integer digits shifted out */
+            return 0;
+        *value = eight_digits(w0 << (64 - 8 * ni));
+        return 1;
+    }
+    memcpy(&w1, s + ni - 8, 8); /* the last 8 integer digits, overlapping w0 */
+    if (non_digits(w0) | non_digits(w1))
+        return 0;
+    *value = eight_digits(w0 << (8 * (16 - ni))) * 100000000u + eight_digits(w1);
+    return 1;
+}
+#endif
+
+/*
+ * The fast path of parsing (a CSV cell, a JSON number): the plain form -?(0|[1-9][0-9]*)(\.[0-9]+)?
+ * in at most 19 characters (so at most 19 digits, exact in 64 bits). It returns 0 (nothing
+ * written) for anything else, which fiscp_decimal_parse_general then accepts or rejects with its
+ * message and column: the two paths accept the same texts with the same values, whatever the
+ * flags (which only add forms with '%' or '/').
+ */
+static inline int parse_plain(fisc_decimal *out, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len, *start, *dot = NULL;
+    uint64_t acc = 0;
+    size_t n;
+
+    if (len - 1 >= 19) /* empty, or more than 19 characters */
+        return 0;
+    start = p + (*p == '-');
+    n = (size_t)(end - start);
+    if (n >= 4 && end[-3] == '.') { /* I.FF, the shape of an amount: the integer digits, then two */
+        unsigned f1 = (unsigned)end[-2] - '0', f2 = (unsigned)end[-1] - '0';
+
+        if (f1 > 9 || f2 > 9 || (*start == '0' && n > 4))
+            return 0; /* not digits, or a leading zero */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (n >= 8) {
+            if (!int_digits(&acc, start, n - 3))
+                return 0;
+        } else
+#endif
+        {
+            for (p = start; p < end - 3; p++) {
+                unsigned d = (unsigned)*p - '0';
+
+                if (d > 9)
+                    return 0;
+                acc = acc * 10 + d;
+            }
+        }
+        acc = acc * 100 + f1 * 10 + f2;
+        set_small(out, start != (const unsigned char *)text ? -(i128)acc : (i128)acc, 2);
+        return 1;
+    }
+    if (n == 0 || (*start == '0' && n > 1 && start[1] != '.'))
+        return 0; /* nothing after '-', or a leading zero */
+    for (p = start; p < end; p++) {
+        unsigned d = (unsigned)*p - '0';
+
+        if (d <= 9)
+            acc = acc * 10 + d;
+        else if (*p == '.' && !dot)
+            dot = p;
+        else
+            return 0;
+    }
+    if (dot == start || dot == end - 1)
+        return 0; /* ".5", "1." */
+    set_small(out, start != (const unsigned char *)text ? -(i128)acc : (i128)acc, dot ? (int)(end - dot - 1) : 0);
+    return 1;
+}
+
 fisc_status fisc_decimal_parse_n(fisc_decimal *out, const char *text, size_t len, unsigned flags,
                                  fisc_error *err)
+{
+    fiscp_error_reset(err);
+    if (FISCP_LIKELY(out && text && !(flags & ~(unsigned)FISC_PARSE_RATE)) && parse_plain(out, text, len))
+        return FISC_OK;
+    return fiscp_decimal_parse_general(out, text, len, flags, err);
+}
+
+/* Every form and every error, with its column. */
+NOINLINE fisc_status fiscp_decimal_parse_general(fisc_decimal *out, const char *text, size_t len, unsigned flags,
+                                                 fisc_error *err)
 {
     size_t i = 0, ni, nf = 0, nd = 0, istart, fstart = 0, dstart = 0;
     int neg = 0, extra = 0;
     uint64_t acc = 0, dacc = 0;
 
-    fiscp_error_reset(err);
     if (!out || !text)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_parse: NULL argument");
     if (flags & ~(unsigned)FISC_PARSE_RATE)
@@ -478,10 +843,12 @@ fisc_status fisc_decimal_parse_n(fisc_decimal *out, const char *text, size_t len
     }
     if (i < len)
         return parse_error(err, FISC_EPARSE, text, len, i, why_bad_char(text, len, i, flags));
-    if (FISCP_LIKELY(nd == 0 && ni + nf <= 18)) {
+    if (nd == 0 && ni + nf <= 18) {
         set_small(out, neg ? -(i128)acc : (i128)acc, (int)nf + extra);
         return FISC_OK;
     }
+    if (nd != 0 && ni <= 18 && nd <= 18) /* a/b without GMP: acc is a (no decimals), dacc is b > 0 */
+        return store_fraction(out, neg ? -(i128)acc : (i128)acc, dacc, err);
     if (nd == 0 && ni + nf <= MAX_SCALE) {
         i128 c = digits_value(text + fstart, nf, digits_value(text + istart, ni, 0));
 
@@ -507,8 +874,8 @@ fisc_status fisc_decimal_set(fisc_decimal *out, const fisc_decimal *v, fisc_erro
     fiscp_error_reset(err);
     if (out == v)
         return FISC_OK;
-    if (v->kind_ == SMALL) {
-        set_small(out, coef_of(v), v->scale_);
+    if (v->kind_ != BIG) {
+        copy_fields(out, v);
         return FISC_OK;
     }
     return store_mpq(out, big_of(v), err);
@@ -518,7 +885,7 @@ int fisc_decimal_sign(const fisc_decimal *a)
 {
     if (a->kind_ == BIG)
         return mpq_sgn(big_of(a));
-    return (coef_of(a) > 0) - (coef_of(a) < 0);
+    return fiscp_decimal_sign(a);
 }
 
 /* Bring two SMALL coefficients to one scale; 0 on overflow. Inlined: its i128 results would
@@ -549,17 +916,33 @@ static FISCP_ALWAYS_INLINE int align(i128 *ca, i128 *cb, int *scale, const fisc_
     return 1;
 }
 
-static int ratio_of(int64_t *n, int64_t *d, const fisc_decimal *x);
-
-int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
+/*
+ * Rationals with 64-bit numerator and denominator, before GMP: a RATIO, or a SMALL value with a
+ * 64-bit coefficient and at most 18 decimals (coef / 10^scale, not reduced). A BIG value never
+ * is one (it would be a RATIO or SMALL).
+ */
+static inline int ratio_of(int64_t *n, int64_t *d, const fisc_decimal *x)
 {
-    i128 x, y;
+    if (x->kind_ == RATIO) {
+        *n = num_of(x);
+        *d = (int64_t)den_of(x);
+        return 1;
+    }
+    if (x->kind_ != SMALL || !fits64(x) || x->scale_ > 18)
+        return 0;
+    *n = (int64_t)x->lo_;
+    *d = (int64_t)pow10_tab[x->scale_];
+    return 1;
+}
+
+/* Past the aligned 128-bit case: cross-multiplied 64-bit rationals, else GMP. */
+static NOINLINE int cmp_general(const fisc_decimal *a, const fisc_decimal *b)
+{
     int64_t n1, d1, n2, d2;
-    int s, r;
+    i128 x, y;
+    int r;
     mpq_t qa, qb;
 
-    if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b))
-        return (x > y) - (x < y);
     if (ratio_of(&n1, &d1, a) && ratio_of(&n2, &d2, b)) { /* denominators positive: cross-multiply */
         x = (i128)n1 * d2;
         y = (i128)n2 * d1;
@@ -577,10 +960,26 @@ int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
     return (r > 0) - (r < 0);
 }
 
+int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
+{
+    i128 x, y;
+    int s;
+
+    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL) && align(&x, &y, &s, a, b))
+        return (x > y) - (x < y);
+    return cmp_general(a, b);
+}
+
 int fisc_decimal_is_integer(const fisc_decimal *a)
 {
     if (a->kind_ == BIG)
         return mpz_cmp_ui(mpq_denref(big_of(a)), 1) == 0;
+    if (a->kind_ == RATIO) /* its denominator is > 1 */
+        return 0;
+    if (a->scale_ == 0)
+        return 1;
+    if (fits64(a) && a->scale_ <= 18)
+        return (int64_t)a->lo_ % (int64_t)pow10_tab[a->scale_] == 0;
     return coef_of(a) % (i128)pow10_tab[a->scale_] == 0;
 }
 
@@ -588,6 +987,8 @@ int fisc_decimal_is_terminating(const fisc_decimal *a)
 {
     int scale;
 
+    if (a->kind_ == RATIO) /* yes only past 38 decimals: 1/2^40 is a RATIO */
+        return terminates64(den_of(a));
     return a->kind_ == SMALL ||
            terminating_scale(&scale, mpq_denref(big_of(a)), FISC_DECIMAL_MAX_BITS);
 }
@@ -597,96 +998,29 @@ int fisc_decimal_is_terminating(const fisc_decimal *a)
 enum op { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 
 /*
- * Rationals with 64-bit numerator and denominator, before GMP: the R&D other-cost limit (five x 1/9)
- * and the shares made from it are such rationals for almost every enterprise. Results are reduced
- * exactly as GMP's canonical form, then stored as store_mpq would store them.
+ * a op b on 64-bit rationals: 1 (and *rc) when done, 0 when the operands are too large for it.
+ * The R&D other-cost limit (five × 1/9) and the shares made from it are such rationals for
+ * almost every enterprise: no GMP, no allocation. The result is reduced and stored in the form
+ * GMP's canonical rational would be stored in.
  */
-static int ratio_of(int64_t *n, int64_t *d, const fisc_decimal *x)
-{
-    mpq_srcptr q;
-
-    if (x->kind_ == SMALL) {
-        if (!fits64(x) || x->scale_ > 18)
-            return 0;
-        *n = (int64_t)x->lo_;
-        *d = (int64_t)pow10_tab[x->scale_];
-        return 1;
-    }
-    q = big_of(x);
-    if (sizeof(long) < 8 || !mpz_fits_slong_p(mpq_numref(q)) || !mpz_fits_slong_p(mpq_denref(q)))
-        return 0;
-    *n = (int64_t)mpz_get_si(mpq_numref(q));
-    *d = (int64_t)mpz_get_si(mpq_denref(q));
-    return 1;
-}
-
-static int ctz128(u128 x)
-{
-    uint64_t lo = (uint64_t)x;
-
-    return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
-}
-
-/* Greatest common divisor (binary), a and b not both 0. */
-static u128 gcd128(u128 a, u128 b)
-{
-    int k;
-
-    if (!a || !b)
-        return a | b;
-    k = ctz128(a | b);
-    a >>= ctz128(a);
-    do {
-        b >>= ctz128(b);
-        if (a > b) {
-            u128 t = a;
-
-            a = b;
-            b = t;
-        }
-        b -= a;
-    } while (b);
-    return a << k;
-}
-
-/* Store the reduced n / d (d > 0) as store_mpq stores a canonical rational. */
-static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
-{
-    mpq_ptr own;
-    u128 rest = d;
-    int twos = ctz128(d), fives = 0, scale;
-    i128 coef;
-
-    rest >>= twos;
-    while (rest % 5 == 0) {
-        rest /= 5;
-        fives++;
-    }
-    scale = twos > fives ? twos : fives;
-    if (rest == 1 && scale <= MAX_SCALE &&
-        !__builtin_mul_overflow(n, (i128)(pow10_tab[scale] / d), &coef) &&
-        (coef < 0 ? -(u128)coef : (u128)coef) < (u128)1 << 127) { /* as demote: |coef| < 2^127 */
-        set_small(r, coef, scale);
-        return FISC_OK;
-    }
-    if (!(own = own_big(r, err)))
-        return FISC_ENOMEM;
-    mpz_set_i128(mpq_numref(own), n);
-    mpz_set_i128(mpq_denref(own), (i128)d);
-    r->kind_ = BIG;
-    return FISC_OK;
-}
-
-/* a op b on 64-bit rationals: 1 (and *rc) when done, 0 when the operands are too large for it. */
 static int ratio_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, enum op op,
                        fisc_status *rc, fisc_error *err)
 {
     int64_t n1, d1, n2, d2;
     i128 n, d;
-    u128 g;
 
     if (!ratio_of(&n1, &d1, a) || !ratio_of(&n2, &d2, b))
         return 0;
+    *rc = FISC_OK;
+    if ((op == OP_ADD || op == OP_SUB) && n1 == 0 && b->kind_ == RATIO) { /* sums of shares start at 0 */
+        set_ratio(r, op == OP_ADD ? n2 : -n2, (uint64_t)d2);
+        return 1;
+    }
+    if ((op == OP_ADD || op == OP_SUB) && n2 == 0 && a->kind_ == RATIO) {
+        copy_fields(r, a);
+        return 1;
+    }
+    /* |n1|, |n2| <= 2^63 and 0 < d1, d2 < 2^63: every product and sum below fits 127 bits */
     switch (op) {
     case OP_ADD:
         n = (i128)n1 * d2 + (i128)n2 * d1;
@@ -711,13 +1045,13 @@ static int ratio_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decima
         }
         break;
     }
-    g = gcd128(n < 0 ? -(u128)n : (u128)n, (u128)d);
-    *rc = store_ratio(r, n / (i128)g, (u128)d / g, err);
+    *rc = store_fraction(r, n, (u128)d, err);
     return 1;
 }
 
-static fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
-                             enum op op, fisc_error *err)
+/* The general path of the four operations: 64-bit rationals, else GMP. */
+static NOINLINE fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                      enum op op, fisc_error *err)
 {
     mpq_t qa, qb, qr;
     fisc_status rc;
@@ -749,24 +1083,45 @@ static fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_
     return rc;
 }
 
-static fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
-                           enum op op, fisc_error *err)
+/*
+ * The common case of a ± b: both SMALL with 64-bit coefficients whose scales differ by at most 18
+ * (amounts to the 分, whole numbers, rates): aligned, |coef| < 2^63 · 10^18 < 2^123, so the sum
+ * never overflows. Sets *x, *y and *scale and returns 1, else returns 0.
+ */
+static FISCP_ALWAYS_INLINE int align64(i128 *x, i128 *y, int *scale, const fisc_decimal *a, const fisc_decimal *b)
+{
+    int sa = a->scale_, sb = b->scale_;
+
+    if (a->kind_ != SMALL || b->kind_ != SMALL || !fits64(a) || !fits64(b))
+        return 0;
+    *x = (int64_t)a->lo_;
+    *y = (int64_t)b->lo_;
+    *scale = sa;
+    if (sa == sb)
+        return 1;
+    if (sa < sb && sb - sa <= 18) {
+        *x *= (int64_t)pow10_tab[sb - sa];
+        *scale = sb;
+        return 1;
+    }
+    if (sb < sa && sa - sb <= 18) {
+        *y *= (int64_t)pow10_tab[sa - sb];
+        return 1;
+    }
+    return 0;
+}
+
+/* a ± b past the common case: aligned 128-bit coefficients, else big_binop. */
+static NOINLINE fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                    enum op op, fisc_error *err)
 {
     i128 x, y, z;
     int s;
 
-    fiscp_error_reset(err);
-    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ == b->scale_ && fits64(a) && fits64(b))) {
-        /* the common case (amounts to the 分): two 64-bit coefficients never overflow 128 bits */
-        x = (i128)(int64_t)a->lo_;
-        y = (i128)(int64_t)b->lo_;
-        set_small(r, op == OP_ADD ? x + y : x - y, a->scale_);
-        return FISC_OK;
-    }
     if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b)) {
         int over = op == OP_ADD ? __builtin_add_overflow(x, y, &z) : __builtin_sub_overflow(x, y, &z);
 
-        if (!over) {
+        if (!over && z != I128_MIN) {
             set_small(r, z, s);
             return FISC_OK;
         }
@@ -777,50 +1132,55 @@ static fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_de
 fisc_status fisc_decimal_add(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
+    i128 x, y;
+    int s;
+
+    fiscp_error_reset(err);
+    if (FISCP_LIKELY(align64(&x, &y, &s, a, b))) {
+        set_small(r, x + y, s);
+        return FISC_OK;
+    }
     return add_sub(r, a, b, OP_ADD, err);
 }
 
 fisc_status fisc_decimal_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
+    i128 x, y;
+    int s;
+
+    fiscp_error_reset(err);
+    if (FISCP_LIKELY(align64(&x, &y, &s, a, b))) {
+        set_small(r, x - y, s);
+        return FISC_OK;
+    }
     return add_sub(r, a, b, OP_SUB, err);
 }
 
-fisc_status fisc_decimal_mul(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
-                             fisc_error *err)
+/* a × b past the common case: a 128-bit product, else big_binop. */
+static NOINLINE fisc_status mul_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                        fisc_error *err)
 {
     i128 z;
 
-    fiscp_error_reset(err);
-    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
-                     fits64(a) && fits64(b))) {
-        set_small(r, (i128)(int64_t)a->lo_ * (int64_t)b->lo_, a->scale_ + b->scale_);
-        return FISC_OK;
-    }
     if (a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
-        !__builtin_mul_overflow(coef_of(a), coef_of(b), &z)) {
+        !__builtin_mul_overflow(coef_of(a), coef_of(b), &z) && z != I128_MIN) {
         set_small(r, z, a->scale_ + b->scale_);
         return FISC_OK;
     }
     return big_binop(r, a, b, OP_MUL, err);
 }
 
-static uint64_t gcd64(uint64_t u, uint64_t v) /* binary GCD, u and v > 0 */
+fisc_status fisc_decimal_mul(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
 {
-    int shift = __builtin_ctzll(u | v);
-
-    u >>= __builtin_ctzll(u);
-    do {
-        v >>= __builtin_ctzll(v);
-        if (u > v) {
-            uint64_t t = u;
-
-            u = v;
-            v = t;
-        }
-        v -= u;
-    } while (v);
-    return u << shift;
+    fiscp_error_reset(err);
+    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
+                     fits64(a) && fits64(b))) {
+        set_small(r, (i128)(int64_t)a->lo_ * (int64_t)b->lo_, a->scale_ + b->scale_);
+        return FISC_OK;
+    }
+    return mul_general(r, a, b, err);
 }
 
 /*
@@ -843,6 +1203,12 @@ static int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal 
     }
     na = (uint64_t)(ca < 0 ? -ca : ca);
     nb = (uint64_t)(cb < 0 ? -cb : cb);
+    /* the reduced divisor is 2^i 5^j iff nb's part prime to 10 divides na: x / 9 ends here */
+    d = nb >> __builtin_ctzll(nb);
+    while (d % 5 == 0)
+        d /= 5;
+    if (d != 1 && na % d != 0)
+        return 0;
     g = gcd64(na, nb);
     d = nb / g;
     t2 = __builtin_ctzll(d);
@@ -877,7 +1243,7 @@ fisc_status fisc_decimal_div(fisc_decimal *r, const fisc_decimal *a, const fisc_
                              fisc_error *err)
 {
     fiscp_error_reset(err);
-    if (fisc_decimal_sign(b) == 0)
+    if (fiscp_decimal_sign(b) == 0)
         return fiscp_error_set(err, FISC_EDIVZERO, "division by zero");
     if (div_small(r, a, b))
         return FISC_OK;
@@ -893,17 +1259,20 @@ fisc_status fisc_decimal_neg(fisc_decimal *r, const fisc_decimal *a, fisc_error 
         set_small(r, -coef_of(a), a->scale_); /* |coef| < 2^127: cannot overflow */
         return FISC_OK;
     }
+    if (a->kind_ == RATIO) {
+        set_ratio(r, -num_of(a), den_of(a)); /* |n| <= INT64_MAX: cannot overflow */
+        return FISC_OK;
+    }
+    /* BIG: so is -a (each kind's range is symmetric, and the kind follows the value) */
     rc = fisc_decimal_set(r, a, err);
-    if (rc == FISC_OK && r->kind_ == BIG)
+    if (rc == FISC_OK)
         mpq_neg(big_of(r), big_of(r));
-    else if (rc == FISC_OK)
-        set_small(r, -coef_of(r), r->scale_);
     return rc;
 }
 
 fisc_status fisc_decimal_abs(fisc_decimal *r, const fisc_decimal *a, fisc_error *err)
 {
-    if (fisc_decimal_sign(a) < 0)
+    if (fiscp_decimal_sign(a) < 0)
         return fisc_decimal_neg(r, a, err);
     return fisc_decimal_set(r, a, err);
 }
@@ -927,7 +1296,7 @@ fisc_status fisc_decimal_max(fisc_decimal *r, const fisc_decimal *a, const fisc_
  * half: sign of (dropped part - half a unit) in magnitude; odd: the truncated quotient is odd;
  * sign: the sign of the value.
  */
-static int round_away(fisc_round mode, int half, int odd, int sign)
+static inline int round_away(fisc_round mode, int half, int odd, int sign)
 {
     switch (mode) {
     case FISC_ROUND_HALF_UP:
@@ -954,13 +1323,27 @@ static int valid_mode(int mode)
 }
 
 /*
- * SMALL x / u (same scale, u > 0) rounded to an integer quotient. Returns 1 and sets *q and
- * *inexact; x = q * u + rem.
+ * x / u (u > 0) rounded to an integer quotient; *inexact when the remainder is not zero. One
+ * 64-bit division when both fit (a RATIO rounded to the 分, most amounts), else 128-bit.
  */
 static i128 small_quotient(i128 x, i128 u, fisc_round mode, int *inexact)
 {
-    i128 q = x / u, rem = x % u;
+    i128 q, rem;
 
+    if ((i128)(int64_t)x == x && (i128)(int64_t)u == u) {
+        int64_t q64 = (int64_t)x / (int64_t)u, r64 = (int64_t)x % (int64_t)u;
+
+        *inexact = r64 != 0;
+        if (r64 != 0) { /* |r64| < u <= INT64_MAX */
+            uint64_t ar = (uint64_t)(r64 < 0 ? -r64 : r64), other = (uint64_t)u - ar;
+
+            if (round_away(mode, (ar > other) - (ar < other), (int)(q64 & 1), x < 0 ? -1 : 1))
+                q64 += x < 0 ? -1 : 1;
+        }
+        return q64;
+    }
+    q = x / u;
+    rem = x % u;
     *inexact = rem != 0;
     if (rem != 0) {
         i128 ar = rem < 0 ? -rem : rem, other = u - ar;
@@ -1064,22 +1447,36 @@ static fisc_status big_round(fisc_decimal *r, const fisc_decimal *v, const fisc_
 }
 
 /*
- * A BIG value n/d with small numerator and denominator, rounded to a SMALL unit cu/10^su, on
- * 128-bit integers (no GMP temporaries): q = round(n·10^su / (d·cu)), result q·cu at scale su.
- * Returns 0 (nothing written) when an intermediate would not fit.
+ * A RATIO n/d, or a BIG value whose numerator and denominator fit 127 bits, rounded to a SMALL
+ * unit cu/10^su on 128-bit integers (no GMP): q = round(n·10^su / (d·cu)), the result q·cu at
+ * scale su. Returns 0 (nothing written) when an intermediate would not fit.
  */
-static int round_small_fraction(fisc_decimal *res, const fisc_decimal *v, const fisc_decimal *unit,
-                                fisc_round mode, int *inexact)
+static int round_fraction(fisc_decimal *res, const fisc_decimal *v, const fisc_decimal *unit,
+                          fisc_round mode, int *inexact)
 {
     i128 n, d, x, u, q, z;
 
-    if (v->kind_ != BIG || unit->kind_ != SMALL || unit->scale_ > MAX_SCALE ||
-        !mpz_get_i128(&n, mpq_numref(big_of(v))) || !mpz_get_i128(&d, mpq_denref(big_of(v))))
+    if (unit->kind_ != SMALL)
         return 0;
+    if (v->kind_ == RATIO && unit->scale_ <= 18 && fits64(unit)) {
+        /* |n|, d < 2^63, 10^su <= 10^18, |cu| < 2^63: nothing overflows, and |q·cu| <= |x|/d + cu < 2^124 */
+        x = (i128)num_of(v) * (int64_t)pow10_tab[unit->scale_];
+        u = (i128)(int64_t)den_of(v) * (int64_t)unit->lo_;
+        q = small_quotient(x, u, mode, inexact);
+        set_small(res, q * (int64_t)unit->lo_, unit->scale_);
+        return 1;
+    }
+    if (v->kind_ == RATIO) {
+        n = num_of(v);
+        d = (i128)den_of(v);
+    } else if (v->kind_ != BIG || !mpz_get_i128(&n, mpq_numref(big_of(v))) ||
+               !mpz_get_i128(&d, mpq_denref(big_of(v)))) {
+        return 0;
+    }
     if (__builtin_mul_overflow(n, (i128)pow10_tab[unit->scale_], &x) || __builtin_mul_overflow(d, coef_of(unit), &u))
         return 0;
     q = small_quotient(x, u, mode, inexact);
-    if (__builtin_mul_overflow(q, coef_of(unit), &z))
+    if (__builtin_mul_overflow(q, coef_of(unit), &z) || z == I128_MIN)
         return 0;
     set_small(res, z, unit->scale_);
     return 1;
@@ -1096,11 +1493,11 @@ static fisc_status round_into(fisc_decimal *res, const fisc_decimal *v, const fi
 
     if (v->kind_ == SMALL && unit->kind_ == SMALL && align(&x, &u, &s, v, unit)) {
         q = small_quotient(x, u, mode, &inexact);
-        if (!__builtin_mul_overflow(q, u, &z))
+        if (!__builtin_mul_overflow(q, u, &z) && z != I128_MIN)
             set_small(res, z, s);
         else
             rc = big_round(res, v, unit, mode, &inexact, err);
-    } else if (!round_small_fraction(res, v, unit, mode, &inexact)) {
+    } else if (!round_fraction(res, v, unit, mode, &inexact)) {
         rc = big_round(res, v, unit, mode, &inexact, err);
     }
     if (rc == FISC_OK && status) {
@@ -1119,70 +1516,95 @@ static fisc_status finish_round(fisc_decimal *r, fisc_decimal *residue, const fi
 
     if (residue)
         rc = fisc_decimal_sub(residue, v, res, err);
-    if (rc == FISC_OK)
+    if (rc == FISC_OK && !res->big_)
+        copy_fields(r, res); /* SMALL or RATIO: r keeps its own rational, if any */
+    else if (rc == FISC_OK)
         fiscp_decimal_swap(r, res);
-    fisc_decimal_clear(res);
+    fiscp_decimal_clear(res);
     return rc;
 }
 
 static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v, int places,
                               fisc_round mode, uint32_t *status);
 
-fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
-                                    const fisc_decimal *unit, fisc_round mode, uint32_t *status,
-                                    fisc_error *err)
+/* fisc_decimal_round_unit past a copy: every check, every kind, every unit. */
+static NOINLINE fisc_status round_unit_general(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                               const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                               fisc_error *err)
 {
     fisc_decimal res;
     fisc_status rc;
 
-    fiscp_error_reset(err);
     if (!r || !v || !unit)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_round_unit: NULL argument");
     if (!valid_mode((int)mode))
         return fiscp_error_set(err, FISC_EINVAL, "unknown rounding mode %d", (int)mode);
-    if (fisc_decimal_sign(unit) <= 0)
-        return fiscp_error_set(err, FISC_EINVAL, "the rounding unit must be positive");
-    /* 1, 0.1, 0.01 ...: the fast path of fisc_decimal_round */
-    if (unit->kind_ == SMALL && coef_of(unit) == 1 && v->kind_ == SMALL &&
+    /* 1, 0.1, 0.01 ... (positive): the fast path of fisc_decimal_round */
+    if (unit->kind_ == SMALL && unit->lo_ == 1 && unit->hi_ == 0 && v->kind_ == SMALL &&
         round_places_small(r, residue, v, unit->scale_, mode, status))
         return FISC_OK;
-    fisc_decimal_init(&res);
+    if (fiscp_decimal_sign(unit) <= 0)
+        return fiscp_error_set(err, FISC_EINVAL, "the rounding unit must be positive");
+    fiscp_decimal_init(&res);
     rc = round_into(&res, v, unit, mode, status, err);
     if (rc != FISC_OK) {
-        fisc_decimal_clear(&res);
+        fiscp_decimal_clear(&res);
         return rc;
     }
     return finish_round(r, residue, v, &res, err);
 }
 
+fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                    const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                    fisc_error *err)
+{
+    fiscp_error_reset(err);
+    /* a SMALL value with no more decimals than a unit 1, 0.1, 0.01 ...: a copy, no status (as the
+       general path: nothing is dropped); amounts already to the 分 mostly */
+    if (FISCP_LIKELY(r && v && unit) && v->kind_ == SMALL && unit->kind_ == SMALL && unit->lo_ == 1 &&
+        unit->hi_ == 0 && v->scale_ <= unit->scale_ && valid_mode((int)mode)) {
+        if (r != v)
+            copy_fields(r, v);
+        if (residue)
+            set_small(residue, 0, 0);
+        return FISC_OK;
+    }
+    return round_unit_general(r, residue, v, unit, mode, status, err);
+}
+
 /*
  * The fast path: SMALL value, places >= 0. No GMP, no allocation. Returns 0 (nothing
- * written) when q * 10^k would overflow, which only a 39-digit coefficient can cause.
+ * written) when q * 10^k would overflow, which only a 39-digit coefficient can cause. A value
+ * with no more than `places` decimals is copied as it is, with no status: nothing was dropped
+ * (the general path reports nothing either; its copy carries `places` decimals).
  */
 static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
                               int places, fisc_round mode, uint32_t *status)
 {
-    i128 c = coef_of(v), d, q, qd;
-    int s = v->scale_, inexact;
+    int s = v->scale_, k = s - places, inexact;
 
-    if (s <= places) {
-        set_small(r, c, s);
+    if (s <= places) { /* nothing to round: a copy, no status (as the general path) */
+        if (r != v)
+            copy_fields(r, v);
         if (residue)
             set_small(residue, 0, 0);
         return 1;
     }
-    d = (i128)pow10_tab[s - places];
-    if (fits64(v) && s - places <= 18 && (int64_t)c != INT64_MIN) {
-        q = quotient_pow10((int64_t)c, s - places, mode, &inexact);
-        qd = q * d; /* |q| <= 2^63 / d + 1: the product fits */
+    if (fits64(v) && k <= 18 && (int64_t)v->lo_ != INT64_MIN) {
+        int64_t c = (int64_t)v->lo_, q = quotient_pow10(c, k, mode, &inexact);
+
+        set_small(r, q, places);
+        if (residue) /* |q| <= 2^63 / 10^k + 1: q·10^k fits 128 bits */
+            set_small(residue, (i128)c - (i128)q * (int64_t)pow10_tab[k], s);
     } else {
-        q = small_quotient(c, d, mode, &inexact);
+        i128 c = coef_of(v), d = (i128)pow10_tab[k], q = small_quotient(c, d, mode, &inexact), qd;
+
         if (__builtin_mul_overflow(q, d, &qd))
             return 0;
+        set_small(r, q, places);
+        if (residue)
+            set_small(residue, c - qd, s);
     }
-    set_small(r, q, places);
-    if (residue)
-        set_small(residue, c - qd, s);
     if (status)
         *status |= FISC_STATUS_ROUNDED | (inexact ? FISC_STATUS_INEXACT : 0u);
     return 1;
@@ -1205,7 +1627,7 @@ fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fis
     if (FISCP_LIKELY(v->kind_ == SMALL && places >= 0) &&
         round_places_small(r, residue, v, places, mode, status))
         return FISC_OK;
-    fisc_decimal_init(&unit);
+    fiscp_decimal_init(&unit);
     rc = FISC_OK;
     if (places >= 0)
         set_small(&unit, 1, places);
@@ -1215,96 +1637,200 @@ fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fis
         rc = store_pow10(&unit, -places, err);
     if (rc == FISC_OK)
         rc = fisc_decimal_round_unit(r, residue, v, &unit, mode, status, err);
-    fisc_decimal_clear(&unit);
+    fiscp_decimal_clear(&unit);
     return rc;
 }
 
 /* ---------------------------------------------------------------- digits (for formatting) */
 
-static char *u128_digits(u128 m)
-{
-    char tmp[48], *out;
-    size_t n = 0;
+static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
 
-    do {
-        tmp[n++] = (char)('0' + (int)(m % 10));
-        m /= 10;
-    } while (m);
-    out = fiscp_malloc(n + 1);
-    if (!out)
-        return NULL;
-    for (size_t k = 0; k < n; k++)
-        out[k] = tmp[n - 1 - k];
-    out[n] = '\0';
-    return out;
+/* Two digits of k < 100 at p: one 16-bit copy from the table. */
+static inline void put_pair(char *p, unsigned k)
+{
+    memcpy(p, DIGIT_PAIRS + 2 * k, 2);
+}
+
+/* The number of decimal digits of v (1 for 0): from the bit length (log10 2 ~ 1233 / 4096),
+   corrected by one comparison. */
+static inline size_t digit_count(uint64_t v)
+{
+    static const uint64_t POW10[20] = {
+        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+        10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+        1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+        10000000000000000000u,
+    };
+    int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+
+    return (size_t)t + 1 - ((v | 1) < POW10[t]);
+}
+
+size_t fiscp_u64_digits(char *out, uint64_t v)
+{
+    size_t n = digit_count(v);
+    char *p = out + n;
+
+    while (v >= 10000) { /* four digits a step, written from the right */
+        uint64_t q = v / 10000;
+        unsigned r = (unsigned)(v - q * 10000);
+
+        p -= 4;
+        put_pair(p, r / 100);
+        put_pair(p + 2, r % 100);
+        v = q;
+    }
+    if (v >= 100) {
+        p -= 2;
+        put_pair(p, (unsigned)(v % 100));
+        v /= 100;
+    }
+    if (v >= 10)
+        put_pair(p - 2, (unsigned)v);
+    else
+        p[-1] = (char)('0' + v);
+    return n;
+}
+
+/* Exactly n digits of v < 10^n (zero-padded) into out. */
+static void put_fixed(char *out, uint64_t v, int n)
+{
+    char *p = out + n;
+
+    for (; n >= 2; n -= 2) {
+        p -= 2;
+        put_pair(p, (unsigned)(v % 100));
+        v /= 100;
+    }
+    if (n == 1)
+        p[-1] = (char)('0' + v);
+}
+
+/* The digits of m < 2^127 into out; returns their number (at most 39). */
+static size_t u128_digits(char *out, u128 m)
+{
+    uint64_t hi;
+    size_t n;
+
+    if ((uint64_t)(m >> 64) == 0)
+        return fiscp_u64_digits(out, (uint64_t)m);
+    hi = (uint64_t)(m / E19); /* m < 2^127: the quotient fits 64 bits */
+    n = fiscp_u64_digits(out, hi);
+    put_fixed(out + n, (uint64_t)(m - (u128)hi * E19), 19);
+    return n + 19;
+}
+
+/* x / 10^k for x < 2^63, 1 <= k <= 18, by the multiplicative inverse (see RECIP10). */
+static inline uint64_t div_pow10(uint64_t x, int k)
+{
+    return (uint64_t)(((u128)x * RECIP10[k].m) >> RECIP10[k].shift);
+}
+
+size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places)
+{
+    uint64_t m, q;
+    size_t len;
+    int s, pad, neg;
+    char *p;
+
+    if (v->kind_ != SMALL || !fits64(v) || v->scale_ > 18 || (int64_t)v->lo_ == INT64_MIN)
+        return 0;
+    /* a 64-bit coefficient with at most 18 decimals (every amount): measured, then written from
+       the right two digits at a time: padding, decimals, point, integer digits, sign */
+    neg = (int64_t)v->lo_ < 0;
+    m = neg ? (uint64_t)0 - v->lo_ : v->lo_;
+    s = v->scale_;
+    if (places < 0)
+        while (s > 0 && m % 10 == 0) { /* the shortest form: trailing zeros dropped */
+            m /= 10;
+            s--;
+        }
+    pad = places > s ? places - s : 0;
+    q = s > 0 ? div_pow10(m, s) : m; /* the integer part */
+    len = (size_t)neg + digit_count(q) + (s + pad > 0 ? 1 + (size_t)(s + pad) : 0);
+    p = out + len;
+    *p = '\0';
+    for (; pad > 0; pad--)
+        *--p = '0';
+    if (s > 0) {
+        p -= s;
+        put_fixed(p, m - q * (uint64_t)pow10_tab[s], s);
+    }
+    if (p != out + len)
+        *--p = '.';
+    while (q >= 100) {
+        p -= 2;
+        put_pair(p, (unsigned)(q % 100));
+        q /= 100;
+    }
+    if (q >= 10) {
+        p -= 2;
+        put_pair(p, (unsigned)q);
+    } else {
+        *--p = (char)('0' + q);
+    }
+    if (neg)
+        *--p = '-';
+    return len;
+}
+
+int fiscp_decimal_small_digits(char digits[FISCP_COEF_DIGITS], int *negative, int *scale,
+                               const fisc_decimal *v)
+{
+    i128 c;
+    size_t n;
+
+    if (v->kind_ != SMALL)
+        return 0;
+    c = coef_of(v);
+    n = u128_digits(digits, c < 0 ? -(u128)c : (u128)c);
+    digits[n] = '\0';
+    *negative = c < 0;
+    *scale = v->scale_;
+    return (int)n;
+}
+
+int fiscp_decimal_ratio64(int64_t *num, uint64_t *den, const fisc_decimal *v)
+{
+    if (v->kind_ != RATIO)
+        return 0;
+    *num = num_of(v);
+    *den = den_of(v);
+    return 1;
 }
 
 fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale, const fisc_decimal *v,
                                  fisc_error *err)
 {
+    char small[FISCP_COEF_DIGITS];
     mpz_t t;
+    mpq_t tmp;
     mpq_srcptr q;
-    i128 c;
-    int s;
-    size_t n;
+    int s, n;
 
-    if (v->kind_ == SMALL) {
-        c = coef_of(v);
-        *negative = c < 0;
-        *scale = v->scale_;
-        *digits = u128_digits(c < 0 ? -(u128)c : (u128)c);
+    if ((n = fiscp_decimal_small_digits(small, negative, scale, v)) > 0) {
+        *digits = fiscp_strndup(small, (size_t)n);
         return *digits ? FISC_OK : fiscp_error_nomem(err);
     }
-    q = big_of(v);
-    if (!terminating_scale(&s, mpq_denref(q), FISC_DECIMAL_MAX_BITS))
+    mpq_init(tmp);
+    q = view_mpq(tmp, v); /* a RATIO is terminating only past 38 decimals: GMP then */
+    if (!terminating_scale(&s, mpq_denref(q), FISC_DECIMAL_MAX_BITS)) {
+        mpq_clear(tmp);
         return fiscp_error_set(err, FISC_EINVAL, "the value is not a terminating decimal");
+    }
     mpz_init(t);
     scaled_coef(t, q, s);
-    *negative = mpz_sgn(t) < 0;
+    *negative = mpz_sgn(mpq_numref(q)) < 0;
     mpz_abs(t, t);
-    n = mpz_sizeinbase(t, 10) + 2;
-    *digits = fiscp_malloc(n);
+    *digits = fiscp_malloc(mpz_sizeinbase(t, 10) + 2);
     if (*digits)
         mpz_get_str(*digits, 10, t);
     mpz_clear(t);
+    mpq_clear(tmp);
     *scale = s;
     return *digits ? FISC_OK : fiscp_error_nomem(err);
-}
-
-int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v)
-{
-    char digits[48];
-    size_t nd = 0, o = 0;
-    int scale;
-    i128 c;
-    u128 m;
-
-    if (v->kind_ != SMALL)
-        return -1;
-    c = coef_of(v);
-    scale = v->scale_;
-    m = c < 0 ? -(u128)c : (u128)c;
-    while (scale > 0 && m % 10 == 0) { /* the shortest form: drop trailing zeros */
-        m /= 10;
-        scale--;
-    }
-    do {
-        digits[nd++] = (char)('0' + (int)(m % 10));
-        m /= 10;
-    } while (m);
-    while ((int)nd <= scale) /* at least one digit before the point */
-        digits[nd++] = '0';
-    if (nd + 3 > size)
-        return -1;
-    if (c < 0)
-        buf[o++] = '-';
-    for (size_t k = nd; k-- > 0;) {
-        buf[o++] = digits[k];
-        if ((int)k == scale && scale > 0)
-            buf[o++] = '.';
-    }
-    buf[o] = '\0';
-    return (int)o;
 }
 
 int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
@@ -1313,6 +1839,10 @@ int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
 
     if (v->kind_ != SMALL)
         return 0;
+    if (v->scale_ == 0 && fits64(v)) {
+        *out = (int64_t)v->lo_;
+        return 1;
+    }
     c = coef_of(v);
     d = (i128)pow10_tab[v->scale_];
     if (c % d != 0)

@@ -1,10 +1,71 @@
 /*
- * Private interface of the decimal module, shared with format, upper and apportion.
+ * Private interface of the decimal module, shared with format, upper and apportion, and the
+ * inline fast paths of the library's hottest decimal calls (init, clear, set, set_int, sign):
+ * lib/ code on a per-row path calls fiscp_decimal_x() where it would call fisc_decimal_x().
  */
 #ifndef FISC_LIB_DECIMAL_H
 #define FISC_LIB_DECIMAL_H
 
 #include "fisc_private.h"
+
+/*
+ * The kinds of value in fisc_decimal::kind_ (lib/decimal.c explains them). Only decimal.c and
+ * the inline helpers below read the private members.
+ */
+enum { FISCP_DEC_SMALL = 0, FISCP_DEC_BIG = 1, FISCP_DEC_RATIO = 2 };
+
+/* fisc_decimal_init() inlined, for the library's own hot paths: no call for three stores. */
+static inline void fiscp_decimal_init(fisc_decimal *d)
+{
+    d->lo_ = 0;
+    d->hi_ = 0;
+    d->scale_ = 0;
+    d->kind_ = FISCP_DEC_SMALL;
+    d->big_ = NULL;
+}
+
+/* fisc_decimal_clear() inlined (d not NULL): only a value that once held a GMP rational makes a call. */
+static inline void fiscp_decimal_clear(fisc_decimal *d)
+{
+    if (d->big_)
+        fisc_decimal_clear(d);
+    else
+        fiscp_decimal_init(d);
+}
+
+/* fisc_decimal_sign() inlined: only a GMP rational makes a call. */
+static inline int fiscp_decimal_sign(const fisc_decimal *d)
+{
+    if (d->kind_ == FISCP_DEC_SMALL) /* the coefficient: hi_ holds its sign */
+        return (int64_t)d->hi_ < 0 ? -1 : (d->hi_ | d->lo_) != 0;
+    if (d->kind_ == FISCP_DEC_RATIO) /* the numerator (never zero) */
+        return (int64_t)d->lo_ < 0 ? -1 : 1;
+    return fisc_decimal_sign(d);
+}
+
+/* fisc_decimal_set() inlined: a SMALL or RATIO value is all in its fields (out keeps its own
+   rational, if any, for later); only a GMP rational makes a call. */
+static inline fisc_status fiscp_decimal_set(fisc_decimal *out, const fisc_decimal *v, fisc_error *err)
+{
+    if (v->kind_ == FISCP_DEC_BIG)
+        return fisc_decimal_set(out, v, err);
+    fiscp_error_reset(err);
+    out->lo_ = v->lo_;
+    out->hi_ = v->hi_;
+    out->scale_ = v->scale_;
+    out->kind_ = v->kind_;
+    return FISC_OK;
+}
+
+/* 1 when d is SMALL: coef / 10^scale, no rational, no GMP. */
+static inline int fiscp_decimal_is_small(const fisc_decimal *d)
+{
+    return d->kind_ == FISCP_DEC_SMALL;
+}
+
+/* fisc_decimal_parse_n() without its fast path (err not reset): tests compare the two. */
+fisc_status fiscp_decimal_parse_general(fisc_decimal *out, const char *text, size_t len, unsigned flags,
+                                        fisc_error *err);
 
 /*
  * The digits of |v| as an ASCII string (no sign, no point, no leading zeros, "0" for zero)
@@ -14,9 +75,34 @@
 fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale,
                                  const fisc_decimal *v, fisc_error *err);
 
+/* Most digits of a SMALL coefficient (|coef| < 2^127), with room for a NUL. */
+#define FISCP_COEF_DIGITS 40
+
 /*
- * Write the exact shortest text of a SMALL, terminating v into buf without allocating.
- * Returns the length, or -1 when v is BIG or buf is too small (use fisc_decimal_to_string).
+ * The same for a SMALL v, without allocating: the digits of |coef| into digits (NUL-terminated),
+ * its sign and scale. Returns the number of digits, or 0 when v is not SMALL.
+ */
+int fiscp_decimal_small_digits(char digits[FISCP_COEF_DIGITS], int *negative, int *scale,
+                               const fisc_decimal *v);
+
+/*
+ * The text of a SMALL v with a 64-bit coefficient and at most 18 decimals (every amount), with
+ * `places` decimals (places >= its scale), or with places < 0 exactly in the shortest form; no
+ * grouping. Written into out (FISC_DECIMAL_TEXT_SIZE bytes) with its NUL, without allocating.
+ * Returns the length, or 0 for any other value (use fiscp_decimal_small_digits).
+ */
+size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places);
+
+/* 1 and v = num / den (reduced, den > 1) when v is a RATIO, else 0. */
+int fiscp_decimal_ratio64(int64_t *num, uint64_t *den, const fisc_decimal *v);
+
+/* The decimal digits of v into out (20 bytes at least), no NUL; returns their number. */
+size_t fiscp_u64_digits(char *out, uint64_t v);
+
+/*
+ * Write the exact shortest text of v ("1234.5", "-1/3") into buf without allocating, as
+ * fisc_decimal_to_string() would with no format. Returns the length, or -1 when v is BIG or buf
+ * is too small (use fisc_decimal_to_string; nothing is written then).
  */
 int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v);
 /* Money as results show it: exactly two decimals when the value has no more (it was rounded to
@@ -30,9 +116,27 @@ int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v);
 int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v);
 
 /* Swap two values (both initialised): a cheap move. */
-void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b);
+static inline void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)
+{
+    fisc_decimal t = *a;
 
-/* Set out to coef / 10^scale for a small coefficient (scale 0..18). */
-void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int scale);
+    *a = *b;
+    *b = t;
+}
+
+/* Set out to coef / 10^scale for a small coefficient (scale 0..18): a SMALL value, inline. */
+static inline void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int scale)
+{
+    out->lo_ = (uint64_t)coef;
+    out->hi_ = coef < 0 ? UINT64_MAX : 0; /* the sign extended to 128 bits */
+    out->scale_ = scale;
+    out->kind_ = FISCP_DEC_SMALL;
+}
+
+/* fisc_decimal_set_int() inlined. */
+static inline void fiscp_decimal_set_int(fisc_decimal *out, int64_t v)
+{
+    fiscp_decimal_set_scaled(out, v, 0);
+}
 
 #endif

@@ -2,6 +2,8 @@
 #include "fisc_test.h"
 
 #include <gmp.h>
+#include <limits.h>
+#include <stdlib.h>
 
 #include "decimal.h" /* white-box: the allocation hook, fiscp_decimal_set_scaled */
 
@@ -140,6 +142,109 @@ static void parse_n_needs_no_terminator(void **state)
     fisc_decimal_clear(&d);
 }
 
+/* parse_n (fast path first) and the general parser alone agree on text: code, column, message, value. */
+static void parse_both_ways(const char *text, size_t len, unsigned flags)
+{
+    fisc_decimal a, b;
+    fisc_error ea = FISC_ERROR_INIT, eb = FISC_ERROR_INIT;
+    int ra, rb;
+
+    fisc_decimal_init(&a);
+    fisc_decimal_init(&b);
+    fisc_decimal_set_int(&a, 7);
+    fisc_decimal_set_int(&b, 7);
+    ra = fisc_decimal_parse_n(&a, text, len, flags, &ea);
+    rb = fiscp_decimal_parse_general(&b, text, len, flags, &eb);
+    if (ra != rb || ea.code != eb.code || ea.column != eb.column || strcmp(ea.text, eb.text) != 0 ||
+        a.lo_ != b.lo_ || a.hi_ != b.hi_ || a.scale_ != b.scale_ || a.kind_ != b.kind_ ||
+        fisc_decimal_cmp(&a, &b) != 0)
+        fail_msg("\"%.*s\" (flags %u): %d \"%s\" against the general path's %d \"%s\"", (int)len, text, flags, ra,
+                 ea.text, rb, eb.text);
+    fisc_decimal_clear(&a);
+    fisc_decimal_clear(&b);
+}
+
+/*
+ * The fast path of parsing (plain numbers of up to 19 characters) against the general parser:
+ * the grammar's edges (leading zeros, "-0", a point first or last, 19 and 20 characters, 19
+ * nines, every position of the point, bytes next to '0'..'9' and '.', a NUL inside the length)
+ * and random texts, with and without the rate forms.
+ */
+static void parse_fast_path_matches_general(void **state)
+{
+    static const char *const edges[] = {
+        "", "-", "0", "-0", "00", "-00", "01", "-01", "0.0", "-0.0", "0.", "-0.", ".0", "-.5", ".", "-.",
+        "0.00", "10", "100.00", "1.2.3", "1..2", "1.-2", "--1", "1-", "1e5", "1,5", "1 5", "1/5", "1%", "1:5",
+        "1/", "0/1", "1.5%", "12.5%", "9/0", " 1", "1 ", "+1", "1234567890123456", "-1234567890123456",
+        "12345678901234567", "123456789012345678", "1234567890123456789", "999999999999999.9",
+        "9999999999999999", "0.000000000000001", "0.0000000000000001", "1.000000000000000",
+        "123456789.1234567", "12345678.12345678", "1234567.123456789", "00000000.00000001",
+        "99999999", "999999999", "9999999.9", "99999999.9", "1.23456789012345", "-9.99999999999999",
+        "\xef\xbc\x91", "1\xef\xbc\x92", "0x10", "1.5E-3", "NaN",
+        "9999999999999999999", "-999999999999999999", "999999999999999999.9", "18446744073709551615",
+        "18446744073709551616", "-18446744073709551616", "99999999999999999999", "0.000000000000000001",
+        "0.0000000000000000001", "-0.00000000000000001",
+        /* the amount shape I.FF, read eight digits at a time from 5 to 16 integer digits */
+        "12345.67", "-12345.67", "01234.56", "99999.99", "10000.00", "12345678.90", "123456789.01",
+        "1234567890123456.78", "-9999999999999999.99", "12345678901234567.89", "1234a.56", "12345.6a",
+        "12345.a6", "1234.5.67", "1.234.56", "-.234.56", "12345. 6", "123456 .78", "1234567/.89",
+        "12345\x00.67", "1234567:.00", "12345.6:", "-0000.00", "-1234.567", "12345..6", "123456.7.",
+        "1234567890123\xb0.00", "\xb0" "1234567.00", "12345678.\xb0" "1",
+    };
+    const char alphabet[] = "0123456789012345678901234567890123456789.-.-/% ,e:+\xb0\xff\x2f\x3a\x1f";
+    uint64_t x = 0x3C6EF372FE94F82Bu;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+        for (unsigned flags = 0; flags <= FISC_PARSE_RATE; flags++)
+            parse_both_ways(edges[i], strlen(edges[i]), flags);
+    /* the point at every place of 16 and 17 characters, and a NUL inside */
+    for (size_t len = 1; len <= 21; len++)
+        for (size_t k = 0; k <= len; k++) {
+            char t[24];
+
+            for (size_t j = 0; j < len; j++)
+                t[j] = (char)('1' + (j * 7 + len) % 9);
+            if (k < len)
+                t[k] = '.';
+            parse_both_ways(t, len, 0);
+            t[0] = '-';
+            parse_both_ways(t, len, 0);
+            if (k < len) {
+                t[k] = '\0';
+                parse_both_ways(t, len, FISC_PARSE_RATE);
+            }
+        }
+    for (int n = 0; n < 300000; n++) {
+        char t[24];
+        size_t len;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        len = (size_t)(x % 23);
+        if (x & 0x100000) { /* a number, maybe mutated; a third of them amounts "I.FF" */
+            size_t nint = len ? 1 + (size_t)((x >> 8) % len) : 0;
+
+            if (len > 3 && x % 3 == 0)
+                nint = len - 3;
+
+            for (size_t j = 0; j < len; j++)
+                t[j] = (char)('0' + (x >> (j * 3 % 60)) % 10);
+            if (nint > 0 && nint < len)
+                t[nint] = '.';
+            if (len > 1 && t[0] == '0' && (x & 0x200000))
+                t[0] = (char)('1' + (x >> 22) % 9);
+            if (len > 0 && (x & 0x400000))
+                t[0] = '-';
+            if (len > 0 && (x & 0x3000000) == 0)
+                t[(x >> 30) % len] = alphabet[(x >> 36) % (sizeof(alphabet) - 1)];
+        } else {
+            for (size_t j = 0; j < len; j++)
+                t[j] = alphabet[(x >> (j * 5 % 58)) % (sizeof(alphabet) - 1)];
+        }
+        parse_both_ways(t, len, (unsigned)(x >> 62) & FISC_PARSE_RATE);
+    }
+}
+
 /* ------------------------------------------------------------------ arithmetic */
 
 typedef fisc_status (*binop)(fisc_decimal *, const fisc_decimal *, const fisc_decimal *, fisc_error *);
@@ -206,13 +311,14 @@ static void overflow_falls_back_to_gmp(void **state)
         fisc_decimal_init(&r);
         parse_ok(&a, nines38);
         assert_int_equal(fisc_decimal_mul(&r, &a, &a, &err), FISC_OK);
-        assert_int_equal(r.kind_, 1);
+        assert_int_equal(r.kind_, FISCP_DEC_BIG);
         assert_int_equal(fisc_decimal_div(&r, &r, &a, &err), FISC_OK);
-        assert_int_equal(r.kind_, 0);
+        assert_int_equal(r.kind_, FISCP_DEC_SMALL);
         assert_decimal_equal(&r, nines38);
         assert_int_equal(fisc_decimal_cmp(&r, &a), 0);
         parse_ok(&b, "1/3");
-        assert_int_equal(b.kind_, 1);
+        assert_int_equal(b.kind_, FISCP_DEC_RATIO); /* a small rational: no GMP, no allocation */
+        assert_null(b.big_);
         assert_int_equal(fisc_decimal_is_terminating(&b), 0);
         assert_int_equal(fisc_decimal_mul(&b, &b, &b, &err), FISC_OK); /* aliasing */
         assert_decimal_equal(&b, "1/9");
@@ -462,15 +568,236 @@ static void to_mpq(mpq_t q, const fisc_decimal *x)
     fisc_string_free(text);
 }
 
+/* GMP's allocations, counted: a value that fits must never reach GMP (mp_set_memory_functions). */
+static long gmp_allocations;
+
+static void *counting_alloc(size_t n)
+{
+    gmp_allocations++;
+    return malloc(n);
+}
+
+static void *counting_realloc(void *p, size_t old, size_t n)
+{
+    (void)old;
+    gmp_allocations++;
+    return realloc(p, n);
+}
+
+static void counting_free(void *p, size_t n)
+{
+    (void)n;
+    free(p);
+}
+
+/* The form a value must have (lib/decimal.c): SMALL when it can, else RATIO when it can, else BIG. */
+static int expected_kind(mpq_srcptr q)
+{
+    mp_bitcnt_t twos = mpz_scan1(mpq_denref(q), 0);
+    unsigned long fives = 0;
+    int kind = -1;
+    mpz_t t;
+
+    mpz_init(t);
+    mpz_tdiv_q_2exp(t, mpq_denref(q), twos);
+    while (mpz_divisible_ui_p(t, 5)) {
+        mpz_divexact_ui(t, t, 5);
+        fives++;
+    }
+    if (mpz_cmp_ui(t, 1) == 0) {
+        unsigned long scale = twos > fives ? twos : fives;
+
+        if (scale <= 38) { /* |num| * 10^scale / den < 2^127 */
+            mpz_ui_pow_ui(t, 10, scale);
+            mpz_divexact(t, t, mpq_denref(q));
+            mpz_mul(t, t, mpq_numref(q));
+            if (mpz_sizeinbase(t, 2) <= 127)
+                kind = FISCP_DEC_SMALL;
+        }
+    }
+    if (kind < 0)
+        kind = mpz_sizeinbase(mpq_numref(q), 2) <= 63 && mpz_sizeinbase(mpq_denref(q), 2) <= 63 ? FISCP_DEC_RATIO
+                                                                                               : FISCP_DEC_BIG;
+    mpz_clear(t);
+    return kind;
+}
+
+/* d equals q exactly, has the form the value must have, and the same text whether formatted
+   into a buffer or onto the heap. */
+static void check_value(const fisc_decimal *d, mpq_srcptr q, int n, const char *what)
+{
+    char buf[FISC_DECIMAL_TEXT_SIZE], *text = NULL;
+    size_t len = 0;
+    mpq_t got;
+    int rc;
+
+    mpq_init(got);
+    to_mpq(got, d);
+    if (!mpq_equal(got, q))
+        fail_msg("case %d, %s: the value differs from GMP's", n, what);
+    if ((int)d->kind_ != expected_kind(q))
+        fail_msg("case %d, %s: kind %u, expected %d", n, what, d->kind_, expected_kind(q));
+    assert_int_equal(fisc_decimal_to_string(&text, d, NULL, NULL, NULL), FISC_OK);
+    rc = fisc_decimal_format(buf, sizeof(buf), &len, d, NULL, NULL, NULL);
+    if (rc == FISC_OK) {
+        if (strcmp(buf, text) != 0 || len != strlen(text))
+            fail_msg("case %d, %s: format gives %s, to_string %s", n, what, buf, text);
+    } else if (rc != FISC_ERANGE || len != strlen(text) || d->kind_ != FISCP_DEC_BIG) {
+        fail_msg("case %d, %s: format fails with %d for %s", n, what, rc, text);
+    }
+    fisc_string_free(text);
+    mpq_clear(got);
+}
+
+/* GMP reference of rounding: q to a multiple of u by the rules of `mode`. */
+static void ref_round(mpq_t out, int *inexact, mpq_srcptr q, mpq_srcptr u, fisc_round mode)
+{
+    mpq_t x;
+    mpz_t t, rem, twice;
+    int sign, half, away = 0;
+
+    mpq_init(x);
+    mpz_inits(t, rem, twice, NULL);
+    mpq_div(x, q, u);
+    sign = mpq_sgn(x);
+    mpz_tdiv_qr(t, rem, mpq_numref(x), mpq_denref(x));
+    *inexact = mpz_sgn(rem) != 0;
+    if (*inexact) {
+        mpz_abs(twice, rem);
+        mpz_mul_2exp(twice, twice, 1);
+        half = mpz_cmp(twice, mpq_denref(x)); /* the dropped part against half a unit */
+        switch (mode) {
+        case FISC_ROUND_HALF_UP:
+            away = half >= 0;
+            break;
+        case FISC_ROUND_HALF_EVEN:
+            away = half > 0 || (half == 0 && mpz_odd_p(t));
+            break;
+        case FISC_ROUND_HALF_DOWN:
+            away = half > 0;
+            break;
+        case FISC_ROUND_DOWN:
+            away = 0;
+            break;
+        case FISC_ROUND_UP:
+            away = 1;
+            break;
+        case FISC_ROUND_CEILING:
+            away = sign > 0;
+            break;
+        case FISC_ROUND_FLOOR:
+            away = sign < 0;
+            break;
+        }
+        if (away && sign > 0)
+            mpz_add_ui(t, t, 1);
+        else if (away)
+            mpz_sub_ui(t, t, 1);
+    }
+    mpq_set_z(out, t);
+    mpq_mul(out, out, u);
+    mpq_clear(x);
+    mpz_clears(t, rem, twice, NULL);
+}
+
+/* round_unit(v, unit) against ref_round: the value, the residue, the status. */
+static void check_round(const fisc_decimal *v, mpq_srcptr q, const char *unit_text, fisc_round mode, int n)
+{
+    fisc_decimal unit, r, residue;
+    mpq_t qu, want, back;
+    uint32_t st = 0;
+    int inexact;
+
+    fisc_decimal_init(&unit);
+    fisc_decimal_init(&r);
+    fisc_decimal_init(&residue);
+    mpq_inits(qu, want, back, NULL);
+    parse_ok(&unit, unit_text);
+    to_mpq(qu, &unit);
+    ref_round(want, &inexact, q, qu, mode);
+    assert_int_equal(fisc_decimal_round_unit(&r, &residue, v, &unit, mode, &st, NULL), FISC_OK);
+    check_value(&r, want, n, unit_text);
+    mpq_sub(back, q, want);
+    check_value(&residue, back, n, "residue");
+    if (!!(st & FISC_STATUS_INEXACT) != inexact || (inexact && !(st & FISC_STATUS_ROUNDED)) ||
+        (v->kind_ != FISCP_DEC_SMALL && st != (inexact ? FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT : 0u)))
+        fail_msg("case %d: rounding to %s in mode %d gives status %u (inexact %d)", n, unit_text, (int)mode, st,
+                 inexact);
+    fisc_decimal_clear(&unit);
+    fisc_decimal_clear(&r);
+    fisc_decimal_clear(&residue);
+    mpq_clears(qu, want, back, NULL);
+}
+
+/* Every unary operation, comparison and rounding of v (= q) against GMP. */
+static void check_unary(const fisc_decimal *v, mpq_srcptr q, int n)
+{
+    static const char *const UNITS[] = { "0.01", "0.05", "1", "10", "1/3", "0.0001", "7/9", "10000" };
+    static const char *const POW10[] = { "1", "0.1", "0.01", "0.001", "0.0001" };
+    fisc_decimal r, s;
+    fisc_round mode = (fisc_round)(n % 7);
+    mpq_t want;
+    uint32_t sa = 0, sb = 0;
+    int places = n % 5, twos_fives;
+    mpz_t den;
+
+    fisc_decimal_init(&r);
+    fisc_decimal_init(&s);
+    mpq_init(want);
+    mpz_init_set(den, mpq_denref(q));
+    assert_int_equal(fisc_decimal_sign(v), mpq_sgn(q));
+    assert_int_equal(fiscp_decimal_sign(v), mpq_sgn(q));
+    assert_int_equal(fisc_decimal_is_integer(v), mpz_cmp_ui(den, 1) == 0);
+    {
+        mpz_t two, five;
+
+        mpz_init_set_ui(two, 2);
+        mpz_init_set_ui(five, 5);
+        mpz_remove(den, den, two);
+        mpz_remove(den, den, five);
+        twos_fives = mpz_cmp_ui(den, 1) == 0;
+        mpz_clears(two, five, NULL);
+    }
+    assert_int_equal(fisc_decimal_is_terminating(v), twos_fives);
+    assert_int_equal(fisc_decimal_neg(&r, v, NULL), FISC_OK);
+    mpq_neg(want, q);
+    check_value(&r, want, n, "neg");
+    assert_int_equal(fisc_decimal_abs(&r, v, NULL), FISC_OK);
+    mpq_abs(want, q);
+    check_value(&r, want, n, "abs");
+    assert_int_equal(fisc_decimal_set(&r, v, NULL), FISC_OK);
+    check_value(&r, q, n, "set");
+    assert_int_equal(fisc_decimal_neg(&r, &r, NULL), FISC_OK); /* in place, twice */
+    assert_int_equal(fisc_decimal_neg(&r, &r, NULL), FISC_OK);
+    check_value(&r, q, n, "neg neg");
+    check_round(v, q, UNITS[(n / 7) % 8], mode, n);
+    check_round(v, q, POW10[places], mode, n);
+    /* round to places is round_unit to 10^-places (the fast paths against the general one) */
+    assert_int_equal(fisc_decimal_round(&r, NULL, v, places, mode, &sa, NULL), FISC_OK);
+    parse_ok(&s, POW10[places]);
+    assert_int_equal(fisc_decimal_round_unit(&s, NULL, v, &s, mode, &sb, NULL), FISC_OK);
+    if (fisc_decimal_cmp(&r, &s) != 0 || sa != sb)
+        fail_msg("case %d: round to %d places and to its unit differ", n, places);
+    fisc_decimal_clear(&r);
+    fisc_decimal_clear(&s);
+    mpq_clear(want);
+    mpz_clear(den);
+}
+
 /*
  * Mixed decimal and rational arithmetic and comparison on 64-bit numerators and denominators
  * (before GMP) against GMP itself: the value, and the form (decimal when it terminates, else the
- * reduced fraction).
+ * reduced fraction); the kind each result must have (SMALL, RATIO, BIG: the 64-bit rationals stay
+ * inline); min, max, neg, abs, sign, round and round_unit in every mode, and format against
+ * to_string on every operand and result.
  */
 static void small_rationals_match_gmp(void **state)
 {
     static const binop OPS[4] = { fisc_decimal_add, fisc_decimal_sub, fisc_decimal_mul, fisc_decimal_div };
-    static const int64_t DIVISORS[] = { 1, 3, 7, 9, 12, 90, 97, 1000003, 4294967311 };
+    static const int64_t DIVISORS[] = { 1, 3, 7, 9, 12, 90, 97, 1000003, 4294967311,
+                                        /* past the 64-bit rationals' limits, and terminating ones past 38 places */
+                                        3037000493, INT64_C(9223372036854775783), INT64_C(1) << 40,
+                                        INT64_C(3) << 40, INT64_C(7450580596923828125) /* 5^27 */ };
     uint64_t x = 0x243F6A8885A308D3u;
 
     (void)state;
@@ -478,7 +805,7 @@ static void small_rationals_match_gmp(void **state)
         fisc_decimal v[2], r, want_d;
         mpq_t q[2], want, got;
         char *want_text = NULL, *got_text = NULL;
-        int op;
+        int op, rc;
 
         mpq_init(want);
         mpq_init(got);
@@ -495,13 +822,23 @@ static void small_rationals_match_gmp(void **state)
             fisc_decimal_clear(&den);
             mpq_init(q[k]);
             to_mpq(q[k], &v[k]);
+            check_value(&v[k], q[k], n, "operand");
         }
         {
             int c = mpq_cmp(q[0], q[1]);
 
             if (fisc_decimal_cmp(&v[0], &v[1]) != (c > 0) - (c < 0))
                 fail_msg("case %d: the comparison differs from GMP's", n);
+            if (fisc_decimal_cmp(&v[1], &v[0]) != (c < 0) - (c > 0))
+                fail_msg("case %d: the reversed comparison differs from GMP's", n);
+            fisc_decimal_init(&r);
+            assert_int_equal(fisc_decimal_min(&r, &v[0], &v[1], NULL), FISC_OK);
+            check_value(&r, c <= 0 ? q[0] : q[1], n, "min");
+            assert_int_equal(fisc_decimal_max(&r, &v[0], &v[1], NULL), FISC_OK);
+            check_value(&r, c >= 0 ? q[0] : q[1], n, "max");
+            fisc_decimal_clear(&r);
         }
+        check_unary(&v[0], q[0], n);
         op = (int)(x >> 60) % 4;
         if (op == 3 && mpq_sgn(q[1]) == 0)
             op = 2;
@@ -519,19 +856,28 @@ static void small_rationals_match_gmp(void **state)
         to_mpq(got, &r);
         if (!mpq_equal(got, want))
             fail_msg("case %d, op %d: the value differs from GMP's", n, op);
-        /* the same form as a value built from GMP's canonical fraction */
+        check_value(&r, want, n, "result");
+        /* the same form as a value built from GMP's canonical fraction (when the parser takes
+           its text: up to 40 digits a side) */
         want_text = mpq_get_str(NULL, 10, want);
-        assert_int_equal(fisc_decimal_parse(&want_d, want_text, FISC_PARSE_RATE, NULL), FISC_OK);
-        assert_int_equal(fisc_decimal_to_string(&got_text, &r, NULL, NULL, NULL), FISC_OK);
-        {
+        rc = fisc_decimal_parse(&want_d, want_text, FISC_PARSE_RATE, NULL);
+        if (rc == FISC_ERANGE && strlen(want_text) > FISC_DECIMAL_MAX_INT_DIGITS)
+            rc = FISC_OK; /* the value and form were checked above */
+        else if (rc != FISC_OK)
+            fail_msg("case %d, op %d: cannot parse %s", n, op, want_text);
+        else {
             char *expect_text = NULL;
 
+            assert_int_equal(fisc_decimal_to_string(&got_text, &r, NULL, NULL, NULL), FISC_OK);
             assert_int_equal(fisc_decimal_to_string(&expect_text, &want_d, NULL, NULL, NULL), FISC_OK);
             if (strcmp(got_text, expect_text) != 0)
                 fail_msg("case %d, op %d: %s, GMP gives %s", n, op, got_text, expect_text);
+            /* one value, one representation: a RATIO from any path has the same fields */
+            if (r.kind_ == FISCP_DEC_RATIO && (want_d.kind_ != r.kind_ || r.lo_ != want_d.lo_ || r.hi_ != want_d.hi_))
+                fail_msg("case %d, op %d: two forms of %s", n, op, got_text);
             fisc_string_free(expect_text);
+            fisc_string_free(got_text);
         }
-        fisc_string_free(got_text);
         {
             void (*gmp_free)(void *, size_t);
 
@@ -546,6 +892,233 @@ static void small_rationals_match_gmp(void **state)
         fisc_decimal_clear(&want_d);
         mpq_clear(want);
         mpq_clear(got);
+    }
+}
+
+/* The fields of a value that is not BIG: its whole value. */
+static int same_fields(const fisc_decimal *a, const fisc_decimal *b)
+{
+    return a->kind_ == b->kind_ && a->lo_ == b->lo_ && a->hi_ == b->hi_ && a->scale_ == b->scale_;
+}
+
+/*
+ * Small rationals (RATIO) are held inline: x / 9 and everything the batch does with it (add,
+ * subtract, multiply, divide, compare, min, max, neg, abs, round, round_unit, format) touches
+ * neither GMP nor the heap; one value has one form whichever path made it; the limits of the
+ * form (|n| and d up to 2^63 - 1; INT64_MIN, 2^63 and beyond go to GMP, and come back).
+ */
+static void small_rationals_stay_inline(void **state)
+{
+    fisc_decimal a, b, c, r, unit;
+    void *(*gmp_alloc)(size_t);
+    void *(*gmp_realloc)(void *, size_t, size_t);
+    void (*gmp_free)(void *, size_t);
+    char buf[FISC_DECIMAL_TEXT_SIZE];
+    uint32_t st = 0;
+    int64_t i64;
+
+    (void)state;
+    fisc_decimal_init(&a);
+    fisc_decimal_init(&b);
+    fisc_decimal_init(&c);
+    fisc_decimal_init(&r);
+    fisc_decimal_init(&unit);
+    parse_ok(&a, "636595.43");
+    parse_ok(&b, "9");
+    parse_ok(&unit, "0.01");
+    mp_get_memory_functions(&gmp_alloc, &gmp_realloc, &gmp_free);
+    mp_set_memory_functions(counting_alloc, counting_realloc, counting_free);
+    gmp_allocations = 0;
+    fiscp_alloc_count = 0;
+    fiscp_alloc_fail_at = LONG_MAX; /* count fisc's allocations, fail none */
+    assert_int_equal(fisc_decimal_div(&c, &a, &b, NULL), FISC_OK); /* 63659543/900 */
+    assert_int_equal(c.kind_, FISCP_DEC_RATIO);
+    assert_int_equal(fisc_decimal_mul(&r, &c, &c, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_add(&r, &r, &c, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_sub(&r, &r, &a, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_div(&r, &c, &a, NULL), FISC_OK); /* 1/9 */
+    assert_int_equal(fisc_decimal_mul(&r, &r, &b, NULL), FISC_OK); /* 1 */
+    assert_int_equal(fisc_decimal_cmp(&r, &b), -1);
+    assert_int_equal(fisc_decimal_cmp(&c, &a), -1);
+    assert_int_equal(fisc_decimal_min(&r, &a, &c, NULL), FISC_OK);
+    assert_true(same_fields(&r, &c));
+    assert_int_equal(fisc_decimal_max(&r, &c, &a, NULL), FISC_OK);
+    assert_true(same_fields(&r, &a));
+    assert_int_equal(fisc_decimal_neg(&r, &c, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_sign(&r), -1);
+    assert_int_equal(fisc_decimal_abs(&r, &r, NULL), FISC_OK);
+    assert_true(same_fields(&r, &c));
+    assert_int_equal(fisc_decimal_round(&r, NULL, &c, 2, FISC_ROUND_HALF_UP, &st, NULL), FISC_OK);
+    assert_int_equal(st, FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT);
+    assert_int_equal(fisc_decimal_round_unit(&r, &a, &c, &unit, FISC_ROUND_DOWN, NULL, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_format(buf, sizeof(buf), NULL, &c, NULL, NULL, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_is_integer(&c), 0);
+    assert_int_equal(fisc_decimal_is_terminating(&c), 0);
+    assert_int_equal(fiscp_decimal_get_int64(&i64, &c), 0);
+    fiscp_alloc_fail_at = -1;
+    mp_set_memory_functions(gmp_alloc, gmp_realloc, gmp_free);
+    assert_int_equal(gmp_allocations, 0);
+    assert_int_equal(fiscp_alloc_count, 0);
+    assert_null(c.big_);
+    assert_null(r.big_);
+    assert_string_equal(buf, "63659543/900");
+    assert_decimal_equal(&r, "70732.82");
+    assert_decimal_equal(&a, "1/180"); /* the residue: 63659543/900 - 70732.82 */
+
+    /* one value, one form: 1/3 parsed, divided, from 2/6, and through GMP */
+    parse_ok(&a, "1/3");
+    parse_ok(&b, "2/6");
+    assert_true(same_fields(&a, &b));
+    fisc_decimal_set_int(&b, 1);
+    fisc_decimal_set_int(&c, 3);
+    assert_int_equal(fisc_decimal_div(&b, &b, &c, NULL), FISC_OK);
+    assert_true(same_fields(&a, &b));
+    parse_ok(&b, "1000000000000000000000000000000000000000/3000000000000000000000000000000000000000");
+    assert_true(same_fields(&a, &b));
+    parse_ok(&c, "1000000000000000000000000000000000000000");
+    assert_int_equal(fisc_decimal_mul(&b, &a, &c, NULL), FISC_OK); /* BIG */
+    assert_int_equal(b.kind_, FISCP_DEC_BIG);
+    assert_int_equal(fisc_decimal_div(&b, &b, &c, NULL), FISC_OK); /* back through GMP */
+    assert_true(same_fields(&a, &b));
+
+    /* the limits: |n| <= 2^63 - 1 and d <= 2^63 - 1 inline, else GMP */
+    parse_ok(&a, "9223372036854775807/9223372036854775806");
+    assert_int_equal(a.kind_, FISCP_DEC_RATIO);
+    assert_int_equal(fisc_decimal_neg(&a, &a, NULL), FISC_OK);
+    assert_int_equal(a.kind_, FISCP_DEC_RATIO);
+    assert_decimal_equal(&a, "-9223372036854775807/9223372036854775806");
+    parse_ok(&a, "-9223372036854775808/3"); /* n = INT64_MIN: -n would not fit */
+    assert_int_equal(a.kind_, FISCP_DEC_BIG);
+    assert_int_equal(fisc_decimal_neg(&a, &a, NULL), FISC_OK);
+    assert_int_equal(a.kind_, FISCP_DEC_BIG);
+    assert_decimal_equal(&a, "9223372036854775808/3");
+    parse_ok(&a, "1/9223372036854775808"); /* d = 2^63 */
+    assert_int_equal(a.kind_, FISCP_DEC_BIG);
+    assert_int_equal(fisc_decimal_is_terminating(&a), 1);
+    parse_ok(&a, "1/9223372036854775809");
+    assert_int_equal(a.kind_, FISCP_DEC_BIG);
+    parse_ok(&b, "3");
+    assert_int_equal(fisc_decimal_mul(&a, &a, &b, NULL), FISC_OK); /* 3/(2^63 + 1) = 1/3074457345618258603 */
+    assert_int_equal(a.kind_, FISCP_DEC_RATIO);
+    assert_decimal_equal(&a, "1/3074457345618258603");
+    /* a RATIO times a RATIO past 64 bits, and back */
+    parse_ok(&a, "4611686018427387903/7");
+    assert_int_equal(fisc_decimal_mul(&b, &a, &a, NULL), FISC_OK);
+    assert_int_equal(b.kind_, FISCP_DEC_BIG);
+    assert_int_equal(fisc_decimal_div(&b, &b, &a, NULL), FISC_OK);
+    assert_true(same_fields(&a, &b));
+    /* terminating, but past 38 places: a RATIO whose text is decimal */
+    parse_ok(&a, "3/1099511627776");
+    assert_int_equal(a.kind_, FISCP_DEC_RATIO);
+    assert_int_equal(fisc_decimal_is_terminating(&a), 1);
+    assert_decimal_equal(&a, "0.0000000000027284841053187847137451171875");
+    assert_int_equal(fisc_decimal_round(&r, NULL, &a, 13, FISC_ROUND_HALF_EVEN, NULL, NULL), FISC_OK);
+    assert_decimal_equal(&r, "0.0000000000027");
+    /* sums and products that terminate or are integers become SMALL again */
+    parse_ok(&a, "1/3");
+    parse_ok(&b, "2/3");
+    assert_int_equal(fisc_decimal_add(&r, &a, &b, NULL), FISC_OK);
+    assert_int_equal(r.kind_, FISCP_DEC_SMALL);
+    assert_decimal_equal(&r, "1");
+    parse_ok(&b, "1/6");
+    assert_int_equal(fisc_decimal_add(&r, &a, &b, NULL), FISC_OK);
+    assert_int_equal(r.kind_, FISCP_DEC_SMALL);
+    assert_decimal_equal(&r, "0.5");
+    fisc_decimal_clear(&a);
+    fisc_decimal_clear(&b);
+    fisc_decimal_clear(&c);
+    fisc_decimal_clear(&r);
+    fisc_decimal_clear(&unit);
+}
+
+/*
+ * round_unit's fast path (a unit 10^-k written with coefficient 1: 0.01, 1) against its general
+ * path (the same unit written 0.010, 1.0): the value, the residue and the status, also when the
+ * value has no more decimals than the unit (a copy: nothing rounded, no status).
+ */
+static void round_unit_fast_path_matches_general(void **state)
+{
+    uint64_t x = 0xA54FF53A5F1D36F1u;
+
+    (void)state;
+    for (int n = 0; n < 100000; n++) {
+        fisc_decimal v, fast_unit, slow_unit, a, b, ra, rb;
+        char text[48];
+        fisc_round mode = (fisc_round)(n % 7);
+        uint32_t sa = 0, sb = 0;
+        int k;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        fisc_decimal_init(&v);
+        fisc_decimal_init(&fast_unit);
+        fisc_decimal_init(&slow_unit);
+        fisc_decimal_init(&a);
+        fisc_decimal_init(&b);
+        fisc_decimal_init(&ra);
+        fisc_decimal_init(&rb);
+        fiscp_decimal_set_scaled(&v, (int64_t)(x >> (x % 64)) * (x & 1 ? -1 : 1), (int)((x >> 8) % 21));
+        k = (int)((x >> 16) % 20);
+        if (k == 0) {
+            parse_ok(&fast_unit, "1");
+            parse_ok(&slow_unit, "1.0");
+        } else {
+            snprintf(text, sizeof(text), "0.%0*d", k, 1);
+            parse_ok(&fast_unit, text);
+            snprintf(text, sizeof(text), "0.%0*d0", k, 1);
+            parse_ok(&slow_unit, text);
+        }
+        assert_int_equal(fisc_decimal_round_unit(&a, &ra, &v, &fast_unit, mode, &sa, NULL), FISC_OK);
+        assert_int_equal(fisc_decimal_round_unit(&b, &rb, &v, &slow_unit, mode, &sb, NULL), FISC_OK);
+        /* ROUNDED also says that digits finer than the unit were dropped, zeros included: finer
+           than 0.01 for the one, than 0.010 for the other */
+        if (fisc_decimal_cmp(&a, &b) != 0 || fisc_decimal_cmp(&ra, &rb) != 0 ||
+            (sa & FISC_STATUS_INEXACT) != (sb & FISC_STATUS_INEXACT) ||
+            sa != ((sb & FISC_STATUS_INEXACT) || v.scale_ > k ? sb | FISC_STATUS_ROUNDED : sb))
+            fail_msg("case %d: scale %d to 10^-%d, mode %d: status %u and %u", n, v.scale_, k, (int)mode, sa, sb);
+        if (v.scale_ <= k && (sa != 0 || fisc_decimal_cmp(&a, &v) != 0 || fisc_decimal_sign(&ra) != 0))
+            fail_msg("case %d: a value of %d places rounded to %d changed", n, v.scale_, k);
+        fisc_decimal_clear(&v);
+        fisc_decimal_clear(&fast_unit);
+        fisc_decimal_clear(&slow_unit);
+        fisc_decimal_clear(&a);
+        fisc_decimal_clear(&b);
+        fisc_decimal_clear(&ra);
+        fisc_decimal_clear(&rb);
+    }
+}
+
+/* The inline helpers of lib/decimal.h agree with the functions, on every kind. */
+static void inline_helpers_match(void **state)
+{
+    static const char *const values[] = { "0", "-0.00", "5", "-5", "0.001", "-0.001",
+                                          "-170141183460469231731687303715884105727",
+                                          "-18446744073709551616", "18446744073709551616", "1/3", "-1/3",
+                                          "1/12345678901234567890123", "-1/12345678901234567890123" };
+    fisc_decimal d, e;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        fiscp_decimal_init(&d);
+        fiscp_decimal_init(&e);
+        assert_int_equal(fiscp_decimal_is_small(&d), 1);
+        parse_ok(&d, values[i]);
+        assert_int_equal(fiscp_decimal_sign(&d), fisc_decimal_sign(&d));
+        assert_int_equal(fiscp_decimal_is_small(&d), d.kind_ == FISCP_DEC_SMALL);
+        err.code = FISC_EINVAL; /* reset on success, as the function does */
+        assert_int_equal(fiscp_decimal_set(&e, &d, &err), FISC_OK);
+        assert_int_equal(err.code, FISC_OK);
+        assert_int_equal(fisc_decimal_cmp(&e, &d), 0);
+        assert_int_equal(fiscp_decimal_set(&e, &e, NULL), FISC_OK);
+        assert_int_equal(fisc_decimal_cmp(&e, &d), 0);
+        fiscp_decimal_set_int(&e, -(int64_t)i);
+        assert_int_equal(fisc_decimal_sign(&e), i ? -1 : 0);
+        fiscp_decimal_set_int(&e, INT64_MIN);
+        assert_decimal_equal(&e, "-9223372036854775808");
+        fisc_decimal_clear(&e);
+        fiscp_decimal_clear(&d); /* frees GMP's rational when there is one (valgrind checks) */
+        assert_null(d.big_);
+        assert_decimal_equal(&d, "0");
     }
 }
 
@@ -684,6 +1257,51 @@ static void rounding_reports_status(void **state)
 
 /* ------------------------------------------------------------------ formatting */
 
+/*
+ * fisc_decimal_format gives want (the text fisc_decimal_to_string gives) in a buffer of
+ * FISC_DECIMAL_TEXT_SIZE, of exactly its length + 1, and of its length + 1 plus one byte; a buffer
+ * one byte short, or of size 0, is FISC_ERANGE with the length in *len and "" in the buffer; the
+ * status is the same as to_string's.
+ */
+static void format_into(const fisc_decimal *v, const fisc_format *fmt, const char *want)
+{
+    size_t need = strlen(want) + 1, len = 0;
+    char *buf = malloc(need + 1 > FISC_DECIMAL_TEXT_SIZE ? need + 1 : FISC_DECIMAL_TEXT_SIZE), *s = NULL;
+    const size_t sizes[] = { FISC_DECIMAL_TEXT_SIZE, need, need + 1 };
+    fisc_error err = FISC_ERROR_INIT;
+    uint32_t st1 = 0, st2 = 0;
+
+    assert_non_null(buf);
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        if (sizes[k] < need)
+            continue;
+        memset(buf, 'x', sizes[k]);
+        len = 0;
+        assert_int_equal(fisc_decimal_format(buf, sizes[k], &len, v, fmt, NULL, &err), FISC_OK);
+        if (strcmp(buf, want) != 0 || len != need - 1)
+            fail_msg("fisc_decimal_format into %zu bytes: \"%s\" (%zu), expected \"%s\"", sizes[k], buf, len, want);
+    }
+    assert_int_equal(fisc_decimal_format(buf, need, NULL, v, fmt, NULL, NULL), FISC_OK); /* len optional */
+    assert_string_equal(buf, want);
+    memset(buf, 'x', need);
+    len = 0;
+    assert_fisc_error(&err, fisc_decimal_format(buf, need - 1, &len, v, fmt, NULL, &err), FISC_ERANGE, -1);
+    assert_int_equal(len, need - 1);
+    assert_int_equal(buf[0], '\0');
+    len = 0;
+    assert_fisc_error(&err, fisc_decimal_format(NULL, 0, &len, v, fmt, NULL, &err), FISC_ERANGE, -1);
+    assert_int_equal(len, need - 1);
+    /* the same status as to_string (rounding is reported also when the buffer is short) */
+    assert_int_equal(fisc_decimal_to_string(&s, v, fmt, &st1, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_format(buf, need, NULL, v, fmt, &st2, NULL), FISC_OK);
+    assert_int_equal(st1, st2);
+    st2 = 0;
+    assert_int_equal(fisc_decimal_format(buf, need - 1, NULL, v, fmt, &st2, NULL), FISC_ERANGE);
+    assert_int_equal(st1, st2);
+    fisc_string_free(s);
+    free(buf);
+}
+
 static void format_case(const char *value, int places, int grouping, int unit, const char *want)
 {
     fisc_decimal v;
@@ -702,6 +1320,7 @@ static void format_case(const char *value, int places, int grouping, int unit, c
         fail_msg("format \"%s\" places %d grouping %d unit %d: got \"%s\", expected \"%s\"", value, places,
                  grouping, unit, s, want);
     fisc_string_free(s);
+    format_into(&v, &fmt, want);
     fisc_decimal_clear(&v);
 }
 
@@ -751,6 +1370,270 @@ static void format_rejects_bad_options(void **state)
     fisc_decimal_clear(&v);
 }
 
+/* The arguments and buffers of fisc_decimal_format; values too long for the stack buffer. */
+static void format_into_buffers(void **state)
+{
+    static const char *const long_values[] = {
+        "1234567890123456789012345678901234567890.12345678901234567891", /* BIG, fits 96 bytes */
+        "-1/12345678901234567890123456789",                              /* BIG "p/q" */
+        "12345678901234567890123456789012345678/12345678901234567890123456789012345677",
+    };
+    fisc_decimal v, big;
+    fisc_format fmt = FISC_FORMAT_INIT;
+    fisc_error err = FISC_ERROR_INIT;
+    char buf[FISC_DECIMAL_TEXT_SIZE], *s = NULL, *heap;
+    size_t len = 7;
+
+    (void)state;
+    fisc_decimal_init(&v);
+    fisc_decimal_init(&big);
+    parse_ok(&v, "1234.5");
+    /* arguments */
+    strcpy(buf, "junk");
+    assert_fisc_error(&err, fisc_decimal_format(buf, sizeof(buf), &len, NULL, NULL, NULL, &err), FISC_EINVAL, -1);
+    assert_int_equal(len, 0);
+    assert_string_equal(buf, "");
+    assert_fisc_error(&err, fisc_decimal_format(NULL, 1, &len, &v, NULL, NULL, &err), FISC_EINVAL, -1);
+    fmt.places = 37;
+    strcpy(buf, "junk");
+    assert_fisc_error(&err, fisc_decimal_format(buf, sizeof(buf), &len, &v, &fmt, NULL, &err), FISC_EINVAL, -1);
+    assert_string_equal(buf, "");
+    fmt.places = 2;
+    fmt.version = 99;
+    assert_fisc_error(&err, fisc_decimal_format(buf, sizeof(buf), &len, &v, &fmt, NULL, &err), FISC_EINVAL, -1);
+    fmt.version = FISC_FORMAT_VERSION;
+    /* size 0: nothing written, the length told (buf may then be NULL) */
+    buf[0] = 'x';
+    assert_fisc_error(&err, fisc_decimal_format(buf, 0, &len, &v, NULL, NULL, &err), FISC_ERANGE, -1);
+    assert_int_equal(len, 6);
+    assert_int_equal(buf[0], 'x');
+    assert_non_null(strstr(err.text, "7 bytes"));
+    /* the error of a call is reset by the next */
+    assert_int_equal(fisc_decimal_format(buf, sizeof(buf), &len, &v, &fmt, NULL, &err), FISC_OK);
+    assert_int_equal(err.code, FISC_OK);
+    assert_string_equal(buf, "1234.50");
+    /* values through the heap: the same text as to_string, retried with the length told */
+    for (size_t i = 0; i < sizeof(long_values) / sizeof(long_values[0]); i++) {
+        parse_ok(&big, long_values[i]);
+        assert_int_equal(big.kind_, FISCP_DEC_BIG);
+        assert_int_equal(fisc_decimal_to_string(&s, &big, NULL, NULL, NULL), FISC_OK);
+        format_into(&big, NULL, s);
+        fisc_string_free(s);
+    }
+    /* past FISC_DECIMAL_TEXT_SIZE: ERANGE, then the size asked for */
+    parse_ok(&big, "1234567890123456789012345678901234567890.12345678901234567891");
+    assert_int_equal(fisc_decimal_mul(&big, &big, &big, NULL), FISC_OK);
+    assert_int_equal(fisc_decimal_to_string(&s, &big, NULL, NULL, NULL), FISC_OK);
+    assert_true(strlen(s) >= FISC_DECIMAL_TEXT_SIZE);
+    assert_fisc_error(&err, fisc_decimal_format(buf, sizeof(buf), &len, &big, NULL, NULL, &err), FISC_ERANGE, -1);
+    assert_int_equal(len, strlen(s));
+    assert_string_equal(buf, "");
+    heap = malloc(len + 1);
+    assert_non_null(heap);
+    assert_int_equal(fisc_decimal_format(heap, len + 1, &len, &big, NULL, NULL, &err), FISC_OK);
+    assert_string_equal(heap, s);
+    format_into(&big, NULL, s);
+    free(heap);
+    fisc_string_free(s);
+    fisc_decimal_clear(&v);
+    fisc_decimal_clear(&big);
+}
+
+/* The exact text of coef / 10^scale from GMP's digits (the point put in, trailing zeros dropped),
+   or with `places` decimals (places >= scale). */
+static void ref_text(char *out, mpz_srcptr coef, int scale, int places)
+{
+    char digits[64];
+    size_t nd, o = 0;
+    int frac;
+
+    mpz_get_str(digits, 10, coef);
+    if (digits[0] == '-') {
+        memmove(digits, digits + 1, strlen(digits));
+        if (strcmp(digits, "0") != 0)
+            out[o++] = '-';
+    }
+    nd = strlen(digits);
+    while ((int)nd <= scale) { /* at least one digit before the point */
+        memmove(digits + 1, digits, nd + 1);
+        digits[0] = '0';
+        nd++;
+    }
+    memcpy(out + o, digits, nd - (size_t)scale);
+    o += nd - (size_t)scale;
+    frac = scale;
+    if (places < 0)
+        while (frac > 0 && digits[nd - (size_t)scale + (size_t)frac - 1] == '0')
+            frac--;
+    if (frac > 0 || places > 0)
+        out[o++] = '.';
+    memcpy(out + o, digits + nd - (size_t)scale, (size_t)frac);
+    o += (size_t)frac;
+    for (int k = frac; k < places; k++)
+        out[o++] = '0';
+    out[o] = '\0';
+    if (o > 1 && out[0] == '-' && strspn(out + 1, "0.") == o - 1) /* -0.00: no sign */
+        memmove(out, out + 1, o);
+}
+
+/* A SMALL value with any coefficient below 2^127 in magnitude (white-box). */
+static void set_coef(fisc_decimal *d, mpz_t z, uint64_t hi, uint64_t lo, int negative, int scale)
+{
+    mpz_set_ui(z, (unsigned long)hi);
+    mpz_mul_2exp(z, z, 64);
+    mpz_add_ui(z, z, (unsigned long)lo);
+    if (negative)
+        mpz_neg(z, z);
+    if (negative) { /* two's complement of hi:lo */
+        lo = ~lo + 1;
+        hi = ~hi + (lo == 0);
+    }
+    d->lo_ = lo;
+    d->hi_ = hi;
+    d->scale_ = scale;
+    d->kind_ = FISCP_DEC_SMALL;
+}
+
+/*
+ * Formatting SMALL values: the in-place writer of 64-bit coefficients (fisc_decimal_format with
+ * no options, fiscp_decimal_write, to_string) and the string layout (128-bit coefficients,
+ * grouping) against GMP's digits, at every scale, exactly and with places; the grouped text
+ * is the plain one with commas every three integer digits.
+ */
+static void format_matches_gmp_digits(void **state)
+{
+    uint64_t x = 0x6A09E667F3BCC908u;
+    mpz_t z;
+
+    (void)state;
+    mpz_init(z);
+    for (int n = 0; n < 40000; n++) {
+        fisc_decimal d;
+        fisc_format fmt = FISC_FORMAT_INIT;
+        char want[128], got[FISC_DECIMAL_TEXT_SIZE], plain[FISC_DECIMAL_TEXT_SIZE], *s = NULL;
+        uint64_t hi = 0, lo;
+        int scale, places, bits;
+        size_t len = 0;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        bits = (int)(x % 128); /* the coefficient's bit length, 0 to 127 */
+        lo = x * 0x9E3779B97F4A7C15u;
+        if (bits < 64) {
+            lo = bits ? lo >> (64 - bits) : 0;
+        } else if (bits > 64) {
+            hi = (x ^ (x >> 29)) >> (128 - bits);
+        }
+        if (n % 11 == 0)
+            lo = (lo / 1000) * 1000; /* trailing zeros */
+        scale = (int)((x >> 40) % 39);
+        fiscp_decimal_init(&d);
+        set_coef(&d, z, hi, lo, (x >> 61) & 1, scale);
+        ref_text(want, z, scale, -1);
+        assert_int_equal(fisc_decimal_format(got, sizeof(got), &len, &d, NULL, NULL, NULL), FISC_OK);
+        if (strcmp(got, want) != 0 || len != strlen(want))
+            fail_msg("case %d (scale %d): \"%s\", expected \"%s\"", n, scale, got, want);
+        assert_int_equal(fiscp_decimal_write(got, sizeof(got), &d), (int)strlen(want));
+        assert_string_equal(got, want);
+        assert_int_equal(fisc_decimal_to_string(&s, &d, NULL, NULL, NULL), FISC_OK);
+        assert_string_equal(s, want);
+        fisc_string_free(s);
+        /* with places (>= scale: nothing rounded) */
+        places = scale + (int)((x >> 50) % 3);
+        if (places <= 36) {
+            fmt.places = places;
+            ref_text(want, z, scale, places);
+            assert_int_equal(fisc_decimal_format(plain, sizeof(plain), NULL, &d, &fmt, NULL, NULL), FISC_OK);
+            if (strcmp(plain, want) != 0)
+                fail_msg("case %d (scale %d, places %d): \"%s\", expected \"%s\"", n, scale, places, plain, want);
+            /* grouped: the same digits, a comma before every third integer digit from the point */
+            fmt.grouping = 1;
+            assert_int_equal(fisc_decimal_format(got, sizeof(got), NULL, &d, &fmt, NULL, NULL), FISC_OK);
+            {
+                const char *p = plain, *g = got;
+                size_t nint = strcspn(plain, "."), o = plain[0] == '-';
+
+                for (; *p; p++, g++) {
+                    size_t k = (size_t)(p - plain);
+
+                    if (k > o && k < nint && (nint - k) % 3 == 0 && *g++ != ',')
+                        fail_msg("case %d: \"%s\" grouped is \"%s\"", n, plain, got);
+                    if (*g != *p)
+                        fail_msg("case %d: \"%s\" grouped is \"%s\"", n, plain, got);
+                }
+                assert_int_equal(*g, '\0');
+            }
+        }
+    }
+    mpz_clear(z);
+}
+
+/* fiscp_u64_digits against printf, at every power of ten and around it. */
+static void u64_digits_match_printf(void **state)
+{
+    uint64_t x = 0xBB67AE8584CAA73Bu, p = 1;
+
+    (void)state;
+    for (int n = 0; n < 200000; n++) {
+        char got[24], want[24];
+        uint64_t v;
+        size_t len;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (n < 20 * 3) { /* 10^k - 1, 10^k, 10^k + 1 */
+            if (n % 3 == 0 && n > 0)
+                p *= 10;
+            v = p + (uint64_t)(n % 3) - 1;
+        } else if (n < 20 * 3 + 4) {
+            static const uint64_t EDGES[] = { 0, UINT64_MAX, UINT64_MAX - 1, (uint64_t)INT64_MAX + 1 };
+
+            v = EDGES[n - 60];
+        } else {
+            v = x >> (x % 64);
+        }
+        len = fiscp_u64_digits(got, v);
+        got[len] = '\0';
+        snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+        if (strcmp(got, want) != 0)
+            fail_msg("%s printed as %s", want, got);
+    }
+}
+
+/* The exact text without allocating: SMALL and RATIO values, not BIG ones, not in a short buffer. */
+static void write_small_values(void **state)
+{
+    static const char *const cases[][2] = {
+        { "-1/3", "-1/3" },
+        { "9223372036854775807/9223372036854775806", "9223372036854775807/9223372036854775806" },
+        { "1234.50", "1234.5" },
+        { "-0.000", "0" },
+        { "170141183460469231731687303715884105727", "170141183460469231731687303715884105727" },
+        { "-17014118346046923173168730371588410.5727", "-17014118346046923173168730371588410.5727" },
+    };
+    fisc_decimal d;
+    char buf[64];
+
+    (void)state;
+    fisc_decimal_init(&d);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = strlen(cases[i][1]);
+
+        parse_ok(&d, cases[i][0]);
+        assert_int_equal(fiscp_decimal_write(buf, sizeof(buf), &d), (int)n);
+        assert_string_equal(buf, cases[i][1]);
+        assert_int_equal(fiscp_decimal_write(buf, n + 1, &d), (int)n);
+        strcpy(buf, "unchanged");
+        assert_int_equal(fiscp_decimal_write(buf, n, &d), -1);
+        assert_string_equal(buf, "unchanged");
+    }
+    parse_ok(&d, "1/12345678901234567890123"); /* BIG */
+    assert_int_equal(fiscp_decimal_write(buf, sizeof(buf), &d), -1);
+    parse_ok(&d, "1/1099511627776"); /* 2^-40: a RATIO that terminates past 38 places */
+    assert_int_equal(d.kind_, FISCP_DEC_RATIO);
+    assert_int_equal(fiscp_decimal_write(buf, sizeof(buf), &d), -1);
+    assert_decimal_equal(&d, "0.0000000000009094947017729282379150390625");
+    fisc_decimal_clear(&d);
+}
+
 /* ------------------------------------------------------------------ memory */
 
 /* Every allocation failure inside a GMP-path operation gives FISC_ENOMEM and leaks nothing. */
@@ -763,7 +1646,7 @@ static void oom_sweep(void **state)
     do {
         fisc_decimal a, r, *h = NULL;
         fisc_error err = FISC_ERROR_INIT;
-        char *s = NULL;
+        char *s = NULL, buf[FISC_DECIMAL_TEXT_SIZE] = "";
 
         fisc_decimal_init(&a);
         fisc_decimal_init(&r);
@@ -776,12 +1659,16 @@ static void oom_sweep(void **state)
             rc = fisc_decimal_mul(&r, &a, &a, &err);
         if (rc == FISC_OK)
             rc = fisc_decimal_to_string(&s, &r, NULL, NULL, &err);
+        if (rc == FISC_OK) /* a BIG value's text goes through the heap */
+            rc = fisc_decimal_format(buf, sizeof(buf), NULL, &r, NULL, NULL, &err);
         fiscp_alloc_fail_at = -1;
-        if (rc != FISC_OK)
+        if (rc != FISC_OK) {
             assert_fisc_error(&err, rc, FISC_ENOMEM, -1);
-        else
+        } else {
             assert_string_equal(s, "15241578753238836750495351562566681945017680236526596555765142508787"
                                    "76253619990.25");
+            assert_string_equal(buf, s);
+        }
         fisc_string_free(s);
         fisc_decimal_free(h);
         fisc_decimal_clear(&a);
@@ -815,6 +1702,7 @@ int main(void)
         cmocka_unit_test(parse_rejects_with_position),
         cmocka_unit_test(parse_messages_name_the_problem),
         cmocka_unit_test(parse_n_needs_no_terminator),
+        cmocka_unit_test(parse_fast_path_matches_general),
         cmocka_unit_test(arithmetic_is_exact),
         cmocka_unit_test(overflow_falls_back_to_gmp),
         cmocka_unit_test(results_are_bounded),
@@ -825,11 +1713,18 @@ int main(void)
         cmocka_unit_test(rounding_to_units),
         cmocka_unit_test(fast_rounding_matches_division),
         cmocka_unit_test(small_rationals_match_gmp),
+        cmocka_unit_test(small_rationals_stay_inline),
+        cmocka_unit_test(round_unit_fast_path_matches_general),
+        cmocka_unit_test(inline_helpers_match),
         cmocka_unit_test(division_round_trips),
         cmocka_unit_test(rounding_rejects_bad_arguments),
         cmocka_unit_test(rounding_reports_status),
         cmocka_unit_test(formatting),
         cmocka_unit_test(format_rejects_bad_options),
+        cmocka_unit_test(format_into_buffers),
+        cmocka_unit_test(format_matches_gmp_digits),
+        cmocka_unit_test(u64_digits_match_printf),
+        cmocka_unit_test(write_small_values),
         cmocka_unit_test(oom_sweep),
         cmocka_unit_test(heap_values_and_sizes),
     };

@@ -5,9 +5,10 @@
  * @{
  *
  * A ::fisc_decimal holds an exact rational number. Values that fit are kept as a 128-bit
- * integer coefficient with a decimal scale, so the common case (amounts, rates, products,
- * roundings) never allocates; anything larger, and any value that is not a terminating
- * decimal (2/3), moves to GMP exactly and moves back when it fits again.
+ * integer coefficient with a decimal scale, and a value that is not a terminating decimal
+ * (2/3) as a fraction whose numerator and denominator fit 63 bits, so the common case (amounts,
+ * rates, products, shares, roundings) never allocates; anything larger moves to GMP exactly and
+ * moves back when it fits again.
  *
  * No binary floating point is used anywhere. Values cross the API as decimal strings.
  *
@@ -242,6 +243,29 @@ FISC_API FISC_NODISCARD fisc_status fisc_format_init(fisc_format *fmt, unsigned 
 FISC_API FISC_NODISCARD fisc_status fisc_decimal_to_string(char **out, const fisc_decimal *v,
                                                            const fisc_format *fmt,
                                                            uint32_t *status, fisc_error *err);
+
+/**
+ * Format a value into the caller's buffer: the same text, options and status as
+ * fisc_decimal_to_string(), without allocating for a terminating value of up to 38 digits or a
+ * fraction whose numerator and denominator fit 63 bits (the batch path formats every amount of
+ * every row this way).
+ *
+ * @param[out] buf   receives the text and its NUL; on an error, "" (when @p size > 0). May be
+ *                   NULL when @p size is 0 (to learn the length).
+ * @param size       bytes available at @p buf. FISC_DECIMAL_TEXT_SIZE holds any such value in
+ *                   the exact form or with places, grouping included.
+ * @param[out] len   optional: the length of the whole text, without its NUL (also on FISC_ERANGE,
+ *                   so a caller can retry with len + 1 bytes; 0 on other errors).
+ * @param[out] status optional; as fisc_decimal_to_string(), also on FISC_ERANGE.
+ * @return FISC_OK; FISC_ERANGE (the text needs more than @p size - 1 bytes: nothing is truncated);
+ *         FISC_EINVAL (NULL argument or bad option); FISC_ENOMEM (a value beyond 128 bits).
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_decimal_format(char *buf, size_t size, size_t *len,
+                                                        const fisc_decimal *v, const fisc_format *fmt,
+                                                        uint32_t *status, fisc_error *err);
+
+/** A buffer size for fisc_decimal_format() that holds every value of up to 38 digits. */
+#define FISC_DECIMAL_TEXT_SIZE 96
 
 FISC_END_DECL
 

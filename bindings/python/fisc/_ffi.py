@@ -415,6 +415,10 @@ _PROTOTYPES = {
     #   (out: caller-owned, read with string_at and release with fisc_string_free)
     "fisc_decimal_to_string": ([POINTER(c_void_p), _FISC_DECIMAL_P, POINTER(_FormatStruct),
                                 POINTER(c_uint32), _ERR], c_int, _STATUS),
+    # fisc_status fisc_decimal_format(char *buf, size_t size, size_t *len, const fisc_decimal *v,
+    #                                 const fisc_format *fmt, uint32_t *status, fisc_error *err);
+    "fisc_decimal_format": ([c_char_p, c_size_t, POINTER(c_size_t), _FISC_DECIMAL_P,
+                             POINTER(_FormatStruct), POINTER(c_uint32), _ERR], c_int, _STATUS),
 
     # --- upper.h ---
     # fisc_status fisc_upper_format(char **out, const fisc_decimal *amount, unsigned flags,
