@@ -108,6 +108,14 @@ static const char *const PARAMS[P_COUNT] = {
     [P_DEEMED_REDUCED_RATES] = "cit.deemed_profit.reduced_rates",
 };
 
+/*
+ * Texts that only the explanation shows (a condition's values compared, a step): without it they
+ * are not made, and their arguments are not even evaluated (fiscp_ctx_printf and fiscp_step would
+ * return "" and FISC_OK, but only after every fiscp_text and fiscp_percent of the call had run).
+ */
+#define SHOWN(c, text) (fiscp_ctx_tracing(c) ? (text) : "")
+#define STEP(c, ...) (fiscp_ctx_tracing(c) ? fiscp_step((c), __VA_ARGS__) : FISC_OK)
+
 /* Programs whose published amounts this one reads. */
 static const char *const AFTER[] = { "cn.rd_deduction", NULL };
 
@@ -212,7 +220,7 @@ static fisc_status extended(fiscp_ctx *c, int k, int *state, const char **detail
 
     *state = 0;
     if (!fiscp_param_in_force(c, P_LOSS_YEARS_QUALIFIED)) {
-        *detail = fiscp_ctx_printf(c, "older than the limit, and no longer limit is in force in %d", n);
+        *detail = SHOWN(c, fiscp_ctx_printf(c, "older than the limit, and no longer limit is in force in %d", n));
         return FISC_OK;
     }
     if ((rc = param_int(c, P_LOSS_YEARS_QUALIFIED, &limit)) != FISC_OK ||
@@ -220,13 +228,13 @@ static fisc_status extended(fiscp_ctx *c, int k, int *state, const char **detail
         (rc = param_int(c, P_LOSS_QUALIFIED_FIRST_YEAR, &first)) != FISC_OK)
         return rc;
     if (k > limit) {
-        *detail = fiscp_ctx_printf(c, "older than %d years", limit);
+        *detail = SHOWN(c, fiscp_ctx_printf(c, "older than %d years", limit));
         return FISC_OK;
     }
     lo = loss_year + 1 > first ? loss_year + 1 : first;
     hi = loss_year + prior < n - 1 ? loss_year + prior : n - 1;
     if (lo > hi) {
-        *detail = fiscp_ctx_printf(c, "no year from %d within the %d years after it", first, prior);
+        *detail = SHOWN(c, fiscp_ctx_printf(c, "no year from %d within the %d years after it", first, prior));
         return FISC_OK;
     }
     if ((rc = read_cert(c, &h)) != FISC_OK)
@@ -234,8 +242,8 @@ static fisc_status extended(fiscp_ctx *c, int k, int *state, const char **detail
     for (int q = lo; q <= hi; q++)
         if (status_in(c, n - q, &h) == 1) {
             *state = 1;
-            *detail = fiscp_ctx_printf(c, "高新技术企业/科技型中小企业 status in %d → usable for %d years, to %d", q,
-                                       limit, loss_year + limit);
+            *detail = SHOWN(c, fiscp_ctx_printf(c, "高新技术企业/科技型中小企业 status in %d → usable for %d years, to %d",
+                                                q, limit, loss_year + limit));
             return FISC_OK;
         }
     for (int q = lo; q <= hi; q++)
@@ -243,8 +251,8 @@ static fisc_status extended(fiscp_ctx *c, int k, int *state, const char **detail
             fiscp_missing(c, STATUS[n - q - 1]);
             *state = -1;
         }
-    *detail = fiscp_ctx_printf(c, "%s 高新技术企业/科技型中小企业 status in %d-%d", *state < 0 ? "unknown" : "no", lo,
-                               hi);
+    *detail = SHOWN(c, fiscp_ctx_printf(c, "%s 高新技术企业/科技型中小企业 status in %d-%d",
+                                        *state < 0 ? "unknown" : "no", lo, hi));
     return FISC_OK;
 }
 
@@ -266,24 +274,25 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
     inc->losses = 1;
     if ((rc = param_int(c, P_LOSS_YEARS, &general)) != FISC_OK)
         return rc;
-    fisc_decimal_init(&left);
-    fisc_decimal_init(&take);
+    fiscp_decimal_init(&left);
+    fiscp_decimal_init(&take);
     rc = fisc_decimal_set(&left, income_in, NULL);
     for (int k = LOSS_YEARS; k >= 1 && rc == FISC_OK; k--) {
         int usable = 1;
         const char *detail = "";
 
-        if (!(loss = fiscp_fact_decimal(f, LOSS[k - 1])) || fisc_decimal_sign(loss) <= 0)
+        if (!(loss = fiscp_fact_decimal(f, LOSS[k - 1])) || fiscp_decimal_sign(loss) <= 0)
             continue;
         if (k > general) {
             if ((rc = extended(c, k, &usable, &detail)) != FISC_OK ||
                 (rc = fiscp_check(c, LOSS_COND[k - 1], "以前年度亏损仍在结转年限内", "Loss of an earlier year still within its carry-forward limit",
                                   usable,
-                                  fiscp_ctx_printf(c, "loss of %d (unused %s): %s", n - k, fiscp_text(c, loss), detail))) !=
+                                  SHOWN(c, fiscp_ctx_printf(c, "loss of %d (unused %s): %s", n - k, fiscp_text(c, loss),
+                                                            detail)))) !=
                     FISC_OK)
                 break;
         }
-        if (usable < 0 && fisc_decimal_sign(&left) > 0)
+        if (usable < 0 && fiscp_decimal_sign(&left) > 0)
             unknown = 1; /* it matters only while income is left to make it up from */
         if (usable <= 0 || unknown) /* a loss of unknown use blocks the younger ones (oldest first) */
             continue;
@@ -306,24 +315,25 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
     }
     if (rc == FISC_OK)
         rc = fisc_decimal_set(&inc->value, &left, NULL);
-    fisc_decimal_clear(&left);
-    fisc_decimal_clear(&take);
+    fiscp_decimal_clear(&left);
+    fiscp_decimal_clear(&take);
     return rc;
 }
 
 /* ------------------------------------------------------------------ the taxable income */
 
-/* The R&D extra deduction published by cn.rd_deduction; *known 0 when that program is undetermined. */
-static fisc_status rd_extra(fiscp_ctx *c, fisc_decimal *extra, int *known)
+/*
+ * The R&D extra deduction published by cn.rd_deduction (borrowed from the result), *x NULL when there
+ * is none to subtract; *known 0 when that program is undetermined.
+ */
+static fisc_status rd_extra(fiscp_ctx *c, const fisc_decimal **x, int *known)
 {
     static const char ZH[] = "研发费用加计扣除额已确定", EN[] = "R&D extra deduction known";
-    const fisc_decimal *x;
     int outcome;
 
-    fisc_decimal_set_int(extra, 0);
     *known = 1;
-    fiscp_prior_amount(c, "cn.rd_deduction", "extra_deduction", &x, &outcome);
-    if (outcome < 0)
+    fiscp_prior_amount(c, "cn.rd_deduction", "extra_deduction", x, &outcome);
+    if (outcome < 0) /* then *x is NULL */
         return fiscp_check(c, "rd.extra_deduction", ZH, EN, 0,
                            "cn.rd_deduction is not enabled in this policy: no R&D extra deduction is subtracted");
     if (outcome == FISC_OUTCOME_UNDETERMINED) {
@@ -331,15 +341,9 @@ static fisc_status rd_extra(fiscp_ctx *c, fisc_decimal *extra, int *known)
         return fiscp_check(c, "rd.extra_deduction", ZH, EN, -1,
                            "cn.rd_deduction is undetermined (see the facts it misses): the extra deduction is not known");
     }
-    if (x) {
-        fisc_status rc = fisc_decimal_set(extra, x, NULL);
-
-        if (rc != FISC_OK)
-            return rc;
-    }
     return fiscp_check(c, "rd.extra_deduction", ZH, EN, 1,
-                       fiscp_ctx_printf(c, "cn.rd_deduction: extra deduction %s%s", fiscp_text(c, extra),
-                                 x ? "" : " (none published)"));
+                       SHOWN(c, fiscp_ctx_printf(c, "cn.rd_deduction: extra deduction %s%s", *x ? fiscp_text(c, *x) : "0",
+                                                 *x ? "" : " (none published)")));
 }
 
 /* 核定征收: 应税收入额 × 应税所得率, or 成本（费用）支出额 ÷ (1 − 应税所得率) × 应税所得率. */
@@ -365,29 +369,28 @@ static fisc_status deemed_income(fiscp_ctx *c, cit_income *inc)
     if (revenue) {
         rc = fisc_decimal_mul(&inc->value, revenue, rate, NULL);
         if (rc == FISC_OK)
-            rc = fiscp_step(c, "deemed.taxable_income", "核定征收应纳税所得额", "Deemed taxable income",
-                            "应税收入额 × 应税所得率 / revenue assessed × deemed profit rate",
-                            fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, revenue), fiscp_percent(c, rate)),
-                            &inc->value);
+            rc = STEP(c, "deemed.taxable_income", "核定征收应纳税所得额", "Deemed taxable income",
+                      "应税收入额 × 应税所得率 / revenue assessed × deemed profit rate",
+                      fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, revenue), fiscp_percent(c, rate)), &inc->value);
     } else {
-        fisc_decimal_init(&one);
-        fisc_decimal_init(&t);
+        fiscp_decimal_init(&one);
+        fiscp_decimal_init(&t);
         fisc_decimal_set_int(&one, 1);
         rc = fisc_decimal_sub(&t, &one, rate, NULL);
-        if (rc == FISC_OK && fisc_decimal_sign(&t) <= 0)
+        if (rc == FISC_OK && fiscp_decimal_sign(&t) <= 0)
             rc = fiscp_fail(c, FISC_EINVAL, "cit_deemed_profit_rate must be below 100%% to be used with cit_deemed_costs");
         if (rc == FISC_OK)
             rc = fisc_decimal_div(&t, costs, &t, NULL);
         if (rc == FISC_OK)
             rc = fisc_decimal_mul(&inc->value, &t, rate, NULL);
         if (rc == FISC_OK)
-            rc = fiscp_step(c, "deemed.taxable_income", "核定征收应纳税所得额", "Deemed taxable income",
-                            "成本（费用）支出额 ÷ (1 − 应税所得率) × 应税所得率 / costs assessed ÷ (1 − rate) × rate",
-                            fiscp_ctx_printf(c, "%s ÷ (1 − %s) × %s", fiscp_text(c, costs), fiscp_percent(c, rate),
-                                             fiscp_percent(c, rate)),
-                            &inc->value);
-        fisc_decimal_clear(&one);
-        fisc_decimal_clear(&t);
+            rc = STEP(c, "deemed.taxable_income", "核定征收应纳税所得额", "Deemed taxable income",
+                      "成本（费用）支出额 ÷ (1 − 应税所得率) × 应税所得率 / costs assessed ÷ (1 − rate) × rate",
+                      fiscp_ctx_printf(c, "%s ÷ (1 − %s) × %s", fiscp_text(c, costs), fiscp_percent(c, rate),
+                                       fiscp_percent(c, rate)),
+                      &inc->value);
+        fiscp_decimal_clear(&one);
+        fiscp_decimal_clear(&t);
     }
     for (int k = 0; k < LOSS_YEARS; k++)
         any |= fiscp_fact_decimal(f, LOSS[k]) != NULL;
@@ -400,12 +403,12 @@ static fisc_status deemed_income(fiscp_ctx *c, cit_income *inc)
 /* 查账征收 from the components: before − R&D extra deduction − losses made up (oldest first). */
 static fisc_status component_income(fiscp_ctx *c, const fisc_decimal *before, cit_income *inc)
 {
-    fisc_decimal extra, after;
+    const fisc_decimal *extra = NULL;
+    fisc_decimal after;
     int known;
     fisc_status rc;
 
-    fisc_decimal_init(&extra);
-    fisc_decimal_init(&after);
+    fiscp_decimal_init(&after);
     inc->derived = 1;
     rc = rd_extra(c, &extra, &known);
     if (rc == FISC_OK && !known) {
@@ -414,29 +417,28 @@ static fisc_status component_income(fiscp_ctx *c, const fisc_decimal *before, ci
         inc->why_en = "the R&D extra deduction is undetermined, so the taxable income is not known";
         goto out;
     }
+    if (rc == FISC_OK) /* none published: 0 is subtracted (fiscp_text shows a zero as "0") */
+        rc = extra ? fisc_decimal_sub(&after, before, extra, NULL) : fisc_decimal_set(&after, before, NULL);
     if (rc == FISC_OK)
-        rc = fisc_decimal_sub(&after, before, &extra, NULL);
-    if (rc == FISC_OK)
-        rc = fiscp_step(c, "rd.after_extra_deduction", "减除研发费用加计扣除后的所得", "Income after the R&D extra deduction",
-                        "加计扣除及弥补亏损前的所得 − 研发费用加计扣除额 / income before both − R&D extra deduction",
-                        fiscp_ctx_printf(c, "%s − %s", fiscp_text(c, before), fiscp_text(c, &extra)), &after);
+        rc = STEP(c, "rd.after_extra_deduction", "减除研发费用加计扣除后的所得", "Income after the R&D extra deduction",
+                  "加计扣除及弥补亏损前的所得 − 研发费用加计扣除额 / income before both − R&D extra deduction",
+                  fiscp_ctx_printf(c, "%s − %s", fiscp_text(c, before), extra ? fiscp_text(c, extra) : "0"), &after);
     if (rc != FISC_OK)
         goto out;
-    if (fisc_decimal_sign(&after) > 0) {
+    if (fiscp_decimal_sign(&after) > 0) {
         rc = make_up_losses(c, &after, inc);
     } else {
         /* no income to make losses up from; a negative result is this year's own loss */
         rc = fisc_decimal_set(&inc->value, &after, NULL);
-        if (rc == FISC_OK && fisc_decimal_sign(&after) < 0)
+        if (rc == FISC_OK && fiscp_decimal_sign(&after) < 0)
             rc = fisc_decimal_neg(&inc->own_loss, &after, NULL);
     }
     if (rc == FISC_OK && inc->known && inc->losses)
-        rc = fiscp_step(c, "taxable_income", "应纳税所得额", "Taxable income",
-                        "减除加计扣除后的所得 − 弥补以前年度亏损 / income after the extra deduction − losses made up",
-                        fiscp_ctx_printf(c, "%s − %s", fiscp_text(c, &after), fiscp_text(c, &inc->used)), &inc->value);
+        rc = STEP(c, "taxable_income", "应纳税所得额", "Taxable income",
+                  "减除加计扣除后的所得 − 弥补以前年度亏损 / income after the extra deduction − losses made up",
+                  fiscp_ctx_printf(c, "%s − %s", fiscp_text(c, &after), fiscp_text(c, &inc->used)), &inc->value);
 out:
-    fisc_decimal_clear(&extra);
-    fisc_decimal_clear(&after);
+    fiscp_decimal_clear(&after);
     return rc;
 }
 
@@ -468,8 +470,9 @@ static fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, cons
 {
     *state = known < 0 ? -1 : fisc_decimal_cmp(v, limit) <= 0;
     return fiscp_check(c, id, zh, en, *state,
-                       *state < 0 ? "unknown" : fiscp_ctx_printf(c, "%s %s %s", fiscp_text(c, v), *state ? "≤" : ">",
-                                                          fiscp_text(c, limit)));
+                       *state < 0 ? "unknown"
+                                  : SHOWN(c, fiscp_ctx_printf(c, "%s %s %s", fiscp_text(c, v), *state ? "≤" : ">",
+                                                              fiscp_text(c, limit))));
 }
 
 /*
@@ -487,52 +490,49 @@ static fisc_status deemed_allows(fiscp_ctx *c, const char *id, int *allowed)
         return FISC_OK;
     if ((rc = fiscp_param_value(c, P_DEEMED_REDUCED_RATES, &v)) != FISC_OK)
         return rc;
-    *allowed = fisc_decimal_sign(v) != 0;
+    *allowed = fiscp_decimal_sign(v) != 0;
     return fiscp_check(c, id, "核定征收企业可否适用减低税率", "Reduced rate open to a deemed-profit enterprise", *allowed,
                        *allowed ? "核定征收; the policy allows the reduced rate"
                          : "核定征收: an enterprise enjoying this preference is not levied on deemed profit "
                            "(国税发〔2008〕30号 第三条, 国税函〔2009〕377号)");
 }
 
-/* Average of quarterly averages over the quarters given (1..last); -1 unknown. */
-static int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, fisc_decimal *avg, int *nq)
+/*
+ * Average of quarterly averages over the quarters given (1..last), made in *avg (a zero on entry), or
+ * else the fallback fact itself (no quarter given, or one given in part): *out points to the value
+ * that applies. 1, or -1 when unknown.
+ */
+static int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, fisc_decimal *avg,
+                             const fisc_decimal **out)
 {
     const fisc_facts *f = fiscp_ctx_facts(c);
-    int last = fiscp_ctx_quarter(c) ? fiscp_ctx_quarter(c) : 4, n = 0;
-    fisc_decimal sum, k;
-    const fisc_decimal *v;
+    int last = fiscp_ctx_quarter(c) ? fiscp_ctx_quarter(c) : 4, n = 0, ok;
+    fisc_decimal k;
 
-    fisc_decimal_init(&sum);
-    fisc_decimal_init(&k);
     for (int q = 1; q <= last; q++) {
         const fisc_decimal *s = fiscp_fact_quarter(f, series, q, 0), *e = fiscp_fact_quarter(f, series, q, 1);
 
         if (!s && !e)
             continue;
-        if (!s || !e) {
-            n = -1;
-            break;
-        }
-        if (fisc_decimal_add(&sum, &sum, s, NULL) != FISC_OK || fisc_decimal_add(&sum, &sum, e, NULL) != FISC_OK) {
+        if (!s || !e || fisc_decimal_add(avg, avg, s, NULL) != FISC_OK ||
+            fisc_decimal_add(avg, avg, e, NULL) != FISC_OK) {
             n = -1;
             break;
         }
         n++;
     }
-    *nq = n;
     if (n > 0) {
+        fiscp_decimal_init(&k);
         fisc_decimal_set_int(&k, 2 * n); /* Σ (start + end) / 2 / n */
-        n = fisc_decimal_div(avg, &sum, &k, NULL) == FISC_OK;
-    } else if ((v = fiscp_fact_decimal(f, fallback)) != NULL) {
-        n = fisc_decimal_set(avg, v, NULL) == FISC_OK;
-        *nq = 0;
-    } else {
-        fiscp_missing(c, series);
-        n = -1;
+        ok = fisc_decimal_div(avg, avg, &k, NULL) == FISC_OK;
+        fiscp_decimal_clear(&k);
+        *out = avg;
+        return ok ? 1 : -1;
     }
-    fisc_decimal_clear(&sum);
-    fisc_decimal_clear(&k);
-    return n > 0 ? 1 : -1;
+    if ((*out = fiscp_fact_decimal(f, fallback)) != NULL)
+        return 1;
+    fiscp_missing(c, series);
+    return -1;
 }
 
 static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
@@ -551,8 +551,8 @@ static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
     }
     r->known = h.from <= y && y <= h.to && h.date <= fiscp_ctx_date(c);
     if ((rc = fiscp_check(c, "hnte.valid", "高新技术企业资格在有效期内", "High-tech enterprise status valid in the year", r->known,
-                          fiscp_ctx_printf(c, "certificate %04d-%02d-%02d, valid for tax years %d-%d", h.from,
-                                    h.date / 100 % 100, h.date % 100, h.from, h.to))) != FISC_OK ||
+                          SHOWN(c, fiscp_ctx_printf(c, "certificate %04d-%02d-%02d, valid for tax years %d-%d", h.from,
+                                                    h.date / 100 % 100, h.date % 100, h.from, h.to)))) != FISC_OK ||
         !r->known)
         return rc;
     if ((rc = deemed_allows(c, "hnte.collection", &allowed)) != FISC_OK || !(r->known = allowed))
@@ -560,21 +560,21 @@ static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
     if ((rc = fiscp_param_value(c, P_RATE_HNTE, &rate)) != FISC_OK ||
         (rc = fisc_decimal_mul(&r->tax, base, rate, NULL)) != FISC_OK)
         return rc;
-    return fiscp_step(c, "hnte.tax", "高新技术企业税额", "High-tech enterprise route",
-                      "应纳税所得额 × 高新技术企业税率 / taxable income × HNTE rate",
-                      fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), &r->tax);
+    return STEP(c, "hnte.tax", "高新技术企业税额", "High-tech enterprise route",
+                "应纳税所得额 × 高新技术企业税率 / taxable income × HNTE rate",
+                fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), &r->tax);
 }
 
 /* The 小型微利 tests; *state 1 eligible, 0 not, -1 unknown. */
 static fisc_status small_micro_tests(fiscp_ctx *c, const fisc_decimal *income, int *state)
 {
-    const fisc_decimal *max_income, *max_emp, *max_assets;
+    const fisc_decimal *max_income, *max_emp, *max_assets, *emp_avg = NULL, *assets_avg = NULL;
     fisc_decimal emp, assets;
-    int restricted, s1, s2, s3, s4, ke, ka, nq;
+    int restricted, s1, s2, s3, s4, ke, ka;
     fisc_status rc;
 
-    fisc_decimal_init(&emp);
-    fisc_decimal_init(&assets);
+    fiscp_decimal_init(&emp);
+    fiscp_decimal_init(&assets);
     if ((rc = fiscp_param_value(c, P_MAX_INCOME, &max_income)) != FISC_OK ||
         (rc = fiscp_param_value(c, P_MAX_EMPLOYEES, &max_emp)) != FISC_OK ||
         (rc = fiscp_param_value(c, P_MAX_ASSETS, &max_assets)) != FISC_OK)
@@ -586,18 +586,18 @@ static fisc_status small_micro_tests(fiscp_ctx *c, const fisc_decimal *income, i
     if ((rc = limit_cond(c, "small_micro.taxable_income", "应纳税所得额不超过上限", "Taxable income within the limit",
                          1, income, max_income, &s2)) != FISC_OK)
         goto out;
-    ke = quarterly_average(c, FACT_EMPLOYEES, FACT_EMPLOYEES_AVERAGE, &emp, &nq);
+    ke = quarterly_average(c, FACT_EMPLOYEES, FACT_EMPLOYEES_AVERAGE, &emp, &emp_avg);
     if ((rc = limit_cond(c, "small_micro.employees", "从业人数季度平均值不超过上限", "Average employees within the limit",
-                         ke, &emp, max_emp, &s3)) != FISC_OK)
+                         ke, emp_avg, max_emp, &s3)) != FISC_OK)
         goto out;
-    ka = quarterly_average(c, FACT_ASSETS, FACT_ASSETS_AVERAGE, &assets, &nq);
+    ka = quarterly_average(c, FACT_ASSETS, FACT_ASSETS_AVERAGE, &assets, &assets_avg);
     if ((rc = limit_cond(c, "small_micro.assets", "资产总额季度平均值不超过上限", "Average total assets within the limit",
-                         ka, &assets, max_assets, &s4)) != FISC_OK)
+                         ka, assets_avg, max_assets, &s4)) != FISC_OK)
         goto out;
     *state = (s1 == 0 || s2 == 0 || s3 == 0 || s4 == 0) ? 0 : (s1 < 0 || s3 < 0 || s4 < 0) ? -1 : 1;
 out:
-    fisc_decimal_clear(&emp);
-    fisc_decimal_clear(&assets);
+    fiscp_decimal_clear(&emp);
+    fiscp_decimal_clear(&assets);
     return rc;
 }
 
@@ -610,7 +610,7 @@ static fisc_status small_micro_route(fiscp_ctx *c, const fisc_decimal *income, r
 
     if ((rc = small_micro_tests(c, income, &r->known)) != FISC_OK || r->known == 0)
         return rc;
-    fisc_decimal_init(&counted);
+    fiscp_decimal_init(&counted);
     /* computed even when a fact is missing: it tells whether the missing fact matters */
     rc = fiscp_param_scale(c, P_SHARE, income, &counted, &terms);
     if (rc == FISC_OK)
@@ -618,10 +618,11 @@ static fisc_status small_micro_route(fiscp_ctx *c, const fisc_decimal *income, r
     if (rc == FISC_OK)
         rc = fisc_decimal_mul(&r->tax, &counted, rate, NULL);
     if (rc == FISC_OK)
-        rc = fiscp_step(c, "small_micro.tax", "小型微利企业税额", "Small and micro enterprise route",
-                        "分段计入应纳税所得额的部分 × 小型微利企业税率 / the share of income counted, by bracket, × the small and micro enterprise rate",
-                        fiscp_ctx_printf(c, "(%s) × %s", terms, fiscp_percent(c, rate)), &r->tax);
-    fisc_decimal_clear(&counted);
+        rc = STEP(c, "small_micro.tax", "小型微利企业税额", "Small and micro enterprise route",
+                  "分段计入应纳税所得额的部分 × 小型微利企业税率 / the share of income counted, by bracket, × the small and "
+                  "micro enterprise rate",
+                  fiscp_ctx_printf(c, "(%s) × %s", terms, fiscp_percent(c, rate)), &r->tax);
+    fiscp_decimal_clear(&counted);
     return rc;
 }
 
@@ -640,13 +641,13 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
         return fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, 0, "not claimed (west_catalogue_revenue_share not given)");
     if (!fiscp_param_in_force(c, P_RATE_WEST))
         return fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, 0,
-                           fiscp_ctx_printf(c, "no 西部大开发 rate in force in %d", fiscp_ctx_year(c)));
+                           SHOWN(c, fiscp_ctx_printf(c, "no 西部大开发 rate in force in %d", fiscp_ctx_year(c))));
     if ((rc = fiscp_param_value(c, P_WEST_MIN_SHARE, &min)) != FISC_OK)
         return rc;
     s1 = fisc_decimal_cmp(share, min) >= 0;
     if ((rc = fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, s1,
-                          fiscp_ctx_printf(c, "%s %s %s", fiscp_percent(c, share), s1 ? "≥" : "<", fiscp_percent(c, min)))) !=
-        FISC_OK)
+                          SHOWN(c, fiscp_ctx_printf(c, "%s %s %s", fiscp_percent(c, share), s1 ? "≥" : "<",
+                                                    fiscp_percent(c, min))))) != FISC_OK)
         return rc;
     if (fiscp_fact_bool(f, FACT_WEST_REGION, &v)) {
         s2 = v != 0;
@@ -667,9 +668,9 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
     if ((rc = fiscp_param_value(c, P_RATE_WEST, &rate)) != FISC_OK ||
         (rc = fisc_decimal_mul(&r->tax, base, rate, NULL)) != FISC_OK)
         return rc;
-    return fiscp_step(c, "west.tax", "西部大开发税额", "Western development route",
-                      "应纳税所得额 × 西部大开发税率 / taxable income × western development rate",
-                      fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), &r->tax);
+    return STEP(c, "west.tax", "西部大开发税额", "Western development route",
+                "应纳税所得额 × 西部大开发税率 / taxable income × western development rate",
+                fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), &r->tax);
 }
 
 /* The cheapest route that applies; -1 when a route with unknown eligibility would be cheaper. */
@@ -688,31 +689,25 @@ static int choose(const route *r)
 
 /* ------------------------------------------------------------------ the result */
 
-/* Round and publish an informative amount. */
-static fisc_status informative(fiscp_ctx *c, const char *name, const fisc_decimal *v)
+/* Round an informative amount into t and publish it. */
+static fisc_status informative(fiscp_ctx *c, const char *name, const fisc_decimal *v, fisc_decimal *t)
 {
-    fisc_decimal t;
-    fisc_status rc;
+    fisc_status rc = fiscp_round(c, name, v, t);
 
-    fisc_decimal_init(&t);
-    rc = fiscp_round(c, name, v, &t);
-    if (rc == FISC_OK)
-        rc = fiscp_amount(c, name, &t, -1);
-    fisc_decimal_clear(&t);
-    return rc;
+    return rc != FISC_OK ? rc : fiscp_amount(c, name, t, -1);
 }
 
-static fisc_status income_amounts(fiscp_ctx *c, const cit_income *inc)
+static fisc_status income_amounts(fiscp_ctx *c, const cit_income *inc, fisc_decimal *t)
 {
     fisc_status rc = FISC_OK;
 
     if (!inc->derived)
         return FISC_OK;
-    rc = informative(c, "taxable_income", &inc->value);
+    rc = informative(c, "taxable_income", &inc->value, t);
     if (rc == FISC_OK && inc->losses)
-        rc = informative(c, "losses_used", &inc->used);
-    if (rc == FISC_OK && fisc_decimal_sign(&inc->own_loss) > 0)
-        rc = informative(c, "loss_this_year", &inc->own_loss);
+        rc = informative(c, "losses_used", &inc->used, t);
+    if (rc == FISC_OK && fiscp_decimal_sign(&inc->own_loss) > 0)
+        rc = informative(c, "loss_this_year", &inc->own_loss, t);
     return rc;
 }
 
@@ -726,10 +721,10 @@ static fisc_status report(fiscp_ctx *c, route *r, int best, const cit_income *in
     fisc_decimal rounded[ROUTES], relief;
     fisc_status rc;
 
-    fisc_decimal_init(&relief);
+    fiscp_decimal_init(&relief);
     for (int k = 0; k < ROUTES; k++)
-        fisc_decimal_init(&rounded[k]);
-    rc = income_amounts(c, inc);
+        fiscp_decimal_init(&rounded[k]);
+    rc = income_amounts(c, inc, &relief); /* relief is made below, after these */
     /* a route's tax is published when the route applies (tax_standard always) */
     for (int k = 0; k < ROUTES && rc == FISC_OK; k++)
         if (r[k].known == 1 && (rc = fiscp_round(c, AMOUNT[k], &r[k].tax, &rounded[k])) == FISC_OK)
@@ -744,22 +739,23 @@ static fisc_status report(fiscp_ctx *c, route *r, int best, const cit_income *in
             rc = fiscp_amount(c, "relief", &relief, FISC_CATEGORY_TAX_RELIEF);
         fiscp_choice(c, ROUTE_ID[best]);
         fiscp_outcome(c, best == STANDARD ? FISC_OUTCOME_NOT_ELIGIBLE : FISC_OUTCOME_ELIGIBLE);
-        if (inc->derived) {
+        if (inc->derived && fiscp_ctx_tracing(c)) {
             pre_zh = fiscp_ctx_printf(c, "应纳税所得额 %s 元；", fiscp_money(c, &inc->value));
             pre_en = fiscp_ctx_printf(c, "taxable income %s yuan; ", fiscp_money(c, &inc->value));
         }
         fiscp_summary(c,
-                      fiscp_ctx_printf(c, "%s适用%s：应纳税额 %s 元，较基本税率少缴 %s 元", pre_zh, NAME_ZH[best],
-                                       fiscp_money(c, &rounded[best]), fiscp_money(c, &relief)),
-                      fiscp_ctx_printf(c, "%s%s applies: tax %s yuan, %s less than at the standard rate", pre_en,
-                                       NAME_EN[best], fiscp_money(c, &rounded[best]), fiscp_money(c, &relief)));
+                      SHOWN(c, fiscp_ctx_printf(c, "%s适用%s：应纳税额 %s 元，较基本税率少缴 %s 元", pre_zh, NAME_ZH[best],
+                                                fiscp_money(c, &rounded[best]), fiscp_money(c, &relief))),
+                      SHOWN(c, fiscp_ctx_printf(c, "%s%s applies: tax %s yuan, %s less than at the standard rate",
+                                                pre_en, NAME_EN[best], fiscp_money(c, &rounded[best]),
+                                                fiscp_money(c, &relief))));
     } else if (rc == FISC_OK) {
         fiscp_outcome(c, FISC_OUTCOME_UNDETERMINED);
         fiscp_summary(c, "缺少事实，无法确定适用哪一税率优惠", "facts are missing to decide which reduced rate applies");
     }
     for (int k = 0; k < ROUTES; k++)
-        fisc_decimal_clear(&rounded[k]);
-    fisc_decimal_clear(&relief);
+        fiscp_decimal_clear(&rounded[k]);
+    fiscp_decimal_clear(&relief);
     return rc;
 }
 
@@ -771,12 +767,12 @@ static fisc_status evaluate(fiscp_ctx *c)
     route r[ROUTES];
     fisc_status rc;
 
-    fisc_decimal_init(&base);
-    fisc_decimal_init(&inc.value);
-    fisc_decimal_init(&inc.used);
-    fisc_decimal_init(&inc.own_loss);
+    fiscp_decimal_init(&base);
+    fiscp_decimal_init(&inc.value);
+    fiscp_decimal_init(&inc.used);
+    fiscp_decimal_init(&inc.own_loss);
     for (int k = 0; k < ROUTES; k++) {
-        fisc_decimal_init(&r[k].tax);
+        fiscp_decimal_init(&r[k].tax);
         r[k].known = 0;
     }
     if ((rc = taxable_income(c, &inc)) != FISC_OK)
@@ -787,7 +783,7 @@ static fisc_status evaluate(fiscp_ctx *c)
         goto out;
     }
     /* a loss owes no tax: every route works on max(income, 0) */
-    if (fisc_decimal_sign(&inc.value) > 0)
+    if (fiscp_decimal_sign(&inc.value) > 0)
         rc = fisc_decimal_set(&base, &inc.value, NULL);
     r[STANDARD].known = 1;
     if (rc == FISC_OK)
@@ -795,8 +791,9 @@ static fisc_status evaluate(fiscp_ctx *c)
     if (rc == FISC_OK)
         rc = fisc_decimal_mul(&r[STANDARD].tax, &base, rate, NULL);
     if (rc == FISC_OK)
-        rc = fiscp_step(c, "standard.tax", "基本税率税额", "Standard route", "应纳税所得额 × 基本税率 / taxable income × standard rate",
-                        fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, &base), fiscp_percent(c, rate)), &r[STANDARD].tax);
+        rc = STEP(c, "standard.tax", "基本税率税额", "Standard route",
+                  "应纳税所得额 × 基本税率 / taxable income × standard rate",
+                  fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, &base), fiscp_percent(c, rate)), &r[STANDARD].tax);
     if (rc == FISC_OK)
         rc = hnte_route(c, &base, &r[HNTE]);
     if (rc == FISC_OK)
@@ -807,11 +804,11 @@ static fisc_status evaluate(fiscp_ctx *c)
         rc = report(c, r, choose(r), &inc);
 out:
     for (int k = 0; k < ROUTES; k++)
-        fisc_decimal_clear(&r[k].tax);
-    fisc_decimal_clear(&base);
-    fisc_decimal_clear(&inc.value);
-    fisc_decimal_clear(&inc.used);
-    fisc_decimal_clear(&inc.own_loss);
+        fiscp_decimal_clear(&r[k].tax);
+    fiscp_decimal_clear(&base);
+    fiscp_decimal_clear(&inc.value);
+    fiscp_decimal_clear(&inc.used);
+    fiscp_decimal_clear(&inc.own_loss);
     return rc;
 }
 

@@ -52,6 +52,7 @@
  * expensed_base, capitalised_base, other_costs_cap, other_costs_allowed and tax_effect_standard, an estimate
  * of the tax saved at the standard rate (cn.cit computes the exact effect on the route it chooses).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "decimal.h"
@@ -164,7 +165,7 @@ static const struct {
 
 /* Exact values, by index (all initialised and cleared together). */
 enum {
-    D_RATE,        /* the extra-deduction rate for the year */
+    D_ONE_MINUS,   /* 1 − the other-cost limit rate: the limit is categories 1-5 × rate / (1 − rate) */
     D_LIMIT,       /* the limit on other related costs: pooled, or the sum of the per-project limits */
     D_ALLOWED,     /* other related costs allowed, all projects */
     D_EXP_BASE,    /* expensed in-house R&D that qualifies: categories 1-5 + other costs allowed */
@@ -178,7 +179,7 @@ enum {
     D_EXTRA_AMORT,
     D_TOTAL,
     D_TAX,
-    D_A, D_B, D_C, D_E, /* scratch */
+    D_A, D_B, D_C, D_E, D_F, D_G, /* scratch */
     D_COUNT
 };
 
@@ -193,8 +194,9 @@ typedef struct line {
 typedef struct rd {
     fiscp_ctx *c;
     const fisc_facts *f;
+    int trace;           /* the explanation is recorded: texts and steps are made */
     fisc_status arith;   /* the first failure of exact arithmetic (sticky) */
-    fisc_decimal d[D_COUNT];
+    const fisc_decimal *rate; /* the extra-deduction rate for the year (a parameter's value) */
     int nprojects, costs_known;
     const fisc_decimal *cost[PROJECTS][CATEGORIES];
     int capitalised[PROJECTS], any_capitalised;
@@ -205,10 +207,20 @@ typedef struct rd {
     int unknown;         /* a condition that could change the amount is unknown */
     int klass;           /* CLASS_* giving the rate */
     int raised;          /* the October-December raise applies */
+    int allowed_is_cap;  /* the pooled limit binds: the other costs allowed are a copy of it */
     const char *q4_method;
+    fisc_decimal d[D_COUNT]; /* last: evaluate() zeroes what comes before it, and initialises these */
 } rd;
 
 #define D(s, k) (&(s)->d[k])
+
+/*
+ * Texts that only the explanation shows (a condition's values compared, a step): without it they
+ * are not made, and their arguments are not even evaluated (fiscp_ctx_printf and fiscp_step would
+ * return "" and FISC_OK, but only after every fiscp_text and fiscp_percent of the call had run).
+ */
+#define SHOWN(s, text) ((s)->trace ? (text) : "")
+#define STEP(s, ...) ((s)->trace ? fiscp_step((s)->c, __VA_ARGS__) : FISC_OK)
 
 /* Exact arithmetic with a sticky status: after a failure the others do nothing. */
 static void add(rd *s, fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
@@ -247,9 +259,23 @@ static void copy(rd *s, fisc_decimal *r, const fisc_decimal *a)
         s->arith = fisc_decimal_set(r, a, NULL);
 }
 
-static int is_zero(const fisc_decimal *v)
+/*
+ * sum += v, for the sums of costs: most terms are zero (a cost category, a kind of project, a kind
+ * of extra), and the first term is the sum. 0 + v and sum + 0 are exact without an addition.
+ */
+static void add_to(rd *s, fisc_decimal *sum, const fisc_decimal *v)
 {
-    return !v || fisc_decimal_sign(v) == 0;
+    if (fiscp_decimal_sign(v) == 0)
+        return;
+    if (fiscp_decimal_sign(sum) == 0)
+        copy(s, sum, v);
+    else
+        add(s, sum, sum, v);
+}
+
+static inline int is_zero(const fisc_decimal *v)
+{
+    return !v || fiscp_decimal_sign(v) == 0;
 }
 
 static fisc_status cond(rd *s, const char *id, const char *zh, const char *en, int state, const char *detail)
@@ -284,10 +310,10 @@ static fisc_status claim_time(rd *s)
     }
     s->excluded |= !allowed;
     return cond(s, "rd.claim_time", "本期预缴申报可享受加计扣除", "Claimable at this prepayment", allowed,
-                allowed ? fiscp_ctx_printf(s->c, "prepayment for Q%d: claimable on the R&D from January", q)
-                        : fiscp_ctx_printf(s->c, "prepayment for Q%d: not a claim point (claimed at the %s)", q,
-                                           q == 1 || q == 4 ? "July or October prepayment or the annual filing"
-                                                            : "annual filing or a later prepayment"));
+                SHOWN(s, allowed ? fiscp_ctx_printf(s->c, "prepayment for Q%d: claimable on the R&D from January", q)
+                                 : fiscp_ctx_printf(s->c, "prepayment for Q%d: not a claim point (claimed at the %s)",
+                                                    q, q == 1 || q == 4 ? "July or October prepayment or the annual filing"
+                                                                        : "annual filing or a later prepayment")));
 }
 
 static fisc_status deemed_profit(rd *s)
@@ -371,8 +397,14 @@ static int negative(const char *code, int edition, const char **industry)
     int r = 0;
 
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(NEGATIVE); i++) {
-        int a = within(code, NEGATIVE[i].prefix[EDITION_2011]), b = within(code, NEGATIVE[i].prefix[EDITION_2017]);
-        int m = edition >= 0 ? (edition == EDITION_2011 ? a : b) : a == b ? a : -2;
+        const char *p11 = NEGATIVE[i].prefix[EDITION_2011], *p17 = NEGATIVE[i].prefix[EDITION_2017];
+        int a, b, m;
+
+        if (code[0] != p11[0] && code[0] != p17[0]) /* another section: within() is 0 for both editions */
+            continue;
+        a = within(code, p11);
+        b = within(code, p17);
+        m = edition >= 0 ? (edition == EDITION_2011 ? a : b) : a == b ? a : -2;
 
         if (m == 1) {
             *industry = NEGATIVE[i].zh;
@@ -413,7 +445,8 @@ static fisc_status negative_list(rd *s)
         m = negative(s->lines[k].code, edition, &industry);
         if (m == 1) {
             add(s, listed, listed, s->lines[k].amount);
-            names = fiscp_ctx_printf(s->c, "%s%s%s %s", names, *names ? ", " : "", s->lines[k].code, industry);
+            names = SHOWN(s, fiscp_ctx_printf(s->c, "%s%s%s %s", names, *names ? ", " : "", s->lines[k].code,
+                                              industry));
         } else if (m == -2) {
             fiscp_missing(s->c, FACT_INDUSTRY_CODE_VERSION);
             unresolved = 1;
@@ -431,8 +464,8 @@ static fisc_status negative_list(rd *s)
     if (!total || !non_taxable || !investment) {
         s->unknown = 1;
         return cond(s, "rd.negative_list", "不属于负面清单行业", "Not in a negative-list industry", -1,
-                    fiscp_ctx_printf(s->c, "negative-list revenue %s (%s); income facts missing", text(s, listed),
-                                     *names ? names : "none known"));
+                    SHOWN(s, fiscp_ctx_printf(s->c, "negative-list revenue %s (%s); income facts missing",
+                                              text(s, listed), *names ? names : "none known")));
     }
     if ((rc = fiscp_param_value(s->c, P_NEGATIVE_SHARE, &share)) != FISC_OK)
         return rc;
@@ -447,19 +480,19 @@ static fisc_status negative_list(rd *s)
     s->unknown |= state < 0;
     return cond(s, "rd.negative_list", "不属于负面清单行业（其收入占比未超过规定比例）",
                 "Not in a negative-list industry (their revenue not above the share)", state,
-                fiscp_ctx_printf(s->c, "%s (%s) %s %s × (%s − %s − %s) = %s%s", text(s, listed),
-                                 *names ? names : "none", state == 0 ? ">" : "≤", fiscp_percent(s->c, share),
-                                 text(s, total), text(s, non_taxable), text(s, investment), text(s, limit),
-                                 state < 0 ? "; some lines unknown" : ""));
+                SHOWN(s, fiscp_ctx_printf(s->c, "%s (%s) %s %s × (%s − %s − %s) = %s%s", text(s, listed),
+                                          *names ? names : "none", state == 0 ? ">" : "≤", fiscp_percent(s->c, share),
+                                          text(s, total), text(s, non_taxable), text(s, investment), text(s, limit),
+                                          state < 0 ? "; some lines unknown" : "")));
 }
 
 /* ------------------------------------------------------------------ the rate */
 
-static fisc_status raise_to(rd *s, int klass, const fisc_decimal *rate)
+/* The parameter's value is the policy's, valid for the whole evaluation: borrowed, not copied. */
+static void raise_to(rd *s, int klass, const fisc_decimal *rate)
 {
     s->klass = klass;
-    copy(s, D(s, D_RATE), rate);
-    return FISC_OK;
+    s->rate = rate;
 }
 
 /* A class given by a bool fact (集成电路/工业母机, 科技型中小企业). */
@@ -476,16 +509,17 @@ static fisc_status class_by_fact(rd *s, int klass, int param, fiscp_fact fact, c
         return known ? cond(s, id, zh, en, 1, "yes; no rate of its own in the year") : FISC_OK;
     if ((rc = fiscp_param_value(s->c, param, &rate)) != FISC_OK)
         return rc;
-    higher = fisc_decimal_cmp(rate, D(s, D_RATE)) > 0;
+    higher = fisc_decimal_cmp(rate, s->rate) > 0;
     if (higher && !known) { /* it would raise the rate: the fact is needed */
         fiscp_missing(s->c, fact);
         s->unknown = 1;
     }
-    if (higher && known && (rc = raise_to(s, klass, rate)) != FISC_OK)
-        return rc;
+    if (higher && known)
+        raise_to(s, klass, rate);
     return cond(s, id, zh, en, known ? 1 : -1,
-                fiscp_ctx_printf(s->c, "%s; its rate %s%s", known ? "yes" : "unknown", fiscp_percent(s->c, rate),
-                                 higher ? "" : " is not above the rate otherwise applying"));
+                SHOWN(s, fiscp_ctx_printf(s->c, "%s; its rate %s%s", known ? "yes" : "unknown",
+                                          fiscp_percent(s->c, rate),
+                                          higher ? "" : " is not above the rate otherwise applying")));
 }
 
 /* 2021年第13号: section C revenue at least the share of 收入总额. Tested only when it could raise the rate. */
@@ -500,7 +534,7 @@ static fisc_status manufacturing(rd *s)
         return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_RATE_MANUFACTURING, &rate)) != FISC_OK)
         return rc;
-    if (fisc_decimal_cmp(rate, D(s, D_RATE)) <= 0)
+    if (fisc_decimal_cmp(rate, s->rate) <= 0)
         return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_MANUFACTURING_SHARE, &share)) != FISC_OK)
         return rc;
@@ -525,16 +559,16 @@ static fisc_status manufacturing(rd *s)
           : fisc_decimal_cmp(manuf, need) >= 0          ? 1
           : unresolved                                  ? -1
                                                         : 0;
-    if (state == 1 && (rc = raise_to(s, CLASS_MANUFACTURING, rate)) != FISC_OK)
-        return rc;
+    if (state == 1)
+        raise_to(s, CLASS_MANUFACTURING, rate);
     s->unknown |= state < 0;
     return cond(s, "rd.class.manufacturing", "制造业企业（制造业收入占收入总额达到规定比例）",
                 "Manufacturing enterprise (section C revenue at least the share of total income)", state,
                 !total ? "income_total unknown"
-                       : fiscp_ctx_printf(s->c, "%s %s %s × %s = %s%s; its rate %s", text(s, manuf),
-                                          state == 1 ? "≥" : "<", fiscp_percent(s->c, share), text(s, total),
-                                          text(s, need), state < 0 ? "; some lines unknown" : "",
-                                          fiscp_percent(s->c, rate)));
+                       : SHOWN(s, fiscp_ctx_printf(s->c, "%s %s %s × %s = %s%s; its rate %s", text(s, manuf),
+                                                   state == 1 ? "≥" : "<", fiscp_percent(s->c, share),
+                                                   text(s, total), text(s, need),
+                                                   state < 0 ? "; some lines unknown" : "", fiscp_percent(s->c, rate))));
 }
 
 static fisc_status choose_rate(rd *s)
@@ -542,18 +576,18 @@ static fisc_status choose_rate(rd *s)
     const fisc_decimal *general;
     fisc_status rc;
 
-    if ((rc = fiscp_param_value(s->c, P_RATE_GENERAL, &general)) != FISC_OK ||
-        (rc = raise_to(s, CLASS_GENERAL, general)) != FISC_OK ||
-        (rc = class_by_fact(s, CLASS_IC, P_RATE_IC, FACT_RD_IC_OR_MACHINE_TOOL, "rd.class.ic_machine_tool",
+    if ((rc = fiscp_param_value(s->c, P_RATE_GENERAL, &general)) != FISC_OK)
+        return rc;
+    raise_to(s, CLASS_GENERAL, general);
+    if ((rc = class_by_fact(s, CLASS_IC, P_RATE_IC, FACT_RD_IC_OR_MACHINE_TOOL, "rd.class.ic_machine_tool",
                             "集成电路企业或工业母机企业", "Integrated-circuit or machine-tool enterprise")) != FISC_OK ||
         (rc = manufacturing(s)) != FISC_OK ||
         (rc = class_by_fact(s, CLASS_TECH_SME, P_RATE_TECH_SME, FACT_RD_TECH_SME, "rd.class.tech_sme",
                             "科技型中小企业", "Technology-based SME")) != FISC_OK)
         return rc;
-    return fiscp_step(s->c, "rate", "加计扣除比例", "Extra-deduction rate",
-                      "适用类别中最高的加计扣除比例 / the highest rate among the classes that apply",
-                      fiscp_ctx_printf(s->c, "%s: %s", CLASS_NAME[s->klass].zh, fiscp_percent(s->c, D(s, D_RATE))),
-                      D(s, D_RATE));
+    return STEP(s, "rate", "加计扣除比例", "Extra-deduction rate",
+                "适用类别中最高的加计扣除比例 / the highest rate among the classes that apply",
+                fiscp_ctx_printf(s->c, "%s: %s", CLASS_NAME[s->klass].zh, fiscp_percent(s->c, s->rate)), s->rate);
 }
 
 /* ------------------------------------------------------------------ the costs */
@@ -585,117 +619,144 @@ static void read_costs(rd *s)
 /* Categories 1-5 of project p into out. */
 static void first_five(rd *s, int p, fisc_decimal *out)
 {
-    fisc_decimal_set_int(out, 0);
-    for (int k = 0; k < CAT_OTHER; k++)
-        add(s, out, out, s->cost[p][k]);
+    copy(s, out, s->cost[p][0]);
+    for (int k = 1; k < CAT_OTHER; k++)
+        add_to(s, out, s->cost[p][k]);
+}
+
+/* The limit on the other related costs of categories 1-5 `five`: five × r / (1 − r) (97号 二(三)). */
+static void other_limit(rd *s, fisc_decimal *out, const fisc_decimal *five, const fisc_decimal *limit_rate)
+{
+    mul(s, out, five, limit_rate);
+    quot(s, out, out, D(s, D_ONE_MINUS));
 }
 
 /* 97号 二(三), to 2020: each project's other costs limited by its own categories 1-5. */
-static fisc_status per_project(rd *s, const fisc_decimal *factor, const fisc_decimal *limit_rate)
+static fisc_status per_project(rd *s, const fisc_decimal *limit_rate)
 {
     fisc_decimal *five = D(s, D_A), *limit = D(s, D_B), *allowed = D(s, D_C), *base = D(s, D_E);
     fisc_status rc = FISC_OK;
 
     for (int p = 0; p < s->nprojects && rc == FISC_OK; p++) {
         const fisc_decimal *other = s->cost[p][CAT_OTHER];
+        int k = s->capitalised[p] ? D_CAP_BASE : D_EXP_BASE;
 
         first_five(s, p, five);
-        mul(s, limit, five, factor);
+        other_limit(s, limit, five, limit_rate);
         lesser(s, allowed, other, limit);
         add(s, base, five, allowed);
-        add(s, D(s, D_LIMIT), D(s, D_LIMIT), limit);
-        add(s, D(s, D_ALLOWED), D(s, D_ALLOWED), allowed);
-        add(s, D(s, s->capitalised[p] ? D_CAP_BASE : D_EXP_BASE), D(s, s->capitalised[p] ? D_CAP_BASE : D_EXP_BASE),
-            base);
-        if (s->arith == FISC_OK && fiscp_ctx_tracing(s->c))
-            rc = fiscp_step(s->c, PROJECT_STEP[p], "项目可加计扣除的研发费用（按项目计算其他相关费用限额）",
-                            "Project's qualifying R&D (other-cost limit per project)",
-                            "前五类 + min(其他相关费用, 前五类 × 限额比例 / (1 − 限额比例)) / categories 1-5 + "
-                            "min(other costs, categories 1-5 × limit rate / (1 − limit rate))",
-                            fiscp_ctx_printf(s->c, "project %d: %s + min(%s, %s × %s / (1 − %s)) = %s + min(%s, %s)%s",
-                                             p + 1, text(s, five),
-                                             text(s, other), text(s, five), fiscp_percent(s->c, limit_rate),
-                                             fiscp_percent(s->c, limit_rate), text(s, five), text(s, other),
-                                             text(s, limit), s->capitalised[p] ? " (capitalised)" : ""),
-                            base);
+        add_to(s, D(s, D_LIMIT), limit);
+        add_to(s, D(s, D_ALLOWED), allowed);
+        add_to(s, D(s, k), base);
+        if (s->arith == FISC_OK)
+            rc = STEP(s, PROJECT_STEP[p], "项目可加计扣除的研发费用（按项目计算其他相关费用限额）",
+                      "Project's qualifying R&D (other-cost limit per project)",
+                      "前五类 + min(其他相关费用, 前五类 × 限额比例 / (1 − 限额比例)) / categories 1-5 + "
+                      "min(other costs, categories 1-5 × limit rate / (1 − limit rate))",
+                      fiscp_ctx_printf(s->c, "project %d: %s + min(%s, %s × %s / (1 − %s)) = %s + min(%s, %s)%s",
+                                       p + 1, text(s, five), text(s, other), text(s, five),
+                                       fiscp_percent(s->c, limit_rate), fiscp_percent(s->c, limit_rate),
+                                       text(s, five), text(s, other), text(s, limit),
+                                       s->capitalised[p] ? " (capitalised)" : ""),
+                      base);
     }
     return rc;
 }
 
+/*
+ * The pooled other costs allowed, shared among the projects in proportion to their actual other costs:
+ * base += other × allowed / actual. When the limit does not bind the share is the actual amount; when
+ * no project is capitalised the expensed projects' share is all that is allowed, with no ratio to make
+ * (the explanation shows the ratio, so it is made then).
+ */
+static void share_allowed(rd *s, int binds, const fisc_decimal *other_exp, const fisc_decimal *other_cap,
+                          const fisc_decimal *other_all, fisc_decimal *ratio, fisc_decimal *t)
+{
+    if (!binds) {
+        fisc_decimal_set_int(ratio, 1); /* allowed / actual is exactly 1 */
+        add_to(s, D(s, D_EXP_BASE), other_exp);
+        add_to(s, D(s, D_CAP_BASE), other_cap);
+    } else if (is_zero(other_all)) {
+        return; /* a negative limit over no other costs: nothing to share (the ratio stays 0) */
+    } else if (!s->trace && !s->any_capitalised) {
+        add_to(s, D(s, D_EXP_BASE), D(s, D_ALLOWED)); /* other_exp is other_all */
+    } else {
+        quot(s, ratio, D(s, D_ALLOWED), other_all);
+        mul(s, t, ratio, other_exp);
+        add_to(s, D(s, D_EXP_BASE), t);
+        mul(s, t, ratio, other_cap);
+        add_to(s, D(s, D_CAP_BASE), t);
+    }
+}
+
 /* 2021年第28号, from 2021: one limit over all projects; allowed other costs shared in proportion. */
-static fisc_status pooled(rd *s, const fisc_decimal *factor, const fisc_decimal *limit_rate)
+static fisc_status pooled(rd *s, const fisc_decimal *limit_rate)
 {
     fisc_decimal *five = D(s, D_A), *other_exp = D(s, D_B), *other_all = D(s, D_C), *t = D(s, D_E);
-    fisc_decimal other_cap, ratio;
-    const char *five_exp, *five_cap;
+    fisc_decimal *other_cap = D(s, D_F), *ratio = D(s, D_G);
+    const char *five_exp = "", *five_cap = "";
+    int binds;
     fisc_status rc;
 
-    fisc_decimal_init(&other_cap);
-    fisc_decimal_init(&ratio);
+    fisc_decimal_set_int(five, 0); /* the scratch values may hold an earlier test's */
     fisc_decimal_set_int(other_exp, 0);
     fisc_decimal_set_int(other_all, 0);
+    fisc_decimal_set_int(other_cap, 0);
+    fisc_decimal_set_int(ratio, 0);
     for (int p = 0; p < s->nprojects; p++) {
         int k = s->capitalised[p] ? D_CAP_BASE : D_EXP_BASE;
 
         first_five(s, p, t);
-        add(s, five, five, t);
-        add(s, D(s, k), D(s, k), t);
-        add(s, other_all, other_all, s->cost[p][CAT_OTHER]);
-        if (s->capitalised[p])
-            add(s, &other_cap, &other_cap, s->cost[p][CAT_OTHER]);
-        else
-            add(s, other_exp, other_exp, s->cost[p][CAT_OTHER]);
+        add_to(s, five, t);
+        add_to(s, D(s, k), t);
+        add_to(s, other_all, s->cost[p][CAT_OTHER]);
+        add_to(s, s->capitalised[p] ? other_cap : other_exp, s->cost[p][CAT_OTHER]);
     }
-    mul(s, D(s, D_LIMIT), five, factor);
-    lesser(s, D(s, D_ALLOWED), other_all, D(s, D_LIMIT));
-    if (s->arith == FISC_OK && fisc_decimal_cmp(other_all, D(s, D_LIMIT)) <= 0)
-        fisc_decimal_set_int(&ratio, 1); /* the limit does not bind: allowed / actual is exactly 1 */
-    else if (!is_zero(other_all))
-        quot(s, &ratio, D(s, D_ALLOWED), other_all);
-    five_exp = text(s, D(s, D_EXP_BASE)); /* for the steps, before the shares are added */
-    five_cap = text(s, D(s, D_CAP_BASE));
-    mul(s, t, &ratio, other_exp);
-    add(s, D(s, D_EXP_BASE), D(s, D_EXP_BASE), t);
-    mul(s, t, &ratio, &other_cap);
-    add(s, D(s, D_CAP_BASE), D(s, D_CAP_BASE), t);
+    other_limit(s, D(s, D_LIMIT), five, limit_rate);
+    binds = s->arith == FISC_OK && fisc_decimal_cmp(other_all, D(s, D_LIMIT)) > 0;
+    copy(s, D(s, D_ALLOWED), binds ? D(s, D_LIMIT) : other_all); /* min(other_all, limit) */
+    s->allowed_is_cap = binds;
+    if (s->trace) { /* for the steps, before the shares are added */
+        five_exp = text(s, D(s, D_EXP_BASE));
+        five_cap = text(s, D(s, D_CAP_BASE));
+    }
+    share_allowed(s, binds, other_exp, other_cap, other_all, ratio, t);
     rc = s->arith;
     if (rc == FISC_OK)
-        rc = fiscp_step(s->c, "other_costs.limit", "其他相关费用限额（全部项目统一计算）",
-                        "Limit on other related costs (all projects pooled)",
-                        "前五类合计 × 限额比例 / (1 − 限额比例) / categories 1-5 of all projects × limit rate / "
-                        "(1 − limit rate)",
-                        fiscp_ctx_printf(s->c, "%s × %s / (1 − %s)", text(s, five), fiscp_percent(s->c, limit_rate),
-                                         fiscp_percent(s->c, limit_rate)),
-                        D(s, D_LIMIT));
+        rc = STEP(s, "other_costs.limit", "其他相关费用限额（全部项目统一计算）",
+                  "Limit on other related costs (all projects pooled)",
+                  "前五类合计 × 限额比例 / (1 − 限额比例) / categories 1-5 of all projects × limit rate / "
+                  "(1 − limit rate)",
+                  fiscp_ctx_printf(s->c, "%s × %s / (1 − %s)", text(s, five), fiscp_percent(s->c, limit_rate),
+                                   fiscp_percent(s->c, limit_rate)),
+                  D(s, D_LIMIT));
     if (rc == FISC_OK)
-        rc = fiscp_step(s->c, "other_costs.allowed", "可加计扣除的其他相关费用", "Other related costs allowed",
-                        "min(其他相关费用合计, 限额) / min(other costs of all projects, limit)",
-                        fiscp_ctx_printf(s->c, "min(%s, %s)", text(s, other_all), text(s, D(s, D_LIMIT))),
-                        D(s, D_ALLOWED));
+        rc = STEP(s, "other_costs.allowed", "可加计扣除的其他相关费用", "Other related costs allowed",
+                  "min(其他相关费用合计, 限额) / min(other costs of all projects, limit)",
+                  fiscp_ctx_printf(s->c, "min(%s, %s)", text(s, other_all), text(s, D(s, D_LIMIT))),
+                  D(s, D_ALLOWED));
     if (rc == FISC_OK && s->any_capitalised)
-        rc = fiscp_step(s->c, "other_costs.ratio", "其他相关费用可加计扣除比例（分配至资本化项目）",
-                        "Share of other costs allowed (allocated to capitalised projects)",
-                        "可加计扣除的其他相关费用 / 实际其他相关费用 / allowed / actual other costs",
-                        fiscp_ctx_printf(s->c, "%s / %s", text(s, D(s, D_ALLOWED)), text(s, other_all)), &ratio);
+        rc = STEP(s, "other_costs.ratio", "其他相关费用可加计扣除比例（分配至资本化项目）",
+                  "Share of other costs allowed (allocated to capitalised projects)",
+                  "可加计扣除的其他相关费用 / 实际其他相关费用 / allowed / actual other costs",
+                  fiscp_ctx_printf(s->c, "%s / %s", text(s, D(s, D_ALLOWED)), text(s, other_all)), ratio);
     if (rc == FISC_OK)
-        rc = fiscp_step(s->c, "expensed_base", "费用化研发费用可加计扣除基数", "Qualifying expensed in-house R&D",
-                        "费用化项目前五类 + 其他相关费用 × 比例 / expensed categories 1-5 + their other costs × share",
-                        fiscp_ctx_printf(s->c, "%s + %s × %s", five_exp, text(s, other_exp), text(s, &ratio)),
-                        D(s, D_EXP_BASE));
+        rc = STEP(s, "expensed_base", "费用化研发费用可加计扣除基数", "Qualifying expensed in-house R&D",
+                  "费用化项目前五类 + 其他相关费用 × 比例 / expensed categories 1-5 + their other costs × share",
+                  fiscp_ctx_printf(s->c, "%s + %s × %s", five_exp, text(s, other_exp), text(s, ratio)),
+                  D(s, D_EXP_BASE));
     if (rc == FISC_OK && s->any_capitalised)
-        rc = fiscp_step(s->c, "capitalised_base", "资本化项目可加计摊销的成本", "Qualifying cost of capitalised projects",
-                        "资本化项目前五类 + 其他相关费用 × 比例 / capitalised categories 1-5 + their other costs × share",
-                        fiscp_ctx_printf(s->c, "%s + %s × %s", five_cap, text(s, &other_cap), text(s, &ratio)),
-                        D(s, D_CAP_BASE));
-    fisc_decimal_clear(&other_cap);
-    fisc_decimal_clear(&ratio);
+        rc = STEP(s, "capitalised_base", "资本化项目可加计摊销的成本", "Qualifying cost of capitalised projects",
+                  "资本化项目前五类 + 其他相关费用 × 比例 / capitalised categories 1-5 + their other costs × share",
+                  fiscp_ctx_printf(s->c, "%s + %s × %s", five_cap, text(s, other_cap), text(s, ratio)),
+                  D(s, D_CAP_BASE));
     return rc;
 }
 
 static fisc_status in_house(rd *s)
 {
     const fisc_decimal *limit_rate, *pool;
-    fisc_decimal one, factor;
+    fisc_decimal *one_minus = D(s, D_ONE_MINUS);
     fisc_status rc;
 
     if (s->nprojects == 0)
@@ -703,39 +764,36 @@ static fisc_status in_house(rd *s)
     if ((rc = fiscp_param_value(s->c, P_OTHER_LIMIT, &limit_rate)) != FISC_OK ||
         (rc = fiscp_param_value(s->c, P_OTHER_POOLED, &pool)) != FISC_OK)
         return rc;
-    fisc_decimal_init(&one);
-    fisc_decimal_init(&factor);
-    fisc_decimal_set_int(&one, 1);
-    sub(s, &one, &one, limit_rate); /* limit = five × r / (1 − r) */
-    quot(s, &factor, limit_rate, &one);
-    fisc_decimal_set_int(D(s, D_A), 0);
-    rc = s->arith != FISC_OK            ? FISC_OK
-       : fisc_decimal_sign(pool) > 0 ? pooled(s, &factor, limit_rate)
-                                        : per_project(s, &factor, limit_rate);
-    fisc_decimal_clear(&one);
-    fisc_decimal_clear(&factor);
-    return rc;
+    fisc_decimal_set_int(one_minus, 1);
+    sub(s, one_minus, one_minus, limit_rate);
+    if (s->arith == FISC_OK && is_zero(one_minus))
+        s->arith = FISC_EDIVZERO; /* a limit rate of 100%: the limit's division fails, before any project */
+    return s->arith != FISC_OK            ? FISC_OK
+         : fisc_decimal_sign(pool) > 0 ? pooled(s, limit_rate)
+                                        : per_project(s, limit_rate);
 }
 
 static fisc_status contracted_out(rd *s)
 {
-    const fisc_decimal *share;
-    fisc_decimal *amount = D(s, D_A);
+    const fisc_decimal *share, *amount = s->contracted;
     int breakdown = 0, known;
     fisc_status rc;
 
-    copy(s, amount, s->contracted);
     if (!is_zero(s->related)) {
         known = fiscp_need_bool(s->c, FACT_RD_CONTRACTED_RELATED_BREAKDOWN, &breakdown);
         s->unknown |= !known;
         if ((rc = cond(s, "rd.contracted.related_breakdown", "关联方受托方提供研发费用支出明细",
                        "Related contractors gave the cost breakdown", known ? breakdown : -1,
-                       fiscp_ctx_printf(s->c, "related-party amount %s %s", text(s, s->related),
-                                        !known ? "(unknown whether it counts)" : breakdown ? "counts" : "does not count")))
+                       SHOWN(s, fiscp_ctx_printf(s->c, "related-party amount %s %s", text(s, s->related),
+                                                 !known      ? "(unknown whether it counts)"
+                                                 : breakdown ? "counts"
+                                                             : "does not count"))))
             != FISC_OK)
             return rc;
-        if (breakdown)
-            add(s, amount, amount, s->related);
+        if (breakdown) {
+            add(s, D(s, D_A), s->contracted, s->related);
+            amount = D(s, D_A);
+        }
     }
     if (is_zero(amount))
         return FISC_OK;
@@ -743,10 +801,10 @@ static fisc_status contracted_out(rd *s)
         return rc;
     mul(s, D(s, D_DOMESTIC), amount, share);
     return s->arith != FISC_OK ? FISC_OK
-                               : fiscp_step(s->c, "contracted", "委托境内研发费用计入部分", "Domestic contracted-out R&D counted",
-                                            "实际发生额 × 计入比例 / amount paid × share counted",
-                                            fiscp_ctx_printf(s->c, "%s × %s", text(s, amount), fiscp_percent(s->c, share)),
-                                            D(s, D_DOMESTIC));
+                               : STEP(s, "contracted", "委托境内研发费用计入部分", "Domestic contracted-out R&D counted",
+                                      "实际发生额 × 计入比例 / amount paid × share counted",
+                                      fiscp_ctx_printf(s->c, "%s × %s", text(s, amount), fiscp_percent(s->c, share)),
+                                      D(s, D_DOMESTIC));
 }
 
 static fisc_status contracted_overseas(rd *s)
@@ -760,8 +818,8 @@ static fisc_status contracted_overseas(rd *s)
         return FISC_OK;
     if (!fiscp_param_in_force(s->c, P_OVERSEAS_SHARE)) /* before 财税〔2018〕64号 */
         return cond(s, "rd.overseas.rule", "委托境外研发费用可加计扣除", "R&D contracted out overseas qualifies", 0,
-                    fiscp_ctx_printf(s->c, "no rule in force in %d: %s does not count", fiscp_ctx_year(s->c),
-                                     text(s, s->overseas)));
+                    SHOWN(s, fiscp_ctx_printf(s->c, "no rule in force in %d: %s does not count",
+                                              fiscp_ctx_year(s->c), text(s, s->overseas))));
     if ((rc = fiscp_param_value(s->c, P_OVERSEAS_SHARE, &share)) != FISC_OK)
         return rc;
     known = fiscp_need_bool(s->c, FACT_RD_OVERSEAS_CONTRACT_REGISTERED, &registered);
@@ -780,26 +838,25 @@ static fisc_status contracted_overseas(rd *s)
     lesser(s, D(s, D_OVERSEAS), counted, cap);
     return s->arith != FISC_OK
              ? FISC_OK
-             : fiscp_step(s->c, "overseas", "委托境外研发费用计入部分", "Overseas contracted-out R&D counted",
-                          "min(实际发生额 × 计入比例, 境内符合条件的研发费用 × 上限比例) / min(amount paid × share, "
-                          "qualifying domestic R&D × cap share)",
-                          fiscp_ctx_printf(s->c, "min(%s × %s, (%s + %s) × %s) = min(%s, %s)", text(s, s->overseas),
-                                           fiscp_percent(s->c, share), text(s, D(s, D_EXP_BASE)),
-                                           text(s, D(s, D_DOMESTIC)), text(s, cap_share), text(s, counted),
-                                           text(s, cap)),
-                          D(s, D_OVERSEAS));
+             : STEP(s, "overseas", "委托境外研发费用计入部分", "Overseas contracted-out R&D counted",
+                    "min(实际发生额 × 计入比例, 境内符合条件的研发费用 × 上限比例) / min(amount paid × share, "
+                    "qualifying domestic R&D × cap share)",
+                    fiscp_ctx_printf(s->c, "min(%s × %s, (%s + %s) × %s) = min(%s, %s)", text(s, s->overseas),
+                                     fiscp_percent(s->c, share), text(s, D(s, D_EXP_BASE)), text(s, D(s, D_DOMESTIC)),
+                                     text(s, cap_share), text(s, counted), text(s, cap)),
+                    D(s, D_OVERSEAS));
 }
 
 /* ------------------------------------------------------------------ the extra deduction */
 
 static fisc_status extra(rd *s, int out, const fisc_decimal *base, const char *id, const char *zh, const char *en)
 {
-    mul(s, D(s, out), base, D(s, D_RATE));
+    if (!is_zero(base)) /* else D(s, out) stays 0 */
+        mul(s, D(s, out), base, s->rate);
     if (s->arith != FISC_OK)
         return FISC_OK;
-    return fiscp_step(s->c, id, zh, en, "基数 × 加计扣除比例 / base × extra-deduction rate",
-                      fiscp_ctx_printf(s->c, "%s × %s", text(s, base), fiscp_percent(s->c, D(s, D_RATE))),
-                      D(s, out));
+    return STEP(s, id, zh, en, "基数 × 加计扣除比例 / base × extra-deduction rate",
+                fiscp_ctx_printf(s->c, "%s × %s", text(s, base), fiscp_percent(s->c, s->rate)), D(s, out));
 }
 
 /* 2022年第28号 二: October-December R&D at the higher rate, as incurred or by months; the larger. */
@@ -816,7 +873,7 @@ static fisc_status q4_raise(rd *s)
         return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_RATE_Q4_RAISE, &q4_rate)) != FISC_OK)
         return rc;
-    if (fisc_decimal_cmp(q4_rate, D(s, D_RATE)) <= 0)
+    if (fisc_decimal_cmp(q4_rate, s->rate) <= 0)
         return FISC_OK;
     add(s, qualifying, D(s, D_EXP_BASE), D(s, D_DOMESTIC));
     add(s, qualifying, qualifying, D(s, D_OVERSEAS));
@@ -852,26 +909,26 @@ static fisc_status q4_raise(rd *s)
         copy(s, q4, actual);
         s->q4_method = "q4_actual";
     }
-    sub(s, diff, q4_rate, D(s, D_RATE));
+    sub(s, diff, q4_rate, s->rate);
     mul(s, D(s, D_RAISE), q4, diff);
     s->raised = 1;
     if (s->arith != FISC_OK)
         return FISC_OK;
-    if (prop && (rc = fiscp_step(s->c, "q4.proportional", "第四季度研发费用（按实际经营月份比例）",
-                                 "R&D of October-December, in proportion to the months of operation",
-                                 "本年可加计扣除的研发费用 × 10月起经营月份 / 本年经营月份 / qualifying R&D × months "
-                                 "from October / months in the year",
-                                 fiscp_ctx_printf(s->c, "%s × %s / %s", text(s, qualifying), text(s, months_q4),
-                                                  text(s, months)),
-                                 by_months)) != FISC_OK)
+    if (prop && (rc = STEP(s, "q4.proportional", "第四季度研发费用（按实际经营月份比例）",
+                           "R&D of October-December, in proportion to the months of operation",
+                           "本年可加计扣除的研发费用 × 10月起经营月份 / 本年经营月份 / qualifying R&D × months "
+                           "from October / months in the year",
+                           fiscp_ctx_printf(s->c, "%s × %s / %s", text(s, qualifying), text(s, months_q4),
+                                            text(s, months)),
+                           by_months)) != FISC_OK)
         return rc;
-    return fiscp_step(s->c, "q4.raise", "第四季度提高的加计扣除", "Extra for October-December at the higher rate",
-                      "第四季度研发费用 × (第四季度比例 − 全年比例) / R&D of October-December × (its rate − the "
-                      "year's rate)",
-                      fiscp_ctx_printf(s->c, "%s (%s) × (%s − %s)", text(s, q4),
-                                       strcmp(s->q4_method, "q4_actual") == 0 ? "as incurred" : "by months",
-                                       fiscp_percent(s->c, q4_rate), fiscp_percent(s->c, D(s, D_RATE))),
-                      D(s, D_RAISE));
+    return STEP(s, "q4.raise", "第四季度提高的加计扣除", "Extra for October-December at the higher rate",
+                "第四季度研发费用 × (第四季度比例 − 全年比例) / R&D of October-December × (its rate − the "
+                "year's rate)",
+                fiscp_ctx_printf(s->c, "%s (%s) × (%s − %s)", text(s, q4),
+                                 strcmp(s->q4_method, "q4_actual") == 0 ? "as incurred" : "by months",
+                                 fiscp_percent(s->c, q4_rate), fiscp_percent(s->c, s->rate)),
+                D(s, D_RAISE));
 }
 
 static fisc_status compute(rd *s)
@@ -890,29 +947,34 @@ static fisc_status compute(rd *s)
                     "Extra amortisation of intangibles formed by R&D")) != FISC_OK ||
         (rc = q4_raise(s)) != FISC_OK)
         return rc;
-    add(s, D(s, D_TOTAL), D(s, D_EXTRA_EXP), D(s, D_EXTRA_CON));
-    add(s, D(s, D_TOTAL), D(s, D_TOTAL), D(s, D_EXTRA_OVS));
-    add(s, D(s, D_TOTAL), D(s, D_TOTAL), D(s, D_EXTRA_AMORT));
-    add(s, D(s, D_TOTAL), D(s, D_TOTAL), D(s, D_RAISE));
+    for (int k = D_EXTRA_EXP; k <= D_EXTRA_AMORT; k++)
+        add_to(s, D(s, D_TOTAL), D(s, k));
+    add_to(s, D(s, D_TOTAL), D(s, D_RAISE));
     if (s->arith != FISC_OK)
         return FISC_OK;
-    return fiscp_step(s->c, "extra_deduction", "研发费用加计扣除额合计", "Total extra deduction",
-                      "费用化 + 委托境内 + 委托境外 + 加计摊销 + 第四季度提高部分 / expensed + contracted + overseas + "
-                      "amortisation + October-December raise",
-                      fiscp_ctx_printf(s->c, "%s + %s + %s + %s + %s", text(s, D(s, D_EXTRA_EXP)),
-                                       text(s, D(s, D_EXTRA_CON)), text(s, D(s, D_EXTRA_OVS)),
-                                       text(s, D(s, D_EXTRA_AMORT)), text(s, D(s, D_RAISE))),
-                      D(s, D_TOTAL));
+    return STEP(s, "extra_deduction", "研发费用加计扣除额合计", "Total extra deduction",
+                "费用化 + 委托境内 + 委托境外 + 加计摊销 + 第四季度提高部分 / expensed + contracted + overseas + "
+                "amortisation + October-December raise",
+                fiscp_ctx_printf(s->c, "%s + %s + %s + %s + %s", text(s, D(s, D_EXTRA_EXP)), text(s, D(s, D_EXTRA_CON)),
+                                 text(s, D(s, D_EXTRA_OVS)), text(s, D(s, D_EXTRA_AMORT)), text(s, D(s, D_RAISE))),
+                D(s, D_TOTAL));
 }
 
 /* ------------------------------------------------------------------ the result */
 
-/* Round and publish one informative amount. */
+/*
+ * Round and publish one informative amount into *rounded. Zero rounds to zero under any rule: without
+ * the explanation, which shows each rounding as a step, it is not rounded.
+ */
 static fisc_status publish(rd *s, const char *name, const fisc_decimal *v, fisc_decimal *rounded)
 {
-    fisc_status rc = fiscp_round(s->c, name, v, rounded);
+    fisc_status rc;
 
-    return rc != FISC_OK ? rc : fiscp_amount(s->c, name, rounded, -1);
+    if (!s->trace && is_zero(v))
+        fisc_decimal_set_int(rounded, 0);
+    else if ((rc = fiscp_round(s->c, name, v, rounded)) != FISC_OK)
+        return rc;
+    return fiscp_amount(s->c, name, rounded, -1);
 }
 
 static fisc_status not_eligible(rd *s)
@@ -920,13 +982,28 @@ static fisc_status not_eligible(rd *s)
     fisc_decimal zero;
     fisc_status rc;
 
-    fisc_decimal_init(&zero);
+    fiscp_decimal_init(&zero);
     rc = fiscp_amount(s->c, "extra_deduction", &zero, -1); /* cn.cit reads 0: nothing to deduct */
     fiscp_outcome(s->c, FISC_OUTCOME_NOT_ELIGIBLE);
     if (rc == FISC_OK)
         rc = fiscp_summary(s->c, "不适用研发费用加计扣除（见未满足的条件）",
                            "the R&D super-deduction does not apply (see the conditions not met)");
     return rc;
+}
+
+/*
+ * An amount that is a copy of one rounded just before it has that one's rounding (NULL otherwise):
+ * the total when the expensed extra is all of it, the other costs allowed when the cap binds. With the
+ * explanation every amount is rounded, each rounding a step of its own.
+ */
+static const fisc_decimal *rounded_twin(const rd *s, int index, const fisc_decimal *total, const fisc_decimal *cap)
+{
+    if (s->trace)
+        return NULL;
+    if (index == D_EXTRA_EXP && is_zero(D(s, D_EXTRA_CON)) && is_zero(D(s, D_EXTRA_OVS)) &&
+        is_zero(D(s, D_EXTRA_AMORT)) && is_zero(D(s, D_RAISE)))
+        return total;
+    return index == D_ALLOWED && s->allowed_is_cap ? cap : NULL;
 }
 
 static fisc_status report(rd *s)
@@ -942,17 +1019,18 @@ static fisc_status report(rd *s)
         { "other_costs_allowed", D_ALLOWED },
     };
     const fisc_decimal *cit_rate;
-    fisc_decimal total, tax, r;
+    fisc_decimal *total = D(s, D_A), *tax = D(s, D_B), *r = D(s, D_C), *cap = D(s, D_E); /* the scratch is free */
     fisc_status rc;
 
-    fisc_decimal_init(&total);
-    fisc_decimal_init(&tax);
-    fisc_decimal_init(&r);
-    rc = publish(s, "extra_deduction", D(s, D_TOTAL), &total);
+    rc = publish(s, "extra_deduction", D(s, D_TOTAL), total);
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(AMOUNTS) && rc == FISC_OK; i++) {
-        if ((AMOUNTS[i].index == D_RAISE && !s->raised) || (AMOUNTS[i].index == D_CAP_BASE && !s->any_capitalised))
+        int k = AMOUNTS[i].index;
+        const fisc_decimal *twin = rounded_twin(s, k, total, cap);
+
+        if ((k == D_RAISE && !s->raised) || (k == D_CAP_BASE && !s->any_capitalised))
             continue;
-        rc = publish(s, AMOUNTS[i].name, D(s, AMOUNTS[i].index), &r);
+        rc = twin ? fiscp_amount(s->c, AMOUNTS[i].name, twin, -1)
+                  : publish(s, AMOUNTS[i].name, D(s, k), k == D_LIMIT ? cap : r);
     }
     if (rc == FISC_OK)
         rc = fiscp_param_value(s->c, P_CIT_RATE, &cit_rate);
@@ -961,34 +1039,31 @@ static fisc_status report(rd *s)
         rc = s->arith;
     }
     if (rc == FISC_OK)
-        rc = fiscp_step(s->c, "tax_effect_standard", "按基本税率估算的减税额", "Tax saved at the standard rate (estimate)",
-                        "加计扣除额 × 基本税率 / extra deduction × standard rate",
-                        fiscp_ctx_printf(s->c, "%s × %s", text(s, D(s, D_TOTAL)), fiscp_percent(s->c, cit_rate)),
-                        D(s, D_TAX));
+        rc = STEP(s, "tax_effect_standard", "按基本税率估算的减税额", "Tax saved at the standard rate (estimate)",
+                  "加计扣除额 × 基本税率 / extra deduction × standard rate",
+                  fiscp_ctx_printf(s->c, "%s × %s", text(s, D(s, D_TOTAL)), fiscp_percent(s->c, cit_rate)),
+                  D(s, D_TAX));
     if (rc == FISC_OK)
-        rc = publish(s, "tax_effect_standard", D(s, D_TAX), &tax);
+        rc = publish(s, "tax_effect_standard", D(s, D_TAX), tax);
     if (rc == FISC_OK) {
-        int positive = fisc_decimal_sign(&total) > 0;
+        int positive = fiscp_decimal_sign(total) > 0;
 
         fiscp_outcome(s->c, positive ? FISC_OUTCOME_ELIGIBLE : FISC_OUTCOME_NOT_ELIGIBLE);
         fiscp_choice(s->c, s->q4_method ? s->q4_method : "");
         if (positive)
             rc = fiscp_summary(
                 s->c,
-                fiscp_ctx_printf(s->c, "研发费用加计扣除 %s 元（%s，加计扣除比例 %s）；按基本税率 %s 估算少缴企业所得税 %s 元，"
-                                       "实际影响见企业所得税项目",
-                                 fiscp_money(s->c, &total), CLASS_NAME[s->klass].zh, fiscp_percent(s->c, D(s, D_RATE)),
-                                 fiscp_percent(s->c, cit_rate), fiscp_money(s->c, &tax)),
-                fiscp_ctx_printf(s->c, "extra deduction of %s yuan (%s, rate %s); about %s yuan less tax at the standard "
-                                       "rate of %s (the corporate income tax item gives the exact effect)",
-                                 fiscp_money(s->c, &total), CLASS_NAME[s->klass].en, fiscp_percent(s->c, D(s, D_RATE)),
-                                 fiscp_money(s->c, &tax), fiscp_percent(s->c, cit_rate)));
+                SHOWN(s, fiscp_ctx_printf(s->c, "研发费用加计扣除 %s 元（%s，加计扣除比例 %s）；按基本税率 %s 估算少缴企业所得税 %s 元，"
+                                                "实际影响见企业所得税项目",
+                                          fiscp_money(s->c, total), CLASS_NAME[s->klass].zh, fiscp_percent(s->c, s->rate),
+                                          fiscp_percent(s->c, cit_rate), fiscp_money(s->c, tax))),
+                SHOWN(s, fiscp_ctx_printf(s->c, "extra deduction of %s yuan (%s, rate %s); about %s yuan less tax at the "
+                                                "standard rate of %s (the corporate income tax item gives the exact effect)",
+                                          fiscp_money(s->c, total), CLASS_NAME[s->klass].en, fiscp_percent(s->c, s->rate),
+                                          fiscp_money(s->c, tax), fiscp_percent(s->c, cit_rate))));
         else
             rc = fiscp_summary(s->c, "没有可加计扣除的研发费用", "no qualifying R&D expenses");
     }
-    fisc_decimal_clear(&total);
-    fisc_decimal_clear(&tax);
-    fisc_decimal_clear(&r);
     return rc;
 }
 
@@ -1037,18 +1112,19 @@ static fisc_status evaluate(fiscp_ctx *c)
     rd s;
     fisc_status rc;
 
-    memset(&s, 0, sizeof(s));
+    memset(&s, 0, offsetof(rd, d));
     s.c = c;
     s.f = fiscp_ctx_facts(c);
+    s.trace = fiscp_ctx_tracing(c);
     s.arith = FISC_OK;
     s.klass = CLASS_GENERAL;
     for (int k = 0; k < D_COUNT; k++)
-        fisc_decimal_init(&s.d[k]);
+        fiscp_decimal_init(&s.d[k]);
     rc = run(&s);
     if (rc == FISC_OK && s.arith != FISC_OK)
         rc = fiscp_fail(c, s.arith, "exact arithmetic failed: %s", fisc_strerror(s.arith));
     for (int k = 0; k < D_COUNT; k++)
-        fisc_decimal_clear(&s.d[k]);
+        fiscp_decimal_clear(&s.d[k]);
     return rc;
 }
 

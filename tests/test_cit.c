@@ -552,6 +552,155 @@ static void bundled_policy(void **state)
     fisc_result_free(r);
 }
 
+/* ------------------------------------------------------------------ without the explanation (batch work) */
+
+/* Two results agree in everything the explanation does not add; x traced, y not. */
+static void same_but_texts(const fisc_result *x, const fisc_result *y, const char *json, int year, int quarter)
+{
+    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
+    for (size_t i = 0; i < fisc_result_item_count(x); i++) {
+        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
+
+        if (a->outcome != b->outcome || a->provisional != b->provisional || strcmp(a->choice, b->choice) != 0 ||
+            a->amount_count != b->amount_count || a->condition_count != b->condition_count ||
+            a->missing_count != b->missing_count || a->param_count != b->param_count || b->step_count != 0 ||
+            (*b->summary_en && strcmp(a->summary_en, b->summary_en) != 0))
+            fail_msg("%s %d Q%d %s: the untraced item differs", a->program, year, quarter, json);
+        for (size_t k = 0; k < a->amount_count; k++)
+            if (strcmp(a->amounts[k].name, b->amounts[k].name) != 0 || a->amounts[k].category != b->amounts[k].category ||
+                fisc_decimal_cmp(a->amounts[k].value, b->amounts[k].value) != 0)
+                fail_msg("%s %d Q%d %s: amount %s differs untraced", a->program, year, quarter, json, a->amounts[k].name);
+        for (size_t k = 0; k < a->condition_count; k++) /* a detail is the traced one, or "" untraced */
+            if (strcmp(a->conditions[k].id, b->conditions[k].id) != 0 || a->conditions[k].state != b->conditions[k].state ||
+                (*b->conditions[k].detail && strcmp(a->conditions[k].detail, b->conditions[k].detail) != 0))
+                fail_msg("%s %d Q%d %s: condition %s differs untraced", a->program, year, quarter, json,
+                         a->conditions[k].id);
+        for (size_t k = 0; k < a->missing_count; k++)
+            assert_string_equal(a->missing[k], b->missing[k]);
+        for (size_t k = 0; k < a->param_count; k++)
+            assert_string_equal(a->params[k].id, b->params[k].id);
+    }
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        assert_int_equal(fisc_decimal_cmp(fisc_result_total(x, k), fisc_result_total(y, k)), 0);
+}
+
+/* Evaluate json both ways (the policy p) and compare. */
+static void same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
+{
+    fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
+
+    same_but_texts(x, y, json, year, quarter);
+    fisc_result_free(x);
+    fisc_result_free(y);
+}
+
+/* 从业人数 by quarter, 2023: (100 + 120 + 120 + 130 + 130 + 150 + 150 + 161) / 8 = 132.625. */
+#define EMPLOYEES_BY_QUARTER                                                                                       \
+    "\"employees\": {\"Q1\": {\"start\": 100, \"end\": 120}, \"Q2\": {\"start\": 120, \"end\": 130}, "            \
+    "\"Q3\": {\"start\": 130, \"end\": 150}, \"Q4\": {\"start\": 150, \"end\": 161}}"
+
+/*
+ * Without the explanation cn.cit makes no texts and no steps, and reads the R&D extra deduction and
+ * an average given without copying them; every path, both ways, gives the same outcomes, amounts
+ * (exactly), conditions, missing facts and parameters.
+ */
+static void untraced_same_on_every_path(void **state)
+{
+    static const char *const facts[] = {
+        "{\"taxable_income\": 2800000, " SIZE_OK "}",
+        "{\"taxable_income\": \"-1.5\", " SIZE_OK "}",
+        "{\"taxable_income\": \"3000000.01\", " SIZE_OK ", \"hnte_certificate_date\": \"2021-10-01\"}",
+        "{\"income_before_rd_extra_and_losses\": 4000000, \"loss_y6\": 500000, \"loss_y5\": 2000000, "
+        "\"loss_y4\": 1000000, \"hnte_certificate_date\": \"2019-06-01\", \"west_catalogue_revenue_share\": \"75%\", "
+        WEST_YULIN "}",
+        "{\"income_before_rd_extra_and_losses\": 4000000, \"loss_y6\": 500000, \"loss_y5\": 2000000, "
+        "\"loss_y4\": 1000000, " LARGE "}",
+        "{\"income_before_rd_extra_and_losses\": 1300000, \"loss_y1\": 800000, \"loss_y3\": 500000, "
+        "\"loss_y8\": 100, \"hnte_or_tech_sme_y2\": true, " SIZE_OK "}",
+        "{\"income_before_rd_extra_and_losses\": -300000, \"loss_y1\": 800000, " SIZE_OK "}",
+        "{\"income_before_rd_extra_and_losses\": 5000000, \"loss_y1\": 500000, " RD_FACTS ", " LARGE "}",
+        "{\"income_before_rd_extra_and_losses\": 800000, " RD_FACTS ", " SIZE_OK "}",
+        "{\"income_before_rd_extra_and_losses\": 5000000, " LARGE "}",
+        "{\"cit_deemed_profit\": true, \"cit_deemed_profit_rate\": \"10%\", \"cit_deemed_revenue\": 10000000, "
+        "\"loss_y1\": 5, " SIZE_OK "}",
+        "{\"cit_deemed_profit\": true, \"cit_deemed_profit_rate\": \"10%\", \"cit_deemed_costs\": 9000000, "
+        "\"hnte_certificate_date\": \"2022-01-01\", \"west_catalogue_revenue_share\": \"65%\", " WEST_YULIN "}",
+        "{\"taxable_income\": 2000000, " EMPLOYEES_BY_QUARTER ", \"assets_average\": 1000000, "
+        "\"industry_restricted\": false}",
+        "{\"taxable_income\": 2000000, \"employees\": {\"Q2\": {\"start\": 100}}, \"employees_average\": 200, "
+        "\"assets\": {\"Q1\": {\"start\": \"1000000.01\", \"end\": \"666666.667\"}}, \"industry_restricted\": false}",
+        "{\"taxable_income\": 2000000, \"employees\": {\"Q2\": {\"start\": 100}}, \"assets_average\": 1000000}",
+        "{\"taxable_income\": \"92233720368547758.08\", \"west_catalogue_revenue_share\": \"60%\", "
+        "\"west_region\": true, " SIZE_OK "}",
+        "{}",
+    };
+    static const int years[] = { 2019, 2020, 2021, 2023, 2027 };
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++) {
+        for (size_t y = 0; y < FISCP_ARRAY_SIZE(years); y++) {
+            same_untraced(national, facts[i], years[y], 0);
+            same_untraced(bundled, facts[i], years[y], 0);
+        }
+        for (int q = 1; q <= 4; q++)
+            same_untraced(bundled, facts[i], 2023, q);
+    }
+}
+
+/*
+ * 从业人数 as the average of quarterly averages over the quarters to date, or the average given when
+ * no quarter is given whole: all four quarters (132.625), the first two at the July prepayment
+ * ((100 + 120 + 120 + 130) / 4 = 117.5), a quarter given in part (then the average given, 200; without
+ * it the fact is missing and the test unknown).
+ */
+static void quarterly_averages(void **state)
+{
+    static const struct {
+        const char *facts;
+        int quarter, state;
+        const char *detail;
+    } cases[] = {
+        { EMPLOYEES_BY_QUARTER, 0, FISC_COND_MET, "132.625 ≤ 300" },
+        { EMPLOYEES_BY_QUARTER, 2, FISC_COND_MET, "117.5 ≤ 300" },
+        { "\"employees\": {\"Q2\": {\"start\": 100}}, \"employees_average\": 200", 0, FISC_COND_MET, "200 ≤ 300" },
+        { "\"employees\": {\"Q2\": {\"start\": 100}}", 0, FISC_COND_UNKNOWN, "unknown" },
+        { "\"employees_average\": \"300.01\"", 0, FISC_COND_NOT_MET, "300.01 > 300" },
+    };
+    char json[512];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        fisc_result *r;
+        const fisc_item *it;
+
+        snprintf(json, sizeof(json), "{\"taxable_income\": 2000000, %s, \"assets_average\": 1000000, "
+                                     "\"industry_restricted\": false}", cases[i].facts);
+        r = fisc_test_evaluate(national, json, 2023, cases[i].quarter, 1);
+        it = cit(r);
+        assert_int_equal(fisc_test_condition(it, "small_micro.employees")->state, cases[i].state);
+        assert_string_equal(fisc_test_condition(it, "small_micro.employees")->detail, cases[i].detail);
+        assert_int_equal(fisc_test_is_missing(it, "employees"), cases[i].state == FISC_COND_UNKNOWN);
+        if (cases[i].state == FISC_COND_MET)
+            check_cit(it, FISC_OUTCOME_ELIGIBLE, "small_micro", "100000.00", "400000.00", NULL);
+        fisc_result_free(r);
+        same_untraced(national, json, 2023, cases[i].quarter);
+    }
+}
+
+/* Without cn.rd_deduction in the policy the extra deduction subtracted is 0 (the step says so). */
+static void no_rd_program_subtracts_zero(void **state)
+{
+    fisc_result *r = run("{\"income_before_rd_extra_and_losses\": 5000000, " LARGE "}", 2023);
+    const fisc_item *it = cit(r);
+
+    (void)state;
+    check_cit(it, FISC_OUTCOME_NOT_ELIGIBLE, "standard", "1250000.00", "0.00", "5000000.00");
+    assert_int_equal(fisc_test_condition(it, "rd.extra_deduction")->state, FISC_COND_NOT_MET);
+    assert_string_equal(fisc_test_step(it, "rd.after_extra_deduction")->substituted, "5000000 − 0");
+    assert_string_equal(fisc_test_step(it, "rd.after_extra_deduction")->result, "5000000");
+    fisc_result_free(r);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +717,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(routes_do_not_stack),
         cmocka_unit_test(untraced_is_the_same),
         cmocka_unit_test(bundled_policy),
+        cmocka_unit_test(untraced_same_on_every_path),
+        cmocka_unit_test(quarterly_averages),
+        cmocka_unit_test(no_rd_program_subtracts_zero),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("cit", tests, group_setup, group_teardown);

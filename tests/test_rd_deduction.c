@@ -634,6 +634,259 @@ static void without_trace(void **state)
     fisc_result_free(r);
 }
 
+/* ------------------------------------------------------------------ without the explanation (batch work) */
+
+/* Two results agree in everything the explanation does not add; x traced, y not. */
+static void same_but_texts(const fisc_result *x, const fisc_result *y, const char *json, int year, int quarter)
+{
+    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
+    for (size_t i = 0; i < fisc_result_item_count(x); i++) {
+        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
+
+        if (a->outcome != b->outcome || a->provisional != b->provisional || strcmp(a->choice, b->choice) != 0 ||
+            a->amount_count != b->amount_count || a->condition_count != b->condition_count ||
+            a->missing_count != b->missing_count || a->param_count != b->param_count || b->step_count != 0 ||
+            (*b->summary_en && strcmp(a->summary_en, b->summary_en) != 0))
+            fail_msg("%s %d Q%d %s: the untraced item differs", a->program, year, quarter, json);
+        for (size_t k = 0; k < a->amount_count; k++)
+            if (strcmp(a->amounts[k].name, b->amounts[k].name) != 0 || a->amounts[k].category != b->amounts[k].category ||
+                fisc_decimal_cmp(a->amounts[k].value, b->amounts[k].value) != 0)
+                fail_msg("%s %d Q%d %s: amount %s differs untraced", a->program, year, quarter, json, a->amounts[k].name);
+        for (size_t k = 0; k < a->condition_count; k++) /* a detail is the traced one, or "" untraced */
+            if (strcmp(a->conditions[k].id, b->conditions[k].id) != 0 || a->conditions[k].state != b->conditions[k].state ||
+                (*b->conditions[k].detail && strcmp(a->conditions[k].detail, b->conditions[k].detail) != 0))
+                fail_msg("%s %d Q%d %s: condition %s differs untraced", a->program, year, quarter, json,
+                         a->conditions[k].id);
+        for (size_t k = 0; k < a->missing_count; k++)
+            assert_string_equal(a->missing[k], b->missing[k]);
+        for (size_t k = 0; k < a->param_count; k++)
+            assert_string_equal(a->params[k].id, b->params[k].id);
+    }
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        assert_int_equal(fisc_decimal_cmp(fisc_result_total(x, k), fisc_result_total(y, k)), 0);
+}
+
+/* Evaluate json both ways (the policy p) and compare. */
+static void same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
+{
+    fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
+
+    same_but_texts(x, y, json, year, quarter);
+    fisc_result_free(x);
+    fisc_result_free(y);
+}
+
+/* R&D of one project, the six categories as JSON strings (any decimal, or a fraction such as 1000000/3). */
+#define ONE_PROJECT(personnel, direct, depreciation, amortisation, design, other)                                \
+    "\"rd_project_count\": 1, \"rd_p1_personnel\": \"" #personnel "\", \"rd_p1_direct\": \"" #direct "\", "      \
+    "\"rd_p1_depreciation\": \"" #depreciation "\", \"rd_p1_amortisation\": \"" #amortisation "\", "              \
+    "\"rd_p1_design\": \"" #design "\", \"rd_p1_other\": \"" #other "\""
+/* WE-4 (2019: per project; from 2021: pooled): other costs 22万 above the limit of 11.56万. */
+#define ABOVE_LIMIT ONE_PROJECT(400000, 300000, 200000, 100000, 40000, 220000)
+
+/*
+ * Without the explanation the program skips the texts and the steps, and the work that only they show:
+ * the ratio of allowed to actual other costs when it need not share them between expensed and
+ * capitalised projects, the roundings of zeros and of amounts that copy one already rounded. Every
+ * path, both ways, gives the same outcomes, amounts (exactly), conditions, missing facts and parameters.
+ */
+static void untraced_same_on_every_path(void **state)
+{
+    static const char *const facts[] = {
+        "{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ABOVE_LIMIT "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ABOVE_LIMIT ", \"rd_p1_capitalised\": true}",
+        "{" SOFTWARE ", " NO_OTHER ", " CAPITALISED "}",
+        "{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS ", \"rd_p2_capitalised\": true}",
+        "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(1000000, 0, 0, 0, 0, 0) "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(0, 0, 0, 0, 0, 0) "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(0.001, 0.003, 0, 0, 0, 0.0049) "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(1000000/3, 0, 0, 0, 0, 100000/7) "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(92233720368547758.07, 92233720368547758.08, 0, 0, 0.01,
+                                                    9223372036854775807) "}",
+        "{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS(3000000) "}",
+        "{" SOFTWARE ", " ONE_PROJECT(3000000, 0, 0, 0, 0, 400000) ", " WITH_OVERSEAS(1000000) "}",
+        "{" SOFTWARE ", " DOMESTIC_300 ", \"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, "
+        "\"rd_contracted_overseas\": 3000000, \"rd_overseas_contract_registered\": false, "
+        "\"rd_intangible_amortisation\": 0}",
+        "{" SOFTWARE ", \"rd_project_count\": 0, \"rd_contracted_domestic\": 1000000, \"rd_contracted_related\": 500000, "
+        "\"rd_contracted_related_breakdown\": true, \"rd_contracted_overseas\": 0, \"rd_intangible_amortisation\": 0}",
+        "{" SOFTWARE ", \"rd_project_count\": 0, \"rd_contracted_domestic\": 1000000, \"rd_contracted_related\": 500000, "
+        "\"rd_contracted_overseas\": 0, \"rd_intangible_amortisation\": 0}",
+        "{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS "}",
+        "{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS ", \"rd_q4_qualifying\": 4000000}",
+        "{" SOFTWARE ", " NO_OTHER ", " CAPITALISED ", " MONTHS ", \"rd_q4_qualifying\": 1}",
+        "{" MANUFACTURER ", \"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, \"rd_contracted_overseas\": 0, "
+        "\"rd_intangible_amortisation\": 100000, " ABOVE_LIMIT "}",
+        "{\"industry_revenue_1_code\": \"F5211\", \"industry_revenue_1_amount\": \"5000000.01\", "
+        "\"industry_revenue_2_code\": \"C\", \"industry_revenue_2_amount\": 100, \"income_total\": 12000000, "
+        "\"income_non_taxable\": 1000000, \"income_investment\": -1000000, " NO_OTHER ", " ONE_MILLION "}",
+        "{\"industry_revenue_1_code\": \"R8910\", \"industry_revenue_1_amount\": 8000000, \"income_total\": 10000000, "
+        "\"income_non_taxable\": 0, \"income_investment\": 0, " NO_OTHER ", " ONE_MILLION "}",
+        "{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS ", \"cit_deemed_profit\": true}",
+        "{\"rd_project_count\": 2, \"rd_p1_personnel\": 100}",
+        "{}",
+    };
+    static const int years[] = { 2015, 2016, 2017, 2019, 2020, 2021, 2022, 2023, 2028 };
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++) {
+        for (size_t y = 0; y < FISCP_ARRAY_SIZE(years); y++)
+            same_untraced(policy, facts[i], years[y], 0);
+        for (int q = 1; q <= 4; q++)
+            same_untraced(policy, facts[i], 2023, q);
+    }
+}
+
+/*
+ * The shortcuts, untraced, on their edges: a binding pooled limit with no capitalised project (the
+ * expensed share is all that is allowed, no ratio made; the allowed other costs are the cap, rounded
+ * once; the total is the expensed extra, rounded once); the same with an amortisation extra (the total
+ * is rounded on its own); a limit that does not bind, with a capitalised project (each kind keeps its
+ * own other costs); a total below half a 分 (rounded to zero: not eligible) and at it.
+ */
+static void untraced_shortcuts(void **state)
+{
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " ABOVE_LIMIT "}", 2023, 0, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(it, "other_costs_cap", "115555.56");     /* 1040000 / 9 */
+    assert_item_amount(it, "other_costs_allowed", "115555.56");
+    assert_item_amount(it, "expensed_base", "1155555.56");
+    assert_item_amount(it, "extra_expensed", "1155555.56");
+    assert_item_amount(it, "extra_deduction", "1155555.56");
+    assert_item_amount(it, "extra_contracted", "0.00");
+    assert_item_amount(it, "tax_effect_standard", "288888.89");
+    assert_int_equal(it->step_count, 0);
+    fisc_result_free(r);
+    r = fisc_test_evaluate(policy, "{" MANUFACTURER ", \"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, "
+                                   "\"rd_contracted_overseas\": 0, \"rd_intangible_amortisation\": \"0.01\", " ABOVE_LIMIT "}",
+                           2023, 0, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_expensed", "1155555.56");
+    assert_item_amount(it, "extra_amortisation", "0.01");
+    assert_item_amount(it, "extra_deduction", "1155555.57"); /* 1155555.5555… + 0.01, rounded once */
+    fisc_result_free(r);
+    /* WE-1's projects pooled, the second capitalised: other costs 20万 at the limit of 20万 */
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " WE1_PROJECTS ", \"rd_p2_capitalised\": true}", 2023,
+                           0, 0);
+    it = item_of(r);
+    assert_item_amount(it, "other_costs_allowed", "200000.00");
+    assert_item_amount(it, "expensed_base", "1000000.00");
+    assert_item_amount(it, "capitalised_base", "1000000.00");
+    assert_item_amount(it, "extra_deduction", "1000000.00");
+    fisc_result_free(r);
+    /* 0.001 + 0.003: 0.004 rounds to 0.00, not eligible; 0.005 rounds to 0.01 */
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(0.001, 0.003, 0, 0, 0, 0) "}",
+                           2023, 0, 0);
+    assert_int_equal(item_of(r)->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_item_amount(item_of(r), "extra_deduction", "0.00");
+    fisc_result_free(r);
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(0.002, 0.003, 0, 0, 0, 0) "}",
+                           2023, 0, 0);
+    assert_int_equal(item_of(r)->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(item_of(r), "extra_deduction", "0.01");
+    fisc_result_free(r);
+    /* beyond 64-bit coefficients: 2^63 − 1 and 2^63 分, and 2^63 − 1 元 of other costs against a limit of 2^62/225 */
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", "
+                           ONE_PROJECT(92233720368547758.07, 92233720368547758.08, 0, 0, 0.01, 9223372036854775807) "}",
+                           2023, 0, 0);
+    it = item_of(r);
+    assert_item_amount(it, "other_costs_cap", "20496382304121724.02");
+    assert_item_amount(it, "other_costs_allowed", "20496382304121724.02");
+    assert_item_amount(it, "extra_deduction", "204963823041217240.18"); /* 2^63 / 45 */
+    assert_item_amount(it, "tax_effect_standard", "51240955760304310.04");
+    fisc_result_free(r);
+    /* rationals in: one third of 100万 and 10万 / 7 of other costs, within the limit */
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", "
+                           ONE_PROJECT(1000000/3, 0, 0, 0, 0, 100000/7) "}", 2023, 0, 0);
+    it = item_of(r);
+    assert_item_amount(it, "other_costs_cap", "37037.04");
+    assert_item_amount(it, "other_costs_allowed", "14285.71");
+    assert_item_amount(it, "extra_deduction", "347619.05"); /* 7300000/21 */
+    fisc_result_free(r);
+}
+
+/* A policy with the other-cost limit rate changed from 2021 by an overlay (a what-if). */
+static fisc_policy *with_limit_rate(const char *rate)
+{
+    char path[] = "/tmp/fisc-rd-limit-XXXXXX";
+    fisc_policy *p = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    int fd = mkstemp(path);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    assert_non_null(out);
+    fprintf(out, "fisc_policy: 1\nid: test.rd_limit\ntitle: {zh: 假设, en: Scenario}\noverlay: true\nparameters:\n"
+                 "  - id: rd.other_costs.limit_rate\n    values:\n"
+                 "      - {from: 2021-01-01, value: \"%s\", status: confirmed, citation: {document: 假设方案}}\n",
+            rate);
+    assert_int_equal(fclose(out), 0);
+    if (fisc_policy_load_default(&p, path, &err) != FISC_OK)
+        fail_msg("%s", err.text);
+    remove(path);
+    return p;
+}
+
+/*
+ * Limit rates a policy could set: 100% leaves no limit to compute (division by zero: the evaluation
+ * fails, as it always did, with and without the explanation); 150% makes the limit negative, so it
+ * binds even over no other costs, where nothing is shared; 50% makes it categories 1-5 themselves.
+ */
+static void other_cost_limit_rates(void **state)
+{
+    static const char *const facts[] = {
+        "{" SOFTWARE ", " NO_OTHER ", " ABOVE_LIMIT "}",
+        "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(1000000, 0, 0, 0, 0, 0) "}",
+        "{" SOFTWARE ", " NO_OTHER ", " CAPITALISED "}",
+    };
+    fisc_policy *p = with_limit_rate("100%");
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_result *r = NULL;
+    const fisc_item *it;
+
+    (void)state;
+    for (int trace = 0; trace <= 1; trace++) {
+        assert_int_equal(fisc_test_try_evaluate(&r, p, facts[0], 2023, 0, trace, &err), FISC_EDIVZERO);
+        assert_string_equal(err.text, "program cn.rd_deduction: exact arithmetic failed: division by zero");
+        fisc_result_free(r);
+        r = NULL;
+    }
+    same_untraced(p, facts[0], 2020, 0); /* per project, at the 10% still in force */
+    fisc_policy_free(p);
+
+    p = with_limit_rate("150%");
+    r = fisc_test_evaluate(p, facts[0], 2023, 0, 0);
+    it = item_of(r);
+    assert_int_equal(it->outcome, FISC_OUTCOME_NOT_ELIGIBLE);
+    assert_item_amount(it, "other_costs_cap", "-3120000.00"); /* 1040000 × 150% / (1 − 150%) */
+    assert_item_amount(it, "other_costs_allowed", "-3120000.00");
+    assert_item_amount(it, "extra_deduction", "-2080000.00");
+    fisc_result_free(r);
+    r = fisc_test_evaluate(p, facts[1], 2023, 0, 1);
+    it = item_of(r);
+    assert_item_amount(it, "other_costs_allowed", "-3000000.00");
+    assert_item_amount(it, "expensed_base", "1000000.00"); /* no other costs: none to share the negative limit */
+    assert_string_equal(fisc_test_step(it, "expensed_base")->substituted, "1000000 + 0 × 0");
+    fisc_result_free(r);
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++)
+        same_untraced(p, facts[i], 2023, 0);
+    fisc_policy_free(p);
+
+    p = with_limit_rate("50%");
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++)
+        same_untraced(p, facts[i], 2023, 0);
+    r = fisc_test_evaluate(p, facts[0], 2023, 0, 0);
+    assert_item_amount(item_of(r), "other_costs_cap", "1040000.00");
+    assert_item_amount(item_of(r), "extra_deduction", "1260000.00");
+    fisc_result_free(r);
+    fisc_policy_free(p);
+}
+
 /* Every allocation failure in an evaluation with the explanation on, and in its JSON and text, gives
  * FISC_ENOMEM, cleanly. */
 static void oom_sweep(void **state)
@@ -670,6 +923,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(deemed_profit_excluded),
         cmocka_unit_test(missing_facts),
         cmocka_unit_test(without_trace),
+        cmocka_unit_test(untraced_same_on_every_path),
+        cmocka_unit_test(untraced_shortcuts),
+        cmocka_unit_test(other_cost_limit_rates),
         cmocka_unit_test(oom_sweep),
     };
 
