@@ -484,12 +484,12 @@ fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, 
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d amounts", c->conf->id,
                                MAX_AMOUNTS);
     copy = &c->values[c->item->amount_count];
-    fisc_decimal_init(copy);
+    fiscp_decimal_init(copy);
     a = &c->amounts[c->item->amount_count++];
     a->name = name;
     a->value = copy;
     a->category = category;
-    return fisc_decimal_set(copy, v, c->err);
+    return fiscp_decimal_set(copy, v, c->err);
 }
 
 fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char *en, const char *formula,
@@ -523,7 +523,7 @@ fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, f
     fisc_decimal residue;
     fisc_status rc;
 
-    fisc_decimal_init(&residue);
+    fiscp_decimal_init(&residue);
     /* the residue is shown in the explanation only: not computed without it */
     rc = fisc_decimal_round_unit(out, c->trace ? &residue : NULL, v, &c->conf->unit, c->conf->rounding, NULL,
                                  c->err);
@@ -537,7 +537,7 @@ fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, f
         if (rc == FISC_OK)
             c->steps[c->item->step_count - 1].rounding = text;
     }
-    fisc_decimal_clear(&residue);
+    fiscp_decimal_clear(&residue);
     return rc;
 }
 

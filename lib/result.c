@@ -40,9 +40,9 @@ static void clear_values(fisc_result *r)
 {
     for (size_t i = 0; i < r->nitems; i++)
         for (size_t k = 0; k < r->items[i].amount_count; k++)
-            fisc_decimal_clear((fisc_decimal *)r->items[i].amounts[k].value);
+            fiscp_decimal_clear((fisc_decimal *)r->items[i].amounts[k].value);
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
-        fisc_decimal_clear(&r->totals[k]);
+        fiscp_decimal_clear(&r->totals[k]);
 }
 
 const fiscp_entry fiscp_no_entry;
