@@ -43,23 +43,55 @@ int cli_is_fatal(int rc)
     return rc == FISC_ENOMEM;
 }
 
-int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
+/*
+ * How much of ".00" gives the exact text @p s (@p n bytes: -?d+(.d+)? or -?d+/d+) two decimals:
+ * 3 (".00") after an integer, 1 ("0") after one decimal, 0 after two or more or after a
+ * fraction. Read back from the end over the last digits only.
+ */
+static size_t two_decimals(const char *s, size_t n)
+{
+    size_t k = n;
+
+    while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9')
+        k--;
+    if (k == 0 || s[k - 1] == '-')
+        return 3;
+    return s[k - 1] == '.' && n - k == 1 ? 1 : 0;
+}
+
+/* Append the exact text @p s of @p n bytes with at least two decimals. */
+static void put_two_decimals(cli_buf *b, const char *s, size_t n)
+{
+    size_t z = two_decimals(s, n);
+
+    cli_buf_put(b, s, n);
+    if (z > 0)
+        cli_buf_put(b, ".00" + 3 - z, z);
+}
+
+/* cli_put_amount() through a text on the heap: a value beyond FISC_DECIMAL_TEXT_SIZE. */
+static int put_amount_heap(cli_buf *b, const fisc_decimal *v, fisc_error *err)
 {
     char *s = NULL;
-    const char *dot;
     int rc = fisc_decimal_to_string(&s, v, NULL, NULL, err);
 
     if (rc != FISC_OK)
         return rc;
-    cli_buf_puts(b, s);
-    if (!strchr(s, '/')) {
-        dot = strchr(s, '.');
-        if (!dot)
-            cli_buf_put(b, ".00", 3);
-        else if (strlen(dot) == 2)
-            cli_buf_put(b, "0", 1);
-    }
+    put_two_decimals(b, s, strlen(s));
     fisc_string_free(s);
+    return FISC_OK;
+}
+
+int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
+{
+    char text[FISC_DECIMAL_TEXT_SIZE];
+    size_t n = 0;
+
+    /* Any failure (a text too long for the stack, or a real error, which the heap path
+     * reports in err as before) takes the heap path. */
+    if (fisc_decimal_format(text, sizeof(text), &n, v, NULL, NULL, NULL) != FISC_OK)
+        return put_amount_heap(b, v, err);
+    put_two_decimals(b, text, n);
     return FISC_OK;
 }
 
@@ -252,10 +284,11 @@ void cli_rows_free(cli_rows *R)
 int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row, fisc_error *fatal)
 {
     const cli_rec *rec = &R->blk->recs[r];
-    fisc_error e = FISC_ERROR_INIT;
+    fisc_error e;
     size_t i, len;
     int rc;
 
+    fisc_error_clear(&e); /* cheaper than an initializer that zeroes all of it, per row */
     row->row = rec->row;
     row->key = NULL;
     row->facts = NULL;
@@ -270,22 +303,24 @@ int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row
     if (rec->bad) {
         snprintf(row->why, sizeof(row->why), "%s", rec->bad);
     } else if (!R->jsonl_in) {
-        if (rec->nfields > R->ncols) {
-            snprintf(row->why, sizeof(row->why), "the row has %zu fields, the header %zu",
-                     rec->nfields, R->ncols);
+        /* The record's cells, in locals the calls below cannot be assumed to leave alone. */
+        const cli_field *f = R->blk->fields + rec->first;
+        const char *text = R->blk->text;
+        const long *col_fact = R->col_fact;
+        size_t n = rec->nfields;
+
+        if (n > R->ncols) {
+            snprintf(row->why, sizeof(row->why), "the row has %zu fields, the header %zu", n,
+                     R->ncols);
             return FISC_OK;
         }
         fisc_facts_clear(scratch);
-        for (i = 0; i < rec->nfields; i++) {
-            const char *cell;
-            long fi = R->col_fact[i];
+        for (i = 0; i < n; i++) {
+            long fi = col_fact[i];
 
-            if (fi < 0)
+            if (fi < 0 || f[i].len == 0)
                 continue;
-            cell = cli_block_field(R->blk, r, i, &len);
-            if (len == 0)
-                continue;
-            rc = fisc_facts_set_index(scratch, (size_t)fi, cell, len, &e);
+            rc = fisc_facts_set_index(scratch, (size_t)fi, text + f[i].off, f[i].len, &e);
             if (rc != FISC_OK) {
                 if (cli_is_fatal(rc)) {
                     *fatal = e;
@@ -322,10 +357,14 @@ int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row
 
 void cli_row_done(cli_row *row)
 {
-    fisc_facts_free(row->jfacts);
-    fisc_string_free(row->keybuf);
-    row->jfacts = NULL;
-    row->keybuf = NULL;
+    if (row->jfacts) { /* JSON Lines only: a CSV row owns nothing */
+        fisc_facts_free(row->jfacts);
+        row->jfacts = NULL;
+    }
+    if (row->keybuf) {
+        fisc_string_free(row->keybuf);
+        row->keybuf = NULL;
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -335,9 +374,12 @@ static void *thread_main(void *arg)
 {
     cli_pool_slot *s = arg;
     cli_pool *P = s->pool;
+    size_t t = (size_t)(s - P->slots);
     unsigned long seen = 0;
 
     for (;;) {
+        int mine;
+
         pthread_mutex_lock(&P->mu);
         while (P->gen == seen && !P->quit)
             pthread_cond_wait(&P->go, &P->mu);
@@ -346,7 +388,10 @@ static void *thread_main(void *arg)
             return NULL;
         }
         seen = P->gen;
+        mine = t < P->active; /* else no records for this slot this time */
         pthread_mutex_unlock(&P->mu);
+        if (!mine)
+            continue;
         P->fn(s->arg, s->from, s->to);
         pthread_mutex_lock(&P->mu);
         if (--P->pending == 0)
@@ -355,7 +400,8 @@ static void *thread_main(void *arg)
     }
 }
 
-int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *workers, size_t size, fisc_error *err)
+int cli_pool_start(cli_pool *P, size_t n, int caller_works, cli_slice_fn fn, void *workers,
+                   size_t size, fisc_error *err)
 {
     size_t t;
 
@@ -370,12 +416,13 @@ int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *workers, size_t
     pthread_cond_init(&P->done, NULL);
     P->ready = 1;
     P->n = n;
+    P->first = caller_works ? 1 : 0;
     P->fn = fn;
     for (t = 0; t < n; t++) {
         P->slots[t].pool = P;
         P->slots[t].arg = (char *)workers + t * size;
     }
-    for (t = 1; t < n; t++) {
+    for (t = P->first; t < n; t++) {
         if (pthread_create(&P->slots[t].tid, NULL, thread_main, &P->slots[t]) != 0) {
             cli_error_set(err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
             return FISC_ENOMEM;
@@ -385,7 +432,7 @@ int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *workers, size_t
     return FISC_OK;
 }
 
-void cli_pool_run(cli_pool *P, size_t n, size_t nrecs)
+void cli_pool_begin(cli_pool *P, size_t n, size_t nrecs)
 {
     size_t t;
 
@@ -393,20 +440,33 @@ void cli_pool_run(cli_pool *P, size_t n, size_t nrecs)
         P->slots[t].from = nrecs * t / n;
         P->slots[t].to = nrecs * (t + 1) / n;
     }
-    if (n > 1) {
-        pthread_mutex_lock(&P->mu);
-        P->pending = n - 1;
+    /* Written before the broadcast, under the mutex the threads take when they wake. */
+    pthread_mutex_lock(&P->mu);
+    P->active = n;
+    if (n > P->first) {
+        P->pending = n - P->first;
         P->gen++;
         pthread_cond_broadcast(&P->go);
-        pthread_mutex_unlock(&P->mu);
     }
-    P->fn(P->slots[0].arg, P->slots[0].from, P->slots[0].to);
-    if (n > 1) {
+    pthread_mutex_unlock(&P->mu);
+}
+
+void cli_pool_wait(cli_pool *P)
+{
+    if (P->first == 1 && P->active > 0)
+        P->fn(P->slots[0].arg, P->slots[0].from, P->slots[0].to);
+    if (P->active > P->first) {
         pthread_mutex_lock(&P->mu);
         while (P->pending > 0)
             pthread_cond_wait(&P->done, &P->mu);
         pthread_mutex_unlock(&P->mu);
     }
+}
+
+void cli_pool_run(cli_pool *P, size_t n, size_t nrecs)
+{
+    cli_pool_begin(P, n, nrecs);
+    cli_pool_wait(P);
 }
 
 void cli_pool_stop(cli_pool *P)

@@ -19,8 +19,11 @@
 #include "cli_common.h"
 #include "cli_stream.h"
 
-/* Rows evaluated together (split between the threads) before their output is written. */
+/* Rows evaluated together (split between the threads) before their output is written (a test
+ * build may make it tiny, to put every row at a block's edge). */
+#ifndef CLI_BATCH_BLOCK_ROWS
 #define CLI_BATCH_BLOCK_ROWS 4096
+#endif
 /* Most threads --jobs accepts. */
 #define CLI_BATCH_MAX_JOBS 64
 
@@ -123,17 +126,26 @@ typedef struct cli_pool {
     size_t pending;
     int quit, ready;
     size_t n;
+    size_t first;            /* the first slot with a thread: 1 when slot 0 is the caller, else 0 */
+    size_t active;           /* the slots given records by the last cli_pool_begin() */
     cli_pool_slot *slots;
     cli_slice_fn fn;
 } cli_pool;
 
 /*
- * Start @p n - 1 threads (slot 0 is the calling thread) running @p fn, slot t on the t-th of the
- * @p n workers at @p workers, each @p size bytes.
+ * Start the threads of @p n slots running @p fn, slot t on the t-th of the @p n workers at
+ * @p workers, each @p size bytes. With @p caller_works, slot 0 is the calling thread (it
+ * evaluates in cli_pool_wait()) and n - 1 threads start; else n threads start, and the caller is
+ * free between cli_pool_begin() and cli_pool_wait() (to read the next block).
  * @return FISC_OK; FISC_ENOMEM (also a thread that cannot start). cli_pool_stop() in every case.
  */
-int cli_pool_start(cli_pool *P, size_t n, cli_slice_fn fn, void *workers, size_t size, fisc_error *err);
-/* Split @p nrecs records between the first @p n slots (n <= P->n) in order, and wait for them. */
+int cli_pool_start(cli_pool *P, size_t n, int caller_works, cli_slice_fn fn, void *workers,
+                   size_t size, fisc_error *err);
+/* Split @p nrecs records between the first @p n slots (n <= P->n) in order, and start them. */
+void cli_pool_begin(cli_pool *P, size_t n, size_t nrecs);
+/* Run slot 0 when it is the caller's, and wait for every slot of the last cli_pool_begin(). */
+void cli_pool_wait(cli_pool *P);
+/* cli_pool_begin(), then cli_pool_wait(). */
 void cli_pool_run(cli_pool *P, size_t n, size_t nrecs);
 /* Stop and join the threads. Safe on a pool that failed to start or was zeroed. */
 void cli_pool_stop(cli_pool *P);

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+# include <emmintrin.h>
+#endif
 
 const char *cli_err_name(int code)
 {
@@ -271,18 +274,13 @@ static int buf_reserve(cli_buf *b, size_t extra)
     return 0;
 }
 
-void cli_buf_put(cli_buf *b, const char *s, size_t len)
+void cli_buf_append(cli_buf *b, const char *s, size_t len)
 {
     if (buf_reserve(b, len) != 0)
         return;
     memcpy(b->data + b->len, s, len);
     b->len += len;
     b->data[b->len] = '\0';
-}
-
-void cli_buf_puts(cli_buf *b, const char *s)
-{
-    cli_buf_put(b, s, strlen(s));
 }
 
 void cli_buf_printf(cli_buf *b, const char *fmt, ...)
@@ -339,13 +337,51 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
     return n;
 }
 
+size_t cli_ascii_prefix(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+#if defined(__SSE2__)
+    /* 64, then 16 bytes at a time where SSE2 is (every x86-64): no high bit, all ASCII. */
+    for (; len - i >= 64; i += 64) {
+        const __m128i *q = (const __m128i *)(const void *)(p + i);
+        __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                   _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)));
+
+        if (_mm_movemask_epi8(any) != 0)
+            break;
+    }
+    for (; len - i >= 16; i += 16)
+        if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i))) != 0)
+            break;
+#endif
+    /* Eight bytes at a time: a word without a high bit set is eight ASCII bytes. */
+    for (; len - i >= 8; i += 8) {
+        uint64_t w;
+
+        memcpy(&w, p + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+    }
+    while (i < len && p[i] < 0x80u)
+        i++;
+    return i;
+}
+
 size_t cli_utf8_valid_prefix(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 
     while (i < len) {
-        size_t n = utf8_seq(p + i, len - i);
+        size_t n;
+
+        if (p[i] < 0x80u) {
+            i += cli_ascii_prefix(s + i, len - i); /* ASCII runs are valid as they are */
+            continue;
+        }
+        n = utf8_seq(p + i, len - i);
         if (n == 0)
             break;
         i += n;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <getopt.h>
 
@@ -98,8 +99,26 @@ typedef struct cli_buf {
 
 void cli_buf_init(cli_buf *b);
 void cli_buf_free(cli_buf *b);
-void cli_buf_put(cli_buf *b, const char *s, size_t len);
-void cli_buf_puts(cli_buf *b, const char *s);
+/* Append, growing the buffer: what cli_buf_put() does when the bytes do not fit. */
+void cli_buf_append(cli_buf *b, const char *s, size_t len);
+
+/* Append @p len bytes. Inline: a batch writes several pieces per row, nearly always with room. */
+static inline void cli_buf_put(cli_buf *b, const char *s, size_t len)
+{
+    if (b->cap - b->len > len && !b->failed) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return;
+    }
+    cli_buf_append(b, s, len);
+}
+
+static inline void cli_buf_puts(cli_buf *b, const char *s)
+{
+    cli_buf_put(b, s, strlen(s));
+}
+
 void cli_buf_printf(cli_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Append @p s as a JSON string (quoted, escaped; invalid UTF-8 becomes U+FFFD); NULL gives null. */
 void cli_buf_json_string(cli_buf *b, const char *s);
@@ -111,6 +130,9 @@ int cli_buf_write(const cli_buf *b, FILE *f);
  * values above U+10FFFF): @p len when all of it is valid, else the offset of the first bad byte.
  */
 size_t cli_utf8_valid_prefix(const char *s, size_t len);
+
+/* The length of the longest ASCII prefix of @p s (bytes below 0x80), read many bytes at a time. */
+size_t cli_ascii_prefix(const char *s, size_t len);
 
 /*
  * Reorder arguments for getopt_long so that operands that look like negative numbers ("-1.5")

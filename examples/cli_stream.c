@@ -4,11 +4,15 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes read at a time. */
-#define CHUNK ((size_t)1 << 20)
+/* Bytes read at a time (a test build may make it tiny, to put every byte at a chunk's edge). */
+#ifndef CLI_STREAM_CHUNK
+#define CLI_STREAM_CHUNK ((size_t)1 << 20)
+#endif
+#define CHUNK ((size_t)(CLI_STREAM_CHUNK))
 
 int cli_stream_open(cli_stream *s, const char *path, const char *source, fisc_error *err)
 {
@@ -99,17 +103,67 @@ static void set_pending(cli_stream *s, int code, const char *fmt, ...)
     cli_error_set(&s->pending, code, s->source, -1, -1, "%s", msg);
 }
 
+/* Convert the raw bytes at buf[len..len + raw_len) (n of them before a NUL) from GB18030,
+ * through the scratch s->raw. @return the raw bytes consumed, or -1 when out of memory. */
+static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
+{
+    char *ip, *op;
+    size_t inleft = n, outleft, used;
+
+    if (!s->cd) {
+        iconv_t cd = iconv_open("UTF-8", "GB18030");
+        if (cd == (iconv_t)-1) {
+            set_pending(s, FISC_EPARSE, "the input is not UTF-8, and this system's iconv has "
+                                        "no GB18030 converter");
+            s->raw_len = 0;
+            return 0;
+        }
+        s->cd = cd;
+    }
+    if (!s->raw) {
+        s->raw = malloc(CHUNK + 8);
+        if (!s->raw)
+            return -1;
+    }
+    /* The output takes the place of the input: convert from a copy. */
+    memcpy(s->raw, s->buf + s->len, s->raw_len);
+    if (buf_room(s, inleft + inleft / 2 + 16) != 0)
+        return -1;
+    ip = (char *)s->raw;
+    op = s->buf + s->len;
+    outleft = s->cap - s->len - 1;
+    if (iconv((iconv_t)s->cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
+        if (errno == EINVAL && !s->eof && !nul_at_end) {
+            /* A sequence split across chunks: keep its first bytes for the next one. */
+        } else {
+            set_pending(s, FISC_EPARSE, "the input is neither UTF-8 nor GB18030 (bad byte "
+                                        "0x%02X); save the file as CSV UTF-8 or as GBK/GB18030",
+                        inleft ? (unsigned)(unsigned char)*ip : 0u);
+            s->len = (size_t)(op - s->buf);
+            s->raw_len = 0;
+            return 0;
+        }
+    }
+    s->len = (size_t)(op - s->buf);
+    used = (size_t)((unsigned char *)ip - s->raw);
+    /* The bytes not converted go back after the text (room: the output is at most 1.5 times
+     * what it converted, and buf_room() asked for that and 16 more). */
+    memcpy(s->buf + s->len, s->raw + used, s->raw_len - used);
+    return (long)used;
+}
+
 /*
- * Decode s->raw into s->buf as far as possible; keep an incomplete trailing sequence in raw.
- * A bad byte ends decoding: the text before it is kept and the error waits in s->pending.
- * @return 0, or -1 when out of memory.
+ * Decode the raw bytes at buf[len..len + raw_len) as far as possible: UTF-8 (and ASCII) in
+ * place, GB18030 through iconv; an incomplete trailing sequence stays raw, right after the
+ * text. A bad byte ends decoding: the text before it is kept and the error waits in
+ * s->pending. @return 0, or -1 when out of memory.
  */
 static int decode(cli_stream *s)
 {
-    unsigned char *p = s->raw;
-    size_t n = s->raw_len, i = 0, k, v;
+    unsigned char *p = (unsigned char *)s->buf + s->len;
+    size_t n = s->raw_len, i, k, v = 0;
     unsigned char *nul;
-    int nul_at_end = 0;
+    int nul_at_end = 0, checked = 0;
 
     if (!s->started) {
         if (n < 3 && !s->eof)
@@ -122,19 +176,22 @@ static int decode(cli_stream *s)
             return 0;
         }
         if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
-            i = 3;
+            memmove(p, p + 3, n - 3); /* once: the mark is dropped */
+            n -= 3;
+            s->raw_len = n;
             s->enc = 1;
             s->started = 2;
         }
     }
-    nul = memchr(p + i, '\0', n - i);
+    nul = memchr(p, '\0', n);
     if (nul) {
         n = (size_t)(nul - p);
         nul_at_end = 1;
     }
     if (s->enc == 0) {
-        for (k = i; k < n && p[k] < 0x80; k++)
-            ;
+        k = cli_ascii_prefix((const char *)p, n);
+        v = k;
+        checked = 1; /* v is the valid prefix of p[0..n): the UTF-8 branch needs no second pass */
         if (k < n) {
             /* The first non-ASCII byte: strict UTF-8 first, GB18030 only if that fails. */
             v = k + cli_utf8_valid_prefix((const char *)p + k, n - k);
@@ -147,43 +204,18 @@ static int decode(cli_stream *s)
         }
     }
     if (s->enc == 2) {
-        char *ip = (char *)p + i, *op;
-        size_t inleft = n - i, outleft;
+        long used = decode_gb18030(s, n, nul_at_end);
 
-        if (!s->cd) {
-            iconv_t cd = iconv_open("UTF-8", "GB18030");
-            if (cd == (iconv_t)-1) {
-                set_pending(s, FISC_EPARSE, "the input is not UTF-8, and this system's iconv has "
-                                            "no GB18030 converter");
-                s->raw_len = 0;
-                return 0;
-            }
-            s->cd = cd;
-        }
-        if (buf_room(s, inleft + inleft / 2 + 16) != 0)
+        if (used < 0)
             return -1;
-        op = s->buf + s->len;
-        outleft = s->cap - s->len - 1;
-        if (iconv((iconv_t)s->cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
-            if (errno == EINVAL && !s->eof && !nul_at_end) {
-                /* A sequence split across chunks: keep its first bytes for the next one. */
-            } else {
-                set_pending(s, FISC_EPARSE, "the input is neither UTF-8 nor GB18030 (bad byte "
-                                            "0x%02X); save the file as CSV UTF-8 or as GBK/GB18030",
-                            inleft ? (unsigned)(unsigned char)*ip : 0u);
-                s->len = (size_t)(op - s->buf);
-                s->raw_len = 0;
-                return 0;
-            }
-        }
-        s->len = (size_t)(op - s->buf);
-        i = (size_t)((unsigned char *)ip - p);
+        if (s->pending.code != FISC_OK)
+            return 0;
+        i = (size_t)used;
     } else {
-        v = i + cli_utf8_valid_prefix((const char *)p + i, n - i);
-        if (buf_room(s, v - i) != 0)
-            return -1;
-        memcpy(s->buf + s->len, p + i, v - i);
-        s->len += v - i;
+        /* UTF-8: the valid bytes are the text as they lie. */
+        if (!checked)
+            v = cli_utf8_valid_prefix((const char *)p, n);
+        s->len += v;
         if (v < n && !(s->eof == 0 && !nul_at_end && incomplete_utf8(p + v, n - v))) {
             set_pending(s, FISC_EPARSE, "invalid UTF-8 (byte 0x%02X) in a file read as UTF-8: "
                                         "save it as CSV UTF-8 or as GBK/GB18030",
@@ -198,26 +230,31 @@ static int decode(cli_stream *s)
         s->raw_len = 0;
         return 0;
     }
-    memmove(s->raw, s->raw + i, s->raw_len - i);
-    s->raw_len -= i;
+    s->raw_len -= i; /* the rest is already at buf[len] */
     return 0;
 }
 
+/* Drop the consumed text buf[0..pos) (the raw bytes after the text move with it). */
+static void drop_consumed(cli_stream *s)
+{
+    if (s->pos > 0) {
+        memmove(s->buf, s->buf + s->pos, s->len - s->pos + s->raw_len);
+        s->len -= s->pos;
+        s->pos = 0;
+    }
+}
+
 /*
- * More decoded text after buf[len] (the consumed part is dropped first).
+ * More decoded text after buf[len]; what is there stays where it is (a CSV block's fields point
+ * into it). buf may move: hold offsets, not pointers. Bytes are read straight into buf, after
+ * the text and the raw bytes not decoded yet.
  * @return 1 when there is more, 0 at the end of the input, else an error code (err set; the
  * caller adds the row).
  */
 static int fill(cli_stream *s, fisc_error *err)
 {
-    size_t before;
+    size_t before = s->len;
 
-    if (s->pos > 0) {
-        memmove(s->buf, s->buf + s->pos, s->len - s->pos);
-        s->len -= s->pos;
-        s->pos = 0;
-    }
-    before = s->len;
     for (;;) {
         size_t n;
 
@@ -234,17 +271,14 @@ static int fill(cli_stream *s, fisc_error *err)
                 return 1;
             if (s->raw_len > 0 && s->pending.code == FISC_OK)
                 set_pending(s, FISC_EPARSE, "the input ends inside a multibyte character "
-                                            "(byte 0x%02X)", s->raw[0]);
+                                            "(byte 0x%02X)", (unsigned char)s->buf[s->len]);
             if (s->pending.code != FISC_OK)
                 continue;
             return 0;
         }
-        if (!s->raw) {
-            s->raw = malloc(CHUNK + 8);
-            if (!s->raw)
-                goto nomem;
-        }
-        n = fread(s->raw + s->raw_len, 1, CHUNK, s->f);
+        if (buf_room(s, s->raw_len + CHUNK) != 0)
+            goto nomem;
+        n = fread(s->buf + s->len + s->raw_len, 1, CHUNK, s->f);
         if (n < CHUNK) {
             if (ferror(s->f)) {
                 cli_error_set(err, CLI_EIO, s->source, -1, -1, "reading the input failed: %s",
@@ -289,62 +323,59 @@ void cli_block_free(cli_block *b)
 {
     free(b->text);
     free(b->fields);
-    free(b->flens);
     free(b->recs);
     cli_block_init(b);
 }
 
-const char *cli_block_field(const cli_block *b, size_t r, size_t i, size_t *len)
+/* Room for @p n more bytes of text and a NUL. @return 0, or -1 when out of memory. */
+static int text_room(cli_block *b, size_t n)
 {
-    const cli_rec *rec = &b->recs[r];
+    size_t ncap;
+    char *p;
 
-    if (i >= rec->nfields) {
-        *len = 0;
-        return NULL;
-    }
-    *len = b->flens[rec->first + i];
-    return b->text + b->fields[rec->first + i];
+    if (b->tlen + n + 1 <= b->tcap)
+        return 0;
+    ncap = b->tcap ? b->tcap : 65536;
+    while (ncap < b->tlen + n + 1)
+        ncap *= 2;
+    p = realloc(b->text, ncap);
+    if (!p)
+        return -1;
+    b->text = p;
+    b->tcap = ncap;
+    return 0;
 }
 
 static int text_put(cli_block *b, const char *s, size_t n)
 {
-    if (b->tlen + n + 1 > b->tcap) {
-        size_t ncap = b->tcap ? b->tcap : 65536;
-        char *p;
-
-        while (ncap < b->tlen + n + 1)
-            ncap *= 2;
-        p = realloc(b->text, ncap);
-        if (!p)
-            return -1;
-        b->text = p;
-        b->tcap = ncap;
-    }
+    if (text_room(b, n) != 0)
+        return -1;
     memcpy(b->text + b->tlen, s, n);
     b->tlen += n;
     return 0;
 }
 
-/* End the field that began at text offset @p start. */
-static int field_end(cli_block *b, size_t start)
+static int fields_grow(cli_block *b)
 {
-    if (b->nfields == b->fcap) {
-        size_t ncap = b->fcap ? b->fcap * 2 : 1024;
-        size_t *f = realloc(b->fields, ncap * sizeof(*f)), *l;
+    size_t ncap = b->fcap ? b->fcap * 2 : 1024;
+    cli_field *f = realloc(b->fields, ncap * sizeof(*f));
 
-        if (!f)
-            return -1;
-        b->fields = f;
-        l = realloc(b->flens, ncap * sizeof(*l));
-        if (!l)
-            return -1;
-        b->flens = l;
-        b->fcap = ncap;
-    }
-    b->fields[b->nfields] = start;
-    b->flens[b->nfields] = b->tlen - start;
+    if (!f)
+        return -1;
+    b->fields = f;
+    b->fcap = ncap;
+    return 0;
+}
+
+/* Add the field of @p len bytes at text offset @p off. @return 0, or -1 when out of memory. */
+static inline int field_push(cli_block *b, size_t off, size_t len)
+{
+    if (b->nfields == b->fcap && fields_grow(b) != 0)
+        return -1;
+    b->fields[b->nfields].off = off;
+    b->fields[b->nfields].len = len;
     b->nfields++;
-    return text_put(b, "", 1) == 0 ? 0 : -1;
+    return 0;
 }
 
 static int rec_push(cli_block *b, size_t first, long row, const char *bad)
@@ -373,17 +404,163 @@ static void block_reset(cli_block *b)
     b->nrecs = 0;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* CSV */
+
+/*
+ * How the CSV fast path scans: a window of 16 bytes at a time with SSE2 (every x86-64 has it),
+ * else of 8 bytes in a 64-bit word (little-endian GCC or Clang), else byte by byte. A test build
+ * can turn the first two off (-DCLI_STREAM_NO_SIMD, -DCLI_STREAM_NO_WORDS) to check the others.
+ * window_mask() has one bit for each byte of the window that is special in an unquoted field
+ * (, " LF CR), and MASK_INDEX() turns its lowest bit into the byte's offset. Bytes of UTF-8
+ * sequences (0x80 and up) are never special.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
+    && !defined(CLI_STREAM_NO_WORDS)
+# if defined(__SSE2__) && !defined(CLI_STREAM_NO_SIMD)
+#  include <emmintrin.h>
+#  define CSV_WINDOW 16
+typedef unsigned csv_mask;
+#  define MASK_INDEX(m) ((size_t)__builtin_ctz(m))
+
+static inline csv_mask window_mask(const char *p)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+
+    return (csv_mask)_mm_movemask_epi8(hit);
+}
+# else
+#  define CSV_WINDOW 8
+typedef uint64_t csv_mask;
+#  define MASK_INDEX(m) ((size_t)__builtin_ctzll(m) >> 3)
+#  define LOWS UINT64_C(0x7F7F7F7F7F7F7F7F)
+/* The high bit of every zero byte of x, exactly (no carry crosses a byte). */
+#  define ZERO_BYTES(x) (~((((x) & LOWS) + LOWS) | (x)) & ~LOWS)
+#  define BYTES(c) (UINT64_C(0x0101010101010101) * (unsigned char)(c))
+
+static inline csv_mask window_mask(const char *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, 8);
+    return ZERO_BYTES(w ^ BYTES(',')) | ZERO_BYTES(w ^ BYTES('"')) | ZERO_BYTES(w ^ BYTES('\n'))
+           | ZERO_BYTES(w ^ BYTES('\r'));
+}
+# endif
+#else
+# define CSV_WINDOW 0
+#endif
+
+/* The first byte at or after @p p that ends an unquoted run (, " LF CR), or @p end. */
+static const char *csv_special(const char *p, const char *end)
+{
+#if CSV_WINDOW
+    while (end - p >= CSV_WINDOW) {
+        csv_mask m = window_mask(p);
+
+        if (m)
+            return p + MASK_INDEX(m);
+        p += CSV_WINDOW;
+    }
+#endif
+    while (p < end && *p != ',' && *p != '"' && *p != '\n' && *p != '\r')
+        p++;
+    return p;
+}
+
+/* End the field buf[start..end) of the record being read: a NUL over the byte that ended it. */
+static inline int field_end(char *buf, cli_block *b, size_t start, size_t end)
+{
+    if (field_push(b, start, end - start) != 0)
+        return -1;
+    buf[end] = '\0';
+    return 0;
+}
+
+#if CSV_WINDOW
+/*
+ * The fastest path, for a field whose text has not moved: whole windows of bytes from
+ * buf[*pos], ending in place (as csv_record() does) each field that a comma ends, while a
+ * byte that is no quote follows the comma and the record stays within CLI_STREAM_MAX_RECORD.
+ * Any other special byte, or such a comma, is left at *pos for csv_record(); so are the last
+ * bytes of the text (less than a window and one). *fstart and *done as in csv_record().
+ * @return 0, or -1 when out of memory.
+ */
+static int csv_windows(char *buf, size_t len, cli_block *b, size_t *pos, size_t *fstart,
+                       size_t *done)
+{
+    size_t p = *pos, fs = *fstart;
+    /* done - fstart does not change as fields end here (each adds its length and comma to
+     * both), and done <= fstart; so the record stays within the limit while at <= last. */
+    const size_t gap = *fstart - *done, last = CLI_STREAM_MAX_RECORD - 1 + gap;
+    cli_field *f = b->fields + b->nfields, *fend = b->fields + b->fcap;
+    int rc = 0;
+
+    while (len - p > CSV_WINDOW) {
+        csv_mask m;
+
+        for (m = window_mask(buf + p); m; m &= m - 1) {
+            size_t at = p + MASK_INDEX(m);
+
+            if (buf[at] != ',' || buf[at + 1] == '"' || at > last) {
+                p = at;
+                goto out;
+            }
+            if (f == fend) {
+                b->nfields = (size_t)(f - b->fields);
+                if (fields_grow(b) != 0) {
+                    rc = -1;
+                    goto out;
+                }
+                f = b->fields + b->nfields;
+                fend = b->fields + b->fcap;
+            }
+            f->off = fs;
+            f->len = at - fs;
+            f++;
+            buf[at] = '\0';
+            fs = at + 1;
+        }
+        p += CSV_WINDOW;
+    }
+out:
+    b->nfields = (size_t)(f - b->fields);
+    *pos = p;
+    *fstart = fs;
+    *done = fs - gap;
+    return rc;
+}
+#endif
+
 enum { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE };
 
-/* One CSV record into @p b. @return 1 read (or blank and skipped), 0 end of input, else an error. */
+#define BAD_QUOTE "a quote inside an unquoted field (quote the whole field and double the quote: " \
+                  "\"a\"\"b\")"
+#define BAD_AFTER_QUOTE "unexpected text after a closing quote (a quote inside a quoted field " \
+                        "must be doubled: \"\")"
+
+/*
+ * One CSV record into @p b, split in place in s->buf (offsets, as fill() may move it): a
+ * field's text stays where it is (unquoted) or moves down over its quotes (quoted, or after a
+ * stray closing quote), and a NUL is written over the byte that ended it; the write end w
+ * never passes the read position. done is the record's text as a copy would hold it (each
+ * finished field and its NUL), checked against CLI_STREAM_MAX_RECORD at the same points as
+ * ever. @return 1 read (or blank and skipped), 0 end of input, else an error.
+ */
 static int csv_record(cli_stream *s, cli_block *b, fisc_error *err)
 {
-    size_t first = b->nfields, rec_start = b->tlen, fstart = b->tlen;
+    size_t first = b->nfields, done = 0;
+    size_t fstart = 0, w = 0; /* the current field is buf[fstart..w); w == fstart between fields */
     const char *bad = NULL;
     int st = ST_START, any = 0, rc;
 
     for (;;) {
         const char *p, *end;
+        char c;
 
         if (s->pos == s->len) {
             rc = fill(s, err);
@@ -399,7 +576,7 @@ static int csv_record(cli_stream *s, cli_block *b, fisc_error *err)
                 continue;
             }
         }
-        if (b->tlen - rec_start > CLI_STREAM_MAX_RECORD) {
+        if (done + (w - fstart) > CLI_STREAM_MAX_RECORD) {
             cli_error_set(err, FISC_ERANGE, s->source, (int)s->row, -1,
                           "row %ld is longer than %zu bytes", s->row, CLI_STREAM_MAX_RECORD);
             return FISC_ERANGE;
@@ -409,87 +586,107 @@ static int csv_record(cli_stream *s, cli_block *b, fisc_error *err)
         end = s->buf + s->len;
         switch (st) {
         case ST_START:
-            fstart = b->tlen;
             if (*p == '"') {
                 s->pos++;
+                fstart = w = s->pos;
                 st = ST_QUOTED;
-            } else {
+                continue;
+            }
+            /* On to the unquoted field: the loop top would find nothing to do. */
+            fstart = w = s->pos;
+            st = ST_UNQUOTED;
+            /* fall through */
+        case ST_UNQUOTED: {
+            /* The fast path: unquoted fields one after another, none of them copied (locals,
+             * which the stores into b->fields cannot alias). */
+            char *buf = s->buf;
+            size_t pos = s->pos, len = s->len;
+
+            for (;;) {
+                size_t n;
+
+#if CSV_WINDOW
+                if (w == pos) {
+                    if (csv_windows(buf, len, b, &pos, &fstart, &done) != 0)
+                        goto nomem;
+                    w = pos;
+                }
+#endif
+                n = (size_t)(csv_special(buf + pos, end) - (buf + pos));
+
+                if (w != pos) /* after a closing quote: the field moved down */
+                    memmove(buf + w, buf + pos, n);
+                w += n;
+                pos += n;
+                if (pos == len)
+                    break; /* the loop top reads more */
+                c = buf[pos++];
+                if (c == '"') {
+                    if (!bad)
+                        bad = BAD_QUOTE;
+                    buf[w++] = '"';
+                    break;
+                }
+                if (field_end(buf, b, fstart, w) != 0)
+                    goto nomem;
+                done += w - fstart + 1;
+                fstart = w = pos;
+                if (c != ',') {
+                    s->pos = pos;
+                    s->skip_lf = c == '\r';
+                    goto record_end;
+                }
+                /* The next field, on here unless the loop top has something to do. */
+                st = ST_START;
+                if (pos == len || done > CLI_STREAM_MAX_RECORD || buf[pos] == '"')
+                    break;
                 st = ST_UNQUOTED;
             }
+            s->pos = pos;
             continue;
-        case ST_UNQUOTED: {
-            const char *q = p;
-            char c;
-
-            while (q < end && *q != ',' && *q != '\n' && *q != '\r' && *q != '"')
-                q++;
-            if (q > p && text_put(b, p, (size_t)(q - p)) != 0)
-                goto nomem;
-            s->pos += (size_t)(q - p);
-            if (q == end)
-                continue;
-            c = *q;
-            s->pos++;
-            if (c == '"') {
-                if (!bad)
-                    bad = "a quote inside an unquoted field (quote the whole field and double "
-                          "the quote: \"a\"\"b\")";
-                if (text_put(b, "\"", 1) != 0)
-                    goto nomem;
-                continue;
-            }
-            if (field_end(b, fstart) != 0)
-                goto nomem;
-            if (c == ',') {
-                st = ST_START;
-                fstart = b->tlen;
-                continue;
-            }
-            s->skip_lf = c == '\r';
-            goto record_end;
         }
         case ST_QUOTED: {
             const char *q = memchr(p, '"', (size_t)(end - p));
+            size_t n;
 
             if (!q)
                 q = end;
-            if (q > p && text_put(b, p, (size_t)(q - p)) != 0)
-                goto nomem;
-            s->pos += (size_t)(q - p);
+            n = (size_t)(q - p);
+            if (w != s->pos)
+                memmove(s->buf + w, p, n); /* after a doubled quote */
+            w += n;
+            s->pos += n;
             if (q < end) {
                 s->pos++;
                 st = ST_QUOTE;
             }
             continue;
         }
-        case ST_QUOTE: {
-            char c = *p;
-
+        case ST_QUOTE:
+            c = *p;
             if (c == '"') {
                 s->pos++;
-                if (text_put(b, "\"", 1) != 0)
-                    goto nomem;
+                s->buf[w++] = '"';
                 st = ST_QUOTED;
                 continue;
             }
             if (c == ',' || c == '\r' || c == '\n') {
                 s->pos++;
-                if (field_end(b, fstart) != 0)
+                if (field_end(s->buf, b, fstart, w) != 0)
                     goto nomem;
+                done += w - fstart + 1;
+                fstart = w = s->pos;
                 if (c == ',') {
                     st = ST_START;
-                    fstart = b->tlen;
                     continue;
                 }
                 s->skip_lf = c == '\r';
                 goto record_end;
             }
             if (!bad)
-                bad = "unexpected text after a closing quote (a quote inside a quoted field must "
-                      "be doubled: \"\")";
+                bad = BAD_AFTER_QUOTE;
             st = ST_UNQUOTED;
             continue;
-        }
         default:
             break;
         }
@@ -503,13 +700,12 @@ static int csv_record(cli_stream *s, cli_block *b, fisc_error *err)
                       "the end of the file)", s->row, b->nfields - first + 1);
         return FISC_EPARSE;
     }
-    if (field_end(b, fstart) != 0)
+    if (field_end(s->buf, b, fstart, w) != 0) /* w <= len: buf has room for a NUL after its text */
         goto nomem;
 record_end:
-    if (b->nfields - first == 1 && b->flens[first] == 0 && !bad) {
+    if (b->nfields - first == 1 && b->fields[first].len == 0 && !bad) {
         /* A blank line: not a row of data (Excel still counts it). */
         b->nfields = first;
-        b->tlen = rec_start;
     } else if (rec_push(b, first, s->row, bad) != 0) {
         goto nomem;
     }
@@ -520,19 +716,72 @@ nomem:
     return FISC_ENOMEM;
 }
 
+/*
+ * Give @p b the text its fields point into, buf[base..pos] (buf[pos] may be the NUL of a last
+ * field without a line end), copying the shorter of it and what follows it (text, and raw bytes
+ * not decoded yet): a long block swaps buffers with the stream, which keeps a copy of that rest;
+ * a short one (the header) is copied out. @return 0, or -1 when out of memory.
+ */
+static int hand_over(cli_stream *s, cli_block *b, size_t base)
+{
+    size_t span = s->pos - base, rest = s->len - s->pos + s->raw_len, cap, i;
+    char *t;
+
+    if (!s->buf)
+        return 0; /* nothing was read */
+    if (span <= rest) {
+        if (text_room(b, span) != 0)
+            return -1;
+        memcpy(b->text, s->buf + base, span + 1);
+        for (i = 0; i < b->nfields; i++)
+            b->fields[i].off -= base;
+        b->tlen = span;
+        return 0;
+    }
+    if (text_room(b, rest) != 0)
+        return -1;
+    memcpy(b->text, s->buf + s->pos, rest);
+    t = b->text;
+    cap = b->tcap;
+    b->text = s->buf;
+    b->tcap = s->cap;
+    b->tlen = s->pos;
+    s->buf = t;
+    s->cap = cap;
+    s->len -= s->pos;
+    s->pos = 0;
+    return 0;
+}
+
 int cli_stream_csv_block(cli_stream *s, cli_block *b, size_t max, fisc_error *err)
 {
-    block_reset(b);
-    while (b->nrecs < max) {
-        int rc = csv_record(s, b, err);
+    size_t base = s->pos; /* the block's text begins here */
+    int rc = FISC_OK;
 
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            break;
+    block_reset(b);
+    if (base > s->len + s->raw_len - base) {
+        /* More consumed text than text to come (after short blocks): drop it, so that the
+         * buffer stays about a chunk and a block long; each byte moves at most once this way. */
+        drop_consumed(s);
+        base = 0;
     }
-    return FISC_OK;
+    while (b->nrecs < max) {
+        rc = csv_record(s, b, err);
+        if (rc <= 0)
+            break;
+        rc = FISC_OK;
+    }
+    /* Also after an error: the records read before it are still evaluated. */
+    if (hand_over(s, b, base) != 0) {
+        block_reset(b);
+        cli_error_set(err, FISC_ENOMEM, s->source, -1, -1, "out of memory reading the input");
+        return FISC_ENOMEM;
+    }
+    return rc;
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* JSON Lines */
 
 /* 1 if the @p n bytes at @p p are only spaces, tabs and CRs. */
 static int blank(const char *p, size_t n)
@@ -556,6 +805,7 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
             const char *p, *q;
 
             if (s->pos == s->len) {
+                drop_consumed(s); /* lines are copied into the block */
                 rc = fill(s, err);
                 if (rc < 0)
                     return row_error(s, rc, err);
@@ -585,7 +835,8 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
         if (blank(b->text + start, b->tlen - start)) {
             b->tlen = start;
         } else {
-            if (field_end(b, start) != 0 || rec_push(b, first, s->row, NULL) != 0)
+            if (field_push(b, start, b->tlen - start) != 0 || text_put(b, "", 1) != 0
+                || rec_push(b, first, s->row, NULL) != 0)
                 goto nomem;
         }
         s->row++;

@@ -28,16 +28,18 @@
 
 /* Largest JSON line accepted (the library reads facts documents of at most 16 MiB). */
 #define CLI_STREAM_MAX_LINE ((size_t)16 * 1024 * 1024)
-/* Largest CSV record accepted, in bytes. */
+/* Largest CSV record accepted, in bytes (a test build may make it tiny). */
+#ifndef CLI_STREAM_MAX_RECORD
 #define CLI_STREAM_MAX_RECORD ((size_t)16 * 1024 * 1024)
+#endif
 
 typedef struct cli_stream {
     FILE *f;
     int is_stdin;
     const char *source;   /* name for messages */
-    unsigned char *raw;   /* bytes read and not yet decoded (a split sequence) */
-    size_t raw_len;
-    char *buf;            /* decoded UTF-8 text, buf[pos..len) not yet consumed */
+    unsigned char *raw;   /* scratch for converting from GB18030 */
+    size_t raw_len;       /* bytes read and not decoded yet (a split sequence), at buf[len..] */
+    char *buf;            /* decoded UTF-8 text, buf[pos..len) not yet consumed; then raw bytes */
     size_t pos, len, cap;
     int eof;              /* the file is exhausted (buf may still hold text) */
     int started;          /* the BOM check is done */
@@ -62,12 +64,21 @@ typedef struct cli_rec {
     const char *bad;  /* NULL, or why the record is malformed (static text) */
 } cli_rec;
 
-/* A block of records; its fields are NUL-terminated strings in text. */
+/* One field of a block: where its text begins in cli_block::text, and its length. */
+typedef struct cli_field {
+    size_t off, len;
+} cli_field;
+
+/*
+ * A block of records; its fields are NUL-terminated strings in text. For CSV, text is the
+ * decoded input itself, split in place (an unquoted field is not copied): at the end of a block
+ * the block takes the stream's buffer and the stream a copy of what follows, or, for a short
+ * block such as the header, the block takes a copy of its records.
+ */
 typedef struct cli_block {
     char *text;
     size_t tlen, tcap;
-    size_t *fields;   /* offsets into text */
-    size_t *flens;    /* lengths */
+    cli_field *fields;
     size_t nfields, fcap;
     cli_rec *recs;
     size_t nrecs, rcap;
@@ -75,14 +86,29 @@ typedef struct cli_block {
 
 void cli_block_init(cli_block *b);
 void cli_block_free(cli_block *b);
-/* Field @p i of record @p r (NULL past its end) and its length. */
-const char *cli_block_field(const cli_block *b, size_t r, size_t i, size_t *len);
+
+/* Field @p i of record @p r (NULL past its end) and its length. Inline: it is read per cell. */
+static inline const char *cli_block_field(const cli_block *b, size_t r, size_t i, size_t *len)
+{
+    const cli_rec *rec = &b->recs[r];
+    const cli_field *f;
+
+    if (i >= rec->nfields) {
+        *len = 0;
+        return NULL;
+    }
+    f = &b->fields[rec->first + i];
+    *len = f->len;
+    return b->text + f->off;
+}
 
 /*
  * Read up to @p max CSV records into @p b (emptied first). A blank line (a record of one empty
- * field) is skipped. @return FISC_OK (b->nrecs == 0 at the end of the input); FISC_EPARSE (bad
- * encoding, or a quoted field open at the end), with the row; CLI_EIO; FISC_ERANGE (a record
- * over CLI_STREAM_MAX_RECORD); FISC_ENOMEM.
+ * field) is skipped. The records stay valid until the next call with @p b; reading into another
+ * block does not touch them (the next block can be read while this one is evaluated).
+ * @return FISC_OK (b->nrecs == 0 at the end of the input); FISC_EPARSE (bad encoding, or a
+ * quoted field open at the end), with the row; CLI_EIO; FISC_ERANGE (a record over
+ * CLI_STREAM_MAX_RECORD); FISC_ENOMEM. After an error, b holds the records read before it.
  */
 int cli_stream_csv_block(cli_stream *s, cli_block *b, size_t max, fisc_error *err);
 

@@ -3,10 +3,11 @@
  *
  * The input is read a block of BLOCK_ROWS rows at a time (cli_stream.c: chunked reading and
  * decoding, so memory stays flat whatever the input size); the rows of a block are evaluated by
- * --jobs threads, each with its own facts and results (the policy is immutable and shared), on
- * contiguous slices, and the slices' output is written in order, so the output is the same for
- * any number of threads. Totals are added exactly (fisc_decimal_add) per thread and merged at
- * the end; exact addition does not depend on the order.
+ * --jobs threads, each with its own facts and result (the policy is immutable and shared; the
+ * result is evaluated into row after row, so a row allocates nothing), on contiguous slices,
+ * while the main thread reads the next block; the slices' output is written in order, so the
+ * output is the same for any number of threads. Totals are added exactly (fisc_decimal_add) per
+ * thread and merged at the end; exact addition does not depend on the order.
  *
  * Public API only. No floating point: rates of progress are integer rows per second from
  * integer nanoseconds.
@@ -120,6 +121,11 @@ static const char *const CATEGORY_TEXT[FISC_CATEGORY_COUNT] = {
     "tax payable", "tax relief", "subsidy", "repayment"
 };
 static const char *const OUTCOME_NAMES[3] = { "eligible", "not_eligible", "undetermined" };
+/* An outcome between its CSV commas, with its length (written per program per row). */
+#define CELL(s) { s, sizeof(s) - 1 }
+static const struct { const char *text; size_t len; } OUTCOME_CELLS[3] = {
+    CELL(",eligible,"), CELL(",not_eligible,"), CELL(",undetermined,")
+};
 
 /* Counts and the exact total of one program's main amount. */
 typedef struct prog_stats {
@@ -146,6 +152,7 @@ typedef struct batch {
 typedef struct worker {
     batch *B;
     fisc_facts *facts;
+    fisc_result *res;        /* evaluated into row after row (fisc_evaluate_into) */
     cli_buf out;             /* this slice's output rows */
     cli_buf msgs;            /* this slice's bad-row messages */
     stats st;
@@ -188,17 +195,44 @@ static void stats_clear(stats *st, size_t nprog)
 /* ---------------------------------------------------------------------------------------- */
 /* One row */
 
+/* The decimal digits of @p v (with its '-') into @p out, NUL-terminated; @return their length. */
+static size_t long_text(char out[24], long v)
+{
+    char tmp[24];
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    size_t n = 0, k = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = '\0';
+    return k;
+}
+
 static void put_key_and_row(worker *w, long row, const char *key)
 {
-    char num[32];
+    char num[24];
+    size_t n = long_text(num, row);
 
-    snprintf(num, sizeof(num), "%ld", row);
     if (w->B->jsonl_out) {
-        cli_buf_printf(&w->out, "{\"row\":%ld,\"key\":", row);
+        cli_buf_puts(&w->out, "{\"row\":");
+        cli_buf_put(&w->out, num, n);
+        cli_buf_puts(&w->out, ",\"key\":");
         cli_buf_json_string(&w->out, key ? key : num);
     } else {
-        cli_csv_put_field(&w->out, num, 1);
-        cli_csv_put_field(&w->out, key ? key : num, 0);
+        /* A row number is a CSV field as it is (digits: nothing to quote). */
+        cli_buf_put(&w->out, num, n);
+        if (key) {
+            cli_csv_put_field(&w->out, key, 0);
+        } else {
+            cli_buf_put(&w->out, ",", 1);
+            cli_buf_put(&w->out, num, n);
+        }
     }
 }
 
@@ -236,7 +270,7 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
         const fisc_amount *a;
         int outcome;
 
-        if (!it || strcmp(it->program, B->prog_ids[i]) != 0)
+        if (!it || (it->program != B->prog_ids[i] && strcmp(it->program, B->prog_ids[i]) != 0))
             it = fisc_result_find(res, B->prog_ids[i]);
         if (!it) {
             cli_error_set(&w->fatal, CLI_EINTERNAL, "", -1, -1,
@@ -267,12 +301,13 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
             }
             cli_buf_printf(&w->out, ",\"provisional\":%s}", it->provisional ? "true" : "false");
         } else {
-            cli_buf_put(&w->out, ",", 1);
-            cli_buf_puts(&w->out, OUTCOME_NAMES[outcome]);
-            cli_buf_put(&w->out, ",", 1);
+            cli_buf_put(&w->out, OUTCOME_CELLS[outcome].text, OUTCOME_CELLS[outcome].len);
             if (a && (rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
                 return rc;
-            cli_buf_puts(&w->out, it->provisional ? ",yes" : ",no");
+            if (it->provisional)
+                cli_buf_put(&w->out, ",yes", 4);
+            else
+                cli_buf_put(&w->out, ",no", 3);
         }
     }
     if (B->jsonl_out)
@@ -295,11 +330,11 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
 static int eval_row(worker *w, size_t r)
 {
     const batch *B = w->B;
-    fisc_error e = FISC_ERROR_INIT;
-    fisc_result *res = NULL;
+    fisc_error e;
     cli_row row;
     int rc;
 
+    fisc_error_clear(&e); /* cheaper than an initializer that zeroes all of it, per row */
     w->st.rows++;
     rc = cli_rows_read(&B->R, r, w->facts, &row, &w->fatal);
     if (rc != FISC_OK) {
@@ -307,7 +342,7 @@ static int eval_row(worker *w, size_t r)
         return rc;
     }
     if (!row.why[0]) {
-        rc = fisc_evaluate(&res, B->policy, row.facts, &B->opts, &e);
+        rc = fisc_evaluate_into(&w->res, B->policy, row.facts, &B->opts, &e);
         if (rc != FISC_OK) {
             if (cli_is_fatal(rc)) {
                 w->fatal = e;
@@ -321,8 +356,7 @@ static int eval_row(worker *w, size_t r)
     if (row.why[0])
         put_bad_row(w, row.row, row.key, row.why);
     else
-        rc = put_result(w, row.row, row.key, res);
-    fisc_result_free(res);
+        rc = put_result(w, row.row, row.key, w->res);
     cli_row_done(&row);
     return rc;
 }
@@ -341,6 +375,13 @@ static void run_slice(void *arg, size_t from, size_t to)
             cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
     if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
         cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
+}
+
+/* Read the next block of rows. @return as cli_stream_csv_block(). */
+static int read_block(const batch *B, cli_stream *in, cli_block *b, fisc_error *err)
+{
+    return B->R.jsonl_in ? cli_stream_line_block(in, b, BLOCK_ROWS, err)
+                         : cli_stream_csv_block(in, b, BLOCK_ROWS, err);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -500,7 +541,7 @@ int cmd_batch(int argc, char **argv)
     fisc_policy *policy = NULL;
     fisc_result *probe = NULL;
     cli_stream in;
-    cli_block blk, hb;
+    cli_block blk, blk2, hb, *cur, *nxt, *swap;
     batch B;
     cli_pool P;
     worker *ws = NULL;
@@ -518,6 +559,7 @@ int cmd_batch(int argc, char **argv)
     B.R.cmd = ctx.cmd;
     memset(&total, 0, sizeof(total));
     cli_block_init(&blk);
+    cli_block_init(&blk2);
     cli_block_init(&hb);
     if (policy_args_init(&pa, argc) != 0)
         return CLI_EXIT_INTERNAL;
@@ -676,7 +718,8 @@ int cmd_batch(int argc, char **argv)
         }
         stats_init(&w->st, B.nprog);
     }
-    if ((rc = cli_pool_start(&P, njobs, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
+    /* With --jobs 1 this thread evaluates; with more, njobs threads do and this one reads. */
+    if ((rc = cli_pool_start(&P, njobs, njobs == 1, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
         ret = cli_report(&ctx, &err);
         goto done;
     }
@@ -707,15 +750,25 @@ int cmd_batch(int argc, char **argv)
         cli_buf_free(&h);
     }
 
-    /* The rows, a block at a time. */
-    B.R.blk = &blk;
+    /*
+     * The rows, a block at a time. With threads, the next block is read while they evaluate
+     * one (the blocks own their text, and only this thread reads the input); the output is
+     * written in order after each block, as without.
+     */
+    cur = &blk;
+    nxt = &blk2;
+    rc = read_block(&B, &in, cur, &in_err);
     for (;;) {
-        rc = B.R.jsonl_in ? cli_stream_line_block(&in, &blk, BLOCK_ROWS, &in_err)
-                        : cli_stream_csv_block(&in, &blk, BLOCK_ROWS, &in_err);
+        int next_rc = FISC_OK;
+
         /* On an input error, the complete rows read before it are still computed and written. */
-        if (blk.nrecs == 0)
+        if (cur->nrecs == 0)
             break;
-        cli_pool_run(&P, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
+        B.R.blk = cur;
+        cli_pool_begin(&P, cur->nrecs < njobs ? 1 : njobs, cur->nrecs);
+        if (njobs > 1 && rc == FISC_OK)
+            next_rc = read_block(&B, &in, nxt, &in_err);
+        cli_pool_wait(&P);
         for (t = 0; t < njobs; t++) {
             worker *w = &ws[t];
 
@@ -741,6 +794,12 @@ int cmd_batch(int argc, char **argv)
         }
         if (rc != FISC_OK)
             break;
+        if (njobs == 1)
+            next_rc = read_block(&B, &in, nxt, &in_err);
+        rc = next_rc;
+        swap = cur;
+        cur = nxt;
+        nxt = swap;
     }
     if (fflush(out.f) != 0 || ferror(out.f)) {
         cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
@@ -790,6 +849,7 @@ done:
     cli_pool_stop(&P);
     for (t = 0; ws && t < njobs; t++) {
         fisc_facts_free(ws[t].facts);
+        fisc_result_free(ws[t].res);
         cli_buf_free(&ws[t].out);
         cli_buf_free(&ws[t].msgs);
         stats_clear(&ws[t].st, B.nprog);
@@ -806,6 +866,7 @@ done:
     if (in_open)
         cli_stream_close(&in);
     cli_block_free(&blk);
+    cli_block_free(&blk2);
     cli_block_free(&hb);
     cli_rows_free(&B.R);
     free(B.prog_ids);

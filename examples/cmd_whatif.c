@@ -162,6 +162,7 @@ typedef struct whatif {
 typedef struct worker {
     whatif *W;
     fisc_facts *facts;
+    fisc_result *rb, *ro;             /* base and overlay, evaluated into row after row */
     cli_buf out, msgs;
     stats st;
     fisc_decimal diff, benefit, emp, limits[3], zero;
@@ -449,15 +450,16 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
 static int eval_row(worker *w, size_t r)
 {
     const whatif *W = w->W;
-    fisc_error e = FISC_ERROR_INIT;
-    fisc_result *rb = NULL, *ro = NULL;
+    fisc_error e;
     cli_row row;
     int rc, pass;
 
+    fisc_error_clear(&e); /* cheaper than an initializer that zeroes all of it, per row */
     w->st.rows++;
     rc = cli_rows_read(&W->R, r, w->facts, &row, &w->fatal);
     for (pass = 0; pass < 2 && rc == FISC_OK && !row.why[0]; pass++) {
-        rc = fisc_evaluate(pass ? &ro : &rb, pass ? W->over : W->base, row.facts, &W->opts, &e);
+        rc = fisc_evaluate_into(pass ? &w->ro : &w->rb, pass ? W->over : W->base, row.facts,
+                                &W->opts, &e);
         if (rc != FISC_OK && cli_is_fatal(rc)) {
             w->fatal = e;
         } else if (rc != FISC_OK) {
@@ -469,10 +471,8 @@ static int eval_row(worker *w, size_t r)
         if (row.why[0])
             put_bad_row(w, &row);
         else
-            rc = put_result(w, &row, rb, ro);
+            rc = put_result(w, &row, w->rb, w->ro);
     }
-    fisc_result_free(rb);
-    fisc_result_free(ro);
     cli_row_done(&row);
     return rc;
 }
@@ -1249,7 +1249,7 @@ int cmd_whatif(int argc, char **argv)
         }
         stats_init(&w->st, W.nprog);
     }
-    if ((rc = cli_pool_start(&P, njobs, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
+    if ((rc = cli_pool_start(&P, njobs, 1, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
         ret = cli_report(&ctx, &err);
         goto done;
     }
@@ -1334,6 +1334,8 @@ done:
         int k;
 
         fisc_facts_free(ws[t].facts);
+        fisc_result_free(ws[t].rb);
+        fisc_result_free(ws[t].ro);
         cli_buf_free(&ws[t].out);
         cli_buf_free(&ws[t].msgs);
         stats_clear(&ws[t].st, W.nprog);

@@ -312,6 +312,176 @@ class Parallel(BatchTestCase):
                 self.assertEqual([r["key"] for r in got], [key + ",", "b"], (enc, shift))
 
 
+def csv_cell(text):
+    """One CSV field as RFC 4180 writes it: quoted when it holds a comma, quote or line break."""
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+class FastPaths(BatchTestCase):
+    """The edges of the reader's fast paths (examples/cli_stream.c): fields split in place and
+    found 16 or 8 bytes at a time, ASCII checked many bytes at a time, bytes decoded where they
+    were read, blocks that hand their text over (the next block read while one is evaluated), and
+    amounts written from a stack buffer. Each case is also what the general path does."""
+
+    HEAD = ["enterprise_name", "note"] + HEADER[1:]
+
+    def rows_text(self, rows, ends=("\r\n",)):
+        lines = [",".join(csv_cell(c) for c in self.HEAD)]
+        lines += [",".join(csv_cell(c) for c in r) for r in rows]
+        return "".join(l + ends[i % len(ends)] for i, l in enumerate(lines))
+
+    def test_fields_of_every_length_at_every_offset(self):
+        # Unquoted and quoted notes of 0..40 bytes put every comma, quote and line end at every
+        # offset of a 16- and an 8-byte window; the name after them is quoted one row in three.
+        rows, names = [], []
+        for n in range(41):
+            for note in ("x" * n, "y" * n + ',"z"', 'q"' * (n // 2), "林" * (n // 3) + "a" * (n % 3)):
+                name = "名%d,%s" % (n, "k" * (n % 5)) if n % 3 == 0 else "n%d" % n
+                rows.append([name, note] + ROWS[1][1:])
+                names.append(name)
+        for ends in (("\r\n",), ("\n",), ("\r",), ("\r\n", "\n", "\r")):
+            path = self.write("w.csv", self.rows_text(rows, ends))
+            rc, out, err = self.batch(path, "--key", "enterprise_name")
+            self.assertEqual(rc, 0, (ends, err))
+            got = read_output(out)
+            self.assertEqual([r["key"] for r in got], names, ends)
+            self.assertEqual({r["cn.cit.amount"] for r in got}, {"50000.00"}, ends)
+            self.assertEqual([r["row"] for r in got], [str(i + 2) for i in range(len(rows))])
+
+    def test_stray_quotes_at_every_offset(self):
+        text = self.rows_text([])
+        for k in range(1, 41):
+            text += "a" * k + '"b,1000000,50,5000000,false\r\n'       # a quote in an unquoted field
+            text += '"c"' + "d" * k + ",1000000,50,5000000,false\r\n"  # text after a closing quote
+            text += ",".join(["ok%d" % k, "e" * k] + ROWS[1][1:]) + "\r\n"
+        rc, out, err = self.batch(self.write("q.csv", text), "--key", "enterprise_name")
+        self.assertEqual(rc, 3, err)
+        got = read_output(out)
+        self.assertEqual(len(got), 120)
+        for k in range(1, 41):
+            bad1, bad2, good = got[3 * k - 3:3 * k]
+            self.assertIn("quote inside an unquoted field", bad1["error"])
+            self.assertEqual(bad1["key"], "a" * k + '"b')
+            self.assertIn("after a closing quote", bad2["error"])
+            self.assertEqual(bad2["key"], "c" + "d" * k)
+            self.assertEqual((good["key"], good["cn.cit.amount"], good["error"]),
+                             ("ok%d" % k, "50000.00", ""))
+
+    def test_utf8_checked_at_every_offset(self):
+        # Valid characters of 2, 3 and 4 bytes after 0..23 ASCII bytes decode as they are.
+        rows = [["a" * k + ch] + ["n"] + ROWS[1][1:] for k in range(24) for ch in ("é", "林", "😀")]
+        text = self.rows_text(rows)
+        rc, out, err = self.batch(self.write("u.csv", BOM + text.encode("utf-8")),
+                                  "--key", "enterprise_name")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r["key"] for r in read_output(out)], [r[0] for r in rows])
+        # A bad byte after 0..23 ASCII bytes of row 4, in a file read as UTF-8 (its BOM): the
+        # input stops there, naming row 4; rows 2 and 3 are written.
+        for k in range(24):
+            for bad in (b"\xff", b"\xe6\x9e", b"\xc0\xaf", b"\xed\xa0\x80"):
+                data = BOM + self.rows_text(rows[:2]).encode("utf-8") \
+                    + b"a" * k + bad + b"z,n,1,1,1,false\r\n"
+                rc, out, err = self.batch(self.write("b.csv", data), "--key", "enterprise_name")
+                self.assertEqual(rc, 1, (k, bad, err))
+                self.assertIn("row 4: invalid UTF-8 (byte 0x%02X)" % bad[0], err)
+                self.assertEqual(len(read_output(out)), 2, (k, bad))
+
+    def test_many_blocks_and_chunks(self):
+        # 9000 rows of about 150 bytes: more than two blocks of 4096 rows and over 1 MiB, with
+        # quoted names (doubled quotes, line breaks), blank lines and mixed line ends.
+        rows = []
+        for i in range(9000):
+            name = "企业%05d" % i + ("，" * (i % 7)) + ('"q"' if i % 11 == 0 else "") \
+                + ("\n第二行" if i % 97 == 0 else "") + "x" * (i % 60)
+            rows.append([name, "note %d" % i] + ROWS[i % 2][1:])
+        text = self.rows_text(rows, ("\r\n", "\n", "\r\n", "\r\n\r\n", "\n"))
+        path = self.write("m.csv", text)
+        outs = []
+        for jobs in ("1", "3"):
+            rc, out, err = self.batch(path, "--key", "enterprise_name", "--jobs", jobs)
+            self.assertEqual(rc, 0, err)
+            outs.append(out)
+        self.assertEqual(outs[0], outs[1])
+        got = read_output(outs[0])
+        self.assertEqual([r["key"] for r in got], [r[0] for r in rows])
+        self.assertEqual([r["cn.cit.amount"] for r in got], ["140000.00", "50000.00"] * 4500)
+        # Excel's numbering: a blank line after every fifth record still counts as a row.
+        expect, row = [], 2
+        for i in range(9000):
+            expect.append(str(row))
+            row += 2 if i % 5 == 2 else 1
+        self.assertEqual([r["row"] for r in got], expect)
+
+    def test_record_length_limit(self):
+        limit = 16 * 1024 * 1024  # CLI_STREAM_MAX_RECORD: the record's text and a NUL per field
+        for size, ok in ((limit - 1, True), (limit, False)):
+            data = b"enterprise_name,taxable_income\r\n" + b"x" * size + b",5\r\nb,2\r\n"
+            rc, out, err = self.batch(self.write("l.csv", data), "--key", "enterprise_name",
+                                      policy=CIT_POLICY[:2])
+            if ok:
+                self.assertEqual(rc, 0, err[:300])
+                self.assertEqual(len(read_output(out)), 2)
+            else:
+                self.assertEqual(rc, 1, err[:300])
+                self.assertIn("row 2 is longer than %d bytes" % limit, err)
+        # Short fields count their NULs too, 2 bytes a field: the record is over the limit when
+        # a field begins after the first limit / 2 + 1 (the last one ends the record unchecked).
+        for n, ok in ((limit // 2 + 1, True), (limit // 2 + 2, False)):
+            data = b"enterprise_name,taxable_income\r\n" + b",".join([b"1"] * n) + b"\r\n"
+            rc, out, err = self.batch(self.write("n.csv", data), policy=CIT_POLICY[:2])
+            if ok:
+                self.assertEqual(rc, 3, err[:300])  # a row with too many fields, but read
+                self.assertIn("row 2: the row has %d fields, the header 2" % n, err)
+            else:
+                self.assertEqual(rc, 1, err[:300])
+                self.assertIn("row 2 is longer than %d bytes" % limit, err)
+
+    def test_json_lines_across_blocks_and_chunks(self):
+        # 20000 lines (over 1 MiB, five blocks), blank lines and CRLF among them.
+        lines, keys, amounts = [], [], []
+        for i in range(20000):
+            if i % 1000 == 999:
+                lines.append("  \r")
+                continue
+            key = "J%05d" % i
+            lines.append('{"enterprise_name":"%s","taxable_income":"%s","employees_average":50,'
+                         '"assets_average":"5000000","industry_restricted":false}%s'
+                         % (key, ROWS[i % 2][1], "\r" if i % 3 == 0 else ""))
+            keys.append(key)
+            amounts.append(["140000.00", "50000.00"][i % 2])
+        path = self.write("many.jsonl", "\n".join(lines) + "\n")
+        outs = []
+        for jobs in ("1", "2"):
+            rc, out, err = self.batch(path, "--jobs", jobs, "--key", "enterprise_name")
+            self.assertEqual(rc, 0, err[-500:])
+            outs.append(out)
+        self.assertEqual(outs[0], outs[1])
+        got = read_output(outs[0])
+        self.assertEqual([r["key"] for r in got], keys)
+        self.assertEqual([r["row"] for r in got],
+                         [str(i + 1) for i in range(20000) if i % 1000 != 999])
+        self.assertEqual([r["cn.cit.amount"] for r in got], amounts)
+
+    def test_amounts_get_two_decimals(self):
+        # 25% (500 employees, not small): shortest exact texts with 0, 1 and 2 decimals, up to 39
+        # integer digits, padded to two decimals in the rows and in the totals.
+        incomes = ["0", "0.4", "0.04", "1", "12.5", "1" + "0" * 37, "9" * 39]
+        path = self.write("a.csv", csv_text(HEADER, [["", v, "500", "60000000", "false"]
+                                                     for v in incomes]))
+        rc, out, err = self.batch(path)
+        self.assertEqual(rc, 0, err)
+        want = ["0.00", "0.10", "0.01", "0.25", "3.13", "25" + "0" * 35 + ".00",
+                "24" + "9" * 37 + ".75"]
+        self.assertEqual([r["cn.cit.amount"] for r in read_output(out)], want)
+        # In integer 分 (Decimal's default context keeps 28 digits): 25% of the income, the total.
+        self.assertEqual(int(want[-1].replace(".", "")), int("9" * 39) * 25)
+        total = sum(int(v.replace(".", "")) for v in want)
+        self.assertIn("cn.cit: eligible 0, not eligible 7, undetermined 0, total %d.%02d"
+                      % divmod(total, 100), err)
+
+
 class Formats(BatchTestCase):
     def test_jsonl_in_and_out(self):
         lines = [json.dumps(dict(zip(HEADER, r)), ensure_ascii=False) for r in ROWS]
