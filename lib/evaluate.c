@@ -5,6 +5,7 @@
  * functions in engine.h.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -575,19 +576,22 @@ static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc
     return FISC_OK;
 }
 
-/* A copy of n elements of `size` bytes into the result's arena; *out stays NULL when n is 0. */
-static int keep(fiscp_ctx *c, const void **out, const void *from, size_t n, size_t size)
+/* Bytes of n elements of `size`, rounded up to keep the next array aligned for any object. */
+static size_t span(size_t n, size_t size)
 {
-    void *to;
+    return (n * size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+}
 
-    *out = NULL;
+/* Copy n elements to *at and move *at past them; NULL when n is 0. */
+static void *place(char **at, const void *from, size_t n, size_t size)
+{
+    void *to = *at;
+
     if (n == 0)
-        return 1;
-    if (!(to = fiscp_arena_alloc_raw(&c->r->arena, n * size)))
-        return 0;
+        return NULL;
     memcpy(to, from, n * size);
-    *out = to;
-    return 1;
+    *at += span(n, size);
+    return to;
 }
 
 /* Empty an item that failed: nothing of the context may stay referenced, no amount keeps memory. */
@@ -604,34 +608,33 @@ static void drop_item(fiscp_ctx *c, fisc_item *item)
     item->steps = NULL;
 }
 
-/* The amounts' values follow the kept amounts (moved bitwise: a value owns its memory, if any). */
-static int keep_values(fiscp_ctx *c, fisc_item *item)
-{
-    fisc_amount *a = (fisc_amount *)(uintptr_t)item->amounts;
-    const void *to;
-
-    if (!keep(c, &to, c->values, item->amount_count, sizeof(*c->values)))
-        return 0;
-    for (size_t k = 0; k < item->amount_count; k++)
-        a[k].value = (const fisc_decimal *)to + k;
-    return 1;
-}
-
-/* Move the current item's arrays from the context into the result. */
+/*
+ * Move the current item's arrays from the context into the result, in one block of its arena. The
+ * amounts' values follow their amounts, moved bitwise (a value owns its memory, if any).
+ */
 static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
 {
-    int ok = keep(c, (const void **)&item->conditions, c->conds, item->condition_count, sizeof(*c->conds)) &
-             keep(c, (const void **)&item->params, c->params, item->param_count, sizeof(*c->params)) &
-             keep(c, (const void **)&item->amounts, c->amounts, item->amount_count, sizeof(*c->amounts)) &
-             keep(c, (const void **)&item->missing, c->missing, item->missing_count, sizeof(*c->missing)) &
-             keep(c, (const void **)&item->steps, c->steps, item->step_count, sizeof(*c->steps));
+    size_t na = item->amount_count;
+    size_t total = span(item->condition_count, sizeof(*c->conds)) + span(item->param_count, sizeof(*c->params)) +
+                   span(na, sizeof(*c->amounts)) + span(na, sizeof(*c->values)) +
+                   span(item->missing_count, sizeof(*c->missing)) + span(item->step_count, sizeof(*c->steps));
+    fisc_amount *a;
+    fisc_decimal *v;
+    char *at = NULL;
 
-    ok = ok && keep_values(c, item);
-
-    if (!ok) {
+    if (total && !(at = fiscp_arena_alloc_raw(&c->r->arena, total))) {
         drop_item(c, item);
         return fiscp_error_nomem(c->err);
     }
+    item->conditions = place(&at, c->conds, item->condition_count, sizeof(*c->conds));
+    item->params = place(&at, c->params, item->param_count, sizeof(*c->params));
+    item->missing = place(&at, c->missing, item->missing_count, sizeof(*c->missing));
+    item->steps = place(&at, c->steps, item->step_count, sizeof(*c->steps));
+    a = place(&at, c->amounts, na, sizeof(*c->amounts));
+    v = place(&at, c->values, na, sizeof(*c->values));
+    for (size_t k = 0; k < na; k++)
+        a[k].value = &v[k];
+    item->amounts = a;
     return FISC_OK;
 }
 
