@@ -16,6 +16,15 @@ int64_t cli_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+void cli_progress(const char *cmd, int64_t t0, size_t rows, int final)
+{
+    int64_t ns = cli_now_ns() - t0;
+    unsigned long long rate = ns > 0 ? (unsigned long long)rows * 1000000000ull / (unsigned long long)ns : 0;
+
+    fprintf(stderr, "\r\033[K%s: %zu rows, %llu rows/s%s", cmd, rows, rate, final ? "\n" : "");
+    fflush(stderr);
+}
+
 int cli_ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

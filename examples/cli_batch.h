@@ -29,6 +29,14 @@
 
 /* Monotonic time in integer nanoseconds. */
 int64_t cli_now_ns(void);
+/*
+ * The progress line of `fisc batch` and `fisc whatif` on standard error: "CMD: N rows, R rows/s",
+ * written over itself ("\r", erase to the end of the line) and ended with a newline when
+ * @p final. The rate is integer rows per second from the integer nanoseconds since @p t0
+ * (cli_now_ns()). The caller shows it only when standard error is a terminal, so that a
+ * redirected standard error (a log, a test) stays free of it.
+ */
+void cli_progress(const char *cmd, int64_t t0, size_t rows, int final);
 /* 1 if @p s ends with @p suffix. */
 int cli_ends_with(const char *s, const char *suffix);
 /* 1 if @p a equals @p b ignoring ASCII case. */

@@ -507,15 +507,6 @@ static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error 
 
 /* ---------------------------------------------------------------------------------------- */
 
-static void progress(int64_t t0, size_t rows, int final)
-{
-    int64_t ns = cli_now_ns() - t0;
-    unsigned long long rate = ns > 0 ? (unsigned long long)rows * 1000000000ull / (unsigned long long)ns : 0;
-
-    fprintf(stderr, "\r\033[Kfisc batch: %zu rows, %llu rows/s%s", rows, rate, final ? "\n" : "");
-    fflush(stderr);
-}
-
 int cmd_batch(int argc, char **argv)
 {
     enum { OPT_OVERLAY = 1000, OPT_FORMAT, OPT_ENCODING, OPT_INPUT_FORMAT, OPT_JOBS, OPT_SUMMARY };
@@ -790,7 +781,7 @@ int cmd_batch(int argc, char **argv)
             size_t rows = 0;
             for (t = 0; t < njobs; t++)
                 rows += ws[t].st.rows;
-            progress(t0, rows, 0);
+            cli_progress(ctx.cmd, t0, rows, 0);
         }
         if (rc != FISC_OK)
             break;
@@ -813,7 +804,7 @@ int cmd_batch(int argc, char **argv)
         }
     }
     if (tty)
-        progress(t0, total.rows, 1);
+        cli_progress(ctx.cmd, t0, total.rows, 1);
     if (rc != FISC_OK) {
         /* The input stopped (bad encoding, an unclosed quote): what came before is written. */
         ret = cli_report(&ctx, &in_err);

@@ -6,7 +6,10 @@
  *
  * Per program: the exact totals of the main amount (cli_main_amount(), the amount `fisc batch`
  * writes) under each policy and their difference; how many enterprises gain, lose, are
- * unchanged or undetermined, and the exact sums gained and lost, by size band. Optionally a
+ * unchanged or undetermined, and the exact sums gained and lost, by size band. Per category
+ * (tax payable, tax relief, subsidy, repayment: what a fiscal-cost estimate adds up), the sums of
+ * the rows' result totals (every amount in the category, as `fisc batch` adds them: cn.cit's
+ * relief counts beside its tax). Optionally a
  * per-enterprise difference file (CSV with a BOM, or JSON Lines) and one self-contained offline
  * HTML page (cli_html.c) with the totals in figures and 大写, the gains and losses per band as
  * inline SVG bars, and both policies' layers with their hashes.
@@ -16,7 +19,8 @@
  *
  * Rows are read a block at a time and split between --jobs threads on contiguous slices whose
  * output is written in order, so every output is the same for any number of threads; sums are
- * exact (fisc_decimal_add), so their order does not matter. Public API only; no floating point
+ * exact (fisc_decimal_add), so their order does not matter. With standard error on a terminal,
+ * the progress line of `fisc batch` (cli_progress()). Public API only; no floating point
  * (a bar's length is integer arithmetic on 分: cli_bar_length()).
  */
 #include <errno.h>
@@ -63,6 +67,15 @@ static const char *const BAND_ZH[NBANDS] = {
     "(从业人数季度平均值): lt20 under 20; 20-99 from 20 to under 100; 100-299 from 100 to under\n" \
     "300; ge300 300 or more; unknown when the row does not give it.\n"
 
+/* The categories of the library (fisc_category), by value: JSON keys and labels. */
+static const char *const CAT_KEYS[FISC_CATEGORY_COUNT] = {
+    "tax_payable", "tax_relief", "subsidy", "repayment"
+};
+static const char *const CAT_EN[FISC_CATEGORY_COUNT] = {
+    "Tax payable", "Tax relief", "Subsidy", "Repayment"
+};
+static const char *const CAT_ZH[FISC_CATEGORY_COUNT] = { "应纳税额", "减免税额", "补贴", "应退还" };
+
 /* How a row's program changed for the enterprise. */
 enum { CH_GAIN, CH_LOSE, CH_SAME, CH_UNDET, NCH };
 static const char *const CH_KEYS[NCH] = { "gain", "lose", "unchanged", "undetermined" };
@@ -107,18 +120,24 @@ static const char whatif_usage_more[] =
     "its favour: the amount rises, except for tax payable and repayment, where it gains when the\n"
     "amount falls; it is undetermined when the amount is unchanged and the program is\n"
     "undetermined under either policy. Gains and losses are the exact sums of what gaining and\n"
-    "losing enterprises gain and lose (both positive).\n"
+    "losing enterprises gain and lose (both positive). The totals by category (tax_payable,\n"
+    "tax_relief, subsidy, repayment) add every amount of the category in each row's result, as\n"
+    "fisc batch does (cn.cit's relief counts beside its tax; an amount in no category, such as\n"
+    "cn.rd_deduction's extra deduction, counts in none); the difference is overlay minus base.\n"
     "\n"
     BAND_RULE
     "\n"
     "Output: the summary on standard output (a table; --json: {\"schema\":\"fisc-whatif/1\",...}\n"
-    "with both policies' hashes and layers, and per program the totals, counts and bands);\n"
+    "with both policies' hashes and layers, per program the totals, counts and bands, and\n"
+    "\"categories\":{\"tax_payable\":{\"base\":\"...\",\"overlay\":\"...\",\"difference\":\"...\"},...});\n"
     "with -o, one line per input row, in input order: row, key, band, then for each program\n"
     "PROGRAM.base, PROGRAM.overlay (empty: no amount), PROGRAM.difference, then error. JSON\n"
     "Lines: {\"row\":2,\"key\":\"...\",\"band\":\"lt20\",\"programs\":{\"ID\":{\"base\":\"...\",\n"
     "\"overlay\":\"...\",\"difference\":\"...\"},...},\"error\":null}. With --html, the totals in\n"
-    "figures and in 人民币大写, the gains and losses per band as bars, the provisional marks and\n"
-    "the layers and hashes of both policies, with no script and nothing loaded from a network.\n"
+    "figures and in 人民币大写 (per program and per category), the gains and losses per band as\n"
+    "bars, the provisional marks and the layers and hashes of both policies, with no script and\n"
+    "nothing loaded from a network. With standard error on a terminal, a progress line shows\n"
+    "rows and rows per second.\n"
     "\n"
     "A bad row (a number that does not parse, an unknown enumeration value, a malformed CSV\n"
     "record) is reported on standard error with its row number and reason, kept in the\n"
@@ -146,6 +165,8 @@ typedef struct stats {
     size_t rows, computed, bad;
     size_t band_rows[NBANDS];         /* computed rows per band */
     prog_stats *progs;
+    /* Per category, the sums of the rows' result totals (fisc_result_total) under each policy. */
+    fisc_decimal cat_base[FISC_CATEGORY_COUNT], cat_over[FISC_CATEGORY_COUNT];
 } stats;
 
 /* What every thread reads and no thread writes while a block is evaluated. */
@@ -179,6 +200,10 @@ static void stats_init(stats *st, size_t nprog)
 
     st->rows = st->computed = st->bad = 0;
     memset(st->band_rows, 0, sizeof(st->band_rows));
+    for (b = 0; b < FISC_CATEGORY_COUNT; b++) {
+        fisc_decimal_init(&st->cat_base[b]);
+        fisc_decimal_init(&st->cat_over[b]);
+    }
     for (i = 0; i < nprog; i++) {
         prog_stats *p = &st->progs[i];
 
@@ -200,6 +225,10 @@ static void stats_clear(stats *st, size_t nprog)
 
     if (!st->progs)
         return;
+    for (b = 0; b < FISC_CATEGORY_COUNT; b++) {
+        fisc_decimal_clear(&st->cat_base[b]);
+        fisc_decimal_clear(&st->cat_over[b]);
+    }
     for (i = 0; i < nprog; i++) {
         fisc_decimal_clear(&st->progs[i].base);
         fisc_decimal_clear(&st->progs[i].over);
@@ -222,6 +251,11 @@ static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error 
     into->bad += from->bad;
     for (b = 0; b < NBANDS; b++)
         into->band_rows[b] += from->band_rows[b];
+    for (k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
+        rc = fisc_decimal_add(&into->cat_base[k], &into->cat_base[k], &from->cat_base[k], err);
+        if (rc == FISC_OK)
+            rc = fisc_decimal_add(&into->cat_over[k], &into->cat_over[k], &from->cat_over[k], err);
+    }
     for (i = 0; i < nprog && rc == FISC_OK; i++) {
         prog_stats *p = &into->progs[i];
         const prog_stats *q = &from->progs[i];
@@ -354,6 +388,23 @@ static int put_opt_amount(worker *w, const fisc_amount *a, int json)
     return rc;
 }
 
+/*
+ * Add a row's results to the category totals: each result's own totals (fisc_result_total: every
+ * amount of a decided item in that category), the figures `fisc batch` and a linking application
+ * add up, so a bureau's tax relief includes cn.cit's relief beside the tax it reports.
+ */
+static int add_categories(stats *st, const fisc_result *rb, const fisc_result *ro, fisc_error *err)
+{
+    int rc = FISC_OK;
+
+    for (int k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
+        rc = fisc_decimal_add(&st->cat_base[k], &st->cat_base[k], fisc_result_total(rb, k), err);
+        if (rc == FISC_OK)
+            rc = fisc_decimal_add(&st->cat_over[k], &st->cat_over[k], fisc_result_total(ro, k), err);
+    }
+    return rc;
+}
+
 /* Count and write a computed row. @return FISC_OK or a fatal error in w->fatal. */
 static int put_result(worker *w, const cli_row *row, const fisc_result *rb, const fisc_result *ro)
 {
@@ -361,6 +412,8 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
     int band = row_band(w, row->facts), rc = FISC_OK;
     size_t i;
 
+    if ((rc = add_categories(&w->st, rb, ro, &w->fatal)) != FISC_OK)
+        return rc;
     if (W->want_out) {
         put_key_and_row(w, row->row, row->key, band);
         if (W->jsonl_out)
@@ -516,6 +569,43 @@ static void table_amount(cli_table *t, size_t col, const fisc_decimal *v)
     free(s);
 }
 
+/* The totals per category: base, overlay and their difference, exact. */
+static int category_table(cli_buf *b, const stats *st, fisc_error *err)
+{
+    static const char *const head[] = { "Category", "Base", "Overlay", "Difference" };
+    cli_table t;
+    fisc_decimal d;
+    size_t c;
+    int k, rc = FISC_OK;
+
+    fisc_decimal_init(&d);
+    cli_table_init(&t, 4);
+    for (c = 1; c < 4; c++)
+        t.right[c] = 1;
+    cli_table_row(&t);
+    for (c = 0; c < 4; c++)
+        cli_table_set(&t, c, head[c]);
+    cli_table_rule(&t);
+    for (k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
+        rc = fisc_decimal_sub(&d, &st->cat_over[k], &st->cat_base[k], err);
+        cli_table_row(&t);
+        cli_table_set(&t, 0, CAT_KEYS[k]);
+        table_amount(&t, 1, &st->cat_base[k]);
+        table_amount(&t, 2, &st->cat_over[k]);
+        table_amount(&t, 3, &d);
+    }
+    if (rc == FISC_OK) {
+        cli_buf_puts(b, "By category (every amount of each result in the category):\n");
+        cli_table_render(&t, b, 0);
+        cli_buf_puts(b, "\n");
+        if (t.failed)
+            b->failed = 1;
+    }
+    cli_table_free(&t);
+    fisc_decimal_clear(&d);
+    return rc;
+}
+
 static int summary_text(cli_buf *b, const whatif *W, const stats *st, fisc_error *err)
 {
     static const char *const head[] = { "Program", "Base", "Overlay", "Difference", "Gain",
@@ -589,6 +679,9 @@ static int summary_text(cli_buf *b, const whatif *W, const stats *st, fisc_error
     if (rc == FISC_OK) {
         cli_table_render(&t, b, 0);
         cli_buf_puts(b, "(* provisional: a parameter used is not confirmed, in some rows)\n\n");
+        rc = category_table(b, st, err);
+    }
+    if (rc == FISC_OK) {
         if (any_change) {
             cli_buf_puts(b, "By size band (employees_average: lt20, 20-99, 100-299, ge300, unknown), "
                             "programs that changed:\n");
@@ -694,7 +787,19 @@ static int summary_json(cli_buf *b, const whatif *W, const stats *st, const char
         }
         cli_buf_puts(b, "}}");
     }
-    cli_buf_puts(b, "]}\n");
+    cli_buf_puts(b, "],\"categories\":{");
+    for (c = 0; c < FISC_CATEGORY_COUNT && rc == FISC_OK; c++) {
+        if ((rc = fisc_decimal_sub(&d, &st->cat_over[c], &st->cat_base[c], err)) != FISC_OK)
+            break;
+        cli_buf_printf(b, "%s\"%s\":{\"base\":\"", c ? "," : "", CAT_KEYS[c]);
+        if (cli_put_amount(b, &st->cat_base[c], NULL) != FISC_OK)
+            b->failed = 1;
+        cli_buf_puts(b, "\"");
+        json_amount(b, "overlay", &st->cat_over[c]);
+        json_amount(b, "difference", &d);
+        cli_buf_puts(b, "}");
+    }
+    cli_buf_puts(b, "}}\n");
     fisc_decimal_clear(&d);
     return rc;
 }
@@ -707,8 +812,8 @@ typedef struct words {
         *base, *overlay, *difference, *figures, *upper, *gain, *lose, *same, *undet, *gains,
         *losses, *provisional, *distribution, *none_changed, *band, *policies, *policy_base,
         *policy_over, *hash, *layer, *title_col, *document, *file, *sha, *is_overlay, *yes, *no,
-        *band_rule, *footer;
-    const char *const *bands;
+        *band_rule, *footer, *categories, *category;
+    const char *const *bands, *const *cats;
 } words;
 
 static const words ZH = {
@@ -719,7 +824,8 @@ static const words ZH = {
     "（覆盖层）", "是", "否",
     "规模分组（本命令的统计口径，并非政策）按从业人数季度平均值：不足20人；20至99人；100至299人；300人及以上；未填写为未知。",
     "由 fisc 计算：金额精确，无二进制浮点。",
-    BAND_ZH,
+    "按类别合计", "类别",
+    BAND_ZH, CAT_ZH,
 };
 static const words EN = {
     "en", "Policy change estimate (what-if)", "Input", "Period", "Rows",
@@ -732,7 +838,8 @@ static const words EN = {
     "Size bands (a reporting choice of this command, not policy), by employees_average: under 20; "
     "20 to 99; 100 to 299; 300 or more; unknown when not given.",
     "Computed by fisc: exact amounts, no binary floating point.",
-    BAND_EN,
+    "Totals by category", "Category",
+    BAND_EN, CAT_EN,
 };
 
 static const char STYLE[] =
@@ -778,6 +885,58 @@ static void html_layers(cli_buf *b, const fisc_policy *pol, const char *hash, co
     cli_html_text(b, hash);
     cli_buf_puts(b, "</code></p>\n");
     cli_html_layers(b, pol, strcmp(w->lang, "en") == 0, head, w->is_overlay);
+}
+
+/* The head of a table of amounts: @p first, then base, overlay and difference in figures and 大写. */
+static void html_amounts_head(cli_buf *b, const char *first, const words *w)
+{
+    int c;
+
+    cli_buf_puts(b, "<thead><tr><th rowspan=\"2\">");
+    cli_html_text(b, first);
+    cli_buf_puts(b, "</th><th colspan=\"2\">");
+    cli_html_text(b, w->base);
+    cli_buf_puts(b, "</th><th colspan=\"2\">");
+    cli_html_text(b, w->overlay);
+    cli_buf_puts(b, "</th><th colspan=\"2\">");
+    cli_html_text(b, w->difference);
+    cli_buf_puts(b, "</th></tr>\n<tr>");
+    for (c = 0; c < 3; c++) {
+        cli_html_elem(b, "th", NULL, w->figures);
+        cli_html_elem(b, "th", NULL, w->upper);
+    }
+    cli_buf_puts(b, "</tr></thead>\n");
+}
+
+/* The totals per category (base, overlay, difference), in figures and 大写. */
+static int html_categories(cli_buf *b, const stats *st, const words *w, fisc_error *err)
+{
+    fisc_decimal d;
+    char id[48];
+    int k, rc = FISC_OK;
+
+    fisc_decimal_init(&d);
+    cli_html_elem(b, "h3", NULL, w->categories);
+    cli_buf_puts(b, "\n<table id=\"categories\">\n");
+    html_amounts_head(b, w->category, w);
+    cli_buf_puts(b, "<tbody>\n");
+    for (k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
+        if ((rc = fisc_decimal_sub(&d, &st->cat_over[k], &st->cat_base[k], err)) != FISC_OK)
+            break;
+        cli_buf_printf(b, "<tr data-category=\"%s\"><td>", CAT_KEYS[k]);
+        cli_html_text(b, w->cats[k]);
+        cli_buf_puts(b, "</td>");
+        snprintf(id, sizeof(id), "category-base-%s", CAT_KEYS[k]);
+        html_amount_cells(b, &st->cat_base[k], id);
+        snprintf(id, sizeof(id), "category-overlay-%s", CAT_KEYS[k]);
+        html_amount_cells(b, &st->cat_over[k], id);
+        snprintf(id, sizeof(id), "category-difference-%s", CAT_KEYS[k]);
+        html_amount_cells(b, &d, id);
+        cli_buf_puts(b, "</tr>\n");
+    }
+    cli_buf_puts(b, "</tbody>\n</table>\n");
+    fisc_decimal_clear(&d);
+    return rc;
 }
 
 /* One program's gains and losses per band as SVG bars (lengths exact in 分). */
@@ -961,7 +1120,10 @@ static int render_html(cli_buf *b, const whatif *W, const stats *st, const char 
                        strcmp(w->lang, "en") == 0 ? "base" : "现行", p->prov_base,
                        strcmp(w->lang, "en") == 0 ? "overlay" : "调整后", p->prov_over);
     }
-    cli_buf_puts(b, "</tbody>\n</table>\n</section>\n<section id=\"distribution\">\n");
+    cli_buf_puts(b, "</tbody>\n</table>\n");
+    if (rc == FISC_OK)
+        rc = html_categories(b, st, w, err);
+    cli_buf_puts(b, "</section>\n<section id=\"distribution\">\n");
     cli_html_elem(b, "h2", NULL, w->distribution);
     cli_buf_puts(b, "\n");
     cli_html_elem(b, "p", NULL, w->band_rule);
@@ -1061,8 +1223,9 @@ int cmd_whatif(int argc, char **argv)
     const char *output = NULL, *html = NULL, *lang = "zh", *in_format = NULL, *key_opt = NULL;
     const char *overlay = NULL, *input;
     int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1, json = 0;
-    int c, rc, ret = CLI_EXIT_OK, in_open = 0;
+    int c, rc, ret = CLI_EXIT_OK, in_open = 0, tty = isatty(STDERR_FILENO);
     size_t njobs = 1, t, i;
+    int64_t t0 = cli_now_ns();
 
     memset(&W, 0, sizeof(W));
     memset(&P, 0, sizeof(P));
@@ -1279,6 +1442,12 @@ int cmd_whatif(int argc, char **argv)
             w->out.len = 0;
             w->msgs.len = 0;
         }
+        if (tty) {
+            size_t rows = 0;
+            for (t = 0; t < njobs; t++)
+                rows += ws[t].st.rows;
+            cli_progress(ctx.cmd, t0, rows, 0);
+        }
         if (rc != FISC_OK)
             break;
     }
@@ -1293,6 +1462,8 @@ int cmd_whatif(int argc, char **argv)
             goto done;
         }
     }
+    if (tty)
+        cli_progress(ctx.cmd, t0, total.rows, 1);
     if (rc != FISC_OK) {
         /* The input stopped (bad encoding, an unclosed quote): no summary of a partial input. */
         ret = cli_report(&ctx, &in_err);

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import pty
 import re
 import subprocess
 import tempfile
@@ -48,6 +49,16 @@ ROWS = [
     ["A4", "key_laboratory", "national"] + COMMON + [""],
     ["A5", "spaceship", "city"] + COMMON + ["5"],
 ]
+# Three more enterprises with corporate income tax facts and no platform (as in test_batch.py):
+#   C1 2800000 x 5% = 140000.00, C2 1000000 x 5% = 50000.00 (小型微利), C3 10000000 x 25% =
+#   2500000.00 (not small): cn.cit's tax payable 2690000.00, the same under both policies.
+CIT_HEADER = HEADER + ["taxable_income", "assets_average", "industry_restricted"]
+CIT_ROWS = [r + ["", "", ""] for r in ROWS] + [
+    ["C1", "", "", "", "", "", "", "", "100", "2800000", "10000000", "false"],
+    ["C2", "", "", "", "", "", "", "", "50", "1000000", "5000000", "false"],
+    ["C3", "", "", "", "", "", "", "", "500", "10000000", "60000000", "false"],
+]
+CATEGORIES = ["tax_payable", "tax_relief", "subsidy", "repayment"]
 
 
 def setUpModule():
@@ -199,6 +210,113 @@ class Totals(WhatifTestCase):
             [PS, "ge300", "1", "0", "1", "0", "0", "0.00", "100000.00"],
             [PS, "unknown", "1", "1", "0", "0", "0", "500000.00", "0.00"]])
         self.assertIn("row 6:", err)
+
+
+class Categories(WhatifTestCase):
+    """Totals per category: every amount of each row's results in the category (as fisc batch)."""
+
+    def test_json_subsidy_only(self):
+        rc, out, err = self.whatif("--json")
+        self.assertEqual(rc, 3, err)
+        doc = json.loads(out, parse_float=Decimal)
+        cats = doc["categories"]
+        self.assertEqual(list(cats), CATEGORIES)
+        self.assertEqual(cats["subsidy"], {"base": "2200000.00", "overlay": "3100000.00",
+                                           "difference": "900000.00"})
+        for k in ("tax_payable", "tax_relief", "repayment"):
+            self.assertEqual(cats[k], {"base": "0.00", "overlay": "0.00", "difference": "0.00"})
+        ps = program(doc, PS)
+        self.assertEqual((cats["subsidy"]["base"], cats["subsidy"]["overlay"],
+                          cats["subsidy"]["difference"]),
+                         (ps["base"], ps["overlay"], ps["difference"]))
+
+    def test_json_with_tax_payable(self):
+        path = self.write("cit.csv", csv_text(CIT_HEADER, CIT_ROWS))
+        rc, out, err = self.whatif("--json", path=path)
+        self.assertEqual(rc, 3, err)
+        doc = json.loads(out, parse_float=Decimal)
+        cats = doc["categories"]
+        self.assertEqual(cats["tax_payable"], {"base": "2690000.00", "overlay": "2690000.00",
+                                               "difference": "0.00"})
+        self.assertEqual(cats["subsidy"], {"base": "2200000.00", "overlay": "3100000.00",
+                                           "difference": "900000.00"})
+        # cn.cit's relief counts beside its tax: C1 700000 - 140000 (小型微利), C2 250000 - 50000,
+        # C3 none (500 employees), under both policies.
+        self.assertEqual(cats["tax_relief"], {"base": "760000.00", "overlay": "760000.00",
+                                              "difference": "0.00"})
+        cit, ps = program(doc, "cn.cit"), program(doc, PS)
+        self.assertEqual((cit["base"], cit["overlay"]), ("2690000.00", "2690000.00"))
+        self.assertEqual(Decimal(cats["tax_payable"]["base"]),
+                         Decimal("140000.00") + Decimal("50000.00") + Decimal("2500000.00"))
+        for side in ("base", "overlay", "difference"):
+            self.assertEqual(cats["tax_payable"][side], cit[side])
+            self.assertEqual(cats["subsidy"][side], ps[side])
+        # The base side is what fisc batch adds up for the same rows and policy.
+        summary = os.path.join(self.tmp, "summary.json")
+        run("batch", path, "--year", "2023", "-o", os.path.join(self.tmp, "out.csv"),
+            "--summary-json", summary)
+        with open(summary, encoding="utf-8") as f:
+            totals = json.load(f)["totals"]
+        self.assertEqual({k: c["base"] for k, c in cats.items()}, totals)
+
+    def test_table(self):
+        path = self.write("cit.csv", csv_text(CIT_HEADER, CIT_ROWS))
+        rc, out, err = self.whatif(path=path)
+        self.assertEqual(rc, 3, err)
+        lines = out.splitlines()
+        at = lines.index("By category (every amount of each result in the category):")
+        self.assertEqual(lines[at + 1].split(), ["Category", "Base", "Overlay", "Difference"])
+        self.assertEqual([l.split() for l in lines[at + 3:at + 7]], [
+            ["tax_payable", "2690000.00", "2690000.00", "0.00"],
+            ["tax_relief", "760000.00", "760000.00", "0.00"],
+            ["subsidy", "2200000.00", "3100000.00", "900000.00"],
+            ["repayment", "0.00", "0.00", "0.00"]])
+
+    def test_example_overlay_lowers(self):
+        rc, out, err = self.whatif("--json", overlay=OVERLAY)
+        self.assertEqual(rc, 3, err)
+        cats = json.loads(out, parse_float=Decimal)["categories"]
+        self.assertEqual(cats["subsidy"], {"base": "2200000.00", "overlay": "1700000.00",
+                                           "difference": "-500000.00"})
+
+
+class Progress(WhatifTestCase):
+    def test_none_when_not_a_tty(self):
+        rc, out, err = self.whatif("--json")
+        self.assertEqual(rc, 3, err)
+        self.assertNotIn("rows/s", err)
+        self.assertNotIn("\r", err)
+
+    def test_on_a_tty(self):
+        # Standard error on a pseudo-terminal: the progress line of fisc batch, ended by a newline.
+        master, slave = pty.openpty()
+        env = dict(os.environ)
+        env.setdefault("FISC_POLICY_DIR", POLICY_DIR)
+        try:
+            p = subprocess.Popen([CLI, "whatif", self.input, "--year", "2023", "--overlay",
+                                  self.raise_overlay, "--json"], stdout=subprocess.PIPE,
+                                 stderr=slave, env=env)
+            os.close(slave)
+            slave = None
+            chunks = []
+            while True:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:  # EIO: the terminal's last writer closed it
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            out = p.stdout.read()
+            p.stdout.close()
+            self.assertEqual(p.wait(timeout=300), 3)
+        finally:
+            if slave is not None:
+                os.close(slave)
+            os.close(master)
+        err = b"".join(chunks).decode("utf-8")
+        self.assertRegex(err, r"\r\x1b\[Kfisc whatif: 5 rows, \d+ rows/s\r?\n")
+        self.assertEqual(json.loads(out)["rows"], 5)  # standard output is still the summary
 
 
 class DifferenceFile(WhatifTestCase):
@@ -381,6 +499,33 @@ class Html(WhatifTestCase):
         self.assertIn("<html lang=\"en\">", text)
         self.assertIn("Gains and losses by size band", text)
         self.assertIn("3,100,000.00", text)
+        self.assertIn("Totals by category", text)
+        row = re.search(r'<tr data-category="subsidy">.*?</tr>', text, re.S).group(0)
+        self.assertIn("<td>Subsidy</td>", row)
+
+    def test_categories(self):
+        path = self.write("cit.csv", csv_text(CIT_HEADER, CIT_ROWS))
+        page = os.path.join(self.tmp, "c.html")
+        rc, out, err = self.whatif("--html", page, path=path)
+        self.assertEqual(rc, 3, err)
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        self.check_page(text)
+        self.assertIn("<h3>按类别合计</h3>", text)
+        table = re.search(r'<table id="categories">.*?</table>', text, re.S).group(0)
+        self.assertEqual(re.findall(r'<tr data-category="([a-z_]+)"><td>([^<]+)</td>', table),
+                         [("tax_payable", "应纳税额"), ("tax_relief", "减免税额"), ("subsidy", "补贴"),
+                          ("repayment", "应退还")])
+        want = {"tax_payable": ("2690000.00", "2690000.00", "0.00"),
+                "subsidy": ("2200000.00", "3100000.00", "900000.00"),
+                "tax_relief": ("760000.00", "760000.00", "0.00")}
+        for cat, amounts in want.items():
+            for side, amount in zip(("base", "overlay", "difference"), amounts):
+                cell = re.search(r'<td class="num" id="category-%s-%s">([^<]+)</td>'
+                                 r'<td class="upper">([^<]+)</td>' % (side, cat), table)
+                self.assertIsNotNone(cell, (cat, side))
+                self.assertEqual(cell.group(1).replace(",", ""), amount)
+                self.assertEqual(cell.group(2), self.upper(amount))
 
 
 class Usage(WhatifTestCase):
@@ -398,6 +543,7 @@ class Usage(WhatifTestCase):
         rc, out, err = run("whatif", "--help")
         self.assertEqual(rc, 0)
         for word in ("employees_average", "lt20", "ge300", "unknown", "--html", "fisc-whatif/1",
+                     "categories", "tax_payable", "progress line",
                      "Exit status"):
             self.assertIn(word, out)
         rc, out, err = run("--help")
