@@ -139,4 +139,21 @@ static inline void fiscp_decimal_set_int(fisc_decimal *out, int64_t v)
     fiscp_decimal_set_scaled(out, v, 0);
 }
 
+/*
+ * sum += v without a call in the common case of sums of amounts: both values at the same scale with
+ * 64-bit coefficients, and a sum that fits 64 bits. 1 and sum updated (exactly what
+ * fisc_decimal_add stores); 0 and sum unchanged otherwise, for the general addition.
+ */
+static inline int fiscp_decimal_add_small64(fisc_decimal *sum, const fisc_decimal *v)
+{
+    int64_t z;
+
+    if (sum->kind_ != FISCP_DEC_SMALL || v->kind_ != FISCP_DEC_SMALL || sum->scale_ != v->scale_ ||
+        (uint64_t)((int64_t)sum->lo_ >> 63) != sum->hi_ || (uint64_t)((int64_t)v->lo_ >> 63) != v->hi_ ||
+        __builtin_add_overflow((int64_t)sum->lo_, (int64_t)v->lo_, &z))
+        return 0;
+    fiscp_decimal_set_scaled(sum, z, sum->scale_);
+    return 1;
+}
+
 #endif

@@ -1889,6 +1889,11 @@ const char *fiscp_fact_text(const fisc_facts *f, fiscp_fact id)
     return s ? s->text : NULL;
 }
 
+int fiscp_fact_quarters_known(const fisc_facts *f, fiscp_fact id)
+{
+    return known_as(f, id, KNOWN(FISC_FACT_QUARTERS)) != NULL;
+}
+
 const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q, int end)
 {
     const slot *s = known_as(f, id, KNOWN(FISC_FACT_QUARTERS));

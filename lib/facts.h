@@ -49,6 +49,9 @@ int fiscp_fact_enum(const fisc_facts *f, fiscp_fact id, int *index_out);
 const char *fiscp_fact_text(const fisc_facts *f, fiscp_fact id);
 /* Quarter q (1..4), its start (end = 0) or end (end = 1) value, or NULL when not set. */
 const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q, int end);
+/* 1 when the QUARTERS fact id is set (some quarter may have a value), else 0: one test where a loop
+   over fiscp_fact_quarter() would make eight calls to find nothing. */
+int fiscp_fact_quarters_known(const fisc_facts *f, fiscp_fact id);
 
 /*
  * A set of facts over another vocabulary table of n entries, and JSON read with it: what

@@ -506,7 +506,9 @@ static int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallbac
                              const fisc_decimal **out)
 {
     const fisc_facts *f = fiscp_ctx_facts(c);
-    int last = fiscp_ctx_quarter(c) ? fiscp_ctx_quarter(c) : 4, n = 0, ok;
+    /* the series unset (the batch gives the averages): no quarter to look up one by one */
+    int last = !fiscp_fact_quarters_known(f, series) ? 0 : fiscp_ctx_quarter(c) ? fiscp_ctx_quarter(c) : 4;
+    int n = 0, ok;
     fisc_decimal k;
 
     for (int q = 1; q <= last; q++) {
@@ -523,7 +525,7 @@ static int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallbac
     }
     if (n > 0) {
         fiscp_decimal_init(&k);
-        fisc_decimal_set_int(&k, 2 * n); /* Σ (start + end) / 2 / n */
+        fiscp_decimal_set_int(&k, 2 * n); /* Σ (start + end) / 2 / n */
         ok = fisc_decimal_div(avg, avg, &k, NULL) == FISC_OK;
         fiscp_decimal_clear(&k);
         *out = avg;

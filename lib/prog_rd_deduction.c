@@ -256,21 +256,31 @@ static void lesser(rd *s, fisc_decimal *r, const fisc_decimal *a, const fisc_dec
 static void copy(rd *s, fisc_decimal *r, const fisc_decimal *a)
 {
     if (s->arith == FISC_OK)
-        s->arith = fisc_decimal_set(r, a, NULL);
+        s->arith = fiscp_decimal_set(r, a, NULL);
 }
 
 /*
  * sum += v, for the sums of costs: most terms are zero (a cost category, a kind of project, a kind
  * of extra), and the first term is the sum. 0 + v and sum + 0 are exact without an addition.
  */
-static void add_to(rd *s, fisc_decimal *sum, const fisc_decimal *v)
+static inline void add_to(rd *s, fisc_decimal *sum, const fisc_decimal *v)
 {
-    if (fiscp_decimal_sign(v) == 0)
+    if (fiscp_decimal_sign(v) == 0 || s->arith != FISC_OK)
         return;
     if (fiscp_decimal_sign(sum) == 0)
         copy(s, sum, v);
-    else
+    else if (!fiscp_decimal_add_small64(sum, v))
         add(s, sum, sum, v);
+}
+
+/* A decimal fact the evaluation needs: recorded as missing when absent (fiscp_need_decimal, inline). */
+static inline const fisc_decimal *need_decimal(rd *s, fiscp_fact id)
+{
+    const fisc_decimal *v = fiscp_fact_decimal(s->f, id);
+
+    if (!v)
+        fiscp_missing(s->c, id);
+    return v;
 }
 
 static inline int is_zero(const fisc_decimal *v)
@@ -381,11 +391,13 @@ static int unusable(rd *s, int k)
 /* 1: code is within prefix; -1: code is coarser and covers it (C for C16); 0: unrelated. */
 static int within(const char *code, const char *prefix)
 {
-    size_t n = strlen(prefix), m = strlen(code);
-
-    if (m >= n)
-        return strncmp(code, prefix, n) == 0;
-    return strncmp(prefix, code, m) == 0 ? -1 : 0;
+    for (size_t i = 0; prefix[i]; i++) {
+        if (!code[i]) /* code is a proper prefix of prefix */
+            return -1;
+        if (code[i] != prefix[i])
+            return 0;
+    }
+    return 1;
 }
 
 /*
@@ -426,7 +438,7 @@ static fisc_status negative_list(rd *s)
 
     if (fiscp_fact_enum(s->f, FACT_INDUSTRY_CODE_VERSION, &edition) && (edition < 0 || edition >= EDITIONS))
         edition = -1;
-    fisc_decimal_set_int(listed, 0);
+    fiscp_decimal_set_int(listed, 0);
     if (s->nlines == 0) { /* nothing is known of the industry */
         fiscp_missing(s->c, LINE_CODE[0]);
         fiscp_missing(s->c, LINE_AMOUNT[0]);
@@ -458,9 +470,9 @@ static fisc_status negative_list(rd *s)
     if (is_zero(listed) && !unresolved)
         return cond(s, "rd.negative_list", "不属于负面清单行业", "Not in a negative-list industry", 1,
                     "no revenue from the negative-list industries");
-    total = fiscp_need_decimal(s->c, FACT_INCOME_TOTAL);
-    non_taxable = fiscp_need_decimal(s->c, FACT_INCOME_NON_TAXABLE);
-    investment = fiscp_need_decimal(s->c, FACT_INCOME_INVESTMENT);
+    total = need_decimal(s, FACT_INCOME_TOTAL);
+    non_taxable = need_decimal(s, FACT_INCOME_NON_TAXABLE);
+    investment = need_decimal(s, FACT_INCOME_INVESTMENT);
     if (!total || !non_taxable || !investment) {
         s->unknown = 1;
         return cond(s, "rd.negative_list", "不属于负面清单行业", "Not in a negative-list industry", -1,
@@ -538,12 +550,12 @@ static fisc_status manufacturing(rd *s)
         return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_MANUFACTURING_SHARE, &share)) != FISC_OK)
         return rc;
-    total = fiscp_need_decimal(s->c, FACT_INCOME_TOTAL);
+    total = need_decimal(s, FACT_INCOME_TOTAL);
     if (s->nlines == 0) {
         fiscp_missing(s->c, LINE_CODE[0]);
         fiscp_missing(s->c, LINE_AMOUNT[0]);
     }
-    fisc_decimal_set_int(manuf, 0);
+    fiscp_decimal_set_int(manuf, 0);
     for (int k = 0; k < LINES; k++) {
         if (unusable(s, k))
             unresolved = 1;
@@ -594,24 +606,24 @@ static fisc_status choose_rate(rd *s)
 
 static void read_costs(rd *s)
 {
-    const fisc_decimal *n = fiscp_need_decimal(s->c, FACT_RD_PROJECT_COUNT);
+    const fisc_decimal *n = need_decimal(s, FACT_RD_PROJECT_COUNT);
     int64_t count = 0;
 
     s->costs_known = n && fiscp_decimal_get_int64(&count, n) && count >= 0 && count <= PROJECTS;
     s->nprojects = s->costs_known ? (int)count : 0;
     for (int p = 0; p < s->nprojects; p++) {
         for (int k = 0; k < CATEGORIES; k++)
-            if (!(s->cost[p][k] = fiscp_need_decimal(s->c, PROJECT_COST[p][k])))
+            if (!(s->cost[p][k] = need_decimal(s, PROJECT_COST[p][k])))
                 s->costs_known = 0;
         /* absent means expensed (docs/facts.md) */
         if (!fiscp_fact_bool(s->f, PROJECT_CAPITALISED[p], &s->capitalised[p]))
             s->capitalised[p] = 0;
         s->any_capitalised |= s->capitalised[p];
     }
-    s->contracted = fiscp_need_decimal(s->c, FACT_RD_CONTRACTED_DOMESTIC);
-    s->related = fiscp_need_decimal(s->c, FACT_RD_CONTRACTED_RELATED);
-    s->overseas = fiscp_need_decimal(s->c, FACT_RD_CONTRACTED_OVERSEAS);
-    s->amortisation = fiscp_need_decimal(s->c, FACT_RD_INTANGIBLE_AMORTISATION);
+    s->contracted = need_decimal(s, FACT_RD_CONTRACTED_DOMESTIC);
+    s->related = need_decimal(s, FACT_RD_CONTRACTED_RELATED);
+    s->overseas = need_decimal(s, FACT_RD_CONTRACTED_OVERSEAS);
+    s->amortisation = need_decimal(s, FACT_RD_INTANGIBLE_AMORTISATION);
     if (!s->contracted || !s->related || !s->overseas || !s->amortisation)
         s->costs_known = 0;
 }
@@ -673,7 +685,7 @@ static void share_allowed(rd *s, int binds, const fisc_decimal *other_exp, const
                           const fisc_decimal *other_all, fisc_decimal *ratio, fisc_decimal *t)
 {
     if (!binds) {
-        fisc_decimal_set_int(ratio, 1); /* allowed / actual is exactly 1 */
+        fiscp_decimal_set_int(ratio, 1); /* allowed / actual is exactly 1 */
         add_to(s, D(s, D_EXP_BASE), other_exp);
         add_to(s, D(s, D_CAP_BASE), other_cap);
     } else if (is_zero(other_all)) {
@@ -698,11 +710,11 @@ static fisc_status pooled(rd *s, const fisc_decimal *limit_rate)
     int binds;
     fisc_status rc;
 
-    fisc_decimal_set_int(five, 0); /* the scratch values may hold an earlier test's */
-    fisc_decimal_set_int(other_exp, 0);
-    fisc_decimal_set_int(other_all, 0);
-    fisc_decimal_set_int(other_cap, 0);
-    fisc_decimal_set_int(ratio, 0);
+    fiscp_decimal_set_int(five, 0); /* the scratch values may hold an earlier test's */
+    fiscp_decimal_set_int(other_exp, 0);
+    fiscp_decimal_set_int(other_all, 0);
+    fiscp_decimal_set_int(other_cap, 0);
+    fiscp_decimal_set_int(ratio, 0);
     for (int p = 0; p < s->nprojects; p++) {
         int k = s->capitalised[p] ? D_CAP_BASE : D_EXP_BASE;
 
@@ -764,7 +776,7 @@ static fisc_status in_house(rd *s)
     if ((rc = fiscp_param_value(s->c, P_OTHER_LIMIT, &limit_rate)) != FISC_OK ||
         (rc = fiscp_param_value(s->c, P_OTHER_POOLED, &pool)) != FISC_OK)
         return rc;
-    fisc_decimal_set_int(one_minus, 1);
+    fiscp_decimal_set_int(one_minus, 1);
     sub(s, one_minus, one_minus, limit_rate);
     if (s->arith == FISC_OK && is_zero(one_minus))
         s->arith = FISC_EDIVZERO; /* a limit rate of 100%: the limit's division fails, before any project */
@@ -971,7 +983,7 @@ static fisc_status publish(rd *s, const char *name, const fisc_decimal *v, fisc_
     fisc_status rc;
 
     if (!s->trace && is_zero(v))
-        fisc_decimal_set_int(rounded, 0);
+        fiscp_decimal_set_int(rounded, 0);
     else if ((rc = fiscp_round(s->c, name, v, rounded)) != FISC_OK)
         return rc;
     return fiscp_amount(s->c, name, rounded, -1);

@@ -687,6 +687,48 @@ static void quarterly_averages(void **state)
     }
 }
 
+/*
+ * The quarters are looked up only when the series is given at all: neither the series nor the average
+ * (missing, unknown), the average alone, and a series whose only quarter lies after the prepayment's
+ * quarters (the average given is used then, as when no quarter is given whole).
+ */
+static void quarterly_average_without_series(void **state)
+{
+    static const struct {
+        const char *facts;
+        int quarter, state;
+        const char *detail;
+    } cases[] = {
+        { "\"taxable_income\": 2000000", 0, FISC_COND_UNKNOWN, "unknown" },
+        { "\"taxable_income\": 2000000", 1, FISC_COND_UNKNOWN, "unknown" },
+        { "\"employees_average\": 250", 3, FISC_COND_MET, "250 ≤ 300" },
+        { "\"employees\": {\"Q4\": {\"start\": 100, \"end\": 120}}, \"employees_average\": 301", 3,
+          FISC_COND_NOT_MET, "301 > 300" },
+        { "\"employees\": {\"Q4\": {\"start\": 100, \"end\": 120}}, \"employees_average\": 301", 0,
+          FISC_COND_MET, "110 ≤ 300" },
+    };
+    char json[512];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        fisc_result *r;
+        const fisc_item *it;
+
+        snprintf(json, sizeof(json), "{\"taxable_income\": 2000000, %s, \"assets_average\": 1000000, "
+                                     "\"industry_restricted\": false}", cases[i].facts);
+        if (strncmp(cases[i].facts, "\"taxable_income\"", 16) == 0) /* no employees fact at all */
+            snprintf(json, sizeof(json), "{%s, \"assets_average\": 1000000, \"industry_restricted\": false}",
+                     cases[i].facts);
+        r = fisc_test_evaluate(national, json, 2023, cases[i].quarter, 1);
+        it = cit(r);
+        assert_int_equal(fisc_test_condition(it, "small_micro.employees")->state, cases[i].state);
+        assert_string_equal(fisc_test_condition(it, "small_micro.employees")->detail, cases[i].detail);
+        assert_int_equal(fisc_test_is_missing(it, "employees"), cases[i].state == FISC_COND_UNKNOWN);
+        fisc_result_free(r);
+        same_untraced(national, json, 2023, cases[i].quarter);
+    }
+}
+
 /* Without cn.rd_deduction in the policy the extra deduction subtracted is 0 (the step says so). */
 static void no_rd_program_subtracts_zero(void **state)
 {
@@ -719,6 +761,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bundled_policy),
         cmocka_unit_test(untraced_same_on_every_path),
         cmocka_unit_test(quarterly_averages),
+        cmocka_unit_test(quarterly_average_without_series),
         cmocka_unit_test(no_rd_program_subtracts_zero),
     };
     dir = argc > 1 ? argv[1] : "policies";

@@ -811,6 +811,59 @@ static void untraced_shortcuts(void **state)
     fisc_result_free(r);
 }
 
+/*
+ * The sums of costs add two amounts of one scale with 64-bit coefficients inline, and take the general
+ * addition for anything else: a sum of exactly 2^63 − 1 分 (inline), one 分 more (64 bits overflow), a
+ * 128-bit sum added to again, scales that differ (元, 角, 分, 厘), an integer and a decimal, and a
+ * fraction. Each sum is checked against fisc_decimal_add (the general path) and both ways.
+ */
+static void cost_sums_at_64_bits(void **state)
+{
+    static const struct {
+        const char *facts, *terms[5], *base;
+    } cases[] = {
+        { ONE_PROJECT(92233720368547758.06, 0.01, 0, 0, 0, 0), { "92233720368547758.06", "0.01" },
+          "92233720368547758.07" },
+        { ONE_PROJECT(92233720368547758.07, 0.01, 0, 0, 0, 0), { "92233720368547758.07", "0.01" },
+          "92233720368547758.08" },
+        { ONE_PROJECT(92233720368547758.07, 92233720368547758.07, 0.01, 0.01, 0, 0),
+          { "92233720368547758.07", "92233720368547758.07", "0.01", "0.01" }, "184467440737095516.16" },
+        { ONE_PROJECT(1000000, 0.5, 0.25, 0.125, 0.01, 0), { "1000000", "0.5", "0.25", "0.125", "0.01" },
+          "1000000.89" }, /* 1000000.885, half up */
+        { ONE_PROJECT(1000000, 0.50, 0, 0, 0, 0), { "1000000", "0.50" }, "1000000.50" },
+        { ONE_PROJECT(1000000/3, 0.01, 0, 0, 0, 0), { "1000000/3", "0.01" }, "333333.34" },
+        { "\"rd_project_count\": 2, " PROJECT(1, 4611686018427387.90, 0, 0, 0, 0, 0) ", "
+          PROJECT(2, 4611686018427387.90, 1, 0, 0, 0, 0), { "4611686018427387.90", "4611686018427387.90", "1" },
+          "9223372036854776.80" },
+    };
+    char json[1024];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        fisc_decimal sum, term;
+        fisc_result *r;
+
+        fisc_decimal_init(&sum);
+        fisc_decimal_init(&term);
+        for (size_t k = 0; k < 5 && cases[i].terms[k]; k++) { /* the general path's sum */
+            assert_int_equal(fisc_decimal_parse(&term, cases[i].terms[k], FISC_PARSE_FRACTION, NULL), FISC_OK);
+            assert_int_equal(fisc_decimal_add(&sum, &sum, &term, NULL), FISC_OK);
+        }
+        assert_int_equal(fisc_decimal_round(&sum, NULL, &sum, 2, FISC_ROUND_HALF_UP, NULL, NULL), FISC_OK);
+        snprintf(json, sizeof(json), "{" SOFTWARE ", " NO_OTHER ", %s}", cases[i].facts);
+        for (int trace = 0; trace <= 1; trace++) {
+            r = fisc_test_evaluate(policy, json, 2023, 0, trace);
+            assert_item_amount(item_of(r), "expensed_base", cases[i].base);
+            assert_int_equal(fisc_decimal_cmp(fisc_test_amount(item_of(r), "expensed_base"), &sum), 0);
+            fisc_result_free(r);
+        }
+        same_untraced(policy, json, 2023, 0);
+        same_untraced(policy, json, 2020, 0); /* per project */
+        fisc_decimal_clear(&term);
+        fisc_decimal_clear(&sum);
+    }
+}
+
 /* A policy with the other-cost limit rate changed from 2021 by an overlay (a what-if). */
 static fisc_policy *with_limit_rate(const char *rate)
 {
@@ -925,6 +978,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(without_trace),
         cmocka_unit_test(untraced_same_on_every_path),
         cmocka_unit_test(untraced_shortcuts),
+        cmocka_unit_test(cost_sums_at_64_bits),
         cmocka_unit_test(other_cost_limit_rates),
         cmocka_unit_test(oom_sweep),
     };
