@@ -264,4 +264,44 @@ static inline fisc_result *fisc_test_oom_sweep_at(const fisc_policy *p, const ch
 #define fisc_test_oom_sweep(p, json, year, quarter, trace) \
     fisc_test_oom_sweep_at((p), (json), (year), (quarter), (trace), __FILE__, __LINE__)
 
+/* Two results agree in everything the explanation does not add; x traced, y not. */
+static inline void fisc_test_same_but_texts(const fisc_result *x, const fisc_result *y, const char *json, int year, int quarter)
+{
+    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
+    for (size_t i = 0; i < fisc_result_item_count(x); i++) {
+        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
+
+        if (a->outcome != b->outcome || a->provisional != b->provisional || strcmp(a->choice, b->choice) != 0 ||
+            a->amount_count != b->amount_count || a->condition_count != b->condition_count ||
+            a->missing_count != b->missing_count || a->param_count != b->param_count || b->step_count != 0 ||
+            (*b->summary_en && strcmp(a->summary_en, b->summary_en) != 0))
+            fail_msg("%s %d Q%d %s: the untraced item differs", a->program, year, quarter, json);
+        for (size_t k = 0; k < a->amount_count; k++)
+            if (strcmp(a->amounts[k].name, b->amounts[k].name) != 0 || a->amounts[k].category != b->amounts[k].category ||
+                fisc_decimal_cmp(a->amounts[k].value, b->amounts[k].value) != 0)
+                fail_msg("%s %d Q%d %s: amount %s differs untraced", a->program, year, quarter, json, a->amounts[k].name);
+        for (size_t k = 0; k < a->condition_count; k++) /* a detail is the traced one, or "" untraced */
+            if (strcmp(a->conditions[k].id, b->conditions[k].id) != 0 || a->conditions[k].state != b->conditions[k].state ||
+                (*b->conditions[k].detail && strcmp(a->conditions[k].detail, b->conditions[k].detail) != 0))
+                fail_msg("%s %d Q%d %s: condition %s differs untraced", a->program, year, quarter, json,
+                         a->conditions[k].id);
+        for (size_t k = 0; k < a->missing_count; k++)
+            assert_string_equal(a->missing[k], b->missing[k]);
+        for (size_t k = 0; k < a->param_count; k++)
+            assert_string_equal(a->params[k].id, b->params[k].id);
+    }
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        assert_int_equal(fisc_decimal_cmp(fisc_result_total(x, k), fisc_result_total(y, k)), 0);
+}
+
+/* Evaluate json both ways (the policy p) and compare: what the batch path computes untraced. */
+static inline void fisc_test_same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
+{
+    fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
+
+    fisc_test_same_but_texts(x, y, json, year, quarter);
+    fisc_result_free(x);
+    fisc_result_free(y);
+}
+
 #endif

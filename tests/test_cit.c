@@ -554,46 +554,6 @@ static void bundled_policy(void **state)
 
 /* ------------------------------------------------------------------ without the explanation (batch work) */
 
-/* Two results agree in everything the explanation does not add; x traced, y not. */
-static void same_but_texts(const fisc_result *x, const fisc_result *y, const char *json, int year, int quarter)
-{
-    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
-    for (size_t i = 0; i < fisc_result_item_count(x); i++) {
-        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
-
-        if (a->outcome != b->outcome || a->provisional != b->provisional || strcmp(a->choice, b->choice) != 0 ||
-            a->amount_count != b->amount_count || a->condition_count != b->condition_count ||
-            a->missing_count != b->missing_count || a->param_count != b->param_count || b->step_count != 0 ||
-            (*b->summary_en && strcmp(a->summary_en, b->summary_en) != 0))
-            fail_msg("%s %d Q%d %s: the untraced item differs", a->program, year, quarter, json);
-        for (size_t k = 0; k < a->amount_count; k++)
-            if (strcmp(a->amounts[k].name, b->amounts[k].name) != 0 || a->amounts[k].category != b->amounts[k].category ||
-                fisc_decimal_cmp(a->amounts[k].value, b->amounts[k].value) != 0)
-                fail_msg("%s %d Q%d %s: amount %s differs untraced", a->program, year, quarter, json, a->amounts[k].name);
-        for (size_t k = 0; k < a->condition_count; k++) /* a detail is the traced one, or "" untraced */
-            if (strcmp(a->conditions[k].id, b->conditions[k].id) != 0 || a->conditions[k].state != b->conditions[k].state ||
-                (*b->conditions[k].detail && strcmp(a->conditions[k].detail, b->conditions[k].detail) != 0))
-                fail_msg("%s %d Q%d %s: condition %s differs untraced", a->program, year, quarter, json,
-                         a->conditions[k].id);
-        for (size_t k = 0; k < a->missing_count; k++)
-            assert_string_equal(a->missing[k], b->missing[k]);
-        for (size_t k = 0; k < a->param_count; k++)
-            assert_string_equal(a->params[k].id, b->params[k].id);
-    }
-    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
-        assert_int_equal(fisc_decimal_cmp(fisc_result_total(x, k), fisc_result_total(y, k)), 0);
-}
-
-/* Evaluate json both ways (the policy p) and compare. */
-static void same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
-{
-    fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
-
-    same_but_texts(x, y, json, year, quarter);
-    fisc_result_free(x);
-    fisc_result_free(y);
-}
-
 /* 从业人数 by quarter, 2023: (100 + 120 + 120 + 130 + 130 + 150 + 150 + 161) / 8 = 132.625. */
 #define EMPLOYEES_BY_QUARTER                                                                                       \
     "\"employees\": {\"Q1\": {\"start\": 100, \"end\": 120}, \"Q2\": {\"start\": 120, \"end\": 130}, "            \
@@ -639,11 +599,11 @@ static void untraced_same_on_every_path(void **state)
     (void)state;
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++) {
         for (size_t y = 0; y < FISCP_ARRAY_SIZE(years); y++) {
-            same_untraced(national, facts[i], years[y], 0);
-            same_untraced(bundled, facts[i], years[y], 0);
+            fisc_test_same_untraced(national, facts[i], years[y], 0);
+            fisc_test_same_untraced(bundled, facts[i], years[y], 0);
         }
         for (int q = 1; q <= 4; q++)
-            same_untraced(bundled, facts[i], 2023, q);
+            fisc_test_same_untraced(bundled, facts[i], 2023, q);
     }
 }
 
@@ -683,7 +643,7 @@ static void quarterly_averages(void **state)
         if (cases[i].state == FISC_COND_MET)
             check_cit(it, FISC_OUTCOME_ELIGIBLE, "small_micro", "100000.00", "400000.00", NULL);
         fisc_result_free(r);
-        same_untraced(national, json, 2023, cases[i].quarter);
+        fisc_test_same_untraced(national, json, 2023, cases[i].quarter);
     }
 }
 
@@ -725,7 +685,7 @@ static void quarterly_average_without_series(void **state)
         assert_string_equal(fisc_test_condition(it, "small_micro.employees")->detail, cases[i].detail);
         assert_int_equal(fisc_test_is_missing(it, "employees"), cases[i].state == FISC_COND_UNKNOWN);
         fisc_result_free(r);
-        same_untraced(national, json, 2023, cases[i].quarter);
+        fisc_test_same_untraced(national, json, 2023, cases[i].quarter);
     }
 }
 

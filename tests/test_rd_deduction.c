@@ -636,46 +636,6 @@ static void without_trace(void **state)
 
 /* ------------------------------------------------------------------ without the explanation (batch work) */
 
-/* Two results agree in everything the explanation does not add; x traced, y not. */
-static void same_but_texts(const fisc_result *x, const fisc_result *y, const char *json, int year, int quarter)
-{
-    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
-    for (size_t i = 0; i < fisc_result_item_count(x); i++) {
-        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
-
-        if (a->outcome != b->outcome || a->provisional != b->provisional || strcmp(a->choice, b->choice) != 0 ||
-            a->amount_count != b->amount_count || a->condition_count != b->condition_count ||
-            a->missing_count != b->missing_count || a->param_count != b->param_count || b->step_count != 0 ||
-            (*b->summary_en && strcmp(a->summary_en, b->summary_en) != 0))
-            fail_msg("%s %d Q%d %s: the untraced item differs", a->program, year, quarter, json);
-        for (size_t k = 0; k < a->amount_count; k++)
-            if (strcmp(a->amounts[k].name, b->amounts[k].name) != 0 || a->amounts[k].category != b->amounts[k].category ||
-                fisc_decimal_cmp(a->amounts[k].value, b->amounts[k].value) != 0)
-                fail_msg("%s %d Q%d %s: amount %s differs untraced", a->program, year, quarter, json, a->amounts[k].name);
-        for (size_t k = 0; k < a->condition_count; k++) /* a detail is the traced one, or "" untraced */
-            if (strcmp(a->conditions[k].id, b->conditions[k].id) != 0 || a->conditions[k].state != b->conditions[k].state ||
-                (*b->conditions[k].detail && strcmp(a->conditions[k].detail, b->conditions[k].detail) != 0))
-                fail_msg("%s %d Q%d %s: condition %s differs untraced", a->program, year, quarter, json,
-                         a->conditions[k].id);
-        for (size_t k = 0; k < a->missing_count; k++)
-            assert_string_equal(a->missing[k], b->missing[k]);
-        for (size_t k = 0; k < a->param_count; k++)
-            assert_string_equal(a->params[k].id, b->params[k].id);
-    }
-    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
-        assert_int_equal(fisc_decimal_cmp(fisc_result_total(x, k), fisc_result_total(y, k)), 0);
-}
-
-/* Evaluate json both ways (the policy p) and compare. */
-static void same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
-{
-    fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
-
-    same_but_texts(x, y, json, year, quarter);
-    fisc_result_free(x);
-    fisc_result_free(y);
-}
-
 /* R&D of one project, the six categories as JSON strings (any decimal, or a fraction such as 1000000/3). */
 #define ONE_PROJECT(personnel, direct, depreciation, amortisation, design, other)                                \
     "\"rd_project_count\": 1, \"rd_p1_personnel\": \"" #personnel "\", \"rd_p1_direct\": \"" #direct "\", "      \
@@ -732,9 +692,9 @@ static void untraced_same_on_every_path(void **state)
     (void)state;
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++) {
         for (size_t y = 0; y < FISCP_ARRAY_SIZE(years); y++)
-            same_untraced(policy, facts[i], years[y], 0);
+            fisc_test_same_untraced(policy, facts[i], years[y], 0);
         for (int q = 1; q <= 4; q++)
-            same_untraced(policy, facts[i], 2023, q);
+            fisc_test_same_untraced(policy, facts[i], 2023, q);
     }
 }
 
@@ -857,8 +817,8 @@ static void cost_sums_at_64_bits(void **state)
             assert_int_equal(fisc_decimal_cmp(fisc_test_amount(item_of(r), "expensed_base"), &sum), 0);
             fisc_result_free(r);
         }
-        same_untraced(policy, json, 2023, 0);
-        same_untraced(policy, json, 2020, 0); /* per project */
+        fisc_test_same_untraced(policy, json, 2023, 0);
+        fisc_test_same_untraced(policy, json, 2020, 0); /* per project */
         fisc_decimal_clear(&term);
         fisc_decimal_clear(&sum);
     }
@@ -909,7 +869,7 @@ static void other_cost_limit_rates(void **state)
         fisc_result_free(r);
         r = NULL;
     }
-    same_untraced(p, facts[0], 2020, 0); /* per project, at the 10% still in force */
+    fisc_test_same_untraced(p, facts[0], 2020, 0); /* per project, at the 10% still in force */
     fisc_policy_free(p);
 
     p = with_limit_rate("150%");
@@ -927,12 +887,12 @@ static void other_cost_limit_rates(void **state)
     assert_string_equal(fisc_test_step(it, "expensed_base")->substituted, "1000000 + 0 × 0");
     fisc_result_free(r);
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++)
-        same_untraced(p, facts[i], 2023, 0);
+        fisc_test_same_untraced(p, facts[i], 2023, 0);
     fisc_policy_free(p);
 
     p = with_limit_rate("50%");
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++)
-        same_untraced(p, facts[i], 2023, 0);
+        fisc_test_same_untraced(p, facts[i], 2023, 0);
     r = fisc_test_evaluate(p, facts[0], 2023, 0, 0);
     assert_item_amount(item_of(r), "other_costs_cap", "1040000.00");
     assert_item_amount(item_of(r), "extra_deduction", "1260000.00");
