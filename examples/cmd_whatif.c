@@ -887,8 +887,12 @@ static void html_layers(cli_buf *b, const fisc_policy *pol, const char *hash, co
     cli_html_layers(b, pol, strcmp(w->lang, "en") == 0, head, w->is_overlay);
 }
 
-/* The head of a table of amounts: @p first, then base, overlay and difference in figures and 大写. */
-static void html_amounts_head(cli_buf *b, const char *first, const words *w)
+/*
+ * The head of a table of amounts: @p first, then base, overlay and difference in figures and 大写,
+ * then @p nextra more columns.
+ */
+static void html_amounts_head(cli_buf *b, const char *first, const char *const *extra, int nextra,
+                              const words *w)
 {
     int c;
 
@@ -900,7 +904,13 @@ static void html_amounts_head(cli_buf *b, const char *first, const words *w)
     cli_html_text(b, w->overlay);
     cli_buf_puts(b, "</th><th colspan=\"2\">");
     cli_html_text(b, w->difference);
-    cli_buf_puts(b, "</th></tr>\n<tr>");
+    cli_buf_puts(b, "</th>");
+    for (c = 0; c < nextra; c++) {
+        cli_buf_puts(b, "<th rowspan=\"2\">");
+        cli_html_text(b, extra[c]);
+        cli_buf_puts(b, "</th>");
+    }
+    cli_buf_puts(b, "</tr>\n<tr>");
     for (c = 0; c < 3; c++) {
         cli_html_elem(b, "th", NULL, w->figures);
         cli_html_elem(b, "th", NULL, w->upper);
@@ -918,7 +928,7 @@ static int html_categories(cli_buf *b, const stats *st, const words *w, fisc_err
     fisc_decimal_init(&d);
     cli_html_elem(b, "h3", NULL, w->categories);
     cli_buf_puts(b, "\n<table id=\"categories\">\n");
-    html_amounts_head(b, w->category, w);
+    html_amounts_head(b, w->category, NULL, 0, w);
     cli_buf_puts(b, "<tbody>\n");
     for (k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
         if ((rc = fisc_decimal_sub(&d, &st->cat_over[k], &st->cat_base[k], err)) != FISC_OK)
@@ -1058,33 +1068,14 @@ static int render_html(cli_buf *b, const whatif *W, const stats *st, const char 
     }
     cli_buf_puts(b, "</header>\n<main>\n<section id=\"totals\">\n");
     cli_html_elem(b, "h2", NULL, w->totals);
-    cli_buf_puts(b, "\n<table>\n<thead><tr>");
-    cli_buf_puts(b, "<th rowspan=\"2\">");
-    cli_html_text(b, w->program);
-    cli_buf_puts(b, "</th>");
-    cli_buf_puts(b, "<th colspan=\"2\">");
-    cli_html_text(b, w->base);
-    cli_buf_puts(b, "</th><th colspan=\"2\">");
-    cli_html_text(b, w->overlay);
-    cli_buf_puts(b, "</th><th colspan=\"2\">");
-    cli_html_text(b, w->difference);
-    cli_buf_puts(b, "</th>");
+    cli_buf_puts(b, "\n<table>\n");
     {
         const char *const rest[] = { w->gain, w->lose, w->same, w->undet, w->gains, w->losses,
                                      w->provisional };
 
-        for (c = 0; c < 7; c++) {
-            cli_buf_puts(b, "<th rowspan=\"2\">");
-            cli_html_text(b, rest[c]);
-            cli_buf_puts(b, "</th>");
-        }
+        html_amounts_head(b, w->program, rest, 7, w);
     }
-    cli_buf_puts(b, "</tr>\n<tr>");
-    for (c = 0; c < 3; c++) {
-        cli_html_elem(b, "th", NULL, w->figures);
-        cli_html_elem(b, "th", NULL, w->upper);
-    }
-    cli_buf_puts(b, "</tr></thead>\n<tbody>\n");
+    cli_buf_puts(b, "<tbody>\n");
     for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
         const prog_stats *p = &st->progs[i];
         char id[48];
