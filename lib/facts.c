@@ -21,7 +21,7 @@
  * the message.
  */
 #include <errno.h>
-#include <stdatomic.h>
+#include <threads.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,27 +272,20 @@ static void bounds_clear(bound (*b)[2], size_t n)
 
 /*
  * The built-in vocabulary's bounds, parsed by the first set made and then only read (by every
- * thread). Whoever finds them not yet built builds them; a thread arriving meanwhile waits the
- * few microseconds that takes. They live as long as the process, like the table.
+ * thread): C11 call_once, so a thread arriving meanwhile waits without spinning. They live as
+ * long as the process, like the table.
  */
 static bound builtin_bounds[FACT_COUNT][2];
-static atomic_int builtin_state; /* 0 not built, 1 being built, 2 built */
+static once_flag builtin_once = ONCE_FLAG_INIT;
+
+static void build_builtin(void)
+{
+    bounds_parse(builtin_bounds, fiscp_vocab_table, FACT_COUNT);
+}
 
 static const bound (*builtin(void))[2]
 {
-    int state = atomic_load_explicit(&builtin_state, memory_order_acquire);
-
-    if (FISCP_LIKELY(state == 2))
-        return (const bound (*)[2])builtin_bounds;
-    state = 0;
-    if (atomic_compare_exchange_strong_explicit(&builtin_state, &state, 1, memory_order_acq_rel,
-                                                memory_order_acquire)) {
-        bounds_parse(builtin_bounds, fiscp_vocab_table, FACT_COUNT);
-        atomic_store_explicit(&builtin_state, 2, memory_order_release);
-    } else {
-        while (atomic_load_explicit(&builtin_state, memory_order_acquire) != 2)
-            continue;
-    }
+    call_once(&builtin_once, build_builtin);
     return (const bound (*)[2])builtin_bounds;
 }
 
