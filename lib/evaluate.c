@@ -145,7 +145,7 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
 /* ------------------------------------------------------------------ parameters */
 
 /* Record an entry read for the item, once; `unseen`: the item has read nothing of q yet. */
-static fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, int unseen)
+static inline fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, int unseen)
 {
     for (size_t i = 0; !unseen && i < c->item->param_count; i++)
         if (c->params[i].id == q->id && c->params[i].from == e->pub.from) /* one value per entry read */
@@ -180,7 +180,7 @@ static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_d
  * The entry of a program's parameter in force on the context's day, or NULL. A reused result
  * remembers it for its period (c->resolved), so a batch searches each parameter once per thread.
  */
-static const fiscp_entry *in_force(const fiscp_ctx *c, int param)
+static inline const fiscp_entry *in_force(const fiscp_ctx *c, int param)
 {
     const fiscp_entry **slot;
 
