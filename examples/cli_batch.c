@@ -237,6 +237,29 @@ static int map_header(cli_rows *R, const cli_block *hb, const char *key_opt, int
     return FISC_OK;
 }
 
+const char *const cli_category_keys[FISC_CATEGORY_COUNT] = {
+    "tax_payable", "tax_relief", "subsidy", "repayment"
+};
+
+int cli_rows_open(cli_rows *R, cli_stream *in, cli_block *hb, const char *input, const char *key_opt,
+                  int *usage, fisc_error *err)
+{
+    int rc;
+
+    *usage = 0;
+    if ((rc = cli_stream_open(in, input, R->source, err)) != FISC_OK)
+        return rc;
+    if ((rc = cli_rows_begin(R, in, hb, key_opt, usage, err)) != FISC_OK)
+        cli_stream_close(in);
+    return rc;
+}
+
+int cli_rows_read_block(const cli_rows *R, cli_stream *in, cli_block *b, fisc_error *err)
+{
+    return R->jsonl_in ? cli_stream_line_block(in, b, CLI_BATCH_BLOCK_ROWS, err)
+                       : cli_stream_csv_block(in, b, CLI_BATCH_BLOCK_ROWS, err);
+}
+
 int cli_rows_begin(cli_rows *R, cli_stream *in, cli_block *hb, const char *key_opt, int *usage,
                    fisc_error *err)
 {

@@ -69,6 +69,9 @@ int cli_program_ids(const fisc_policy *policy, const fisc_eval_options *opts, fi
 /* ---------------------------------------------------------------------------------------- */
 /* Rows of an input */
 
+/* The library's categories (fisc_category), by value, as JSON keys and table cells. */
+extern const char *const cli_category_keys[FISC_CATEGORY_COUNT];
+
 typedef struct cli_rows {
     const char *cmd;         /* "fisc batch": the prefix of warnings and bad-row messages */
     const char *source;      /* the input's name for messages */
@@ -92,6 +95,14 @@ typedef struct cli_rows {
  */
 int cli_rows_begin(cli_rows *R, cli_stream *in, cli_block *hb, const char *key_opt, int *usage,
                    fisc_error *err);
+/*
+ * Open @p input (cli_stream_open(), messages naming R->source) and begin reading it
+ * (cli_rows_begin()). On failure the stream is closed again. @return as those two.
+ */
+int cli_rows_open(cli_rows *R, cli_stream *in, cli_block *hb, const char *input, const char *key_opt,
+                  int *usage, fisc_error *err);
+/* The next block of CLI_BATCH_BLOCK_ROWS rows, CSV or JSON Lines. @return as cli_stream_csv_block(). */
+int cli_rows_read_block(const cli_rows *R, cli_stream *in, cli_block *b, fisc_error *err);
 void cli_rows_free(cli_rows *R);
 
 /* One record of the block, as facts. */

@@ -1,7 +1,7 @@
 /*
  * fisc batch INPUT: evaluate a policy for every row of a CSV or JSON Lines file, streaming.
  *
- * The input is read a block of BLOCK_ROWS rows at a time (cli_stream.c: chunked reading and
+ * The input is read a block of CLI_BATCH_BLOCK_ROWS rows at a time (cli_stream.c: chunked reading and
  * decoding, so memory stays flat whatever the input size); the rows of a block are evaluated by
  * --jobs threads, each with its own facts and result (the policy is immutable and shared; the
  * result is evaluated into row after row, so a row allocates nothing), on contiguous slices,
@@ -35,7 +35,6 @@
 #include "cli_stream.h"
 
 /* Rows evaluated together (split between the threads) before their output is written. */
-#define BLOCK_ROWS CLI_BATCH_BLOCK_ROWS
 /* Most threads --jobs accepts. */
 #define MAX_JOBS CLI_BATCH_MAX_JOBS
 /* Exit status when some rows were bad (the output is still complete). */
@@ -114,9 +113,6 @@ static const char batch_usage_output[] =
     "input that cannot be read or decoded, 2 usage error, 4 policy error, 70 internal error\n"
     "(out of memory, output not writable).\n";
 
-static const char *const CATEGORY_KEYS[FISC_CATEGORY_COUNT] = {
-    "tax_payable", "tax_relief", "subsidy", "repayment"
-};
 static const char *const CATEGORY_TEXT[FISC_CATEGORY_COUNT] = {
     "tax payable", "tax relief", "subsidy", "repayment"
 };
@@ -377,13 +373,6 @@ static void run_slice(void *arg, size_t from, size_t to)
         cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
 }
 
-/* Read the next block of rows. @return as cli_stream_csv_block(). */
-static int read_block(const batch *B, cli_stream *in, cli_block *b, fisc_error *err)
-{
-    return B->R.jsonl_in ? cli_stream_line_block(in, b, BLOCK_ROWS, err)
-                         : cli_stream_csv_block(in, b, BLOCK_ROWS, err);
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Output */
 
@@ -474,7 +463,7 @@ static void summary_json(cli_buf *b, const batch *B, const stats *st)
     }
     cli_buf_puts(b, "],\"totals\":{");
     for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
-        cli_buf_printf(b, "%s\"%s\":\"", k ? "," : "", CATEGORY_KEYS[k]);
+        cli_buf_printf(b, "%s\"%s\":\"", k ? "," : "", cli_category_keys[k]);
         (void)cli_put_amount(b, &st->cat[k], NULL);
         cli_buf_puts(b, "\"");
     }
@@ -649,21 +638,16 @@ int cmd_batch(int argc, char **argv)
     }
 
     /* The input, and for CSV its header. */
-    rc = cli_stream_open(&in, input, B.R.source, &err);
-    if (rc != FISC_OK) {
-        ret = cli_report(&ctx, &err);
-        goto done;
-    }
-    in_open = 1;
     {
-        int usage = 0;
+        int usage;
 
-        rc = cli_rows_begin(&B.R, &in, &hb, key_opt, &usage, &err);
+        rc = cli_rows_open(&B.R, &in, &hb, input, key_opt, &usage, &err);
         if (rc != FISC_OK) {
             ret = usage ? cli_usage_error(&ctx, "%s", err.text) : cli_report(&ctx, &err);
             goto done;
         }
     }
+    in_open = 1;
 
     /* The output. */
     out.f = stdout;
@@ -748,7 +732,7 @@ int cmd_batch(int argc, char **argv)
      */
     cur = &blk;
     nxt = &blk2;
-    rc = read_block(&B, &in, cur, &in_err);
+    rc = cli_rows_read_block(&B.R, &in, cur, &in_err);
     for (;;) {
         int next_rc = FISC_OK;
 
@@ -758,7 +742,7 @@ int cmd_batch(int argc, char **argv)
         B.R.blk = cur;
         cli_pool_begin(&P, cur->nrecs < njobs ? 1 : njobs, cur->nrecs);
         if (njobs > 1 && rc == FISC_OK)
-            next_rc = read_block(&B, &in, nxt, &in_err);
+            next_rc = cli_rows_read_block(&B.R, &in, nxt, &in_err);
         cli_pool_wait(&P);
         for (t = 0; t < njobs; t++) {
             worker *w = &ws[t];
@@ -786,7 +770,7 @@ int cmd_batch(int argc, char **argv)
         if (rc != FISC_OK)
             break;
         if (njobs == 1)
-            next_rc = read_block(&B, &in, nxt, &in_err);
+            next_rc = cli_rows_read_block(&B.R, &in, nxt, &in_err);
         rc = next_rc;
         swap = cur;
         cur = nxt;

@@ -67,10 +67,7 @@ static const char *const BAND_ZH[NBANDS] = {
     "(从业人数季度平均值): lt20 under 20; 20-99 from 20 to under 100; 100-299 from 100 to under\n" \
     "300; ge300 300 or more; unknown when the row does not give it.\n"
 
-/* The categories of the library (fisc_category), by value: JSON keys and labels. */
-static const char *const CAT_KEYS[FISC_CATEGORY_COUNT] = {
-    "tax_payable", "tax_relief", "subsidy", "repayment"
-};
+/* The labels of the library's categories (keys: cli_category_keys), by value. */
 static const char *const CAT_EN[FISC_CATEGORY_COUNT] = {
     "Tax payable", "Tax relief", "Subsidy", "Repayment"
 };
@@ -589,7 +586,7 @@ static int category_table(cli_buf *b, const stats *st, fisc_error *err)
     for (k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
         rc = fisc_decimal_sub(&d, &st->cat_over[k], &st->cat_base[k], err);
         cli_table_row(&t);
-        cli_table_set(&t, 0, CAT_KEYS[k]);
+        cli_table_set(&t, 0, cli_category_keys[k]);
         table_amount(&t, 1, &st->cat_base[k]);
         table_amount(&t, 2, &st->cat_over[k]);
         table_amount(&t, 3, &d);
@@ -791,7 +788,7 @@ static int summary_json(cli_buf *b, const whatif *W, const stats *st, const char
     for (c = 0; c < FISC_CATEGORY_COUNT && rc == FISC_OK; c++) {
         if ((rc = fisc_decimal_sub(&d, &st->cat_over[c], &st->cat_base[c], err)) != FISC_OK)
             break;
-        cli_buf_printf(b, "%s\"%s\":{\"base\":\"", c ? "," : "", CAT_KEYS[c]);
+        cli_buf_printf(b, "%s\"%s\":{\"base\":\"", c ? "," : "", cli_category_keys[c]);
         if (cli_put_amount(b, &st->cat_base[c], NULL) != FISC_OK)
             b->failed = 1;
         cli_buf_puts(b, "\"");
@@ -933,14 +930,14 @@ static int html_categories(cli_buf *b, const stats *st, const words *w, fisc_err
     for (k = 0; k < FISC_CATEGORY_COUNT && rc == FISC_OK; k++) {
         if ((rc = fisc_decimal_sub(&d, &st->cat_over[k], &st->cat_base[k], err)) != FISC_OK)
             break;
-        cli_buf_printf(b, "<tr data-category=\"%s\"><td>", CAT_KEYS[k]);
+        cli_buf_printf(b, "<tr data-category=\"%s\"><td>", cli_category_keys[k]);
         cli_html_text(b, w->cats[k]);
         cli_buf_puts(b, "</td>");
-        snprintf(id, sizeof(id), "category-base-%s", CAT_KEYS[k]);
+        snprintf(id, sizeof(id), "category-base-%s", cli_category_keys[k]);
         html_amount_cells(b, &st->cat_base[k], id);
-        snprintf(id, sizeof(id), "category-overlay-%s", CAT_KEYS[k]);
+        snprintf(id, sizeof(id), "category-overlay-%s", cli_category_keys[k]);
         html_amount_cells(b, &st->cat_over[k], id);
-        snprintf(id, sizeof(id), "category-difference-%s", CAT_KEYS[k]);
+        snprintf(id, sizeof(id), "category-difference-%s", cli_category_keys[k]);
         html_amount_cells(b, &d, id);
         cli_buf_puts(b, "</tr>\n");
     }
@@ -1326,21 +1323,16 @@ int cmd_whatif(int argc, char **argv)
     }
 
     /* The input and its header. */
-    rc = cli_stream_open(&in, input, W.R.source, &err);
-    if (rc != FISC_OK) {
-        ret = cli_report(&ctx, &err);
-        goto done;
-    }
-    in_open = 1;
     {
-        int usage = 0;
+        int usage;
 
-        rc = cli_rows_begin(&W.R, &in, &hb, key_opt, &usage, &err);
+        rc = cli_rows_open(&W.R, &in, &hb, input, key_opt, &usage, &err);
         if (rc != FISC_OK) {
             ret = usage ? cli_usage_error(&ctx, "%s", err.text) : cli_report(&ctx, &err);
             goto done;
         }
     }
+    in_open = 1;
 
     /* The difference file and its header. */
     if (output) {
@@ -1411,8 +1403,7 @@ int cmd_whatif(int argc, char **argv)
     /* The rows, a block at a time. */
     W.R.blk = &blk;
     for (;;) {
-        rc = W.R.jsonl_in ? cli_stream_line_block(&in, &blk, CLI_BATCH_BLOCK_ROWS, &in_err)
-                          : cli_stream_csv_block(&in, &blk, CLI_BATCH_BLOCK_ROWS, &in_err);
+        rc = cli_rows_read_block(&W.R, &in, &blk, &in_err);
         if (blk.nrecs == 0)
             break;
         cli_pool_run(&P, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
