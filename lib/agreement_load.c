@@ -13,7 +13,6 @@
  * Duplicate keys are found here, not by libfyaml (whose check is quadratic): every mapping of the
  * format has keys from a small known set, so a bit mask per mapping finds them in linear time.
  */
-#include <errno.h>
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1746,36 +1745,6 @@ fisc_status fisc_agreement_load_string(fisc_agreement **out, const fisc_policy *
     return FISC_OK;
 }
 
-/* Read a whole file, at most MAX_DOC_BYTES. */
-static fisc_status read_file(char **text, size_t *len, const char *path, fisc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n;
-
-    *text = NULL;
-    if (!f)
-        return fiscp_error_set_pos(err, FISC_ENOTFOUND, path, -1, -1, "cannot open %s: %s", path, strerror(errno));
-    if (!(buf = fiscp_malloc(MAX_DOC_BYTES + 1))) {
-        fclose(f);
-        return fiscp_error_nomem(err);
-    }
-    n = fread(buf, 1, MAX_DOC_BYTES + 1, f);
-    if (ferror(f) || n > MAX_DOC_BYTES) {
-        int too_big = !ferror(f);
-
-        fclose(f);
-        fiscp_free(buf);
-        return too_big ? fiscp_error_set_pos(err, FISC_ERANGE, path, -1, -1, "%s is larger than %zu bytes", path,
-                                             MAX_DOC_BYTES)
-                       : fiscp_error_set_pos(err, FISC_ENOTFOUND, path, -1, -1, "cannot read %s", path);
-    }
-    fclose(f);
-    *text = buf;
-    *len = n;
-    return FISC_OK;
-}
-
 fisc_status fisc_agreement_load(fisc_agreement **out, const fisc_policy *policy, const char *path, fisc_error *err)
 {
     char *text = NULL;
@@ -1786,7 +1755,7 @@ fisc_status fisc_agreement_load(fisc_agreement **out, const fisc_policy *policy,
     if (!out || !policy || !path)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_agreement_load: NULL argument");
     *out = NULL;
-    if ((rc = read_file(&text, &len, path, err)) != FISC_OK)
+    if ((rc = fiscp_read_file(&text, &len, path, MAX_DOC_BYTES, err)) != FISC_OK)
         return rc;
     rc = fisc_agreement_load_string(out, policy, path, text, len, err);
     fiscp_free(text);

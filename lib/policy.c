@@ -7,7 +7,6 @@
  * file, line, column and parameter id. Numbers are read from the scalar text by fisc's own
  * parser, never through a double.
  */
-#include <errno.h>
 #include <stdatomic.h>
 #include <libfyaml.h>
 #include <stdio.h>
@@ -1048,51 +1047,6 @@ fisc_status fiscp_policy_load_texts(fisc_policy **out, const char *const *names,
     return FISC_OK;
 }
 
-/* Read a whole file (bounded). */
-static fisc_status read_file(char **text, size_t *len, const char *path, fisc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf;
-
-    *text = NULL;
-    if (!f)
-        return fiscp_error_set_pos(err, FISC_ENOTFOUND, path, -1, -1, "cannot open %s: %s", path, strerror(errno));
-    if (!(buf = fiscp_malloc(cap))) {
-        fclose(f);
-        return fiscp_error_nomem(err);
-    }
-    while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *b;
-
-            if (cap >= MAX_FILE_BYTES) {
-                fclose(f);
-                fiscp_free(buf);
-                return fiscp_error_set_pos(err, FISC_ERANGE, path, -1, -1, "%s is larger than %u bytes", path,
-                                           MAX_FILE_BYTES);
-            }
-            if (!(b = fiscp_realloc_array(buf, cap * 2, 1))) {
-                fclose(f);
-                fiscp_free(buf);
-                return fiscp_error_nomem(err);
-            }
-            buf = b;
-            cap *= 2;
-        }
-    }
-    if (ferror(f)) {
-        fclose(f);
-        fiscp_free(buf);
-        return fiscp_error_set_pos(err, FISC_ENOTFOUND, path, -1, -1, "cannot read %s", path);
-    }
-    fclose(f);
-    *text = buf;
-    *len = n;
-    return FISC_OK;
-}
-
 fisc_status fisc_policy_load_files(fisc_policy **out, const char *const *paths, size_t n, const char *overlay,
                                    fisc_error *err)
 {
@@ -1109,9 +1063,9 @@ fisc_status fisc_policy_load_files(fisc_policy **out, const char *const *paths, 
     if (!texts || !lens)
         rc = fiscp_error_nomem(err);
     for (size_t i = 0; i < n && rc == FISC_OK; i++)
-        rc = read_file(&texts[i], &lens[i], paths[i], err);
+        rc = fiscp_read_file(&texts[i], &lens[i], paths[i], MAX_FILE_BYTES, err);
     if (rc == FISC_OK && overlay)
-        rc = read_file(&ov_text, &ov_len, overlay, err);
+        rc = fiscp_read_file(&ov_text, &ov_len, overlay, MAX_FILE_BYTES, err);
     if (rc == FISC_OK)
         rc = fiscp_policy_load_texts(out, paths, (const char *const *)texts, lens, n, overlay, ov_text, ov_len, err);
     for (size_t i = 0; texts && i < n; i++)

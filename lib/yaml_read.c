@@ -1,6 +1,8 @@
 /*
  * Reading YAML documents with libfyaml, shared by the policy and agreement loaders (yaml_read.h).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "yaml_read.h"
@@ -127,4 +129,51 @@ fisc_status fiscp_yaml_parse(const fiscp_yaml_src *src, const fiscp_yaml_opts *o
     }
     fy_diag_destroy(diag);
     return rc;
+}
+
+/* Read into buf (cap bytes, growing by doubling) until the end of f, or past max. */
+static fisc_status read_all(FILE *f, char **buf, size_t *n, size_t max, const char *path, fisc_error *err)
+{
+    size_t cap = max < ((size_t)1 << 16) ? max + 1 : (size_t)1 << 16, k;
+    char *b;
+
+    if (!(*buf = fiscp_malloc(cap)))
+        return fiscp_error_nomem(err);
+    while ((k = fread(*buf + *n, 1, cap - *n, f)) > 0) {
+        *n += k;
+        if (*n > max)
+            return fiscp_error_set_pos(err, FISC_ERANGE, path, -1, -1, "%s is larger than %zu bytes", path, max);
+        if (*n == cap) {
+            size_t grow = cap > max / 2 ? max + 1 : cap * 2; /* room to see one byte past max */
+
+            if (!(b = fiscp_realloc_array(*buf, grow, 1)))
+                return fiscp_error_nomem(err);
+            *buf = b;
+            cap = grow;
+        }
+    }
+    if (ferror(f))
+        return fiscp_error_set_pos(err, FISC_ENOTFOUND, path, -1, -1, "cannot read %s", path);
+    return FISC_OK;
+}
+
+fisc_status fiscp_read_file(char **text, size_t *len, const char *path, size_t max, fisc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    fisc_status rc;
+
+    *text = NULL;
+    if (!f)
+        return fiscp_error_set_pos(err, FISC_ENOTFOUND, path, -1, -1, "cannot open %s: %s", path, strerror(errno));
+    rc = read_all(f, &buf, &n, max, path, err);
+    fclose(f);
+    if (rc != FISC_OK) {
+        fiscp_free(buf);
+        return rc;
+    }
+    *text = buf;
+    *len = n;
+    return FISC_OK;
 }

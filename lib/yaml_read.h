@@ -51,4 +51,11 @@ typedef fisc_status (*fiscp_yaml_read_fn)(struct fy_node *root, void *payload);
 FISC_NODISCARD fisc_status fiscp_yaml_parse(const fiscp_yaml_src *src, const fiscp_yaml_opts *opts,
                                             fiscp_yaml_read_fn read, void *payload);
 
+/*
+ * A whole file into *text (the caller frees it with fiscp_free) and *len, at most max bytes.
+ * FISC_ENOTFOUND (cannot open or read, with the reason), FISC_ERANGE (larger than max) or
+ * FISC_ENOMEM, each naming the path.
+ */
+FISC_NODISCARD fisc_status fiscp_read_file(char **text, size_t *len, const char *path, size_t max, fisc_error *err);
+
 #endif

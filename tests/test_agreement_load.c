@@ -1071,6 +1071,39 @@ static void approval_with_confirmed_limits(void **state)
     fisc_policy_free(p);
 }
 
+/* A temporary file of n bytes of YAML comment lines; the caller unlinks path. */
+static void comment_file(char *path, size_t n)
+{
+    int fd = mkstemp(path);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    assert_non_null(out);
+    for (size_t k = 0; k < n; k++)
+        assert_int_not_equal(fputc(k % 64 == 63 ? '\n' : k % 64 == 0 ? '#' : 'x', out), EOF);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* A document file of up to 1 MiB is read; one byte more is refused before parsing. */
+static void file_size_limit(void **state)
+{
+    char path[] = "/tmp/fisc-size-XXXXXX";
+    fisc_agreement *a = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    comment_file(path, (size_t)1 << 20);
+    assert_int_not_equal(fisc_agreement_load(&a, policy, path, &err), FISC_ERANGE);
+    fisc_agreement_free(a);
+    a = NULL;
+    unlink(path);
+    strcpy(path, "/tmp/fisc-size-XXXXXX");
+    comment_file(path, ((size_t)1 << 20) + 1);
+    assert_int_equal(fisc_agreement_load(&a, policy, path, &err), FISC_ERANGE);
+    assert_non_null(strstr(err.text, "is larger than 1048576 bytes"));
+    assert_null(a);
+    unlink(path);
+}
+
 /* ------------------------------------------------------------------ JSON */
 
 static void check_json(void **state)
@@ -1175,6 +1208,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(approval_authority),
         cmocka_unit_test(approval_value_from_caps),
         cmocka_unit_test(approval_with_confirmed_limits),
+        cmocka_unit_test(file_size_limit),
         cmocka_unit_test(check_json),
         cmocka_unit_test(oom_sweep),
     };

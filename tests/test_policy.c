@@ -1,5 +1,6 @@
 /* Tests of the policy loader: every rejection with its line and column, layers, overlays, hashes. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fisc_test.h"
 
@@ -321,11 +322,44 @@ static void bundled_policy_loads(void **state)
     assert_non_null(strstr(err.text, "/nonexistent/policy.yaml"));
 }
 
+/* A temporary file of n bytes of YAML comment lines; the caller unlinks path. */
+static void comment_file(char *path, size_t n)
+{
+    int fd = mkstemp(path);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    assert_non_null(out);
+    for (size_t k = 0; k < n; k++)
+        assert_int_not_equal(fputc(k % 64 == 63 ? '\n' : k % 64 == 0 ? '#' : 'x', out), EOF);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* A policy file of up to 4 MiB is read; one byte more is refused before parsing. */
+static void file_size_limit(void **state)
+{
+    char path[] = "/tmp/fisc-size-XXXXXX";
+    fisc_policy *p = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    comment_file(path, (size_t)4 << 20);
+    assert_int_not_equal(fisc_policy_load(&p, path, &err), FISC_ERANGE);
+    fisc_policy_free(p);
+    p = NULL;
+    unlink(path);
+    strcpy(path, "/tmp/fisc-size-XXXXXX");
+    comment_file(path, ((size_t)4 << 20) + 1);
+    assert_int_equal(fisc_policy_load(&p, path, &err), FISC_ERANGE);
+    assert_non_null(strstr(err.text, "is larger than 4194304 bytes"));
+    assert_null(p);
+    unlink(path);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_file_loads),     cmocka_unit_test(rejections), cmocka_unit_test(layers_and_overlays),
-        cmocka_unit_test(tables_and_enumerations),
+        cmocka_unit_test(tables_and_enumerations), cmocka_unit_test(file_size_limit),
         cmocka_unit_test(sha256_vectors),       cmocka_unit_test(bundled_policy_loads),
     };
     policy_dir = argc > 1 ? argv[1] : "policies";
