@@ -20,7 +20,6 @@ void fiscp_arena_init(fiscp_arena *a)
     a->head = NULL;
     a->used = a->size = 0;
     a->external = NULL;
-    a->external_size = 0;
     a->spare = NULL;
 }
 
@@ -34,7 +33,6 @@ void fiscp_arena_init_buffer(fiscp_arena *a, void *buf, size_t size)
     a->used = 0;
     a->size = b->size;
     a->external = b;
-    a->external_size = b->size;
     a->spare = NULL;
 }
 
@@ -56,7 +54,6 @@ void fiscp_arena_clear(fiscp_arena *a)
     a->head = a->spare = NULL;
     a->used = a->size = 0;
     a->external = NULL;
-    a->external_size = 0;
 }
 
 void fiscp_arena_reset(fiscp_arena *a)
@@ -74,7 +71,7 @@ void fiscp_arena_reset(fiscp_arena *a)
     if (a->head)
         a->head->next = NULL;
     a->used = 0;
-    a->size = a->external_size;
+    a->size = a->head ? a->head->size : 0;
 }
 
 /* A block of at least `need` bytes: a spare one when one is big enough, else a new one. */

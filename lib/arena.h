@@ -12,7 +12,6 @@ typedef struct fiscp_arena {
     fiscp_arena_block *head;
     size_t used, size;   /* of head */
     void *external;      /* a first block the caller owns (not freed), or NULL */
-    size_t external_size;
     fiscp_arena_block *spare; /* blocks kept by fiscp_arena_reset for the next allocations */
 } fiscp_arena;
 
