@@ -1,13 +1,17 @@
 #!/bin/sh
 # The batch benchmark of issue 7 ("Speed"): fisc batch on 1,000,000 generated enterprises with the
 # corporate income tax and R&D super-deduction programs, CSV in and CSV out, --jobs 2; then the same
-# computation in Python's decimal (without reading the file) for the ratio. Not part of any test suite.
+# computation in Python's decimal (without reading the file) for the ratio, and in numpy float32
+# (reading the file, as a float engine such as OpenFisca does) for its speed and its error.
+# Not part of any test suite.
 #
 #   bench/batch/run.sh [BUILD_DIR] [ROWS]        (defaults: build, 1000000; or env BUILD, ROWS)
 #
 # The input is generated once into bench/batch/cache/ (deterministic: the same file every time) and
 # reused. Reports the machine, wall time, rows/s (integer arithmetic), peak RSS, the exact totals of
 # the batch summary, and the baseline's rows/s and exact totals; says whether the totals agree.
+# The numpy step runs with NUMPY_PYTHON (default /usr/bin/python3, Debian's python3-numpy: install
+# it with scripts/install-deps --bench) and is skipped, saying so, when that cannot import numpy.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,6 +72,21 @@ base=$("$py" "$here/decimal_baseline.py" "$input")
 echo "$base" | sed 's/^/decimal baseline: /'
 base_rate=$(echo "$base" | sed -n 's/^rows_per_s //p')
 echo "ratio fisc batch / Python decimal: $((rows * 1000000000 / ns / base_rate)).$(( (rows * 1000000000 / ns * 10 / base_rate) % 10 ))x"
+
+# numpy float32: reads the file and computes (no output written); its totals' error against the
+# decimal baseline's exact totals. Informative: a failure here does not fail the benchmark.
+numpy_py=${NUMPY_PYTHON:-/usr/bin/python3}
+if "$numpy_py" -c 'import numpy' 2>/dev/null; then
+    if flt=$(printf '%s\n' "$base" | "$numpy_py" "$here/numpy_float32.py" "$input" --exact -); then
+        echo "$flt" | sed 's/^/numpy float32: /'
+        flt_rate=$(echo "$flt" | sed -n 's/^rows_per_s //p')
+        echo "ratio fisc batch / numpy float32: $((rows * 1000000000 / ns / flt_rate)).$(( (rows * 1000000000 / ns * 10 / flt_rate) % 10 ))x"
+    else
+        echo "numpy float32: numpy_float32.py failed (see above)" >&2
+    fi
+else
+    echo "numpy float32: skipped: $numpy_py cannot import numpy (install it with: scripts/install-deps --bench)"
+fi
 
 # The exact totals must agree: cn.cit (eligible rows), tax payable, tax relief, cn.rd_deduction.
 "$py" - "$summary" <<PY
