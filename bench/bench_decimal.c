@@ -9,7 +9,7 @@
  * `bench_decimal ops [N]` (issue 7) times the single operations the batch path makes per row
  * (parse a CSV cell, add, multiply, divide by 9, round a rational, compare, format, clear), each
  * in its own function: under `valgrind --tool=callgrind`, a function's inclusive cost divided by
- * N is the instructions per call.
+ * N, less that of the loop alone (op_nothing, the first row), is the instructions per call.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <gmp.h>
@@ -155,7 +155,7 @@ static int same_results(char **fisc_text, mpz_t *cents, size_t n)
 typedef struct {
     char *text[K];       /* CSV-like amounts: "636595.43", "0.00", "103" */
     size_t len[K];
-    fisc_decimal amount[K], ninth[K], wide[K]; /* amounts; amount / 9; amounts at scale 4 */
+    fisc_decimal amount[K], ninth[K], wide[K], whole[K]; /* amounts; amount / 9; at scale 4; at scale 0 */
     fisc_decimal rate, one_ninth, cent, nine, r, t;
     volatile int sink;
 } operands;
@@ -191,6 +191,8 @@ static int make_operands(operands *o)
         fisc_decimal_init(&o->amount[i]);
         fisc_decimal_init(&o->ninth[i]);
         fisc_decimal_init(&o->wide[i]);
+        fisc_decimal_init(&o->whole[i]);
+        fisc_decimal_set_int(&o->whole[i], (int64_t)(cents / 100));
         bad |= fisc_decimal_parse(&o->amount[i], o->text[i], 0, NULL);
         bad |= fisc_decimal_div(&o->ninth[i], &o->amount[i], &o->nine, NULL);
         bad |= fisc_decimal_mul(&o->wide[i], &o->amount[i], &o->rate, NULL);
@@ -205,6 +207,7 @@ static void free_operands(operands *o)
         fisc_decimal_clear(&o->amount[i]);
         fisc_decimal_clear(&o->ninth[i]);
         fisc_decimal_clear(&o->wide[i]);
+        fisc_decimal_clear(&o->whole[i]);
     }
     fisc_decimal_clear(&o->rate);
     fisc_decimal_clear(&o->one_ninth);
@@ -226,18 +229,25 @@ static void free_operands(operands *o)
         return bad;                                                                                \
     }
 
+OP(nothing, o->sink += (int)i)
 OP(parse_cell, bad |= fisc_decimal_parse_n(&o->r, o->text[i], o->len[i], FISC_PARSE_RATE, NULL))
 OP(add_same_scale, bad |= fisc_decimal_add(&o->r, &o->amount[i], &o->amount[(i + 1) % K], NULL))
 OP(add_other_scale, bad |= fisc_decimal_add(&o->r, &o->amount[i], &o->wide[(i + 1) % K], NULL))
+OP(sub_same_scale, bad |= fisc_decimal_sub(&o->r, &o->amount[i], &o->amount[(i + 1) % K], NULL))
 OP(mul_rate, bad |= fisc_decimal_mul(&o->r, &o->amount[i], &o->rate, NULL))
 OP(div_nine, bad |= fisc_decimal_div(&o->r, &o->amount[i], &o->nine, NULL))
 OP(mul_ninth, bad |= fisc_decimal_mul(&o->r, &o->amount[i], &o->one_ninth, NULL))
+OP(mul_ratio_rate, bad |= fisc_decimal_mul(&o->r, &o->ninth[i], &o->rate, NULL))
 OP(add_ratios, bad |= fisc_decimal_add(&o->r, &o->ninth[i], &o->ninth[(i + 1) % K], NULL))
 OP(add_ratio_amount, bad |= fisc_decimal_add(&o->r, &o->ninth[i], &o->amount[(i + 1) % K], NULL))
 OP(round_ratio, bad |= fisc_decimal_round_unit(&o->r, NULL, &o->ninth[i], &o->cent, FISC_ROUND_HALF_UP, NULL, NULL))
 OP(round_wide, bad |= fisc_decimal_round_unit(&o->r, NULL, &o->wide[i], &o->cent, FISC_ROUND_HALF_UP, NULL, NULL))
+OP(round_wide_even,
+   bad |= fisc_decimal_round_unit(&o->r, NULL, &o->wide[i], &o->cent, FISC_ROUND_HALF_EVEN, NULL, NULL))
 OP(round_copy, bad |= fisc_decimal_round_unit(&o->r, NULL, &o->amount[i], &o->cent, FISC_ROUND_HALF_UP, NULL, NULL))
 OP(cmp_small, o->sink += fisc_decimal_cmp(&o->amount[i], &o->wide[i]))
+OP(cmp_same_scale, o->sink += fisc_decimal_cmp(&o->amount[i], &o->amount[(i + 1) % K]))
+OP(cmp_whole, o->sink += fisc_decimal_cmp(&o->amount[i], &o->whole[(i + 1) % K]))
 OP(cmp_ratio, o->sink += fisc_decimal_cmp(&o->amount[i], &o->ninth[i]))
 OP(min_ratio, bad |= fisc_decimal_min(&o->r, &o->amount[i], &o->ninth[i], NULL))
 OP(sign, o->sink += fisc_decimal_sign(&o->amount[i]))
@@ -266,18 +276,24 @@ static const struct {
     const char *name;
     int (*run)(operands *, size_t);
 } OPS[] = {
+    { "the loop alone (subtract it)", op_nothing },
     { "parse a CSV cell", op_parse_cell },
     { "add, same scale", op_add_same_scale },
     { "add, other scale", op_add_other_scale },
+    { "subtract, same scale", op_sub_same_scale },
     { "multiply by a rate", op_mul_rate },
     { "divide by 9 (a rational)", op_div_nine },
     { "multiply by 1/9", op_mul_ninth },
+    { "multiply a rational by 0.25", op_mul_ratio_rate },
     { "add two rationals", op_add_ratios },
     { "add a rational and an amount", op_add_ratio_amount },
     { "round a rational to 0.01", op_round_ratio },
     { "round a 4-place value to 0.01", op_round_wide },
+    { "the same, half-even", op_round_wide_even },
     { "round a 2-place value to 0.01", op_round_copy },
-    { "compare two amounts", op_cmp_small },
+    { "compare two amounts (2 and 4 places)", op_cmp_small },
+    { "compare two amounts (2 places)", op_cmp_same_scale },
+    { "compare an amount and a whole number", op_cmp_whole },
     { "compare an amount and a rational", op_cmp_ratio },
     { "min of an amount and a rational", op_min_ratio },
     { "sign", op_sign },

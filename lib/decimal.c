@@ -7,11 +7,12 @@
  *          value that is not SMALL: in practice a non-terminating share such as x/9;
  *   BIG    any other value: a canonical GMP rational held in big_.
  * The kind follows from the value (SMALL when it can be, else RATIO when it can be, else BIG), so
- * one value has one form and one text whichever path computed it. Every operation tries the
- * 128-bit path, then the 64-bit rational path, and falls back to GMP exactly when a step would
- * overflow; a GMP result that fits moves back (store_q), so the common case (amounts, rates, their
- * products, shares such as x/9 and their roundings) never touches GMP nor allocates. big_ stays
- * allocated while a value is SMALL or RATIO, so a value that went BIG once does not allocate again.
+ * one value has one form and one text whichever path computed it. Every operation tries a 64-bit
+ * path first (the operands of almost every call, in registers), then the 128-bit path, then the
+ * 64-bit rational path, and falls back to GMP exactly when a step would overflow; a GMP result
+ * that fits moves back (store_q), so the common case (amounts, rates, their products, shares such
+ * as x/9 and their roundings) never touches GMP nor allocates. big_ stays allocated while a value
+ * is SMALL or RATIO, so a value that went BIG once does not allocate again.
  *
  * Rounding follows conventions.md §4: 四舍五入 = HALF_UP, symmetric on negatives, is the
  * default; HALF_EVEN is GB/T 8170-2008's 四舍六入五成双. One rounding, where the caller asks.
@@ -27,6 +28,8 @@ __extension__ typedef unsigned __int128 u128;
 
 /* Keeps a slow path out of the fast one's frame (no register saves on the common case). */
 #define NOINLINE __attribute__((noinline))
+/* The same, with the arguments as written: an out-of-line fast path whose callers jump to it. */
+#define OUT_OF_LINE __attribute__((noipa))
 
 /* mpz_get_i128 and mpz_set_i128 move 64-bit limbs. */
 _Static_assert(GMP_LIMB_BITS == 64, "the decimal core expects 64-bit GMP limbs");
@@ -99,6 +102,56 @@ static inline int fits64(const fisc_decimal *d)
 static inline mpq_ptr big_of(const fisc_decimal *d)
 {
     return (mpq_ptr)d->big_;
+}
+
+/*
+ * The 64-bit fast paths. Almost every operand (an amount to the 分, a rate, a whole number) is
+ * SMALL with a 64-bit coefficient and at most 18 decimals, so each public function first tries
+ * such operands in 64-bit registers (overflow checked with __builtin_*_overflow) and hands every
+ * other case to its general path (NOINLINE, so that the fast one saves no registers). The general
+ * paths are complete on their own; the tests compare the two on the edges.
+ */
+
+/* Both SMALL with 64-bit coefficients. */
+static FISCP_ALWAYS_INLINE int small64_pair(const fisc_decimal *a, const fisc_decimal *b)
+{
+    return (a->kind_ | b->kind_) == SMALL && fits64(a) && fits64(b);
+}
+
+/* The powers of ten that fit 64 bits (8-byte entries: indexed for free). */
+static const uint64_t POW10_64[20] = {
+    1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+    10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+    1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+    10000000000000000000u,
+};
+
+/* 10^k for 0 <= k <= 18, as a signed coefficient. */
+static inline int64_t pow10_64(int k)
+{
+    return (int64_t)POW10_64[k];
+}
+
+/*
+ * Two such coefficients brought to the larger scale in 64 bits: 1 and *x, *y, *scale; 0 when an
+ * operand is not SMALL with a 64-bit coefficient, or the scales are more than 18 apart, or a
+ * coefficient would overflow (the 128-bit path then).
+ */
+static FISCP_ALWAYS_INLINE int align_small64(int64_t *x, int64_t *y, int *scale, const fisc_decimal *a,
+                                             const fisc_decimal *b)
+{
+    int sa = a->scale_, sb = b->scale_;
+
+    if (!small64_pair(a, b))
+        return 0;
+    *x = (int64_t)a->lo_;
+    *y = (int64_t)b->lo_;
+    *scale = sa > sb ? sa : sb;
+    if (sa < sb)
+        return sb - sa <= 18 && !__builtin_mul_overflow(*x, pow10_64(sb - sa), x);
+    if (sb < sa)
+        return sa - sb <= 18 && !__builtin_mul_overflow(*y, pow10_64(sa - sb), y);
+    return 1;
 }
 
 /* ---------------------------------------------------------------- lifecycle */
@@ -523,13 +576,42 @@ static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
     return FISC_OK;
 }
 
+/* Store ±a / b (reduced, b > 0) in its canonical form: a RATIO when it is one (most often), else store_ratio. */
+static inline fisc_status store_reduced64(fisc_decimal *r, int negative, uint64_t a, uint64_t b, fisc_error *err)
+{
+    if (a <= INT64_MAX && b <= INT64_MAX && !terminates64(b)) {
+        set_ratio(r, negative ? -(int64_t)a : (int64_t)a, b);
+        return FISC_OK;
+    }
+    return store_ratio(r, negative ? -(i128)a : (i128)a, b, err);
+}
+
+/* 5 · INV5 = 1 modulo 2^64: x is a multiple of 5 iff x · INV5 <= UINT64_MAX / 5, and x / 5 is then x · INV5. */
+#define INV5 UINT64_C(0xCCCCCCCCCCCCCCCD)
+
+/* Cancel the factors 2 and 5 that n > 0 and d > 0 have in common. */
+static inline void cancel_tens(uint64_t *n, uint64_t *d)
+{
+    uint64_t a = *n, b = *d;
+    int twos = __builtin_ctzll(a) < __builtin_ctzll(b) ? __builtin_ctzll(a) : __builtin_ctzll(b);
+
+    a >>= twos;
+    b >>= twos;
+    while (a * INV5 <= UINT64_MAX / 5 && b * INV5 <= UINT64_MAX / 5) {
+        a *= INV5;
+        b *= INV5;
+    }
+    *n = a;
+    *d = b;
+}
+
 /* Store n / d (d > 0) once reduced. */
 static fisc_status store_fraction(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
 {
     u128 an = n < 0 ? -(u128)n : (u128)n, g;
     uint64_t a, b, g64;
 
-    if ((uint64_t)(an >> 64) == 0 && (uint64_t)(d >> 64) == 0) { /* most often: 64 bits, a RATIO */
+    if ((uint64_t)(an >> 64) == 0 && (uint64_t)(d >> 64) == 0) { /* most often: 64 bits */
         a = (uint64_t)an;
         b = (uint64_t)d;
         g64 = gcd64(a, b);
@@ -537,11 +619,7 @@ static fisc_status store_fraction(fisc_decimal *r, i128 n, u128 d, fisc_error *e
             a /= g64;
             b /= g64;
         }
-        if (a <= INT64_MAX && b <= INT64_MAX && !terminates64(b)) {
-            set_ratio(r, n < 0 ? -(int64_t)a : (int64_t)a, b);
-            return FISC_OK;
-        }
-        return store_ratio(r, n < 0 ? -(i128)a : (i128)a, b, err);
+        return store_reduced64(r, n < 0, a, b, err);
     }
     g = gcd128(an, d);
     if (g != 1) {
@@ -549,6 +627,21 @@ static fisc_status store_fraction(fisc_decimal *r, i128 n, u128 d, fisc_error *e
         d = divide_out(d, g);
     }
     return store_ratio(r, n < 0 ? -(i128)an : (i128)an, d, err);
+}
+
+/*
+ * store_fraction for an n and d (d > 0) that share no prime factor but 2 and 5 (the sum of an
+ * amount c/10^s and a reduced fraction): those are cancelled without a gcd.
+ */
+static fisc_status store_fraction_tens(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
+{
+    u128 an = n < 0 ? -(u128)n : (u128)n;
+    uint64_t a = (uint64_t)an, b = (uint64_t)d;
+
+    if ((uint64_t)(an >> 64) != 0 || (uint64_t)(d >> 64) != 0 || a == 0)
+        return store_fraction(r, n, d, err);
+    cancel_tens(&a, &b);
+    return store_reduced64(r, n < 0, a, b, err);
 }
 
 /* ---------------------------------------------------------------- parse */
@@ -881,13 +974,6 @@ fisc_status fisc_decimal_set(fisc_decimal *out, const fisc_decimal *v, fisc_erro
     return store_mpq(out, big_of(v), err);
 }
 
-int fisc_decimal_sign(const fisc_decimal *a)
-{
-    if (a->kind_ == BIG)
-        return mpq_sgn(big_of(a));
-    return fiscp_decimal_sign(a);
-}
-
 /* Bring two SMALL coefficients to one scale; 0 on overflow. Inlined: its i128 results would
  * otherwise go through memory on every add, subtract and compare (measured: 6-10% of an agreement's
  * evaluation). */
@@ -898,10 +984,10 @@ static FISCP_ALWAYS_INLINE int align(i128 *ca, i128 *cb, int *scale, const fisc_
 
     /* 64-bit coefficient times 10^k, k <= 18: below 2^123, no overflow check needed */
     if (sa < sb && sb - sa <= 18 && fits64(a)) {
-        x = (i128)(int64_t)a->lo_ * (int64_t)pow10_tab[sb - sa];
+        x = (i128)(int64_t)a->lo_ * pow10_64(sb - sa);
         sa = sb;
     } else if (sb < sa && sa - sb <= 18 && fits64(b)) {
-        y = (i128)(int64_t)b->lo_ * (int64_t)pow10_tab[sa - sb];
+        y = (i128)(int64_t)b->lo_ * pow10_64(sa - sb);
     } else if (sa < sb) {
         if (__builtin_mul_overflow(x, (i128)pow10_tab[sb - sa], &x))
             return 0;
@@ -931,23 +1017,40 @@ static inline int ratio_of(int64_t *n, int64_t *d, const fisc_decimal *x)
     if (x->kind_ != SMALL || !fits64(x) || x->scale_ > 18)
         return 0;
     *n = (int64_t)x->lo_;
-    *d = (int64_t)pow10_tab[x->scale_];
+    *d = pow10_64(x->scale_);
     return 1;
 }
 
-/* Past the aligned 128-bit case: cross-multiplied 64-bit rationals, else GMP. */
-static NOINLINE int cmp_general(const fisc_decimal *a, const fisc_decimal *b)
+/* -1, 0 or 1: the sign of any value. */
+static inline int sign_of(const fisc_decimal *d)
+{
+    return d->kind_ == BIG ? mpq_sgn(big_of(d)) : fiscp_decimal_sign(d);
+}
+
+int fisc_decimal_sign(const fisc_decimal *a)
+{
+    if (FISCP_LIKELY(a->kind_ == SMALL)) /* the coefficient: hi_ holds its sign */
+        return (int64_t)a->hi_ < 0 ? -1 : (a->hi_ | a->lo_) != 0;
+    return sign_of(a);
+}
+
+/* Every comparison: aligned 128-bit coefficients, cross-multiplied 64-bit rationals, signs, else GMP. */
+NOINLINE int fiscp_decimal_cmp_general(const fisc_decimal *a, const fisc_decimal *b)
 {
     int64_t n1, d1, n2, d2;
     i128 x, y;
-    int r;
+    int r, s;
     mpq_t qa, qb;
 
+    if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b))
+        return (x > y) - (x < y);
     if (ratio_of(&n1, &d1, a) && ratio_of(&n2, &d2, b)) { /* denominators positive: cross-multiply */
         x = (i128)n1 * d2;
         y = (i128)n2 * d1;
         return (x > y) - (x < y);
     }
+    if ((r = sign_of(a)) != (s = sign_of(b))) /* no GMP */
+        return r > s ? 1 : -1;
     if (a->kind_ == BIG && b->kind_ == BIG) { /* no temporaries: GMP compares canonical rationals */
         r = mpq_cmp(big_of(a), big_of(b));
         return (r > 0) - (r < 0);
@@ -960,14 +1063,34 @@ static NOINLINE int cmp_general(const fisc_decimal *a, const fisc_decimal *b)
     return (r > 0) - (r < 0);
 }
 
+/*
+ * The fast path of comparison: 64-bit coefficients compared as they are when the scales are equal
+ * or the signs differ, else one of them scaled in 128 bits (never overflows: 2^63 · 10^18 < 2^123).
+ */
+static FISCP_ALWAYS_INLINE int cmp_fast(const fisc_decimal *a, const fisc_decimal *b)
+{
+    int64_t x = (int64_t)a->lo_, y = (int64_t)b->lo_;
+    int sa = a->scale_, sb = b->scale_;
+    i128 xs, ys;
+
+    if (FISCP_LIKELY(small64_pair(a, b))) {
+        if (sa == sb || (x ^ y) < 0) /* scales equal, or one value negative and the other not */
+            return (x > y) - (x < y);
+        if (sa < sb && sb - sa <= 18) {
+            xs = (i128)x * pow10_64(sb - sa);
+            return (xs > y) - (xs < y);
+        }
+        if (sb < sa && sa - sb <= 18) {
+            ys = (i128)y * pow10_64(sa - sb);
+            return (x > ys) - (x < ys);
+        }
+    }
+    return fiscp_decimal_cmp_general(a, b);
+}
+
 int fisc_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
 {
-    i128 x, y;
-    int s;
-
-    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL) && align(&x, &y, &s, a, b))
-        return (x > y) - (x < y);
-    return cmp_general(a, b);
+    return cmp_fast(a, b);
 }
 
 int fisc_decimal_is_integer(const fisc_decimal *a)
@@ -979,7 +1102,7 @@ int fisc_decimal_is_integer(const fisc_decimal *a)
     if (a->scale_ == 0)
         return 1;
     if (fits64(a) && a->scale_ <= 18)
-        return (int64_t)a->lo_ % (int64_t)pow10_tab[a->scale_] == 0;
+        return (int64_t)a->lo_ % pow10_64(a->scale_) == 0;
     return coef_of(a) % (i128)pow10_tab[a->scale_] == 0;
 }
 
@@ -996,6 +1119,39 @@ int fisc_decimal_is_terminating(const fisc_decimal *a)
 /* ---------------------------------------------------------------- arithmetic */
 
 enum op { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
+
+/*
+ * r = n/d × c/ten for a RATIO n/d and an amount c/ten (ten = 10^s): the amount reduced to c'/t
+ * (t = 2^i 5^j), t cancelled against n (2s and 5s only) and c' against d (a gcd, none when c' = 1:
+ * x/9 × 1.00, × 0.25), so the product needs no gcd of its own. 1 (and *rc) when done, 0 (nothing
+ * written) when the product would not fit 64 bits.
+ */
+static int mul_ratio_amount(fisc_decimal *r, int64_t n, uint64_t d, int64_t c, uint64_t ten, fisc_status *rc,
+                            fisc_error *err)
+{
+    uint64_t an = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+    uint64_t ac = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c, g, num, den;
+
+    *rc = FISC_OK;
+    if (ac == 0) {
+        set_small(r, 0, 0); /* as store_fraction stores 0 */
+        return 1;
+    }
+    if (ac == ten) { /* times ±1 (a rate of 100%) */
+        set_ratio(r, (c < 0) ? -n : n, d);
+        return 1;
+    }
+    cancel_tens(&ac, &ten);
+    cancel_tens(&an, &ten);
+    if (ac != 1 && (g = gcd64(ac, d)) != 1) {
+        ac /= g;
+        d /= g;
+    }
+    if (__builtin_mul_overflow(an, ac, &num) || __builtin_mul_overflow(d, ten, &den))
+        return 0;
+    *rc = store_reduced64(r, (n < 0) != (c < 0), num, den, err);
+    return 1;
+}
 
 /*
  * a op b on 64-bit rationals: 1 (and *rc) when done, 0 when the operands are too large for it.
@@ -1020,17 +1176,25 @@ static int ratio_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decima
         copy_fields(r, a);
         return 1;
     }
-    /* |n1|, |n2| <= 2^63 and 0 < d1, d2 < 2^63: every product and sum below fits 127 bits */
+    /*
+     * |n1|, |n2| <= 2^63 and 0 < d1, d2 < 2^63: every product and sum below fits 127 bits. A prime
+     * other than 2 and 5 that divided both the sum's denominator d1·d2 and its numerator would
+     * divide a RATIO's denominator and numerator (it is reduced) unless both operands are RATIOs:
+     * a sum with an amount needs no gcd.
+     */
     switch (op) {
     case OP_ADD:
-        n = (i128)n1 * d2 + (i128)n2 * d1;
-        d = (i128)d1 * d2;
-        break;
     case OP_SUB:
-        n = (i128)n1 * d2 - (i128)n2 * d1;
+        n = op == OP_ADD ? (i128)n1 * d2 + (i128)n2 * d1 : (i128)n1 * d2 - (i128)n2 * d1;
         d = (i128)d1 * d2;
-        break;
+        *rc = a->kind_ == RATIO && b->kind_ == RATIO ? store_fraction(r, n, (u128)d, err)
+                                                      : store_fraction_tens(r, n, (u128)d, err);
+        return 1;
     case OP_MUL:
+        if (a->kind_ == RATIO && b->kind_ != RATIO && mul_ratio_amount(r, n1, (uint64_t)d1, n2, (uint64_t)d2, rc, err))
+            return 1;
+        if (b->kind_ == RATIO && a->kind_ != RATIO && mul_ratio_amount(r, n2, (uint64_t)d2, n1, (uint64_t)d1, rc, err))
+            return 1;
         n = (i128)n1 * n2;
         d = (i128)d1 * d2;
         break;
@@ -1049,15 +1213,12 @@ static int ratio_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decima
     return 1;
 }
 
-/* The general path of the four operations: 64-bit rationals, else GMP. */
-static NOINLINE fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
-                                      enum op op, fisc_error *err)
+/* a op b on GMP rationals, exactly: past every 64- and 128-bit path. */
+static NOINLINE fisc_status gmp_binop(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, enum op op,
+                                      fisc_error *err)
 {
     mpq_t qa, qb, qr;
     fisc_status rc;
-
-    if (ratio_binop(r, a, b, op, &rc, err))
-        return rc;
 
     mpq_init(qa);
     mpq_init(qb);
@@ -1084,40 +1245,28 @@ static NOINLINE fisc_status big_binop(fisc_decimal *r, const fisc_decimal *a, co
 }
 
 /*
- * The common case of a ± b: both SMALL with 64-bit coefficients whose scales differ by at most 18
- * (amounts to the 分, whole numbers, rates): aligned, |coef| < 2^63 · 10^18 < 2^123, so the sum
- * never overflows. Sets *x, *y and *scale and returns 1, else returns 0.
+ * The general path of the four operations: 64-bit rationals (ratio_binop: a RATIO operand such as
+ * x/9, or a non-terminating quotient), else GMP. No GMP is reached while the numerators and
+ * denominators fit 63 bits.
  */
-static FISCP_ALWAYS_INLINE int align64(i128 *x, i128 *y, int *scale, const fisc_decimal *a, const fisc_decimal *b)
+static NOINLINE fisc_status binop_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                          enum op op, fisc_error *err)
 {
-    int sa = a->scale_, sb = b->scale_;
+    fisc_status rc;
 
-    if (a->kind_ != SMALL || b->kind_ != SMALL || !fits64(a) || !fits64(b))
-        return 0;
-    *x = (int64_t)a->lo_;
-    *y = (int64_t)b->lo_;
-    *scale = sa;
-    if (sa == sb)
-        return 1;
-    if (sa < sb && sb - sa <= 18) {
-        *x *= (int64_t)pow10_tab[sb - sa];
-        *scale = sb;
-        return 1;
-    }
-    if (sb < sa && sa - sb <= 18) {
-        *y *= (int64_t)pow10_tab[sa - sb];
-        return 1;
-    }
-    return 0;
+    if (ratio_binop(r, a, b, op, &rc, err))
+        return rc;
+    return gmp_binop(r, a, b, op, err);
 }
 
-/* a ± b past the common case: aligned 128-bit coefficients, else big_binop. */
+/* a ± b past the 64-bit case: aligned 128-bit coefficients, else binop_general. */
 static NOINLINE fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                                     enum op op, fisc_error *err)
 {
     i128 x, y, z;
     int s;
 
+    fiscp_error_reset(err);
     if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b)) {
         int over = op == OP_ADD ? __builtin_add_overflow(x, y, &z) : __builtin_sub_overflow(x, y, &z);
 
@@ -1126,18 +1275,18 @@ static NOINLINE fisc_status add_sub(fisc_decimal *r, const fisc_decimal *a, cons
             return FISC_OK;
         }
     }
-    return big_binop(r, a, b, op, err);
+    return binop_general(r, a, b, op, err);
 }
 
 fisc_status fisc_decimal_add(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
-    i128 x, y;
+    int64_t x, y, z;
     int s;
 
-    fiscp_error_reset(err);
-    if (FISCP_LIKELY(align64(&x, &y, &s, a, b))) {
-        set_small(r, x + y, s);
+    if (FISCP_LIKELY(align_small64(&x, &y, &s, a, b) && !__builtin_add_overflow(x, y, &z))) {
+        fiscp_error_reset(err);
+        fiscp_decimal_set_scaled(r, z, s);
         return FISC_OK;
     }
     return add_sub(r, a, b, OP_ADD, err);
@@ -1146,86 +1295,103 @@ fisc_status fisc_decimal_add(fisc_decimal *r, const fisc_decimal *a, const fisc_
 fisc_status fisc_decimal_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
-    i128 x, y;
+    int64_t x, y, z;
     int s;
 
-    fiscp_error_reset(err);
-    if (FISCP_LIKELY(align64(&x, &y, &s, a, b))) {
-        set_small(r, x - y, s);
+    if (FISCP_LIKELY(align_small64(&x, &y, &s, a, b) && !__builtin_sub_overflow(x, y, &z))) {
+        fiscp_error_reset(err);
+        fiscp_decimal_set_scaled(r, z, s);
         return FISC_OK;
     }
     return add_sub(r, a, b, OP_SUB, err);
 }
 
-/* a × b past the common case: a 128-bit product, else big_binop. */
-static NOINLINE fisc_status mul_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
-                                        fisc_error *err)
+fisc_status fiscp_decimal_add_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err)
+{
+    return add_sub(r, a, b, OP_ADD, err);
+}
+
+fisc_status fiscp_decimal_sub_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err)
+{
+    return add_sub(r, a, b, OP_SUB, err);
+}
+
+/* a × b past the 64-bit case: a 128-bit product, else binop_general. */
+NOINLINE fisc_status fiscp_decimal_mul_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                             fisc_error *err)
 {
     i128 z;
 
+    fiscp_error_reset(err);
     if (a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
         !__builtin_mul_overflow(coef_of(a), coef_of(b), &z) && z != I128_MIN) {
         set_small(r, z, a->scale_ + b->scale_);
         return FISC_OK;
     }
-    return big_binop(r, a, b, OP_MUL, err);
+    return binop_general(r, a, b, OP_MUL, err);
 }
 
 fisc_status fisc_decimal_mul(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
-    fiscp_error_reset(err);
-    if (FISCP_LIKELY(a->kind_ == SMALL && b->kind_ == SMALL && a->scale_ + b->scale_ <= MAX_SCALE &&
-                     fits64(a) && fits64(b))) {
+    /* |product| <= 2^126: never overflows, and the scales add */
+    if (FISCP_LIKELY(small64_pair(a, b) && a->scale_ + b->scale_ <= MAX_SCALE)) {
+        fiscp_error_reset(err);
         set_small(r, (i128)(int64_t)a->lo_ * (int64_t)b->lo_, a->scale_ + b->scale_);
         return FISC_OK;
     }
-    return mul_general(r, a, b, err);
+    return fiscp_decimal_mul_general(r, a, b, err);
 }
 
 /*
- * The fast path of division: 64-bit coefficients whose quotient is a terminating decimal
- * (the reduced divisor is 2^i 5^j). value = ca/cb × 10^(sb−sa) = n·m / 10^(k+sa−sb) with n/d the
- * reduced fraction, k = max(i, j) and m = 10^k / d. Returns 0 (nothing written) otherwise.
+ * r = ±n·10^e / d for coprime n > 0 and d > 1 not of the form 2^i 5^j (|e| <= 18): a RATIO. The
+ * only factors n·10^e and d (or n and d·10^-e) can share are the 2s and 5s of the power of ten,
+ * cancelled here without a second gcd. Returns 0 (nothing written) when a step would overflow.
  */
-static int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
+static int ratio_quotient(fisc_decimal *r, int negative, uint64_t n, uint64_t d, int e)
+{
+    if (e > 18 || e < -18 || (e > 0 && __builtin_mul_overflow(n, (uint64_t)pow10_64(e), &n)) ||
+        (e < 0 && __builtin_mul_overflow(d, (uint64_t)pow10_64(-e), &d)))
+        return 0;
+    cancel_tens(&n, &d);
+    if (n > INT64_MAX || d > INT64_MAX)
+        return 0;
+    set_ratio(r, negative ? -(int64_t)n : (int64_t)n, d);
+    return 1;
+}
+
+/*
+ * The fast path of division, on 64-bit coefficients: a/b = ca/cb × 10^(sb−sa). With g = gcd(|ca|, |cb|)
+ * and d = |cb|/g = 2^t2 5^t5 r (r prime to 10), the quotient terminates when r = 1:
+ * (|ca|/g)·m / 10^(k+sa−sb) with k = max(t2, t5) and m = 10^k / d; else it is the RATIO
+ * (|ca|/g)·10^(sb−sa) / d (x / 0.9, the R&D limit). Returns 0 (nothing written) when a step would
+ * overflow, the operands are not such, or b is 0.
+ */
+static FISCP_ALWAYS_INLINE int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
 {
     int64_t ca = (int64_t)a->lo_, cb = (int64_t)b->lo_;
-    uint64_t na, nb, g, d;
-    int t2, t5 = 0, k, scale;
+    uint64_t na, g, d;
+    int k, scale;
     u128 m, coef;
 
-    if (a->kind_ != SMALL || b->kind_ != SMALL || !fits64(a) || !fits64(b) || ca == INT64_MIN || cb == INT64_MIN)
+    if (!small64_pair(a, b) || ca == INT64_MIN || cb == INT64_MIN || cb == 0)
         return 0;
     if (ca == 0) {
         set_small(r, 0, 0);
         return 1;
     }
     na = (uint64_t)(ca < 0 ? -ca : ca);
-    nb = (uint64_t)(cb < 0 ? -cb : cb);
-    /* the reduced divisor is 2^i 5^j iff nb's part prime to 10 divides na: x / 9 ends here */
-    d = nb >> __builtin_ctzll(nb);
-    while (d % 5 == 0)
-        d /= 5;
-    if (d != 1 && na % d != 0)
-        return 0;
-    g = gcd64(na, nb);
-    d = nb / g;
-    t2 = __builtin_ctzll(d);
-    d >>= t2;
-    while (d % 5 == 0) {
-        d /= 5;
-        t5++;
+    d = (uint64_t)(cb < 0 ? -cb : cb);
+    g = gcd64(na, d);
+    if (g != 1) {
+        na /= g;
+        d /= g;
     }
-    k = t2 > t5 ? t2 : t5;
-    if (d != 1 || k > MAX_SCALE)
+    if (!terminates64(d))
+        return ratio_quotient(r, (ca < 0) != (cb < 0), na, d, b->scale_ - a->scale_);
+    if (!decimal_denominator(&k, &m, d)) /* k = max(t2, t5) > 38 */
         return 0;
-    m = 1; /* 10^k / (2^t2 · 5^t5) = 2^(k−t2) · 5^(k−t5) */
-    for (int i = t2; i < k; i++)
-        m *= 2;
-    for (int i = t5; i < k; i++)
-        m *= 5;
-    if (__builtin_mul_overflow((u128)(na / g), m, &coef))
+    if (__builtin_mul_overflow((u128)na, m, &coef))
         return 0;
     scale = k + a->scale_ - b->scale_;
     if (scale < 0) {
@@ -1239,15 +1405,24 @@ static int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal 
     return 1;
 }
 
-fisc_status fisc_decimal_div(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
-                             fisc_error *err)
+/* a / b past the 64-bit case: 64-bit rationals, else GMP; or division by zero. */
+NOINLINE fisc_status fiscp_decimal_div_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                             fisc_error *err)
 {
     fiscp_error_reset(err);
     if (fiscp_decimal_sign(b) == 0)
         return fiscp_error_set(err, FISC_EDIVZERO, "division by zero");
-    if (div_small(r, a, b))
+    return binop_general(r, a, b, OP_DIV, err);
+}
+
+fisc_status fisc_decimal_div(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                             fisc_error *err)
+{
+    if (FISCP_LIKELY(div_small(r, a, b))) {
+        fiscp_error_reset(err);
         return FISC_OK;
-    return big_binop(r, a, b, OP_DIV, err);
+    }
+    return fiscp_decimal_div_general(r, a, b, err);
 }
 
 fisc_status fisc_decimal_neg(fisc_decimal *r, const fisc_decimal *a, fisc_error *err)
@@ -1280,41 +1455,36 @@ fisc_status fisc_decimal_abs(fisc_decimal *r, const fisc_decimal *a, fisc_error 
 fisc_status fisc_decimal_min(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
-    return fisc_decimal_set(r, fisc_decimal_cmp(a, b) <= 0 ? a : b, err);
+    return fiscp_decimal_set(r, cmp_fast(a, b) <= 0 ? a : b, err);
 }
 
 fisc_status fisc_decimal_max(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
-    return fisc_decimal_set(r, fisc_decimal_cmp(a, b) >= 0 ? a : b, err);
+    return fiscp_decimal_set(r, cmp_fast(a, b) >= 0 ? a : b, err);
 }
 
 /* ---------------------------------------------------------------- rounding */
 
 /*
- * Whether to move the truncated quotient one unit away from zero.
- * half: sign of (dropped part - half a unit) in magnitude; odd: the truncated quotient is odd;
- * sign: the sign of the value.
+ * Whether to move the truncated quotient one unit away from zero, when the dropped part is not
+ * zero. half: sign of (dropped part - half a unit) in magnitude; odd: the truncated quotient is
+ * odd; sign: the sign of the value (-1 or 1). Each mode's answers to the 12 cases are the bits of
+ * AWAY[mode], at (half + 1)·4 + odd·2 + (sign < 0): no branch. mode is valid (every caller checks).
  */
 static inline int round_away(fisc_round mode, int half, int odd, int sign)
 {
-    switch (mode) {
-    case FISC_ROUND_HALF_UP:
-        return half >= 0;
-    case FISC_ROUND_HALF_EVEN:
-        return half > 0 || (half == 0 && odd);
-    case FISC_ROUND_HALF_DOWN:
-        return half > 0;
-    case FISC_ROUND_DOWN:
-        return 0;
-    case FISC_ROUND_UP:
-        return 1;
-    case FISC_ROUND_CEILING:
-        return sign > 0;
-    case FISC_ROUND_FLOOR:
-        return sign < 0;
-    }
-    return 0;
+    static const uint16_t AWAY[FISC_ROUND_FLOOR + 1] = {
+        [FISC_ROUND_HALF_UP] = 0xFF0,   /* half >= 0 */
+        [FISC_ROUND_HALF_EVEN] = 0xFC0, /* half > 0, or half = 0 and odd */
+        [FISC_ROUND_HALF_DOWN] = 0xF00, /* half > 0 */
+        [FISC_ROUND_DOWN] = 0x000,      /* never */
+        [FISC_ROUND_UP] = 0xFFF,        /* always */
+        [FISC_ROUND_CEILING] = 0x555,   /* the value is positive */
+        [FISC_ROUND_FLOOR] = 0xAAA,     /* the value is negative */
+    };
+
+    return (AWAY[mode] >> ((half + 1) * 4 + !!odd * 2 + (sign < 0))) & 1;
 }
 
 static int valid_mode(int mode)
@@ -1359,48 +1529,49 @@ static i128 small_quotient(i128 x, i128 u, fisc_round mode, int *inexact)
  * x / 10^k for 0 <= x < 2^63 and 1 <= k <= 18 without a division instruction (Granlund and
  * Montgomery, "Division by invariant integers using multiplication", 1994, theorem 4.2 with
  * N = 63: m = floor(2^(63+l) / d) + 1, l = ceil(log2 d), gives floor(x / d) = floor(m x / 2^(63+l))
- * exactly for every 63-bit x). Checked against plain division by the tests.
+ * exactly for every 63-bit x). 63 + l >= 64: the high word of m x, shifted right by l − 1 (the
+ * table's shift). Checked against division by the tests.
  */
 static const struct {
     uint64_t m;
     int shift;
 } RECIP10[19] = {
     { 0, 0 },
-    { 14757395258967641293u, 67 }, /* 10^1 */
-    { 11805916207174113035u, 70 }, /* 10^2 */
-    { 9444732965739290428u, 73 }, /* 10^3 */
-    { 15111572745182864684u, 77 }, /* 10^4 */
-    { 12089258196146291748u, 80 }, /* 10^5 */
-    { 9671406556917033398u, 83 }, /* 10^6 */
-    { 15474250491067253437u, 87 }, /* 10^7 */
-    { 12379400392853802749u, 90 }, /* 10^8 */
-    { 9903520314283042200u, 93 }, /* 10^9 */
-    { 15845632502852867519u, 97 }, /* 10^10 */
-    { 12676506002282294015u, 100 }, /* 10^11 */
-    { 10141204801825835212u, 103 }, /* 10^12 */
-    { 16225927682921336340u, 107 }, /* 10^13 */
-    { 12980742146337069072u, 110 }, /* 10^14 */
-    { 10384593717069655258u, 113 }, /* 10^15 */
-    { 16615349947311448412u, 117 }, /* 10^16 */
-    { 13292279957849158730u, 120 }, /* 10^17 */
-    { 10633823966279326984u, 123 }, /* 10^18 */
+    { 14757395258967641293u, 3 }, /* 10^1 */
+    { 11805916207174113035u, 6 }, /* 10^2 */
+    { 9444732965739290428u, 9 }, /* 10^3 */
+    { 15111572745182864684u, 13 }, /* 10^4 */
+    { 12089258196146291748u, 16 }, /* 10^5 */
+    { 9671406556917033398u, 19 }, /* 10^6 */
+    { 15474250491067253437u, 23 }, /* 10^7 */
+    { 12379400392853802749u, 26 }, /* 10^8 */
+    { 9903520314283042200u, 29 }, /* 10^9 */
+    { 15845632502852867519u, 33 }, /* 10^10 */
+    { 12676506002282294015u, 36 }, /* 10^11 */
+    { 10141204801825835212u, 39 }, /* 10^12 */
+    { 16225927682921336340u, 43 }, /* 10^13 */
+    { 12980742146337069072u, 46 }, /* 10^14 */
+    { 10384593717069655258u, 49 }, /* 10^15 */
+    { 16615349947311448412u, 53 }, /* 10^16 */
+    { 13292279957849158730u, 56 }, /* 10^17 */
+    { 10633823966279326984u, 59 }, /* 10^18 */
 };
 
+/* x / 10^k for x < 2^63, 1 <= k <= 18, by the multiplicative inverse (see RECIP10). */
+static inline uint64_t div_pow10(uint64_t x, int k)
+{
+    return (uint64_t)(((u128)x * RECIP10[k].m) >> 64) >> RECIP10[k].shift;
+}
+
 /* small_quotient for |x| < 2^63 and d = 10^k, 1 <= k <= 18. */
-static int64_t quotient_pow10(int64_t x, int k, fisc_round mode, int *inexact)
+static FISCP_ALWAYS_INLINE int64_t quotient_pow10(int64_t x, int k, fisc_round mode, int *inexact)
 {
     uint64_t ax = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
-    uint64_t d = (uint64_t)pow10_tab[k];
-    uint64_t q = (uint64_t)(((u128)ax * RECIP10[k].m) >> RECIP10[k].shift);
-    uint64_t rem = ax - q * d;
+    uint64_t d = (uint64_t)pow10_64(k), q = div_pow10(ax, k), rem = ax - q * d;
 
     *inexact = rem != 0;
-    if (rem != 0) {
-        int half = (rem > d - rem) - (rem < d - rem);
-
-        if (round_away(mode, half, (int)(q & 1), x < 0 ? -1 : 1))
-            q++;
-    }
+    if (rem != 0)
+        q += (uint64_t)round_away(mode, (rem > d - rem) - (rem < d - rem), (int)(q & 1), x < 0 ? -1 : 1);
     return x < 0 ? -(int64_t)q : (int64_t)q;
 }
 
@@ -1460,7 +1631,7 @@ static int round_fraction(fisc_decimal *res, const fisc_decimal *v, const fisc_d
         return 0;
     if (v->kind_ == RATIO && unit->scale_ <= 18 && fits64(unit)) {
         /* |n|, d < 2^63, 10^su <= 10^18, |cu| < 2^63: nothing overflows, and |q·cu| <= |x|/d + cu < 2^124 */
-        x = (i128)num_of(v) * (int64_t)pow10_tab[unit->scale_];
+        x = (i128)num_of(v) * pow10_64(unit->scale_);
         u = (i128)(int64_t)den_of(v) * (int64_t)unit->lo_;
         q = small_quotient(x, u, mode, inexact);
         set_small(res, q * (int64_t)unit->lo_, unit->scale_);
@@ -1524,22 +1695,107 @@ static fisc_status finish_round(fisc_decimal *r, fisc_decimal *residue, const fi
     return rc;
 }
 
-static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v, int places,
-                              fisc_round mode, uint32_t *status);
+/*
+ * A SMALL v with no more decimals than it is rounded to: a copy, with no status, as nothing was
+ * dropped (the general path reports nothing either; its copy carries the unit's decimals).
+ */
+static inline void round_copy(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v)
+{
+    if (r != v)
+        copy_fields(r, v);
+    if (residue)
+        set_small(residue, 0, 0);
+}
 
-/* fisc_decimal_round_unit past a copy: every check, every kind, every unit. */
-static NOINLINE fisc_status round_unit_general(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
-                                               const fisc_decimal *unit, fisc_round mode, uint32_t *status,
-                                               fisc_error *err)
+/* v (SMALL) rounded to places below its scale is round_small64's case. */
+static inline int small64_roundable(const fisc_decimal *v, int places)
+{
+    return fits64(v) && v->scale_ - places <= 18 && (int64_t)v->lo_ != INT64_MIN;
+}
+
+/*
+ * v (SMALL, small64_roundable) rounded to places < its scale, by the inverse of 10^(scale−places)
+ * (quotient_pow10). Out of line, so that its callers' fast paths save no registers: they jump here.
+ */
+static OUT_OF_LINE fisc_status round_small64(fisc_decimal *r, const fisc_decimal *v, int places, fisc_round mode,
+                                             uint32_t *status)
+{
+    int inexact;
+    int64_t q = quotient_pow10((int64_t)v->lo_, v->scale_ - places, mode, &inexact);
+
+    fiscp_decimal_set_scaled(r, q, places);
+    if (status)
+        *status |= FISC_STATUS_ROUNDED | (inexact ? FISC_STATUS_INEXACT : 0u);
+    return FISC_OK;
+}
+
+/*
+ * x / d rounded to an integer, at scale k: a RATIO n/d rounded to 10^-k (k <= 18) when x = n·10^k
+ * fits 64 bits, with one 64-bit division, as round_fraction does it. Out of line as round_small64.
+ */
+static OUT_OF_LINE fisc_status round_ratio64(fisc_decimal *r, int64_t x, uint64_t d, int k, fisc_round mode,
+                                             uint32_t *status)
+{
+    uint64_t ax = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x, q = ax / d, rem = ax % d;
+
+    if (rem != 0) { /* always, in fact: d is not 2^i 5^j */
+        if (round_away(mode, (rem > d - rem) - (rem < d - rem), (int)(q & 1), x < 0 ? -1 : 1))
+            q++;
+        if (status)
+            *status |= FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT;
+    }
+    fiscp_decimal_set_scaled(r, x < 0 ? -(int64_t)q : (int64_t)q, k);
+    return FISC_OK;
+}
+
+/*
+ * SMALL value, places >= 0. No GMP, no allocation. Returns 0 (nothing written) when q * 10^k
+ * would overflow, which only a 39-digit coefficient can cause.
+ */
+static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                              int places, fisc_round mode, uint32_t *status)
+{
+    int s = v->scale_, k = s - places, inexact;
+    i128 c, d, q, qd;
+
+    if (s <= places) {
+        round_copy(r, residue, v);
+        return 1;
+    }
+    c = coef_of(v);
+    if (small64_roundable(v, places)) {
+        /* the residue c − q·10^k is below 10^k in magnitude: 64-bit (wrapping) arithmetic is exact */
+        (void)round_small64(r, v, places, mode, status);
+        if (residue)
+            fiscp_decimal_set_scaled(residue, (int64_t)((uint64_t)c - r->lo_ * (uint64_t)pow10_64(k)), s);
+        return 1;
+    }
+    d = (i128)pow10_tab[k];
+    q = small_quotient(c, d, mode, &inexact);
+    if (__builtin_mul_overflow(q, d, &qd))
+        return 0;
+    set_small(r, q, places);
+    if (residue)
+        set_small(residue, c - qd, s);
+    if (status)
+        *status |= FISC_STATUS_ROUNDED | (inexact ? FISC_STATUS_INEXACT : 0u);
+    return 1;
+}
+
+/* fisc_decimal_round_unit past its fast path: every check, every kind, every unit. */
+NOINLINE fisc_status fiscp_decimal_round_unit_general(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                                      const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                                      fisc_error *err)
 {
     fisc_decimal res;
     fisc_status rc;
 
+    fiscp_error_reset(err);
     if (!r || !v || !unit)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_round_unit: NULL argument");
     if (!valid_mode((int)mode))
         return fiscp_error_set(err, FISC_EINVAL, "unknown rounding mode %d", (int)mode);
-    /* 1, 0.1, 0.01 ... (positive): the fast path of fisc_decimal_round */
+    /* 1, 0.1, 0.01 ... (positive): the result carries the unit's decimals, as fisc_decimal_round */
     if (unit->kind_ == SMALL && unit->lo_ == 1 && unit->hi_ == 0 && v->kind_ == SMALL &&
         round_places_small(r, residue, v, unit->scale_, mode, status))
         return FISC_OK;
@@ -1558,65 +1814,37 @@ fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, cons
                                     const fisc_decimal *unit, fisc_round mode, uint32_t *status,
                                     fisc_error *err)
 {
+    int64_t x;
+    int k;
+
     fiscp_error_reset(err);
-    /* a SMALL value with no more decimals than a unit 1, 0.1, 0.01 ...: a copy, no status (as the
-       general path: nothing is dropped); amounts already to the 分 mostly */
-    if (FISCP_LIKELY(r && v && unit) && v->kind_ == SMALL && unit->kind_ == SMALL && unit->lo_ == 1 &&
-        unit->hi_ == 0 && v->scale_ <= unit->scale_ && valid_mode((int)mode)) {
-        if (r != v)
-            copy_fields(r, v);
-        if (residue)
-            set_small(residue, 0, 0);
-        return FISC_OK;
+    /* a unit 1, 0.1, 0.01 ... (SMALL, coefficient 1) and a value as every amount is: a SMALL one
+       already to the unit (a copy), or with at most 18 more decimals (a product, a rate), or a
+       RATIO (a share x/9) */
+    if (FISCP_UNLIKELY(!r || !v || !unit) || ((unit->lo_ ^ 1) | unit->hi_ | unit->kind_) != 0 ||
+        !valid_mode((int)mode))
+        return fiscp_decimal_round_unit_general(r, residue, v, unit, mode, status, err);
+    k = unit->scale_;
+    if (v->kind_ == SMALL) {
+        if (v->scale_ <= k) {
+            round_copy(r, residue, v);
+            return FISC_OK;
+        }
+        if (!residue && small64_roundable(v, k))
+            return round_small64(r, v, k, mode, status);
+    } else if (v->kind_ == RATIO && !residue && k <= 18 && !__builtin_mul_overflow(num_of(v), pow10_64(k), &x)) {
+        return round_ratio64(r, x, den_of(v), k, mode, status);
     }
-    return round_unit_general(r, residue, v, unit, mode, status, err);
+    return fiscp_decimal_round_unit_general(r, residue, v, unit, mode, status, err);
 }
 
-/*
- * The fast path: SMALL value, places >= 0. No GMP, no allocation. Returns 0 (nothing
- * written) when q * 10^k would overflow, which only a 39-digit coefficient can cause. A value
- * with no more than `places` decimals is copied as it is, with no status: nothing was dropped
- * (the general path reports nothing either; its copy carries `places` decimals).
- */
-static int round_places_small(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
-                              int places, fisc_round mode, uint32_t *status)
-{
-    int s = v->scale_, k = s - places, inexact;
-
-    if (s <= places) { /* nothing to round: a copy, no status (as the general path) */
-        if (r != v)
-            copy_fields(r, v);
-        if (residue)
-            set_small(residue, 0, 0);
-        return 1;
-    }
-    if (fits64(v) && k <= 18 && (int64_t)v->lo_ != INT64_MIN) {
-        int64_t c = (int64_t)v->lo_, q = quotient_pow10(c, k, mode, &inexact);
-
-        set_small(r, q, places);
-        if (residue) /* |q| <= 2^63 / 10^k + 1: q·10^k fits 128 bits */
-            set_small(residue, (i128)c - (i128)q * (int64_t)pow10_tab[k], s);
-    } else {
-        i128 c = coef_of(v), d = (i128)pow10_tab[k], q = small_quotient(c, d, mode, &inexact), qd;
-
-        if (__builtin_mul_overflow(q, d, &qd))
-            return 0;
-        set_small(r, q, places);
-        if (residue)
-            set_small(residue, c - qd, s);
-    }
-    if (status)
-        *status |= FISC_STATUS_ROUNDED | (inexact ? FISC_STATUS_INEXACT : 0u);
-    return 1;
-}
-
-fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
-                               int places, fisc_round mode, uint32_t *status, fisc_error *err)
+/* fisc_decimal_round past its fast path: every check, every kind, every number of places. */
+static NOINLINE fisc_status round_general(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v, int places,
+                                          fisc_round mode, uint32_t *status, fisc_error *err)
 {
     fisc_decimal unit;
     fisc_status rc;
 
-    fiscp_error_reset(err);
     if (FISCP_UNLIKELY(!r || !v))
         return fiscp_error_set(err, FISC_EINVAL, "fisc_decimal_round: NULL argument");
     if (FISCP_UNLIKELY(!valid_mode((int)mode)))
@@ -1624,8 +1852,7 @@ fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fis
     if (FISCP_UNLIKELY(places > 36 || places < -FISC_DECIMAL_MAX_INT_DIGITS))
         return fiscp_error_set(err, FISC_EINVAL, "places %d is outside -%d..36", places,
                                FISC_DECIMAL_MAX_INT_DIGITS);
-    if (FISCP_LIKELY(v->kind_ == SMALL && places >= 0) &&
-        round_places_small(r, residue, v, places, mode, status))
+    if (v->kind_ == SMALL && places >= 0 && round_places_small(r, residue, v, places, mode, status))
         return FISC_OK;
     fiscp_decimal_init(&unit);
     rc = FISC_OK;
@@ -1639,6 +1866,22 @@ fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fis
         rc = fisc_decimal_round_unit(r, residue, v, &unit, mode, status, err);
     fiscp_decimal_clear(&unit);
     return rc;
+}
+
+fisc_status fisc_decimal_round(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                               int places, fisc_round mode, uint32_t *status, fisc_error *err)
+{
+    fiscp_error_reset(err);
+    /* a SMALL value (every amount) to 0..36 places: already there (a copy), or round_small64 */
+    if (FISCP_LIKELY(r && v) && v->kind_ == SMALL && places >= 0 && places <= 36 && valid_mode((int)mode)) {
+        if (v->scale_ <= places) {
+            round_copy(r, residue, v);
+            return FISC_OK;
+        }
+        if (!residue && small64_roundable(v, places))
+            return round_small64(r, v, places, mode, status);
+    }
+    return round_general(r, residue, v, places, mode, status, err);
 }
 
 /* ---------------------------------------------------------------- digits (for formatting) */
@@ -1657,15 +1900,9 @@ static inline void put_pair(char *p, unsigned k)
    corrected by one comparison. */
 static inline size_t digit_count(uint64_t v)
 {
-    static const uint64_t POW10[20] = {
-        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
-        10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
-        1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
-        10000000000000000000u,
-    };
     int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
 
-    return (size_t)t + 1 - ((v | 1) < POW10[t]);
+    return (size_t)t + 1 - ((v | 1) < POW10_64[t]);
 }
 
 size_t fiscp_u64_digits(char *out, uint64_t v)
@@ -1722,23 +1959,71 @@ static size_t u128_digits(char *out, u128 m)
     return n + 19;
 }
 
-/* x / 10^k for x < 2^63, 1 <= k <= 18, by the multiplicative inverse (see RECIP10). */
-static inline uint64_t div_pow10(uint64_t x, int k)
+/*
+ * The 8 digits of v < 10^8 in ASCII as a word whose lowest byte is the first digit (SWAR): split
+ * into 4 + 4 digits, then 2-digit and 1-digit lanes, each by a multiplicative inverse that is exact
+ * on its lane's range (y / 100 = y·10486 >> 20 for y < 10^4, y / 10 = y·103 >> 10 for y < 100).
+ */
+static inline uint64_t ascii8(uint32_t v)
 {
-    return (uint64_t)(((u128)x * RECIP10[k].m) >> RECIP10[k].shift);
+    uint64_t x = v / 10000 | (uint64_t)(v % 10000) << 32, h;
+
+    h = (x * 10486 >> 20) & 0x0000007F0000007Fu;
+    x = h | (x - h * 100) << 16;
+    h = (x * 103 >> 10) & 0x000F000F000F000Fu;
+    x = h | (x - h * 10) << 8;
+    return x | 0x3030303030303030u;
+}
+
+/*
+ * The last n digits (1 <= n <= 8) of ascii8(v) at p, with one 8-byte store: 8 − n zero bytes
+ * follow them, which the rest of the text overwrites (or leaves after its NUL). Returns p + n.
+ */
+static inline char *put_ascii8(char *p, uint32_t v, int n)
+{
+    uint64_t w = ascii8(v) >> (8 * (8 - n));
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    memcpy(p, &w, 8);
+    return p + n;
+}
+
+/* Exactly n digits (1 <= n <= 19) of v < 10^n, zero-padded, at p, as put_ascii8. Returns p + n. */
+static FISCP_ALWAYS_INLINE char *put_digits(char *p, uint64_t v, int n)
+{
+    if (n <= 2) { /* the 分 of an amount: one copy from the table */
+        if (n == 2)
+            put_pair(p, (unsigned)v);
+        else
+            *p = (char)('0' + v);
+        return p + n;
+    }
+    if (n > 16) {
+        p = put_ascii8(p, (uint32_t)(v / 10000000000000000u), n - 16);
+        v %= 10000000000000000u;
+        n = 16;
+    }
+    if (n > 8) {
+        p = put_ascii8(p, (uint32_t)(v / 100000000u), n - 8);
+        v %= 100000000u;
+        n = 8;
+    }
+    return put_ascii8(p, (uint32_t)v, n);
 }
 
 size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places)
 {
     uint64_t m, q;
-    size_t len;
     int s, pad, neg;
-    char *p;
+    char *p = out;
 
-    if (v->kind_ != SMALL || !fits64(v) || v->scale_ > 18 || (int64_t)v->lo_ == INT64_MIN)
+    if (!fiscp_decimal_has_small_text(v))
         return 0;
-    /* a 64-bit coefficient with at most 18 decimals (every amount): measured, then written from
-       the right two digits at a time: padding, decimals, point, integer digits, sign */
+    /* a 64-bit coefficient with at most 18 decimals (every amount): written from the left, 8
+       digits a store; out has FISC_DECIMAL_TEXT_SIZE bytes, more than the text and the 7 bytes
+       a store may write past it */
     neg = (int64_t)v->lo_ < 0;
     m = neg ? (uint64_t)0 - v->lo_ : v->lo_;
     s = v->scale_;
@@ -1749,31 +2034,17 @@ size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places)
         }
     pad = places > s ? places - s : 0;
     q = s > 0 ? div_pow10(m, s) : m; /* the integer part */
-    len = (size_t)neg + digit_count(q) + (s + pad > 0 ? 1 + (size_t)(s + pad) : 0);
-    p = out + len;
+    *p = '-';
+    p = put_digits(p + neg, q, (int)digit_count(q));
+    if (s + pad > 0) {
+        *p++ = '.';
+        if (s > 0)
+            p = put_digits(p, m - q * POW10_64[s], s);
+        for (; pad > 0; pad--)
+            *p++ = '0';
+    }
     *p = '\0';
-    for (; pad > 0; pad--)
-        *--p = '0';
-    if (s > 0) {
-        p -= s;
-        put_fixed(p, m - q * (uint64_t)pow10_tab[s], s);
-    }
-    if (p != out + len)
-        *--p = '.';
-    while (q >= 100) {
-        p -= 2;
-        put_pair(p, (unsigned)(q % 100));
-        q /= 100;
-    }
-    if (q >= 10) {
-        p -= 2;
-        put_pair(p, (unsigned)q);
-    } else {
-        *--p = (char)('0' + q);
-    }
-    if (neg)
-        *--p = '-';
-    return len;
+    return (size_t)(p - out);
 }
 
 int fiscp_decimal_small_digits(char digits[FISCP_COEF_DIGITS], int *negative, int *scale,

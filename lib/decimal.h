@@ -14,14 +14,11 @@
  */
 enum { FISCP_DEC_SMALL = 0, FISCP_DEC_BIG = 1, FISCP_DEC_RATIO = 2 };
 
-/* fisc_decimal_init() inlined, for the library's own hot paths: no call for three stores. */
+/* fisc_decimal_init() inlined, for the library's own hot paths: no call, and one assignment of
+   the whole value (stored as two or three wide zero writes). */
 static inline void fiscp_decimal_init(fisc_decimal *d)
 {
-    d->lo_ = 0;
-    d->hi_ = 0;
-    d->scale_ = 0;
-    d->kind_ = FISCP_DEC_SMALL;
-    d->big_ = NULL;
+    *d = (fisc_decimal){ .kind_ = FISCP_DEC_SMALL, .big_ = NULL };
 }
 
 /* fisc_decimal_clear() inlined (d not NULL): only a value that once held a GMP rational makes a call. */
@@ -68,6 +65,21 @@ fisc_status fiscp_decimal_parse_general(fisc_decimal *out, const char *text, siz
                                         fisc_error *err);
 
 /*
+ * The public arithmetic, comparison and rounding without their 64-bit fast paths: the general
+ * paths they fall back on, with the same contracts (tests compare the two on the edges). One
+ * difference: fiscp_decimal_div_general gives a terminating quotient with the fewest decimals, where
+ * fisc_decimal_div gives a/b at the scale ca/cb's own reduction implies (1.00 / 1 = 1.00).
+ */
+fisc_status fiscp_decimal_add_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err);
+fisc_status fiscp_decimal_sub_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err);
+fisc_status fiscp_decimal_mul_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err);
+fisc_status fiscp_decimal_div_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err);
+int fiscp_decimal_cmp_general(const fisc_decimal *a, const fisc_decimal *b);
+fisc_status fiscp_decimal_round_unit_general(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                             const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                             fisc_error *err);
+
+/*
  * The digits of |v| as an ASCII string (no sign, no point, no leading zeros, "0" for zero)
  * and a scale such that v = sign * digits / 10^scale. Fails with FISC_EINVAL when v is not a
  * terminating decimal. The caller frees *digits with fiscp_free.
@@ -92,6 +104,14 @@ int fiscp_decimal_small_digits(char digits[FISCP_COEF_DIGITS], int *negative, in
  * Returns the length, or 0 for any other value (use fiscp_decimal_small_digits).
  */
 size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places);
+
+/* 1 when fiscp_decimal_small_text() writes v: SMALL, with a 64-bit coefficient other than
+   INT64_MIN and at most 18 decimals. */
+static inline int fiscp_decimal_has_small_text(const fisc_decimal *v)
+{
+    return v->kind_ == FISCP_DEC_SMALL && (uint64_t)((int64_t)v->lo_ >> 63) == v->hi_ && v->scale_ <= 18 &&
+           v->lo_ != (uint64_t)1 << 63;
+}
 
 /* 1 and v = num / den (reduced, den > 1) when v is a RATIO, else 0. */
 int fiscp_decimal_ratio64(int64_t *num, uint64_t *den, const fisc_decimal *v);

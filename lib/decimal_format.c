@@ -247,19 +247,23 @@ static NOINLINE fisc_status format_general(char *buf, size_t size, size_t *len, 
     return FISC_OK;
 }
 
+/* The batch case: an amount, exactly, into a buffer that holds any SMALL text. Out of line, so
+   that fisc_decimal_format saves no registers: it jumps here. */
+static NOINLINE fisc_status format_amount(char *buf, size_t *len, const fisc_decimal *v)
+{
+    size_t n = fiscp_decimal_small_text(buf, v, FISC_PLACES_EXACT);
+
+    if (len)
+        *len = n;
+    return FISC_OK;
+}
+
 fisc_status fisc_decimal_format(char *buf, size_t size, size_t *len, const fisc_decimal *v,
                                 const fisc_format *fmt, uint32_t *status, fisc_error *err)
 {
-    size_t n;
-
     fiscp_error_reset(err);
-    /* the batch case: an amount, exactly, into a buffer that holds any SMALL text */
-    if (FISCP_LIKELY(!fmt && v && buf && size >= FISC_DECIMAL_TEXT_SIZE) &&
-        (n = fiscp_decimal_small_text(buf, v, FISC_PLACES_EXACT)) > 0) {
-        if (len)
-            *len = n;
-        return FISC_OK;
-    }
+    if (FISCP_LIKELY(!fmt && v && buf && size >= FISC_DECIMAL_TEXT_SIZE) && fiscp_decimal_has_small_text(v))
+        return format_amount(buf, len, v);
     return format_general(buf, size, len, v, fmt, status, err);
 }
 

@@ -1634,6 +1634,434 @@ static void write_small_values(void **state)
     fisc_decimal_clear(&d);
 }
 
+/* ------------------------------------------------------------------ the 64-bit fast paths */
+
+/*
+ * An operand for the fast paths' edges, from the random x: mostly SMALL with a 64-bit coefficient
+ * at or next to a limit (0, ±1, 10^18, 2^62, √2^63, INT64_MAX, INT64_MIN) or of a random length,
+ * at a scale from 0 to 38 (so scales up to 38 apart); else a coefficient past 64 bits, a RATIO
+ * (x/9, x/90 and other shares, as the R&D limit makes them) or a BIG value.
+ */
+static void edge_value(fisc_decimal *d, uint64_t x, mpz_t z)
+{
+    static const int64_t EDGES[] = { 0, 1, -1, 2, 5, 9, 10, 25, 99, 100, -100,
+                                     INT64_C(999999999999999999), INT64_C(1000000000000000000),
+                                     INT64_C(-1000000000000000000), INT64_C(1000000000000000001),
+                                     INT64_C(3037000499), INT64_C(3037000500), INT64_C(-3037000500),
+                                     INT64_C(4611686018427387904), INT64_C(922337203685477580),
+                                     INT64_C(922337203685477581), INT64_C(92233720368547758),
+                                     INT64_MAX, INT64_MAX - 1, -INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+    static const int SCALES[] = { 0, 0, 0, 1, 2, 2, 2, 2, 3, 4, 4, 6, 8, 12, 17, 18, 18, 19, 20, 30, 36, 37, 38 };
+    static const int64_t DIVISORS[] = { 3, 7, 9, 9, 90, 97, 1000003, 2147483647 };
+    int scale = SCALES[(x >> 7) % (sizeof(SCALES) / sizeof(SCALES[0]))];
+    int64_t c;
+
+    if ((x >> 12) % 3 == 0)
+        c = EDGES[(x >> 14) % (sizeof(EDGES) / sizeof(EDGES[0]))];
+    else
+        c = (int64_t)((x >> 1) >> ((x >> 20) % 63)) * ((x >> 30) & 1 ? -1 : 1);
+    fiscp_decimal_init(d);
+    fiscp_decimal_set_scaled(d, c, scale);
+    switch (x % 16) {
+    case 0: /* past 64 bits: the 128-bit paths */
+        set_coef(d, z, (x >> 33) % 1000 + 1, x * 0x9E3779B97F4A7C15u, (x >> 43) & 1, scale);
+        break;
+    case 1:
+    case 2:
+    case 3: { /* a share: a RATIO unless the divisor divides it */
+        fisc_decimal den;
+
+        fiscp_decimal_init(&den);
+        fisc_decimal_set_int(&den, DIVISORS[(x >> 50) % (sizeof(DIVISORS) / sizeof(DIVISORS[0]))]);
+        assert_int_equal(fisc_decimal_div(d, d, &den, NULL), FISC_OK);
+        fisc_decimal_clear(&den);
+        break;
+    }
+    case 4:
+        if ((x >> 52) % 4 == 0) /* 2^127 and a fraction past 64 bits: GMP */
+            parse_ok(d, (x >> 54) & 1 ? "-170141183460469231731687303715884105728" : "1/12345678901234567890123");
+        break;
+    default:
+        break;
+    }
+}
+
+/* The same value in the same form: the same fields (SMALL, RATIO), or equal rationals (BIG). */
+static int same_form(const fisc_decimal *a, const fisc_decimal *b)
+{
+    if (a->kind_ == FISCP_DEC_BIG || b->kind_ == FISCP_DEC_BIG)
+        return a->kind_ == b->kind_ && fisc_decimal_cmp(a, b) == 0;
+    return a->kind_ == b->kind_ && a->lo_ == b->lo_ && a->hi_ == b->hi_ && a->scale_ == b->scale_;
+}
+
+/*
+ * The scale fisc_decimal_div gives the terminating quotient of two 64-bit coefficients,
+ * (ca / 10^sa) / (cb / 10^sb): with d = |cb| / gcd(|ca|, |cb|) = 2^t2 5^t5, k = max(t2, t5), the
+ * scale is k + sa - sb (0 when negative). 0 when that rule does not apply (not such operands, or a
+ * quotient that does not terminate).
+ */
+static int div_scale(int *scale, const fisc_decimal *a, const fisc_decimal *b)
+{
+    int64_t ca, cb;
+    uint64_t g, h, d;
+    int sa, sb, t2 = 0, t5 = 0;
+
+    if (!fiscp_decimal_small64(&ca, &sa, a) || !fiscp_decimal_small64(&cb, &sb, b) || ca == INT64_MIN ||
+        cb == INT64_MIN || cb == 0)
+        return 0;
+    if (ca == 0) {
+        *scale = 0;
+        return 1;
+    }
+    g = (uint64_t)(ca < 0 ? -ca : ca);
+    d = h = (uint64_t)(cb < 0 ? -cb : cb);
+    while (h != 0) { /* Euclid: g = gcd(|ca|, |cb|) */
+        uint64_t t = g % h;
+
+        g = h;
+        h = t;
+    }
+    for (d /= g; d % 2 == 0; d /= 2)
+        t2++;
+    for (; d % 5 == 0; d /= 5)
+        t5++;
+    if (d != 1)
+        return 0;
+    *scale = (t2 > t5 ? t2 : t5) + sa - sb;
+    if (*scale < 0)
+        *scale = 0;
+    return 1;
+}
+
+/* The fewest decimals of a terminating q: max(i, j) for its denominator 2^i 5^j. */
+static int least_scale(mpq_srcptr q)
+{
+    mpz_t d;
+    int twos = (int)mpz_scan1(mpq_denref(q), 0), fives = 0;
+
+    mpz_init(d);
+    mpz_tdiv_q_2exp(d, mpq_denref(q), (mp_bitcnt_t)twos);
+    while (mpz_divisible_ui_p(d, 5)) {
+        mpz_divexact_ui(d, d, 5);
+        fives++;
+    }
+    mpz_clear(d);
+    return twos > fives ? twos : fives;
+}
+
+/* r (= want) of a binary operation in its one form: a RATIO reduced, a SMALL made from a RATIO
+   operand with the fewest decimals, a SMALL quotient at div_scale's scale when it fits. */
+static void check_form(const fisc_decimal *r, mpq_srcptr want, const fisc_decimal *a, const fisc_decimal *b, int op,
+                       int n)
+{
+    int scale;
+
+    if (r->kind_ == FISCP_DEC_RATIO &&
+        ((int64_t)r->lo_ != mpz_get_si(mpq_numref(want)) || r->hi_ != mpz_get_ui(mpq_denref(want))))
+        fail_msg("case %d, op %d: a RATIO not in its reduced form", n, op);
+    if (r->kind_ != FISCP_DEC_SMALL)
+        return;
+    if ((a->kind_ == FISCP_DEC_RATIO || b->kind_ == FISCP_DEC_RATIO) && r->scale_ != least_scale(want))
+        fail_msg("case %d, op %d: scale %d, not the fewest decimals", n, op, r->scale_);
+    if (op == 3 && div_scale(&scale, a, b) && scale <= 38) {
+        mpz_t t;
+        int fits;
+
+        mpz_init(t);
+        mpz_ui_pow_ui(t, 10, (unsigned long)scale);
+        mpz_mul(t, t, mpq_numref(want));
+        mpz_divexact(t, t, mpq_denref(want)); /* the coefficient at that scale */
+        fits = mpz_sizeinbase(t, 2) <= 125;
+        mpz_clear(t);
+        if (fits && r->scale_ != scale)
+            fail_msg("case %d: the quotient has scale %d, expected %d", n, r->scale_, scale);
+    }
+}
+
+/*
+ * Each public operation's 64-bit fast path (add, sub, mul, div, cmp, min, max, round_unit to 10^-k
+ * and round to k places, in every mode, with and without residue and status) against its general
+ * path (fiscp_decimal_*_general: the same fields, status and return code) and against GMP (the
+ * value, the form), on operands at the 64-bit edges, scales up to 38 apart, negative values, zero,
+ * 128-bit coefficients, RATIO and BIG operands; also with the result in place of an operand.
+ */
+static void fast_paths_match_general(void **state)
+{
+    static const binop FAST[4] = { fisc_decimal_add, fisc_decimal_sub, fisc_decimal_mul, fisc_decimal_div };
+    static const binop GENERAL[4] = { fiscp_decimal_add_general, fiscp_decimal_sub_general,
+                                      fiscp_decimal_mul_general, fiscp_decimal_div_general };
+    static const int PLACES[] = { 0, 1, 2, 2, 2, 3, 4, 6, 17, 18, 19, 20, 36, 38 };
+    uint64_t x = 0x452821E638D01377u;
+    mpz_t z;
+
+    (void)state;
+    mpz_init(z);
+    for (int n = 0; n < 12000; n++) {
+        fisc_decimal v[2], f, g, t, unit, fres, gres;
+        mpq_t q[2], want, got, qu;
+        int c, k;
+
+        mpq_inits(q[0], q[1], want, got, qu, NULL);
+        for (int i = 0; i < 2; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            edge_value(&v[i], x, z);
+            to_mpq(q[i], &v[i]);
+        }
+        fiscp_decimal_init(&f);
+        fiscp_decimal_init(&g);
+        fiscp_decimal_init(&t);
+        fiscp_decimal_init(&unit);
+        fiscp_decimal_init(&fres);
+        fiscp_decimal_init(&gres);
+
+        c = mpq_cmp(q[0], q[1]);
+        c = (c > 0) - (c < 0);
+        if (fisc_decimal_cmp(&v[0], &v[1]) != c || fiscp_decimal_cmp_general(&v[0], &v[1]) != c ||
+            fisc_decimal_cmp(&v[1], &v[0]) != -c || fiscp_decimal_cmp_general(&v[1], &v[0]) != -c)
+            fail_msg("case %d: the comparison differs from GMP's (%d)", n, c);
+        assert_int_equal(fisc_decimal_min(&f, &v[0], &v[1], NULL), FISC_OK);
+        assert_true(same_form(&f, c <= 0 ? &v[0] : &v[1]));
+        assert_int_equal(fisc_decimal_max(&f, &v[0], &v[1], NULL), FISC_OK);
+        assert_true(same_form(&f, c >= 0 ? &v[0] : &v[1]));
+
+        for (int op = 0; op < 4; op++) {
+            fisc_status rf, rg;
+
+            rf = FAST[op](&f, &v[0], &v[1], NULL);
+            rg = GENERAL[op](&g, &v[0], &v[1], NULL);
+            if (rf != rg)
+                fail_msg("case %d, op %d: %d and the general path's %d", n, op, rf, rg);
+            if (op == 3 && mpq_sgn(q[1]) == 0) {
+                assert_int_equal(rf, FISC_EDIVZERO);
+                continue;
+            }
+            assert_int_equal(rf, FISC_OK);
+            if (op == 0)
+                mpq_add(want, q[0], q[1]);
+            else if (op == 1)
+                mpq_sub(want, q[0], q[1]);
+            else if (op == 2)
+                mpq_mul(want, q[0], q[1]);
+            else
+                mpq_div(want, q[0], q[1]);
+            check_value(&f, want, n, "fast path");
+            check_form(&f, want, &v[0], &v[1], op, n);
+            if (op < 3 ? !same_form(&f, &g) : f.kind_ != g.kind_ || fisc_decimal_cmp(&f, &g) != 0 ||
+                                                   (f.kind_ == FISCP_DEC_RATIO && !same_form(&f, &g)))
+                fail_msg("case %d, op %d: the fast and general paths differ", n, op);
+            /* in place: the result over the first operand */
+            assert_int_equal(fisc_decimal_set(&t, &v[0], NULL), FISC_OK);
+            assert_int_equal(FAST[op](&t, &t, &v[1], NULL), FISC_OK);
+            assert_true(same_form(&t, &f));
+        }
+
+        /* round v[0] to 10^-k, in every mode, fast and general, against GMP's rounding */
+        k = PLACES[(x >> 24) % (sizeof(PLACES) / sizeof(PLACES[0]))];
+        fiscp_decimal_set_scaled(&unit, 1, k);
+        to_mpq(qu, &unit);
+        for (int mode = 0; mode <= FISC_ROUND_FLOOR; mode++) {
+            fisc_decimal *fr = (n + mode) % 3 == 0 ? &fres : NULL, *gr = fr ? &gres : NULL;
+            uint32_t sf = 0, sg = 0, *psf = (n + mode) % 2 ? &sf : NULL, *psg = psf ? &sg : NULL;
+            int inexact;
+
+            assert_int_equal(fisc_decimal_round_unit(&f, fr, &v[0], &unit, (fisc_round)mode, psf, NULL), FISC_OK);
+            assert_int_equal(fiscp_decimal_round_unit_general(&g, gr, &v[0], &unit, (fisc_round)mode, psg, NULL),
+                             FISC_OK);
+            if (!same_form(&f, &g) || (fr && !same_form(fr, gr)) || sf != sg)
+                fail_msg("case %d: rounding to 10^-%d in mode %d: the fast and general paths differ", n, k, mode);
+            ref_round(want, &inexact, q[0], qu, (fisc_round)mode);
+            check_value(&f, want, n, "rounded");
+            if (f.kind_ == FISCP_DEC_SMALL && v[0].kind_ == FISCP_DEC_SMALL &&
+                f.scale_ != (v[0].scale_ > k ? k : v[0].scale_))
+                fail_msg("case %d: %d places rounded to %d give scale %d", n, v[0].scale_, k, f.scale_);
+            if (fr) {
+                mpq_sub(got, q[0], want);
+                check_value(fr, got, n, "residue");
+            }
+            if (psf && (!!(sf & FISC_STATUS_INEXACT) != inexact || (inexact && !(sf & FISC_STATUS_ROUNDED))))
+                fail_msg("case %d: rounding in mode %d gives status %u (inexact %d)", n, mode, sf, inexact);
+            if (k <= 36) { /* to places: the same value, form, residue and status */
+                uint32_t sp = 0;
+
+                assert_int_equal(fisc_decimal_round(&t, fr ? &gres : NULL, &v[0], k, (fisc_round)mode,
+                                                    psf ? &sp : NULL, NULL), FISC_OK);
+                if (!same_form(&t, &f) || (fr && !same_form(&gres, fr)) || sp != sf)
+                    fail_msg("case %d: rounding to %d places in mode %d differs from the unit's", n, k, mode);
+            }
+            /* in place */
+            assert_int_equal(fisc_decimal_set(&t, &v[0], NULL), FISC_OK);
+            assert_int_equal(fisc_decimal_round_unit(&t, NULL, &t, &unit, (fisc_round)mode, NULL, NULL), FISC_OK);
+            assert_true(same_form(&t, &f));
+        }
+
+        for (int i = 0; i < 2; i++)
+            fisc_decimal_clear(&v[i]);
+        fisc_decimal_clear(&f);
+        fisc_decimal_clear(&g);
+        fisc_decimal_clear(&t);
+        fisc_decimal_clear(&unit);
+        fisc_decimal_clear(&fres);
+        fisc_decimal_clear(&gres);
+        mpq_clears(q[0], q[1], want, got, qu, NULL);
+    }
+    mpz_clear(z);
+}
+
+/*
+ * The fast paths at their edges, by hand: the 64-bit sum and product that overflow into 128 bits,
+ * scales more than 18 apart, comparisons decided by the signs or by a 128-bit product, rounding
+ * ties of negative values and of INT64_MAX, quotients x / 0.9 (a RATIO), products and sums of one.
+ */
+static void fast_path_edges(void **state)
+{
+    static const struct {
+        binop f;
+        const char *a, *b, *want;
+    } OPS[] = {
+        { fisc_decimal_add, "9223372036854775807", "1", "9223372036854775808" },
+        { fisc_decimal_add, "-9223372036854775807", "-2", "-9223372036854775809" },
+        { fisc_decimal_sub, "-9223372036854775807", "2", "-9223372036854775809" },
+        { fisc_decimal_sub, "0.1", "0.00000000000000000001", "0.09999999999999999999" }, /* 19 apart */
+        { fisc_decimal_add, "922337203685477580.7", "0.01", "922337203685477580.71" }, /* x·10 overflows 64 bits */
+        { fisc_decimal_add, "-1", "0.00000000000000000001", "-0.99999999999999999999" },
+        { fisc_decimal_mul, "9223372036854775807", "9223372036854775807", "85070591730234615847396907784232501249" },
+        { fisc_decimal_mul, "-9223372036854775807", "0.25", "-2305843009213693951.75" },
+        { fisc_decimal_div, "636595.4300", "0.90", "63659543/90" },
+        { fisc_decimal_div, "-636595.4300", "0.90", "-63659543/90" },
+        { fisc_decimal_div, "9223372036854775807", "0.3", "92233720368547758070/3" }, /* past 64 bits: GMP */
+        { fisc_decimal_mul, "63659543/90", "1.00", "63659543/90" },
+        { fisc_decimal_mul, "63659543/90", "-0.25", "-63659543/360" },
+        { fisc_decimal_mul, "7/9", "0.90", "0.7" },
+        { fisc_decimal_add, "63659543/90", "0.01", "636595439/900" },
+        { fisc_decimal_sub, "1/3", "0.333", "1/3000" },
+    };
+    static const struct {
+        const char *a, *b;
+        int want;
+    } CMP[] = {
+        { "-0.01", "0", -1 },
+        { "0", "-0.00000000000000000001", 1 },
+        { "-9223372036854775807", "0.000000000000000001", -1 },
+        { "922337203685477580.7", "922337203685477580.69", 1 },
+        { "9223372036854775807", "9223372036854775807.000000000000000000", 0 },
+        { "9223372036854775807", "9223372036854775806.999999999999999999", 1 },
+        { "-1", "-1.00000000000000000001", 1 },
+        { "63659543/90", "707328.25", 1 },
+    };
+    static const struct {
+        const char *v, *unit;
+        fisc_round mode;
+        const char *want;
+        uint32_t status;
+    } ROUND[] = {
+        { "-0.005", "0.01", FISC_ROUND_HALF_UP, "-0.01", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-0.005", "0.01", FISC_ROUND_HALF_EVEN, "0", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-0.015", "0.01", FISC_ROUND_HALF_EVEN, "-0.02", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-0.015", "0.01", FISC_ROUND_HALF_DOWN, "-0.01", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-0.011", "0.01", FISC_ROUND_CEILING, "-0.01", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-0.011", "0.01", FISC_ROUND_FLOOR, "-0.02", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "12345.6789", "0.01", FISC_ROUND_HALF_UP, "12345.68", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "12345.6700", "0.01", FISC_ROUND_UP, "12345.67", FISC_STATUS_ROUNDED },
+        { "922337203685477580.7", "1", FISC_ROUND_HALF_UP, "922337203685477581",
+          FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "9223372036854775807", "1", FISC_ROUND_UP, "9223372036854775807", 0 },
+        { "0.9223372036854775807", "0.1", FISC_ROUND_UP, "1", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-9.223372036854775807", "0.000000000000000001", FISC_ROUND_FLOOR, "-9.223372036854775807", 0 },
+        { "63659543/90", "0.01", FISC_ROUND_HALF_UP, "707328.26", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "-63659543/90", "0.01", FISC_ROUND_DOWN, "-707328.25", FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+        { "9223372036854775807/9223372036854775806", "0.01", FISC_ROUND_HALF_UP, "1",
+          FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT },
+    };
+    fisc_decimal a, b, r;
+    uint32_t st;
+
+    (void)state;
+    fisc_decimal_init(&a);
+    fisc_decimal_init(&b);
+    fisc_decimal_init(&r);
+    for (size_t i = 0; i < sizeof(OPS) / sizeof(OPS[0]); i++)
+        check_binop(OPS[i].f, OPS[i].a, OPS[i].b, OPS[i].want);
+    for (size_t i = 0; i < sizeof(CMP) / sizeof(CMP[0]); i++) {
+        parse_ok(&a, CMP[i].a);
+        parse_ok(&b, CMP[i].b);
+        if (fisc_decimal_cmp(&a, &b) != CMP[i].want || fisc_decimal_cmp(&b, &a) != -CMP[i].want)
+            fail_msg("%s against %s: not %d", CMP[i].a, CMP[i].b, CMP[i].want);
+    }
+    for (size_t i = 0; i < sizeof(ROUND) / sizeof(ROUND[0]); i++) {
+        st = 0;
+        parse_ok(&a, ROUND[i].v);
+        parse_ok(&b, ROUND[i].unit);
+        assert_int_equal(fisc_decimal_round_unit(&r, NULL, &a, &b, ROUND[i].mode, &st, NULL), FISC_OK);
+        assert_decimal_equal(&r, ROUND[i].want);
+        assert_int_equal(st, ROUND[i].status);
+    }
+    fisc_decimal_clear(&a);
+    fisc_decimal_clear(&b);
+    fisc_decimal_clear(&r);
+}
+
+/*
+ * The text of a 64-bit coefficient at every scale up to 18 (8 digits a store) against printf's
+ * digits: every digit count from 1 to 19 at and next to each power of ten, the limits, and random
+ * values; exactly and with places. The buffer past the text's NUL holds only zeros or its old bytes.
+ */
+static void small_text_matches_printf(void **state)
+{
+    uint64_t x = 0x13198A2E03707344u, p = 1;
+
+    (void)state;
+    for (int n = 0; n < 20000; n++) {
+        char got[FISC_DECIMAL_TEXT_SIZE], want[80], digits[24];
+        fisc_decimal d;
+        uint64_t m;
+        int scale = n % 19, places = n % 5 == 0 ? scale + (n / 5) % 4 : FISC_PLACES_EXACT, neg, nd, nint;
+        size_t len, o = 0;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (n < 19 * 3 * 19) { /* 10^k - 1, 10^k, 10^k + 1 at every scale */
+            int k = n / (3 * 19);
+
+            for (p = 1; k > 0; k--)
+                p *= 10;
+            m = p + (uint64_t)((n / 19) % 3) - 1;
+        } else {
+            m = (x >> 1) >> (x % 63);
+        }
+        if (m > (uint64_t)INT64_MAX)
+            m = (uint64_t)INT64_MAX;
+        neg = (x >> 62) & 1;
+        fiscp_decimal_set_scaled(&d, neg ? -(int64_t)m : (int64_t)m, scale);
+        /* the reference: printf's digits, the point inserted, trailing zeros dropped or padded */
+        nd = snprintf(digits, sizeof(digits), "%0*llu", scale + 1, (unsigned long long)m);
+        nint = nd - scale;
+        if (neg && m != 0)
+            want[o++] = '-';
+        memcpy(want + o, digits, (size_t)nint);
+        o += (size_t)nint;
+        {
+            int frac = scale;
+
+            if (places < 0)
+                while (frac > 0 && digits[nint + frac - 1] == '0')
+                    frac--;
+            if (frac > 0 || places > 0)
+                want[o++] = '.';
+            memcpy(want + o, digits + nint, (size_t)frac);
+            o += (size_t)frac;
+            for (; frac < places; frac++)
+                want[o++] = '0';
+        }
+        want[o] = '\0';
+        memset(got, 'x', sizeof(got));
+        len = fiscp_decimal_small_text(got, &d, places);
+        if (len != o || strcmp(got, want) != 0)
+            fail_msg("%s at scale %d, places %d: \"%s\", expected \"%s\"", digits, scale, places, got, want);
+        for (size_t i = len + 1; i < sizeof(got); i++)
+            if (got[i] != '\0' && got[i] != 'x')
+                fail_msg("\"%s\": byte %zu past the text is %d", want, i, got[i]);
+    }
+}
+
 /* ------------------------------------------------------------------ memory */
 
 /* Every allocation failure inside a GMP-path operation gives FISC_ENOMEM and leaks nothing. */
@@ -1723,6 +2151,9 @@ int main(void)
         cmocka_unit_test(format_rejects_bad_options),
         cmocka_unit_test(format_into_buffers),
         cmocka_unit_test(format_matches_gmp_digits),
+        cmocka_unit_test(fast_paths_match_general),
+        cmocka_unit_test(fast_path_edges),
+        cmocka_unit_test(small_text_matches_printf),
         cmocka_unit_test(u64_digits_match_printf),
         cmocka_unit_test(write_small_values),
         cmocka_unit_test(oom_sweep),

@@ -253,7 +253,8 @@ FISC_API FISC_NODISCARD fisc_status fisc_decimal_to_string(char **out, const fis
  * @param[out] buf   receives the text and its NUL; on an error, "" (when @p size > 0). May be
  *                   NULL when @p size is 0 (to learn the length).
  * @param size       bytes available at @p buf. FISC_DECIMAL_TEXT_SIZE holds any such value in
- *                   the exact form or with places, grouping included.
+ *                   the exact form or with places, grouping included. Bytes of @p buf past the
+ *                   NUL may be overwritten too (never beyond @p size).
  * @param[out] len   optional: the length of the whole text, without its NUL (also on FISC_ERANGE,
  *                   so a caller can retry with len + 1 bytes; 0 on other errors).
  * @param[out] status optional; as fisc_decimal_to_string(), also on FISC_ERANGE.
