@@ -1,4 +1,5 @@
-/* Tests of facts: the vocabulary, JSON reading (exact numbers, every rejection located), the API, dates. */
+/* Tests of facts: the vocabulary, JSON reading (exact numbers, every rejection located), the API (its quick path
+   against the general one), dates. */
 #include "fisc_test.h"
 
 #include <fcntl.h>
@@ -1322,6 +1323,187 @@ static void bounds_other_table(void **state)
         expect_routes(BOUND_VOCAB, n, cases[k].i, cases[k].text, cases[k].known, cases[k].want);
 }
 
+/* ---------------------------------------------------------------- the quick path against the general one */
+
+/* Bounds the quick path compares in 64 bits (with decimals, at the limits, negative) and some it leaves to the
+   general path (19 decimals, not a number), and every type it reads. */
+static const fiscp_vocab QUICK_VOCAB[] = {
+    { { "free", FISC_FACT_DECIMAL, "元", "任意", "Free", "", "Any value." }, NULL, NULL },
+    { { "amount", FISC_FACT_DECIMAL, "元", "额", "Amount", "", "At least 0." }, "0", NULL },
+    { { "scaled", FISC_FACT_DECIMAL, "元", "小数界", "Scaled", "", "Bounds with decimals." }, "-12.5", "99999999.99" },
+    { { "fine", FISC_FACT_DECIMAL, "", "细", "Fine", "", "A bound of 18 decimals." }, "0.000000000000000001", "0.5" },
+    { { "wide", FISC_FACT_DECIMAL, "", "宽", "Wide", "", "The 64-bit limits." }, "-9223372036854775808",
+      "9223372036854775807" },
+    { { "deep", FISC_FACT_DECIMAL, "", "深", "Deep", "", "At most INT64_MIN." }, NULL, "-9223372036854775808" },
+    { { "high", FISC_FACT_DECIMAL, "", "高", "High", "", "At least INT64_MAX." }, "9223372036854775807", NULL },
+    { { "nineteen", FISC_FACT_DECIMAL, "", "十九", "Nineteen", "", "19 decimals." }, "-0.0000000000000000001", NULL },
+    { { "broken", FISC_FACT_DECIMAL, "", "坏", "Broken", "", "Not a number." }, NULL, "abc" },
+    { { "whole", FISC_FACT_INTEGER, "个", "整", "Whole", "", "From -5 to 5." }, "-5", "5" },
+    { { "below", FISC_FACT_INTEGER, "", "负", "Below", "", "At most -1." }, NULL, "-1" },
+    { { "count", FISC_FACT_INTEGER, "", "数", "Count", "", "Any whole number." }, NULL, NULL },
+    { { "flag", FISC_FACT_BOOL, "", "标志", "Flag", "", "true or false." }, NULL, NULL },
+    { { "day", FISC_FACT_DATE, "", "日", "Day", "", "A date." }, NULL, NULL },
+    { { "name", FISC_FACT_TEXT, "", "名", "Name", "", "A text." }, NULL, NULL },
+};
+
+/* What a set shows of fact i after a set that returned rc: the outcome, its message, the value as text and as
+   the typed accessors give it, a decimal's representation (coefficient and scale) included. */
+static void snapshot(char *out, size_t size, const fisc_facts *f, const fiscp_vocab *table, size_t i, int rc,
+                     const fisc_error *err)
+{
+    const fisc_decimal *d = fiscp_fact_decimal(f, (fiscp_fact)i);
+    const char *text = fiscp_fact_text(f, (fiscp_fact)i);
+    char *value = NULL;
+    fiscp_date day = 0;
+    int b = -1;
+
+    if (fisc_facts_has(f, table[i].info.name))
+        assert_int_equal(fisc_facts_get(&value, f, table[i].info.name, NULL), FISC_OK);
+    (void)fiscp_fact_bool(f, (fiscp_fact)i, &b);
+    (void)fiscp_fact_date(f, (fiscp_fact)i, &day);
+    snprintf(out, size, "%s %d/%d/%d \"%s\" value %s raw %llx:%llx/%d/%u bool %d date %ld text %s", fisc_err_name(rc),
+             err->code, err->line, err->column, err->text, value ? value : "-",
+             d ? (unsigned long long)d->hi_ : 0ull, d ? (unsigned long long)d->lo_ : 0ull, d ? (int)d->scale_ : -1,
+             d ? (unsigned)d->kind_ : 0u, b, (long)day, text ? text : "-");
+    fisc_string_free(value);
+}
+
+/* A set over table n whose text slots have grown buffers: the quick path's case in a batch from its second row. */
+static fisc_facts *warm_set(const fiscp_vocab *table, size_t n)
+{
+    static const char long_text[] = "a text long enough for every text of the table below: 63 bytes.";
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+
+    assert_int_equal(fiscp_facts_new_vocab(&f, table, n, &err), FISC_OK);
+    for (size_t i = 0; i < n; i++)
+        if (table[i].info.type == FISC_FACT_TEXT && &table[i] != &fiscp_vocab_table[FACT_USCC])
+            assert_int_equal(fisc_facts_set_index(f, i, long_text, strlen(long_text), &err), FISC_OK);
+    fisc_facts_clear(f);
+    return f;
+}
+
+/*
+ * Every text of a table of edges, into every fact of both vocabularies: fisc_facts_set_index() (its quick path
+ * where it applies: on a set whose text buffers have grown, the text followed by more bytes than len says) gives
+ * what fisc_facts_set() (the general path) gives: the code, the message, the value and its representation.
+ */
+static void quick_path_matches_general(void **state)
+{
+    static const char *const texts[] = {
+        "0", "-0", "0.00", "-0.00", "00", "01", "-01", "00.00", "01.00", "-01.00", "0.0", "1.", "1.0", "1.00",
+        "1.000", ".5", "-.5", ".50", "-", "", "-.", ".", "--1", "1-", "1.-1", "1.2.3", "1e3", "1E3", "1.00e2",
+        "+1", "+1.00", " 1", "1 ", "1.00 ", " 1.00", "1,000.00", "0x10", "a0.00", "0.0a", "1.5", "12.34", "-12.34",
+        "-12.50", "-12.51", "-12.49", "99999999.99", "100000000.00", "99999999.999", "5", "6", "-5", "-6", "5.00",
+        "5.01", "-5.00", "-1", "-1.00", "1000", "0.5", "0.50", "0.51", "0.01", "0.001", "0.000000000000000001",
+        "15%", "1/3", "-0%", "1234567", "12345678", "123456789", "1234.56", "12345.67", "1234567.89", "12345678.90",
+        "123456789.01", "1234567890.12", "123456789012345678", "1234567890123456789", "12345678901234567890",
+        "-123456789012345678", "999999999999999999", "-999999999999999999", "9999999999999999.99",
+        "-9999999999999999.99", "99999999999999999.99", "1234567890123456.78", "92233720368547758.07",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "18446744073709551615",
+        "\xef\xbc\x91", "1.5\xef\xbc\x91", "true", "false", "True", "TRUE", "tru", "falsey", "2024-02-29",
+        "2023-02-29", "1899-12-31", "2024-13-01", "2024-1-01", "C34", "甲公司",
+        "a text of 40 bytes, shorter than the one", /* then as long as the warm buffer (64), and longer */
+        "a text of 64 bytes, as long as the buffer that the warm one has.",
+        "a text of 65 bytes, longer than the buffer that the warm one has.",
+    };
+    static const size_t builtin[] = { FACT_TAXABLE_INCOME, FACT_EMPLOYEES_AVERAGE, FACT_ASSETS_AVERAGE,
+                                      FACT_INCOME_TOTAL, FACT_RD_PROJECT_COUNT, FACT_INDUSTRY_RESTRICTED,
+                                      FACT_HNTE_CERTIFICATE_DATE, FACT_ENTERPRISE_NAME, FACT_USCC, FACT_EMPLOYEES };
+    const size_t nq = sizeof(QUICK_VOCAB) / sizeof(QUICK_VOCAB[0]);
+    fisc_facts *ref[2], *quick[2];
+
+    (void)state;
+    assert_int_equal(fiscp_facts_new_vocab(&ref[0], QUICK_VOCAB, nq, NULL), FISC_OK);
+    assert_int_equal(fisc_facts_new(&ref[1], NULL), FISC_OK);
+    quick[0] = warm_set(QUICK_VOCAB, nq);
+    quick[1] = warm_set(fiscp_vocab_table, FACT_COUNT);
+    for (int t = 0; t < 2; t++) {
+        const fiscp_vocab *table = t == 0 ? QUICK_VOCAB : fiscp_vocab_table;
+        size_t nfacts = t == 0 ? nq : sizeof(builtin) / sizeof(builtin[0]);
+
+        for (size_t k = 0; k < nfacts; k++) {
+            size_t i = t == 0 ? k : builtin[k];
+
+            for (size_t x = 0; x < sizeof(texts) / sizeof(texts[0]); x++) {
+                char want[512], got[512], buf[160];
+                fisc_error err = FISC_ERROR_INIT;
+                int rc;
+
+                fisc_facts_clear(ref[t]);
+                rc = fisc_facts_set(ref[t], table[i].info.name, texts[x], &err);
+                snapshot(want, sizeof(want), ref[t], table, i, rc, &err);
+                for (int exact = 0; exact < 2; exact++) {
+                    size_t len = strlen(texts[x]);
+                    char *cell = exact ? malloc(len + !len) : buf; /* nothing to read past len (valgrind) */
+
+                    assert_non_null(cell);
+                    if (exact)
+                        memcpy(cell, texts[x], len);
+                    else /* bytes past len that would read as digits */
+                        snprintf(buf, sizeof(buf), "%s00,junk", texts[x]);
+                    fisc_facts_clear(quick[t]);
+                    rc = fisc_facts_set_index(quick[t], i, cell, len, &err);
+                    snapshot(got, sizeof(got), quick[t], table, i, rc, &err);
+                    if (exact)
+                        free(cell);
+                    if (strcmp(got, want) != 0)
+                        fail_msg("%s = \"%s\": set_index gives\n  %s\nset gives\n  %s", table[i].info.name,
+                                 texts[x], got, want);
+                }
+            }
+        }
+    }
+    for (int t = 0; t < 2; t++) {
+        fisc_facts_free(ref[t]);
+        fisc_facts_free(quick[t]);
+    }
+}
+
+/* The quick path on the cells a batch has most (the same values the general path gives, checked above),
+   a NUL in a cell, and a fact set twice in a row (the second one general: on an error the first one stays). */
+static void quick_path_cells(void **state)
+{
+    static const char nul_text[] = "ab\0cd";
+    static const char nul_number[] = "12\0.00";
+    fisc_facts *f = warm_set(fiscp_vocab_table, FACT_COUNT);
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(fisc_facts_set_index(f, FACT_INCOME_TOTAL, "636595.43", 9, &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_INCOME_TOTAL), "636595.43");
+    assert_int_equal(fiscp_fact_decimal(f, FACT_INCOME_TOTAL)->scale_, 2);
+    assert_int_equal(fisc_facts_set_index(f, FACT_ASSETS_AVERAGE, "-0.00", 5, &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_ASSETS_AVERAGE), "0");
+    assert_int_equal(fiscp_fact_decimal(f, FACT_ASSETS_AVERAGE)->hi_, 0);
+    assert_int_equal(fisc_facts_set_index(f, FACT_RD_PROJECT_COUNT, "5", 1, &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_RD_PROJECT_COUNT), "5");
+    assert_int_equal(fisc_facts_set_index(f, FACT_ENTERPRISE_NAME, nul_text, sizeof(nul_text) - 1, &err),
+                     FISC_EINVAL);
+    assert_string_equal(err.text, "field \"enterprise_name\": the text contains a NUL character (\\u0000)");
+    assert_null(fiscp_fact_text(f, FACT_ENTERPRISE_NAME));
+    assert_int_equal(fisc_facts_set_index(f, FACT_INCOME_TOTAL, nul_number, sizeof(nul_number) - 1, &err),
+                     FISC_EINVAL);
+    assert_non_null(strstr(err.text, "field \"income_total\": invalid number"));
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_INCOME_TOTAL), "636595.43"); /* kept */
+    assert_int_equal(fisc_facts_set_index(f, FACT_TAXABLE_INCOME, "-1.50", 5, &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_TAXABLE_INCOME), "-1.5");
+    assert_int_equal(fisc_facts_set_index(f, FACT_ASSETS_AVERAGE, "-1.00", 5, &err), FISC_EINVAL);
+    assert_string_equal(err.text, "field \"assets_average\": -1.00 is below the minimum 0 元");
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_ASSETS_AVERAGE), "0"); /* kept */
+    assert_int_equal(fisc_facts_set_index(f, FACT_RD_PROJECT_COUNT, "1.00", 4, &err), FISC_OK); /* general */
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_RD_PROJECT_COUNT), "1");
+    fisc_facts_clear(f);
+    /* a quarters fact forgotten, then one quarter set: none of the others comes back */
+    assert_int_equal(fisc_facts_set(f, "employees", "Q1=1/2;Q4=7/8", &err), FISC_OK);
+    assert_int_equal(fisc_facts_unset(f, "employees", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_quarter(f, "employees", 3, NULL, "5", &err), FISC_OK);
+    expect_get(f, "employees", "Q3=?/5");
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 1, 0));
+    assert_null(fiscp_fact_quarter(f, FACT_EMPLOYEES, 4, 1));
+    fisc_facts_free(f);
+}
+
 /* ---------------------------------------------------------------- OOM */
 
 static void oom_sweep(void **state)
@@ -1403,6 +1585,8 @@ int main(void)
         cmocka_unit_test(bounds_builtin),
         cmocka_unit_test(bounds_zero_and_paths),
         cmocka_unit_test(bounds_other_table),
+        cmocka_unit_test(quick_path_matches_general),
+        cmocka_unit_test(quick_path_cells),
     };
     return cmocka_run_group_tests_name("facts", tests, NULL, NULL);
 }
