@@ -6,7 +6,10 @@
 #ifndef FISC_LIB_ENGINE_H
 #define FISC_LIB_ENGINE_H
 
+#include <stdint.h>
+
 #include "arena.h"
+#include "decimal.h"
 #include "facts.h"
 #include "policy.h"
 
@@ -56,20 +59,83 @@ extern const fiscp_program fiscp_program_platform_subsidy;
 /* The registry (programs.c): NULL when the id is unknown. */
 const fiscp_program *fiscp_program_lookup(const char *id);
 
+/*
+ * What the inline functions below read of a context: a struct fiscp_ctx (evaluate.c) begins with
+ * it. Programs call the functions and never name the members.
+ */
+#define FISCP_VALUE_CACHE 32
+typedef struct fiscp_ctx_head {
+    const fisc_facts *f;
+    int year, quarter, trace;
+    fiscp_date date;
+    fisc_item *item;          /* the current item, and where its conditions and amounts are written */
+    fisc_condition *conds;
+    fisc_amount *amounts;
+    fisc_decimal *values;     /* the amounts' values, initialised: a value is set over the last one */
+    uint32_t counted;         /* bit k: the item's amount k has a category (a total) */
+    /*
+     * Bit p set: param_values[p] is program parameter p's value in force on the period's last day,
+     * and the item has recorded it. Read again, it costs a test; emptied when an item begins.
+     */
+    uint32_t values_ready;
+    const fisc_decimal *param_values[FISCP_VALUE_CACHE];
+} fiscp_ctx_head;
+
+static inline fiscp_ctx_head *fiscp_ctx_head_rw(fiscp_ctx *c)
+{
+    return (fiscp_ctx_head *)(void *)c;
+}
+
+static inline const fiscp_ctx_head *fiscp_ctx_head_of(const fiscp_ctx *c)
+{
+    return (const fiscp_ctx_head *)(const void *)c;
+}
+
 /* ---- the period */
-int fiscp_ctx_year(const fiscp_ctx *c);
-int fiscp_ctx_quarter(const fiscp_ctx *c);   /* 0 = whole year */
-fiscp_date fiscp_ctx_date(const fiscp_ctx *c); /* the last day of the period */
-int fiscp_ctx_tracing(const fiscp_ctx *c);
-const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c);
+static inline int fiscp_ctx_year(const fiscp_ctx *c)
+{
+    return fiscp_ctx_head_of(c)->year;
+}
+
+static inline int fiscp_ctx_quarter(const fiscp_ctx *c) /* 0 = whole year */
+{
+    return fiscp_ctx_head_of(c)->quarter;
+}
+
+static inline fiscp_date fiscp_ctx_date(const fiscp_ctx *c) /* the last day of the period */
+{
+    return fiscp_ctx_head_of(c)->date;
+}
+
+static inline int fiscp_ctx_tracing(const fiscp_ctx *c)
+{
+    return fiscp_ctx_head_of(c)->trace;
+}
+
+static inline const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c)
+{
+    return fiscp_ctx_head_of(c)->f;
+}
 
 /*
  * Parameters in force on the period's last day. Each use is recorded for the item (citation,
  * provisional status). The value is converted to the program's unit: 元 for 元 and 万元, a
  * fraction for rates and 百分点, the number itself otherwise. FISC_ENOTFOUND (with the id and
- * the date) when the policy lacks the parameter or has no value in force.
+ * the date) when the policy lacks the parameter or has no value in force. A value the item has
+ * read already comes from the context's cache, inline.
  */
-fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out);
+fisc_status fiscp_param_value_read(fiscp_ctx *c, int param, const fisc_decimal **out); /* past the cache */
+static inline fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
+{
+    const fiscp_ctx_head *h = fiscp_ctx_head_of(c);
+
+    if ((unsigned)param < FISCP_VALUE_CACHE && (h->values_ready >> param & 1u)) {
+        *out = h->param_values[param];
+        return FISC_OK;
+    }
+    return fiscp_param_value_read(c, param, out);
+}
+
 /*
  * Apply a scale parameter to a base: marginal (sum over brackets) or whole-amount. When tracing,
  * *detail (if not NULL) receives the terms, e.g. "1000000 × 25% + 1800000 × 50%".
@@ -117,10 +183,31 @@ void fiscp_outcome(fiscp_ctx *c, fisc_outcome outcome);
 /* The option chosen (a static string). */
 void fiscp_choice(fiscp_ctx *c, const char *choice);
 fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en);
-fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, fisc_cond_state state,
-                            const char *detail);
+/* FISC_ERANGE: "program <id> <verb> more than <most> <what>", beyond what an item may hold. */
+fisc_status fiscp_item_full(fiscp_ctx *c, const char *verb, int most, const char *what);
+/* fisc_decimal_set for a value that is not SMALL, failing with the context's error. */
+fisc_status fiscp_item_value(fiscp_ctx *c, fisc_decimal *out, const fisc_decimal *v);
+
+static inline fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en,
+                                          fisc_cond_state state, const char *detail)
+{
+    fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
+    size_t n = h->item->condition_count;
+
+    if (n == FISCP_ITEM_MAX_CONDITIONS)
+        return fiscp_item_full(c, "checks", FISCP_ITEM_MAX_CONDITIONS, "conditions");
+    h->conds[n] = (fisc_condition){ id, zh, en, (int)state, detail ? detail : "" };
+    h->item->condition_count = n + 1;
+    return FISC_OK;
+}
+
 /* fiscp_condition from a tri-state: state > 0 met, 0 not met, < 0 unknown. */
-fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail);
+static inline fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state,
+                                      const char *detail)
+{
+    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
+                           detail);
+}
 /* A decimal as text in the result arena (exact form), for details and steps; "" on OOM or when
  * not tracing. */
 const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v);
@@ -129,7 +216,21 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v);
 /* Round v by the program's rounding rule into out, recording a step (when tracing). */
 fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out);
 /* Record a named amount (already rounded) in a category (-1: informative only). */
-fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category);
+static inline fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
+{
+    fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
+    size_t n = h->item->amount_count;
+
+    if (n == FISCP_ITEM_MAX_AMOUNTS)
+        return fiscp_item_full(c, "records", FISCP_ITEM_MAX_AMOUNTS, "amounts");
+    h->amounts[n] = (fisc_amount){ name, &h->values[n], category };
+    h->item->amount_count = n + 1;
+    if (category >= 0 && category < FISC_CATEGORY_COUNT)
+        h->counted |= (uint32_t)1 << n;
+    if (fiscp_decimal_is_small(v)) /* cannot fail: no message to clear */
+        return fiscp_decimal_set(&h->values[n], v, NULL);
+    return fiscp_item_value(c, &h->values[n], v);
+}
 /* Set the rounding text of the current item's last step (when tracing; no-op otherwise). */
 void fiscp_step_rounding(fiscp_ctx *c, const char *text);
 /* Record a step; only when tracing (programs test fiscp_ctx_tracing first to skip formatting). */

@@ -19,30 +19,47 @@
 #define MAX_AMOUNTS FISCP_ITEM_MAX_AMOUNTS
 #define MAX_MISSING FISCP_ITEM_MAX_MISSING
 #define MAX_STEPS FISCP_ITEM_MAX_STEPS
-#define READ_CACHE 32
+#define READ_CACHE FISCP_VALUE_CACHE /* per-item caches of program parameters, as bit masks of 32 */
 
-struct fiscp_ctx {
-    fisc_result *r;
-    const fisc_policy *p;
-    const fisc_facts *f;
-    const fiscp_program_conf *conf;
-    fisc_item *item;
-    fisc_error *err;
-    int year, quarter, trace;
-    fiscp_date date;
-    /*
-     * The current item's arrays are written here, at their largest, and copied into the result's
-     * arena at their real sizes when the item closes: a result holds only what it uses.
-     */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/*
+ * An item's arrays at their largest. An item is written into a context's own arrays, copied into
+ * the result's arena at their real sizes when it closes (a result holds only what it uses); or,
+ * in a result reused row after row (fisc_evaluate_into), into the arrays that result keeps for
+ * the program, which nothing copies and the next row overwrites.
+ */
+struct fiscp_item_arrays {
     fisc_condition conds[MAX_CONDITIONS];
     fisc_used_param params[MAX_PARAMS];
+    const fiscp_entry *cited[MAX_PARAMS]; /* the entry params[i] was copied from, or NULL: an equal copy is skipped */
     fisc_amount amounts[MAX_AMOUNTS];
-    fisc_decimal values[MAX_AMOUNTS];   /* the amounts' values, moved into the result with them */
+    fisc_decimal values[MAX_AMOUNTS];     /* the amounts' values, always initialised */
     const char *missing[MAX_MISSING];
     fisc_step steps[MAX_STEPS];
-    unsigned char missing_seen[FACT_COUNT];
-    const fiscp_entry *read[READ_CACHE]; /* per program parameter: the entry last read for this item */
+    /* a reused result's: the program's value parameters in force on values_date, once read (or NULL) */
+    const fiscp_entry *values_in_force[READ_CACHE];
+    fiscp_date values_date;
+};
+
+struct fiscp_ctx {
+    fiscp_ctx_head h; /* first: what engine.h's inline functions read */
+    fisc_result *r;
+    const fisc_policy *p;
+    const fiscp_program_conf *conf;
+    fisc_error *err;
+    fiscp_item_arrays *a;  /* the current item's arrays: &own, or the reused result's for the program */
+    uint64_t missing_seen[(FACT_COUNT + 63) / 64];
+    uint32_t read_mask;                  /* bit p: read[p] holds the entry the item last recorded of p */
+    uint32_t quick;                      /* bit p: values_in_force may serve p, which the item has not read */
+    const fiscp_entry *read[READ_CACHE];
     const fiscp_entry **resolved;        /* the current program's part of r->resolved, or NULL */
+    const fiscp_entry **values_in_force; /* the current program's in a reused result's arrays, or NULL */
+    fiscp_item_arrays own;
 };
 
 fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
@@ -53,33 +70,6 @@ fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
         return FISC_EINVAL;
     *o = init;
     return FISC_OK;
-}
-
-/* ------------------------------------------------------------------ the period */
-
-int fiscp_ctx_year(const fiscp_ctx *c)
-{
-    return c->year;
-}
-
-int fiscp_ctx_quarter(const fiscp_ctx *c)
-{
-    return c->quarter;
-}
-
-fiscp_date fiscp_ctx_date(const fiscp_ctx *c)
-{
-    return c->date;
-}
-
-int fiscp_ctx_tracing(const fiscp_ctx *c)
-{
-    return c->trace;
-}
-
-const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c)
-{
-    return c->f;
 }
 
 fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...)
@@ -99,7 +89,7 @@ const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...)
     char *s;
     int n;
 
-    if (!c->trace) /* texts are part of the explanation: none when batch work turns it off */
+    if (!c->h.trace) /* texts are part of the explanation: none when batch work turns it off */
         return "";
     va_start(ap, fmt); /* measured first, so a long text is never cut inside a UTF-8 character */
     n = vsnprintf(NULL, 0, fmt, ap);
@@ -117,7 +107,7 @@ const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v)
     char buf[64], *big = NULL;
     const char *s;
 
-    if (!c->trace)
+    if (!c->h.trace)
         return "";
     if (fiscp_decimal_write(buf, sizeof(buf), v) >= 0) {
         s = fiscp_arena_strdup(&c->r->arena, buf);
@@ -135,7 +125,7 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
     char *text;
     const char *s;
 
-    if (!c->trace || !(text = fiscp_decimal_money(v, 0)))
+    if (!c->h.trace || !(text = fiscp_decimal_money(v, 0)))
         return "";
     s = fiscp_arena_strdup(&c->r->arena, text);
     fisc_string_free(text);
@@ -144,18 +134,30 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
 
 /* ------------------------------------------------------------------ parameters */
 
+/* Append e's citation to the item's parameters (a copy an earlier item left in place is kept). */
+static inline fisc_status cite_entry(fiscp_ctx *c, const fiscp_entry *e)
+{
+    size_t n = c->h.item->param_count;
+
+    if (n == MAX_PARAMS)
+        return fiscp_error_set(c->err, FISC_ERANGE, "program %s uses more than %d parameters", c->conf->id, MAX_PARAMS);
+    if (c->a->cited[n] != e) {
+        c->a->params[n] = e->used;
+        c->a->cited[n] = e;
+    }
+    c->h.item->param_count = n + 1;
+    if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
+        c->h.item->provisional = 1;
+    return FISC_OK;
+}
+
 /* Record an entry read for the item, once; `unseen`: the item has read nothing of q yet. */
 static inline fisc_status record_param(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e, int unseen)
 {
-    for (size_t i = 0; !unseen && i < c->item->param_count; i++)
-        if (c->params[i].id == q->id && c->params[i].from == e->pub.from) /* one value per entry read */
+    for (size_t i = 0; !unseen && i < c->h.item->param_count; i++)
+        if (c->a->params[i].id == q->id && c->a->params[i].from == e->pub.from) /* one value per entry read */
             return FISC_OK;
-    if (c->item->param_count == MAX_PARAMS)
-        return fiscp_error_set(c->err, FISC_ERANGE, "program %s uses more than %d parameters", c->conf->id, MAX_PARAMS);
-    c->params[c->item->param_count++] = e->used;
-    if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
-        c->item->provisional = 1;
-    return FISC_OK;
+    return cite_entry(c, e);
 }
 
 static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_date date, const fiscp_entry **e_out,
@@ -184,11 +186,11 @@ static inline const fiscp_entry *in_force(const fiscp_ctx *c, int param)
 {
     const fiscp_entry **slot;
 
-    if (!c->resolved || c->date != c->r->date)
-        return fiscp_param_entry_on(c->conf->params[param], c->date);
+    if (!c->resolved || c->h.date != c->r->date)
+        return fiscp_param_entry_on(c->conf->params[param], c->h.date);
     slot = &c->resolved[param];
     if (!*slot) {
-        const fiscp_entry *e = fiscp_param_entry_on(c->conf->params[param], c->date);
+        const fiscp_entry *e = fiscp_param_entry_on(c->conf->params[param], c->h.date);
 
         *slot = e ? e : &fiscp_no_entry;
     }
@@ -204,29 +206,68 @@ static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param
 {
     const fisc_param *q = *q_out = c->conf->params[param];
     const fiscp_entry *e = in_force(c, param);
-    int unseen;
+    uint32_t bit;
 
     if (!e || q->kind != kind) /* the message */
-        return entry_of(c, q, kind, c->date, e_out, 0);
+        return entry_of(c, q, kind, c->h.date, e_out, 0);
     *e_out = e;
     if (param >= READ_CACHE)
         return record_param(c, q, e, 0);
+    bit = (uint32_t)1 << param;
+    c->quick &= ~bit;
+    if (!(c->read_mask & bit)) {
+        c->read_mask |= bit;
+        c->read[param] = e;
+        return record_param(c, q, e, 1);
+    }
     if (c->read[param] == e)
         return FISC_OK;
-    unseen = c->read[param] == NULL;
     c->read[param] = e;
-    return record_param(c, q, e, unseen);
+    return record_param(c, q, e, 0);
 }
 
-fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
+/* Remember a value read on the period's last day for the item's next reads (engine.h). */
+static inline void cache_value(fiscp_ctx *c, int param, const fisc_decimal *v)
+{
+    if ((unsigned)param < FISCP_VALUE_CACHE) {
+        c->h.param_values[param] = v;
+        c->h.values_ready |= (uint32_t)1 << param;
+    }
+}
+
+static NOINLINE fisc_status value_read_general(fiscp_ctx *c, int param, const fisc_decimal **out)
 {
     const fisc_param *q;
     const fiscp_entry *e;
     fisc_status rc = entry_for(c, param, FISC_PARAM_VALUE, &q, &e);
 
-    if (rc == FISC_OK)
-        *out = &e->in_unit;
-    return rc;
+    if (rc != FISC_OK)
+        return rc;
+    cache_value(c, param, *out = &e->in_unit);
+    if (c->values_in_force && (unsigned)param < READ_CACHE) /* a value, in force on the last day */
+        c->values_in_force[param] = e;
+    return FISC_OK;
+}
+
+/*
+ * The item's first read of a value, or an error. Its common case first: a value that an earlier
+ * item of a reused result found in force for the period (c->values_in_force), with room to record
+ * it, is recorded as entry_general would record it.
+ */
+fisc_status fiscp_param_value_read(fiscp_ctx *c, int param, const fisc_decimal **out)
+{
+    uint32_t bit = (uint32_t)1 << (param & (READ_CACHE - 1));
+    const fiscp_entry *e;
+
+    if ((unsigned)param >= READ_CACHE || !(c->quick & bit) || !(e = c->values_in_force[param]) ||
+        c->h.item->param_count == MAX_PARAMS)
+        return value_read_general(c, param, out);
+    c->quick &= ~bit;
+    c->read_mask |= bit;
+    c->read[param] = e;
+    cite_entry(c, e); /* cannot fail: there is room */
+    cache_value(c, param, *out = &e->in_unit);
+    return FISC_OK;
 }
 
 static fisc_status table_row(const fisc_param *q, const fiscp_entry *e, const char *const *keys,
@@ -257,7 +298,7 @@ fisc_status fiscp_param_table(fiscp_ctx *c, int param, const char *const *keys, 
 
 fisc_status fiscp_policy_value_on(fiscp_ctx *c, const fisc_param *q, fiscp_date date, const fisc_decimal **out)
 {
-    const fiscp_entry *e;
+    const fiscp_entry *e = NULL;
     fisc_status rc = entry_of(c, q, FISC_PARAM_VALUE, date, &e, 0);
 
     *out = rc == FISC_OK ? &e->in_unit : NULL;
@@ -281,15 +322,23 @@ int fiscp_param_in_force(const fiscp_ctx *c, int param)
 
 fisc_status fiscp_param_value_on(fiscp_ctx *c, int param, fiscp_date date, const fisc_decimal **out)
 {
-    fiscp_date last = c->date;
+    fiscp_date last = c->h.date;
+    uint32_t quick = c->quick;
+    const fisc_param *q;
+    const fiscp_entry *e;
     fisc_status rc;
 
     if (date > last)
         return fiscp_error_set(c->err, FISC_EINVAL, "program %s reads a parameter after the period's last day",
                                c->conf->id);
-    c->date = date; /* entry_for reads the day from the context */
-    rc = fiscp_param_value(c, param, out);
-    c->date = last;
+    /* entry_for reads the day from the context; the caches hold the last day's entries */
+    c->h.date = date;
+    c->quick = 0;
+    rc = entry_for(c, param, FISC_PARAM_VALUE, &q, &e);
+    c->h.date = last;
+    if (rc == FISC_OK)
+        *out = &e->in_unit;
+    c->quick = quick & ~c->read_mask;
     return rc;
 }
 
@@ -298,7 +347,7 @@ const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate)
     fisc_decimal hundred, p;
     const char *s;
 
-    if (!c->trace)
+    if (!c->h.trace)
         return "";
     fisc_decimal_init(&hundred);
     fisc_decimal_init(&p);
@@ -311,10 +360,31 @@ const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate)
 /* Append one "slice × rate" term to a scale's detail text. */
 static void scale_term(fiscp_ctx *c, const char **detail, const fisc_decimal *slice, const fisc_decimal *rate)
 {
-    if (!c->trace || !detail)
+    if (!c->h.trace || !detail)
         return;
     *detail = fiscp_ctx_printf(c, "%s%s%s × %s", *detail, (*detail)[0] ? " + " : "", fiscp_text(c, slice),
                                fiscp_percent(c, rate));
+}
+
+/* r = a - b, b NULL for a zero: a SMALL a is then a copy (a − 0 keeps a's coefficient and scale). */
+static fisc_status less(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b, fisc_error *err)
+{
+    fisc_decimal zero;
+
+    if (b)
+        return fisc_decimal_sub(r, a, b, err);
+    if (fiscp_decimal_is_small(a))
+        return fiscp_decimal_set(r, a, err);
+    fiscp_decimal_init(&zero);
+    return fisc_decimal_sub(r, a, &zero, err);
+}
+
+/* sum += v, where `first` says sum is still the 0 it was set to: 0 + v is v, in the same form. */
+static fisc_status add_to(fisc_decimal *sum, const fisc_decimal *v, int first, fisc_error *err)
+{
+    if (first && fiscp_decimal_is_small(v))
+        return fiscp_decimal_set(sum, v, err);
+    return fisc_decimal_add(sum, sum, v, err);
 }
 
 fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base, fisc_decimal *out,
@@ -322,50 +392,47 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
 {
     const fisc_param *q = NULL;
     const fiscp_entry *e = NULL;
-    fisc_decimal prev, slice, part;
-    const fisc_decimal *up;
+    const fisc_decimal *prev = NULL; /* the bracket's lower bound; NULL for the first one's 0 */
+    fisc_decimal slice, part;
+    int first = 1;
     fisc_status rc = entry_for(c, param, FISC_PARAM_SCALE, &q, &e);
 
     if (rc != FISC_OK)
         return rc;
     if (detail)
         *detail = "";
-    fisc_decimal_init(&prev);
-    fisc_decimal_init(&slice);
-    fisc_decimal_init(&part);
-    fisc_decimal_set_int(out, 0);
+    fiscp_decimal_init(&slice);
+    fiscp_decimal_init(&part);
+    fiscp_decimal_set_int(out, 0);
     for (size_t b = 0; b < e->nbrackets && rc == FISC_OK; b++) {
         const fiscp_bracket *br = &e->brackets[b];
-        int last = b + 1 == e->nbrackets;
+        const fisc_decimal *up = br->open ? NULL : &br->up_to_in_unit;
+        int within = !up || fisc_decimal_cmp(base, up) <= 0; /* base ends in this bracket */
 
-        up = br->open ? NULL : &br->up_to_in_unit;
         if (q->semantics == SCALE_WHOLE) {
-            if (!up || fisc_decimal_cmp(base, up) <= 0) {
+            if (within) {
                 rc = fisc_decimal_mul(out, base, &br->rate, c->err);
                 scale_term(c, detail, base, &br->rate);
                 break;
             }
         } else {
-            /* marginal: the slice of base in (prev, up] at this rate */
-            rc = fisc_decimal_min(&slice, base, up ? up : base, c->err);
-            if (rc == FISC_OK)
-                rc = fisc_decimal_sub(&slice, &slice, &prev, c->err);
-            if (rc == FISC_OK && fisc_decimal_sign(&slice) > 0 &&
+            /* marginal: the slice of base in (prev, up] at this rate, min(base, up) − prev */
+            rc = less(&slice, within ? base : up, prev, c->err);
+            if (rc == FISC_OK && fiscp_decimal_sign(&slice) > 0 &&
                 (rc = fisc_decimal_mul(&part, &slice, &br->rate, c->err)) == FISC_OK) {
-                rc = fisc_decimal_add(out, out, &part, c->err);
+                rc = add_to(out, &part, first, c->err);
+                first = 0;
                 scale_term(c, detail, &slice, &br->rate);
             }
-            if (rc == FISC_OK && up)
-                rc = fisc_decimal_set(&prev, up, c->err);
-            if (!up || fisc_decimal_cmp(base, up) <= 0)
+            if (within)
                 break;
+            prev = up;
         }
-        if (last && up && rc == FISC_OK)
+        if (b + 1 == e->nbrackets && rc == FISC_OK) /* base above the last (closed) bracket */
             rc = fiscp_error_set(c->err, FISC_ERANGE, "the base is above the last bracket of scale %s", q->id);
     }
-    fisc_decimal_clear(&prev);
-    fisc_decimal_clear(&slice);
-    fisc_decimal_clear(&part);
+    fiscp_decimal_clear(&slice);
+    fiscp_decimal_clear(&part);
     return rc;
 }
 
@@ -384,7 +451,7 @@ void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, c
     for (size_t i = 0; i < c->r->nitems; i++) {
         const fisc_item *it = &c->r->items[i];
 
-        if (it == c->item || strcmp(it->program, program) != 0)
+        if (it == c->h.item || !same_name(it->program, program))
             continue;
         if (outcome)
             *outcome = it->outcome;
@@ -403,15 +470,17 @@ void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, c
 
 void fiscp_missing(fiscp_ctx *c, fiscp_fact id)
 {
-    if (c->missing_seen[id])
+    uint64_t bit = (uint64_t)1 << (id % 64);
+
+    if (c->missing_seen[id / 64] & bit)
         return;
-    c->missing_seen[id] = 1;
-    c->missing[c->item->missing_count++] = fiscp_vocab_table[id].info.name;
+    c->missing_seen[id / 64] |= bit;
+    c->a->missing[c->h.item->missing_count++] = fiscp_vocab_table[id].info.name;
 }
 
 const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id)
 {
-    const fisc_decimal *v = fiscp_fact_decimal(c->f, id);
+    const fisc_decimal *v = fiscp_fact_decimal(c->h.f, id);
 
     if (!v)
         fiscp_missing(c, id);
@@ -420,7 +489,7 @@ const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id)
 
 int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out)
 {
-    if (fiscp_fact_bool(c->f, id, out))
+    if (fiscp_fact_bool(c->h.f, id, out))
         return 1;
     fiscp_missing(c, id);
     return 0;
@@ -428,7 +497,7 @@ int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out)
 
 int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out)
 {
-    if (fiscp_fact_date(c->f, id, out))
+    if (fiscp_fact_date(c->h.f, id, out))
         return 1;
     fiscp_missing(c, id);
     return 0;
@@ -438,59 +507,29 @@ int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out)
 
 void fiscp_outcome(fiscp_ctx *c, fisc_outcome outcome)
 {
-    c->item->outcome = outcome;
+    c->h.item->outcome = outcome;
 }
 
 void fiscp_choice(fiscp_ctx *c, const char *choice)
 {
-    c->item->choice = choice;
+    c->h.item->choice = choice;
 }
 
 fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en)
 {
-    c->item->summary_zh = zh;
-    c->item->summary_en = en;
+    c->h.item->summary_zh = zh;
+    c->h.item->summary_en = en;
     return FISC_OK;
 }
 
-fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en, fisc_cond_state state,
-                            const char *detail)
+fisc_status fiscp_item_full(fiscp_ctx *c, const char *verb, int most, const char *what)
 {
-    fisc_condition *k;
-
-    if (c->item->condition_count == MAX_CONDITIONS)
-        return fiscp_error_set(c->err, FISC_ERANGE, "program %s checks more than %d conditions", c->conf->id,
-                               MAX_CONDITIONS);
-    k = &c->conds[c->item->condition_count++];
-    k->id = id;
-    k->label_zh = zh;
-    k->label_en = en;
-    k->state = state;
-    k->detail = detail ? detail : "";
-    return FISC_OK;
+    return fiscp_error_set(c->err, FISC_ERANGE, "program %s %s more than %d %s", c->conf->id, verb, most, what);
 }
 
-fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state, const char *detail)
+fisc_status fiscp_item_value(fiscp_ctx *c, fisc_decimal *out, const fisc_decimal *v)
 {
-    return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
-                           detail);
-}
-
-fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
-{
-    fisc_amount *a;
-    fisc_decimal *copy;
-
-    if (c->item->amount_count == MAX_AMOUNTS)
-        return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d amounts", c->conf->id,
-                               MAX_AMOUNTS);
-    copy = &c->values[c->item->amount_count];
-    fiscp_decimal_init(copy);
-    a = &c->amounts[c->item->amount_count++];
-    a->name = name;
-    a->value = copy;
-    a->category = category;
-    return fiscp_decimal_set(copy, v, c->err);
+    return fisc_decimal_set(out, v, c->err);
 }
 
 fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char *en, const char *formula,
@@ -498,11 +537,11 @@ fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char 
 {
     fisc_step *s;
 
-    if (!c->trace)
+    if (!c->h.trace)
         return FISC_OK;
-    if (c->item->step_count == MAX_STEPS)
+    if (c->h.item->step_count == MAX_STEPS)
         return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d steps", c->conf->id, MAX_STEPS);
-    s = &c->steps[c->item->step_count++];
+    s = &c->a->steps[c->h.item->step_count++];
     s->id = id;
     s->label_zh = zh;
     s->label_en = en;
@@ -515,20 +554,19 @@ fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char 
 
 void fiscp_step_rounding(fiscp_ctx *c, const char *text)
 {
-    if (c->trace && c->item && c->item->step_count)
-        c->steps[c->item->step_count - 1].rounding = text;
+    if (c->h.trace && c->h.item && c->h.item->step_count)
+        c->a->steps[c->h.item->step_count - 1].rounding = text;
 }
 
-fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
+/* fiscp_round with the explanation: the residue and a step. */
+static NOINLINE fisc_status round_traced(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
 {
     fisc_decimal residue;
     fisc_status rc;
 
     fiscp_decimal_init(&residue);
-    /* the residue is shown in the explanation only: not computed without it */
-    rc = fisc_decimal_round_unit(out, c->trace ? &residue : NULL, v, &c->conf->unit, c->conf->rounding, NULL,
-                                 c->err);
-    if (rc == FISC_OK && c->trace) {
+    rc = fisc_decimal_round_unit(out, &residue, v, &c->conf->unit, c->conf->rounding, NULL, c->err);
+    if (rc == FISC_OK) {
         const char *text = fiscp_ctx_printf(c, "%s to %s: %s → %s (residue %s)", c->conf->rounding_name,
                                             fiscp_text(c, &c->conf->unit), fiscp_text(c, v), fiscp_text(c, out),
                                             fiscp_text(c, &residue));
@@ -536,10 +574,18 @@ fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, f
         rc = fiscp_step(c, fiscp_ctx_printf(c, "%s.rounded", what), "舍入", "Rounding",
                         fiscp_ctx_printf(c, "%s 按规定舍入 / %s rounded by the program's rule", what, what), text, out);
         if (rc == FISC_OK)
-            c->steps[c->item->step_count - 1].rounding = text;
+            c->a->steps[c->h.item->step_count - 1].rounding = text;
     }
     fiscp_decimal_clear(&residue);
     return rc;
+}
+
+fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
+{
+    if (c->h.trace)
+        return round_traced(c, what, v, out);
+    /* the residue is shown in the explanation only: not computed without it */
+    return fisc_decimal_round_unit(out, NULL, v, &c->conf->unit, c->conf->rounding, NULL, c->err);
 }
 
 /* ------------------------------------------------------------------ evaluation */
@@ -555,25 +601,48 @@ static fisc_status check_options(const fisc_eval_options *o, fisc_error *err)
     return FISC_OK;
 }
 
-static fisc_status start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc_item *item)
+/*
+ * Begin item with the arrays a (the context's own, or a reused result's for the program) and the
+ * program's part of a reused result's parameters in force (or NULL). Nothing the last item left in
+ * the context counts: its caches are emptied by their masks.
+ */
+static void start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc_item *item, fiscp_item_arrays *a,
+                       const fiscp_entry **resolved)
 {
     c->conf = conf;
-    c->item = item;
-    item->program = conf->id;
+    c->h.item = item;
+    c->a = a;
+    c->h.conds = a->conds;
+    c->h.amounts = a->amounts;
+    c->h.values = a->values;
+    c->resolved = resolved;
+    c->h.values_ready = 0;
+    c->read_mask = c->h.counted = 0;
+    c->quick = 0;
+    c->values_in_force = NULL;
+    if (resolved && a != &c->own) { /* a reused result: what earlier rows found in force, if the same period */
+        if (a->values_date != c->r->date) {
+            memset(a->values_in_force, 0, sizeof(a->values_in_force));
+            a->values_date = c->r->date;
+        }
+        c->values_in_force = a->values_in_force;
+        c->quick = ~(uint32_t)0;
+    }
+    memset(c->missing_seen, 0, sizeof(c->missing_seen));
+    /* every member (an item is not zeroed first); a program's id as the registry spells it, which
+       fiscp_prior_amount then matches by pointer */
+    item->program = conf->program ? conf->program->id : conf->id;
     item->title_zh = conf->title_zh;
     item->title_en = conf->title_en;
     item->outcome = FISC_OUTCOME_UNDETERMINED;
-    item->summary_zh = item->summary_en = "";
-    item->choice = "";
-    memset(c->missing_seen, 0, sizeof(c->missing_seen));
-    memset(c->read, 0, sizeof(c->read));
-    c->resolved = NULL;
-    item->conditions = c->conds;
-    item->params = c->params;
-    item->amounts = c->amounts;
-    item->missing = c->missing;
-    item->steps = c->steps;
-    return FISC_OK;
+    item->provisional = 0;
+    item->summary_zh = item->summary_en = item->choice = "";
+    item->amount_count = item->condition_count = item->missing_count = item->param_count = item->step_count = 0;
+    item->amounts = a->amounts;
+    item->conditions = a->conds;
+    item->missing = a->missing;
+    item->params = a->params;
+    item->steps = a->steps;
 }
 
 /* Bytes of n elements of `size`, rounded up to keep the next array aligned for any object. */
@@ -598,7 +667,7 @@ static void *place(char **at, const void *from, size_t n, size_t size)
 static void drop_item(fiscp_ctx *c, fisc_item *item)
 {
     for (size_t k = 0; k < item->amount_count; k++)
-        fisc_decimal_clear((fisc_decimal *)c->amounts[k].value);
+        fiscp_decimal_clear(&c->a->values[k]);
     item->condition_count = item->param_count = item->amount_count = item->missing_count = 0;
     item->step_count = 0;
     item->conditions = NULL;
@@ -610,14 +679,16 @@ static void drop_item(fiscp_ctx *c, fisc_item *item)
 
 /*
  * Move the current item's arrays from the context into the result, in one block of its arena. The
- * amounts' values follow their amounts, moved bitwise (a value owns its memory, if any).
+ * amounts' values follow their amounts, moved bitwise (a value owns its memory, if any); the
+ * context's values are then fresh ones.
  */
-static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
+static fisc_status move_arrays(fiscp_ctx *c, fisc_item *item)
 {
     size_t na = item->amount_count;
-    size_t total = span(item->condition_count, sizeof(*c->conds)) + span(item->param_count, sizeof(*c->params)) +
-                   span(na, sizeof(*c->amounts)) + span(na, sizeof(*c->values)) +
-                   span(item->missing_count, sizeof(*c->missing)) + span(item->step_count, sizeof(*c->steps));
+    fiscp_item_arrays *from = c->a;
+    size_t total = span(item->condition_count, sizeof(*from->conds)) + span(item->param_count, sizeof(*from->params)) +
+                   span(na, sizeof(*from->amounts)) + span(na, sizeof(*from->values)) +
+                   span(item->missing_count, sizeof(*from->missing)) + span(item->step_count, sizeof(*from->steps));
     fisc_amount *a;
     fisc_decimal *v;
     char *at = NULL;
@@ -626,29 +697,55 @@ static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
         drop_item(c, item);
         return fiscp_error_nomem(c->err);
     }
-    item->conditions = place(&at, c->conds, item->condition_count, sizeof(*c->conds));
-    item->params = place(&at, c->params, item->param_count, sizeof(*c->params));
-    item->missing = place(&at, c->missing, item->missing_count, sizeof(*c->missing));
-    item->steps = place(&at, c->steps, item->step_count, sizeof(*c->steps));
-    a = place(&at, c->amounts, na, sizeof(*c->amounts));
-    v = place(&at, c->values, na, sizeof(*c->values));
-    for (size_t k = 0; k < na; k++)
+    item->conditions = place(&at, from->conds, item->condition_count, sizeof(*from->conds));
+    item->params = place(&at, from->params, item->param_count, sizeof(*from->params));
+    item->missing = place(&at, from->missing, item->missing_count, sizeof(*from->missing));
+    item->steps = place(&at, from->steps, item->step_count, sizeof(*from->steps));
+    a = place(&at, from->amounts, na, sizeof(*from->amounts));
+    v = place(&at, from->values, na, sizeof(*from->values));
+    for (size_t k = 0; k < na; k++) {
         a[k].value = &v[k];
+        fiscp_decimal_init(&from->values[k]);
+    }
     item->amounts = a;
     return FISC_OK;
 }
 
-static fisc_status add_totals(fisc_result *r, const fisc_item *item, fisc_error *err)
+/*
+ * Keep the current item's arrays: in a reused result's arrays they stay where they are (an empty
+ * one is NULL, as a moved one would be); the context's own are moved into the result.
+ */
+static fisc_status keep_arrays(fiscp_ctx *c, fisc_item *item)
 {
+    if (c->a == &c->own)
+        return move_arrays(c, item);
+    if (!item->condition_count)
+        item->conditions = NULL;
+    if (!item->param_count)
+        item->params = NULL;
+    if (!item->amount_count)
+        item->amounts = NULL;
+    if (!item->missing_count)
+        item->missing = NULL;
+    if (!item->step_count)
+        item->steps = NULL;
+    return FISC_OK;
+}
+
+/* Add the item's amounts that have a category (c->h.counted) to the result's totals. */
+static fisc_status add_totals(fiscp_ctx *c, const fisc_item *item)
+{
+    fisc_result *r = c->r;
     fisc_status rc = FISC_OK;
 
     if (item->outcome == FISC_OUTCOME_UNDETERMINED)
         return FISC_OK;
-    for (size_t i = 0; i < item->amount_count && rc == FISC_OK; i++) {
-        int cat = item->amounts[i].category;
+    for (uint32_t left = c->h.counted; left && rc == FISC_OK; left &= left - 1) {
+        const fisc_amount *a = &item->amounts[__builtin_ctz(left)];
 
-        if (cat >= 0 && cat < FISC_CATEGORY_COUNT)
-            rc = fisc_decimal_add(&r->totals[cat], &r->totals[cat], item->amounts[i].value, err);
+        /* the first amount of a category: 0 + v is v */
+        rc = add_to(&r->totals[a->category], a->value, !(r->totals_set & 1u << a->category), c->err);
+        r->totals_set |= 1u << a->category;
     }
     return rc;
 }
@@ -656,21 +753,52 @@ static fisc_status add_totals(fisc_result *r, const fisc_item *item, fisc_error 
 /* Close the current item: rc is how its program ended. */
 static fisc_status end_item(fiscp_ctx *c, fisc_status rc)
 {
-    fisc_item *item = c->item;
+    fisc_item *item = c->h.item;
 
     if (rc != FISC_OK && c->err && c->err->code == FISC_OK) /* a program that failed without saying why */
         fiscp_error_set(c->err, rc, "program %s: %s", item->program, fisc_strerror(rc));
     if (item->outcome != FISC_OUTCOME_UNDETERMINED)
         item->missing_count = 0; /* the answer did not depend on them: the conditions still show "unknown" */
     if (rc == FISC_OK)
-        rc = add_totals(c->r, item, c->err);
+        rc = add_totals(c, item);
     if (rc == FISC_OK)
         rc = keep_arrays(c, item);
     else
         drop_item(c, item);
     c->r->provisional |= item->provisional;
-    c->item = NULL;
+    c->h.item = NULL;
     return rc;
+}
+
+/* A context over r for p; its own arrays are not made ready (arrays_init) until they are used. */
+static void ctx_init(fiscp_ctx *c, fisc_result *r, const fisc_policy *p, const fisc_facts *f, int year,
+                     int quarter, int trace, fiscp_date date, fisc_error *err)
+{
+    c->h.f = f;
+    c->h.year = year;
+    c->h.quarter = quarter;
+    c->h.trace = trace != 0;
+    c->h.date = date;
+    c->h.values_ready = 0;
+    c->r = r;
+    c->p = p;
+    c->conf = NULL;
+    c->h.item = NULL;
+    c->err = err;
+    c->a = &c->own;
+    c->resolved = NULL;
+    c->values_in_force = NULL;
+    c->quick = 0;
+}
+
+/* Make arrays ready for their first item: values initialised, nothing cited. */
+static void arrays_init(fiscp_item_arrays *a)
+{
+    for (size_t i = 0; i < MAX_AMOUNTS; i++)
+        fiscp_decimal_init(&a->values[i]);
+    for (size_t i = 0; i < MAX_PARAMS; i++)
+        a->cited[i] = NULL;
+    a->values_date = 0;
 }
 
 /* ------------------------------------------------------------------ items outside the registry */
@@ -682,22 +810,16 @@ fisc_status fiscp_ctx_open(fiscp_ctx **out, fisc_result *r, const fisc_policy *p
     *out = NULL;
     if (!c)
         return fiscp_error_nomem(err);
-    c->conf = NULL;
-    c->item = NULL;
-    c->f = NULL;
-    c->r = r;
-    c->p = p;
-    c->err = err;
-    c->year = r->year;
-    c->quarter = r->quarter;
-    c->trace = trace != 0;
-    c->date = r->date ? r->date : r->year * 10000 + 1231;
+    ctx_init(c, r, p, NULL, r->year, r->quarter, trace, r->date ? r->date : r->year * 10000 + 1231, err);
+    arrays_init(&c->own);
     *out = c;
     return FISC_OK;
 }
 
 void fiscp_ctx_close(fiscp_ctx *c)
 {
+    for (size_t k = 0; k < MAX_AMOUNTS; k++) /* moved into the result or cleared, unless an item was left open */
+        fiscp_decimal_clear(&c->own.values[k]);
     fiscp_free(c);
 }
 
@@ -718,13 +840,10 @@ fisc_status fiscp_result_reserve(fisc_result *r, size_t more, fisc_error *err)
 
 fisc_status fiscp_item_begin(fiscp_ctx *c, const fiscp_program_conf *conf)
 {
-    fisc_item *item;
-
     if (c->r->nitems == c->r->items_alloc)
         return fiscp_error_set(c->err, FISC_EINVAL, "fiscp_item_begin: no room reserved for item %s", conf->id);
-    item = &c->r->items[c->r->nitems++];
-    memset(item, 0, sizeof(*item));
-    return start_item(c, conf, item);
+    start_item(c, conf, &c->r->items[c->r->nitems++], &c->own, NULL);
+    return FISC_OK;
 }
 
 fisc_status fiscp_item_end(fiscp_ctx *c)
@@ -734,32 +853,38 @@ fisc_status fiscp_item_end(fiscp_ctx *c)
 
 fisc_item *fiscp_ctx_item(fiscp_ctx *c)
 {
-    return c->item;
+    return c->h.item;
 }
 
 fisc_status fiscp_cite(fiscp_ctx *c, const fisc_used_param *u)
 {
-    for (size_t i = 0; i < c->item->param_count; i++)
-        if (c->params[i].id == u->id && c->params[i].from == u->from) /* the same citation, as made once */
+    size_t n = c->h.item->param_count;
+
+    for (size_t i = 0; i < n; i++)
+        if (c->a->params[i].id == u->id && c->a->params[i].from == u->from) /* the same citation, as made once */
             return FISC_OK;
-    if (c->item->param_count == MAX_PARAMS)
+    if (n == MAX_PARAMS)
         return fiscp_error_set(c->err, FISC_ERANGE, "item %s cites more than %d parameters", c->conf->id, MAX_PARAMS);
-    c->params[c->item->param_count++] = *u;
+    c->a->params[n] = *u;
+    c->a->cited[n] = NULL;
+    c->h.item->param_count = n + 1;
     if (u->evidence != FISC_EVIDENCE_CONFIRMED)
-        c->item->provisional = 1;
+        c->h.item->provisional = 1;
     return FISC_OK;
 }
 
 fisc_status fiscp_missing_name(fiscp_ctx *c, const char *name)
 {
-    for (size_t i = 0; i < c->item->missing_count; i++)
-        if (strcmp(c->missing[i], name) == 0)
+    for (size_t i = 0; i < c->h.item->missing_count; i++)
+        if (strcmp(c->a->missing[i], name) == 0)
             return FISC_OK;
-    if (c->item->missing_count == MAX_MISSING)
+    if (c->h.item->missing_count == MAX_MISSING)
         return fiscp_error_set(c->err, FISC_ERANGE, "item %s misses more than %d inputs", c->conf->id, MAX_MISSING);
-    c->missing[c->item->missing_count++] = name;
+    c->a->missing[c->h.item->missing_count++] = name;
     return FISC_OK;
 }
+
+/* ------------------------------------------------------------------ a reused result */
 
 /*
  * A reused result's table of the parameters in force in its period (see result.h), emptied when the
@@ -786,44 +911,72 @@ static const fiscp_entry **resolved_table(fisc_result *r, const fisc_policy *pol
     return r->resolved;
 }
 
+void fiscp_result_drop_arrays(fisc_result *r)
+{
+    for (size_t i = 0; i < r->narrays; i++)
+        for (size_t k = 0; k < MAX_AMOUNTS; k++)
+            fiscp_decimal_clear(&r->arrays[i].values[k]);
+    fiscp_free(r->arrays);
+    r->arrays = NULL;
+    r->narrays = 0;
+}
+
+/*
+ * A reused result's arrays for the items of the policy's programs, made the first time (values
+ * initialised, nothing cited); NULL without memory for them, and then items are moved as in a new
+ * result (the same answers). They cite the policy's entries: a result drops them when it changes
+ * policy.
+ */
+static fiscp_item_arrays *kept_arrays(fisc_result *r, const fisc_policy *policy)
+{
+    size_t n = policy->nprograms;
+
+    if (r->narrays >= n)
+        return r->arrays;
+    fiscp_result_drop_arrays(r);
+    if (!(r->arrays = fiscp_malloc(n * sizeof(*r->arrays))))
+        return NULL;
+    r->narrays = n;
+    for (size_t i = 0; i < n; i++)
+        arrays_init(&r->arrays[i]);
+    return r->arrays;
+}
+
+/* ------------------------------------------------------------------ evaluation */
+
 /* Run every program the policy enables, in its order, into the empty result r (reused: kept from an
  * earlier evaluation by fisc_evaluate_into). */
 static fisc_status run(fisc_result *r, const fisc_policy *policy, const fisc_facts *facts,
                        const fisc_eval_options *opts, int reused, fisc_error *err)
 {
-    const fiscp_entry **resolved;
     static const int quarter_end[5] = { 1231, 331, 630, 930, 1231 };
+    const fiscp_entry **resolved = NULL;
+    fiscp_item_arrays *kept = NULL;
     size_t n = policy->nprograms ? policy->nprograms : 1;
     fisc_status rc = FISC_OK;
     fiscp_ctx c;
 
-    /* the arrays are written before they are read: only the scalars need a value */
-    c.conf = NULL;
-    c.item = NULL;
-    c.r = r;
-    c.p = policy;
-    c.f = facts;
-    c.err = err;
-    c.year = opts->year;
-    c.quarter = opts->quarter;
-    c.trace = opts->trace != 0;
-    c.date = opts->year * 10000 + quarter_end[opts->quarter];
-    r->date = c.date;
-    if (!(r->items = fiscp_arena_alloc(&r->arena, n * sizeof(*r->items))))
+    /* the context's arrays are written before they are read: ctx_init gives the rest a value */
+    ctx_init(&c, r, policy, facts, opts->year, opts->quarter, opts->trace, opts->year * 10000 + quarter_end[opts->quarter],
+             err);
+    r->date = c.h.date;
+    if (!(r->items = fiscp_arena_alloc_raw(&r->arena, n * sizeof(*r->items)))) /* start_item fills them */
         return fiscp_error_nomem(err);
     r->items_alloc = n;
-    resolved = reused ? resolved_table(r, policy) : NULL;
+    if (reused) {
+        resolved = resolved_table(r, policy);
+        kept = kept_arrays(r, policy);
+    }
+    if (!kept)
+        arrays_init(&c.own);
     for (size_t i = 0; i < policy->nprograms && rc == FISC_OK; i++) {
         const fiscp_program *prog = policy->programs[i].program;
-        fisc_item *item = &r->items[r->nitems++];
 
-        rc = start_item(&c, &policy->programs[i], item);
-        c.resolved = resolved;
+        start_item(&c, &policy->programs[i], &r->items[r->nitems++], kept ? &kept[i] : &c.own, resolved);
+        r->kept_items = kept ? r->nitems : 0;
         if (resolved)
             resolved += prog->nparams;
-        if (rc == FISC_OK)
-            rc = prog->evaluate(&c);
-        rc = end_item(&c, rc);
+        rc = end_item(&c, prog->evaluate(&c));
     }
     return rc;
 }

@@ -215,7 +215,7 @@ static int status_in(fiscp_ctx *c, int j, const cert_years *h)
 static fisc_status extended(fiscp_ctx *c, int k, int *state, const char **detail)
 {
     cert_years h = { 0 };
-    int n = fiscp_ctx_year(c), loss_year = n - k, limit, prior, first, lo, hi;
+    int n = fiscp_ctx_year(c), loss_year = n - k, limit = 0, prior = 0, first = 0, lo, hi;
     fisc_status rc = FISC_OK;
 
     *state = 0;
@@ -260,28 +260,28 @@ static fisc_status extended(fiscp_ctx *c, int k, int *state, const char **detail
 static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, cit_income *inc)
 {
     const fisc_facts *f = fiscp_ctx_facts(c);
-    const fisc_decimal *loss;
+    const fisc_decimal *losses[LOSS_YEARS], *loss; /* loss_y<k> at k-1, or NULL */
     fisc_decimal left, take;
     int general = 0, n = fiscp_ctx_year(c), any = 0, unknown = 0;
     fisc_status rc = FISC_OK;
 
     for (int k = 1; k <= LOSS_YEARS; k++)
-        any |= fiscp_fact_decimal(f, LOSS[k - 1]) != NULL;
+        any |= (losses[k - 1] = fiscp_fact_decimal(f, LOSS[k - 1])) != NULL;
     if (!any) {
         inc->losses = 0;
-        return fisc_decimal_set(&inc->value, income_in, NULL);
+        return fiscp_decimal_set(&inc->value, income_in, NULL);
     }
     inc->losses = 1;
     if ((rc = param_int(c, P_LOSS_YEARS, &general)) != FISC_OK)
         return rc;
     fiscp_decimal_init(&left);
     fiscp_decimal_init(&take);
-    rc = fisc_decimal_set(&left, income_in, NULL);
+    rc = fiscp_decimal_set(&left, income_in, NULL);
     for (int k = LOSS_YEARS; k >= 1 && rc == FISC_OK; k--) {
         int usable = 1;
         const char *detail = "";
 
-        if (!(loss = fiscp_fact_decimal(f, LOSS[k - 1])) || fiscp_decimal_sign(loss) <= 0)
+        if (!(loss = losses[k - 1]) || fiscp_decimal_sign(loss) <= 0)
             continue;
         if (k > general) {
             if ((rc = extended(c, k, &usable, &detail)) != FISC_OK ||
@@ -314,7 +314,7 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
         inc->why_en = "the status of earlier years is missing, so the losses that may be made up are not known";
     }
     if (rc == FISC_OK)
-        rc = fisc_decimal_set(&inc->value, &left, NULL);
+        rc = fiscp_decimal_set(&inc->value, &left, NULL);
     fiscp_decimal_clear(&left);
     fiscp_decimal_clear(&take);
     return rc;
@@ -375,7 +375,7 @@ static fisc_status deemed_income(fiscp_ctx *c, cit_income *inc)
     } else {
         fiscp_decimal_init(&one);
         fiscp_decimal_init(&t);
-        fisc_decimal_set_int(&one, 1);
+        fiscp_decimal_set_int(&one, 1);
         rc = fisc_decimal_sub(&t, &one, rate, NULL);
         if (rc == FISC_OK && fiscp_decimal_sign(&t) <= 0)
             rc = fiscp_fail(c, FISC_EINVAL, "cit_deemed_profit_rate must be below 100%% to be used with cit_deemed_costs");
@@ -418,7 +418,7 @@ static fisc_status component_income(fiscp_ctx *c, const fisc_decimal *before, ci
         goto out;
     }
     if (rc == FISC_OK) /* none published: 0 is subtracted (fiscp_text shows a zero as "0") */
-        rc = extra ? fisc_decimal_sub(&after, before, extra, NULL) : fisc_decimal_set(&after, before, NULL);
+        rc = extra ? fisc_decimal_sub(&after, before, extra, NULL) : fiscp_decimal_set(&after, before, NULL);
     if (rc == FISC_OK)
         rc = STEP(c, "rd.after_extra_deduction", "减除研发费用加计扣除后的所得", "Income after the R&D extra deduction",
                   "加计扣除及弥补亏损前的所得 − 研发费用加计扣除额 / income before both − R&D extra deduction",
@@ -429,7 +429,7 @@ static fisc_status component_income(fiscp_ctx *c, const fisc_decimal *before, ci
         rc = make_up_losses(c, &after, inc);
     } else {
         /* no income to make losses up from; a negative result is this year's own loss */
-        rc = fisc_decimal_set(&inc->value, &after, NULL);
+        rc = fiscp_decimal_set(&inc->value, &after, NULL);
         if (rc == FISC_OK && fiscp_decimal_sign(&after) < 0)
             rc = fisc_decimal_neg(&inc->own_loss, &after, NULL);
     }
@@ -450,7 +450,7 @@ static fisc_status taxable_income(fiscp_ctx *c, cit_income *inc)
 
     inc->known = 1;
     if (given) /* 应纳税所得额 as given: nothing to derive, no step */
-        return fisc_decimal_set(&inc->value, given, NULL);
+        return fiscp_decimal_set(&inc->value, given, NULL);
     if (fiscp_fact_bool(f, FACT_CIT_DEEMED_PROFIT, &deemed) && deemed)
         return deemed_income(c, inc);
     if ((before = fiscp_fact_decimal(f, FACT_INCOME_BEFORE_RD_EXTRA_AND_LOSSES)) != NULL)
@@ -465,8 +465,8 @@ static fisc_status taxable_income(fiscp_ctx *c, cit_income *inc)
 /* ------------------------------------------------------------------ the rate routes */
 
 /* v <= limit as a condition; state -1 when v is unknown. */
-static fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int known,
-                              const fisc_decimal *v, const fisc_decimal *limit, int *state)
+static inline fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int known,
+                                     const fisc_decimal *v, const fisc_decimal *limit, int *state)
 {
     *state = known < 0 ? -1 : fisc_decimal_cmp(v, limit) <= 0;
     return fiscp_check(c, id, zh, en, *state,
@@ -497,17 +497,21 @@ static fisc_status deemed_allows(fiscp_ctx *c, const char *id, int *allowed)
                            "(国税发〔2008〕30号 第三条, 国税函〔2009〕377号)");
 }
 
-/*
- * Average of quarterly averages over the quarters given (1..last), made in *avg (a zero on entry), or
- * else the fallback fact itself (no quarter given, or one given in part): *out points to the value
- * that applies. 1, or -1 when unknown.
- */
-static int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, fisc_decimal *avg,
-                             const fisc_decimal **out)
+/* The fallback fact, when no quarter of the series is given: 1, or -1 when it is missing too. */
+static int fallback_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, const fisc_decimal **out)
+{
+    if ((*out = fiscp_fact_decimal(fiscp_ctx_facts(c), fallback)) != NULL)
+        return 1;
+    fiscp_missing(c, series);
+    return -1;
+}
+
+/* quarterly_average when some quarter of the series may be given. */
+static int series_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, fisc_decimal *avg,
+                          const fisc_decimal **out)
 {
     const fisc_facts *f = fiscp_ctx_facts(c);
-    /* the series unset (the batch gives the averages): no quarter to look up one by one */
-    int last = !fiscp_fact_quarters_known(f, series) ? 0 : fiscp_ctx_quarter(c) ? fiscp_ctx_quarter(c) : 4;
+    int last = fiscp_ctx_quarter(c) ? fiscp_ctx_quarter(c) : 4;
     int n = 0, ok;
     fisc_decimal k;
 
@@ -531,10 +535,23 @@ static int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallbac
         *out = avg;
         return ok ? 1 : -1;
     }
-    if ((*out = fiscp_fact_decimal(f, fallback)) != NULL)
-        return 1;
-    fiscp_missing(c, series);
-    return -1;
+    return fallback_average(c, series, fallback, out);
+}
+
+/*
+ * Average of quarterly averages over the quarters given (1..last), made in *avg (a zero on entry), or
+ * else the fallback fact itself (no quarter given, or one given in part): *out points to the value
+ * that applies. 1, or -1 when unknown.
+ */
+static inline int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, fisc_decimal *avg,
+                                    const fisc_decimal **out)
+{
+    const fisc_facts *f = fiscp_ctx_facts(c);
+
+    /* the series unset (the batch gives the averages): no quarter to look up one by one */
+    if (!fiscp_fact_quarters_known(f, series))
+        return fallback_average(c, series, fallback, out);
+    return series_average(c, series, fallback, avg, out);
 }
 
 static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
@@ -765,10 +782,12 @@ static fisc_status evaluate(fiscp_ctx *c)
 {
     const fisc_decimal *rate;
     fisc_decimal base;
-    cit_income inc = { 0 };
+    cit_income inc;
     route r[ROUTES];
     fisc_status rc;
 
+    inc.known = inc.derived = inc.losses = 0;
+    inc.why_zh = inc.why_en = NULL;
     fiscp_decimal_init(&base);
     fiscp_decimal_init(&inc.value);
     fiscp_decimal_init(&inc.used);
@@ -786,7 +805,7 @@ static fisc_status evaluate(fiscp_ctx *c)
     }
     /* a loss owes no tax: every route works on max(income, 0) */
     if (fiscp_decimal_sign(&inc.value) > 0)
-        rc = fisc_decimal_set(&base, &inc.value, NULL);
+        rc = fiscp_decimal_set(&base, &inc.value, NULL);
     r[STANDARD].known = 1;
     if (rc == FISC_OK)
         rc = fiscp_param_value(c, P_RATE_STANDARD, &rate);

@@ -35,14 +35,15 @@ fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, 
     return FISC_OK;
 }
 
-/* Release what the amounts and totals own (values beyond 128 bits). */
+/* Release what the amounts and totals own (values beyond 128 bits); r->arrays keep theirs. */
 static void clear_values(fisc_result *r)
 {
-    for (size_t i = 0; i < r->nitems; i++)
+    for (size_t i = r->kept_items; i < r->nitems; i++)
         for (size_t k = 0; k < r->items[i].amount_count; k++)
             fiscp_decimal_clear((fisc_decimal *)r->items[i].amounts[k].value);
     for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
         fiscp_decimal_clear(&r->totals[k]);
+    r->totals_set = 0;
 }
 
 const fiscp_entry fiscp_no_entry;
@@ -51,7 +52,7 @@ void fiscp_result_reset(fisc_result *r, const fisc_policy *p, int year, int quar
 {
     clear_values(r);
     fiscp_arena_reset(&r->arena);
-    r->nitems = r->items_alloc = 0;
+    r->nitems = r->items_alloc = r->kept_items = 0;
     r->items = NULL;
     r->provisional = 0;
     r->date = 0;
@@ -62,6 +63,8 @@ void fiscp_result_reset(fisc_result *r, const fisc_policy *p, int year, int quar
         fiscp_policy_unref(r->policy);
         r->policy = p;
         r->resolved_date = 0; /* another policy: nothing resolved holds */
+        /* nor the arrays, which cite its entries: once freed, a later policy may reuse their addresses */
+        fiscp_result_drop_arrays(r);
     }
 }
 
@@ -70,6 +73,7 @@ void fisc_result_free(fisc_result *r)
     if (!r)
         return;
     clear_values(r);
+    fiscp_result_drop_arrays(r);
     fiscp_arena_clear(&r->arena);
     fiscp_policy_unref(r->policy);
     fiscp_free(r->resolved);

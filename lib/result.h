@@ -6,6 +6,8 @@
 #include "facts.h"
 #include "fisc_private.h"
 
+typedef struct fiscp_item_arrays fiscp_item_arrays;
+
 struct fisc_result {
     fiscp_arena arena;
     size_t nitems, items_alloc;
@@ -23,9 +25,20 @@ struct fisc_result {
     const struct fiscp_entry **resolved;
     size_t nresolved;
     fiscp_date resolved_date;
+    /*
+     * A reused result's arrays for the items of its policy's programs, one set per program (about
+     * 8 KB each, evaluate.c), kept from evaluation to evaluation: the first kept_items items write
+     * there and nothing is copied. Dropped when the policy changes.
+     */
+    fiscp_item_arrays *arrays;
+    size_t narrays, kept_items;
+    unsigned totals_set; /* bit k: totals[k] has had an amount added since the result was emptied */
 };
 
 extern const struct fiscp_entry fiscp_no_entry;
+
+/* Free r->arrays and what their values hold (evaluate.c). */
+void fiscp_result_drop_arrays(fisc_result *r);
 
 fisc_status fiscp_result_new(fisc_result **out, const fisc_policy *p, int year, int quarter, fisc_error *err);
 /* Empty r for another evaluation (of p, year, quarter), keeping its memory. Never fails. */

@@ -294,12 +294,132 @@ static inline void fisc_test_same_but_texts(const fisc_result *x, const fisc_res
         assert_int_equal(fisc_decimal_cmp(fisc_result_total(x, k), fisc_result_total(y, k)), 0);
 }
 
-/* Evaluate json both ways (the policy p) and compare: what the batch path computes untraced. */
+/* Two texts of a result, both NULL or equal. */
+static inline int fisc_test_same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Two values equal, in the same form: white-box, the scale and kind a later operation would see
+ * (a result's value that printed the same but had another scale would differ here).
+ */
+static inline int fisc_test_same_value(const fisc_decimal *a, const fisc_decimal *b)
+{
+    return fisc_decimal_cmp(a, b) == 0 && a->scale_ == b->scale_ && a->kind_ == b->kind_;
+}
+
+/* Two results alike in everything, texts included: x made by fisc_evaluate, y another way. */
+static inline void fisc_test_same_result(const fisc_result *x, const fisc_result *y, const char *json, int year,
+                                         int quarter)
+{
+    const char *what = NULL;
+
+    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
+    assert_int_equal(fisc_result_provisional(x), fisc_result_provisional(y));
+    for (size_t i = 0; i < fisc_result_item_count(x) && !what; i++) {
+        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
+
+        if (strcmp(a->program, b->program) != 0 || strcmp(a->title_zh, b->title_zh) != 0 ||
+            strcmp(a->title_en, b->title_en) != 0 || a->outcome != b->outcome || a->provisional != b->provisional ||
+            strcmp(a->summary_zh, b->summary_zh) != 0 || strcmp(a->summary_en, b->summary_en) != 0 ||
+            strcmp(a->choice, b->choice) != 0 || a->amount_count != b->amount_count ||
+            a->condition_count != b->condition_count || a->missing_count != b->missing_count ||
+            a->param_count != b->param_count || a->step_count != b->step_count)
+            what = "the item";
+        for (size_t k = 0; k < a->amount_count && !what; k++)
+            if (strcmp(a->amounts[k].name, b->amounts[k].name) != 0 || a->amounts[k].category != b->amounts[k].category ||
+                !fisc_test_same_value(a->amounts[k].value, b->amounts[k].value))
+                what = a->amounts[k].name;
+        for (size_t k = 0; k < a->condition_count && !what; k++) {
+            const fisc_condition *u = &a->conditions[k], *v = &b->conditions[k];
+
+            if (strcmp(u->id, v->id) != 0 || strcmp(u->label_zh, v->label_zh) != 0 ||
+                strcmp(u->label_en, v->label_en) != 0 || u->state != v->state || strcmp(u->detail, v->detail) != 0)
+                what = u->id;
+        }
+        for (size_t k = 0; k < a->missing_count && !what; k++)
+            if (strcmp(a->missing[k], b->missing[k]) != 0)
+                what = a->missing[k];
+        for (size_t k = 0; k < a->param_count && !what; k++) {
+            const fisc_used_param *u = &a->params[k], *v = &b->params[k];
+
+            if (!fisc_test_same_text(u->id, v->id) || !fisc_test_same_text(u->value, v->value) ||
+                !fisc_test_same_text(u->from, v->from) || !fisc_test_same_text(u->to, v->to) ||
+                u->evidence != v->evidence || !fisc_test_same_text(u->document, v->document) ||
+                !fisc_test_same_text(u->article, v->article) || !fisc_test_same_text(u->url, v->url) ||
+                !fisc_test_same_text(u->unit, v->unit))
+                what = u->id;
+        }
+        for (size_t k = 0; k < a->step_count && !what; k++) {
+            const fisc_step *u = &a->steps[k], *v = &b->steps[k];
+
+            if (strcmp(u->id, v->id) != 0 || strcmp(u->label_zh, v->label_zh) != 0 ||
+                strcmp(u->label_en, v->label_en) != 0 || strcmp(u->formula, v->formula) != 0 ||
+                strcmp(u->substituted, v->substituted) != 0 || strcmp(u->result, v->result) != 0 ||
+                strcmp(u->rounding, v->rounding) != 0)
+                what = u->id;
+        }
+        if (what)
+            fail_msg("%s %d Q%d %s: %s differs (%s)", a->program, year, quarter, json, what,
+                     "the result made another way");
+    }
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        if (!fisc_test_same_value(fisc_result_total(x, k), fisc_result_total(y, k)))
+            fail_msg("%d Q%d %s: total %d differs in the result made another way", year, quarter, json, k);
+}
+
+/*
+ * The result that fisc_test_same_untraced evaluates into, row after row, across the tests of a
+ * program and the policies they load (a batch's worker keeps one so): the rows before must leave
+ * nothing behind. Freed by fisc_test_reused_free(), or left to the end of the program.
+ */
+static fisc_result *fisc_test_reused;
+
+static inline void fisc_test_reused_free(void)
+{
+    fisc_result_free(fisc_test_reused);
+    fisc_test_reused = NULL;
+}
+
+/* Evaluate json into fisc_test_reused (fisc_evaluate_into), or fail with the message. */
+static inline void fisc_test_evaluate_reused_at(const fisc_policy *p, const char *json, int year, int quarter,
+                                                int trace, const char *file, int line)
+{
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+
+    if (fisc_facts_from_json(&f, json, strlen(json), "test", &err) != FISC_OK) {
+        print_error("%s:%d: facts: %s\n", file, line, err.text);
+        _fail(file, line);
+    }
+    o.year = year;
+    o.quarter = quarter;
+    o.trace = trace;
+    if (fisc_evaluate_into(&fisc_test_reused, p, f, &o, &err) != FISC_OK) {
+        print_error("%s:%d: evaluate into %s in %d Q%d: %s\n", file, line, json, year, quarter, err.text);
+        _fail(file, line);
+    }
+    fisc_facts_free(f);
+}
+
+/*
+ * Evaluate json both ways (the policy p) and compare: what the batch path computes untraced. Both
+ * ways are also evaluated into a result reused from call to call, as the batch does, and must be
+ * exactly what a new result holds.
+ */
 static inline void fisc_test_same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
 {
     fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
 
     fisc_test_same_but_texts(x, y, json, year, quarter);
+    fisc_test_evaluate_reused_at(p, json, year, quarter, 0, __FILE__, __LINE__);
+    fisc_test_same_result(y, fisc_test_reused, json, year, quarter);
+    fisc_test_evaluate_reused_at(p, json, year, quarter, 1, __FILE__, __LINE__);
+    fisc_test_same_result(x, fisc_test_reused, json, year, quarter);
+    fisc_test_evaluate_reused_at(p, json, year, quarter, 0, __FILE__, __LINE__);
+    fisc_test_same_result(y, fisc_test_reused, json, year, quarter);
     fisc_result_free(x);
     fisc_result_free(y);
 }

@@ -27,6 +27,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
+    fisc_test_reused_free();
     fisc_policy_free(national);
     fisc_policy_free(bundled);
     return 0;
@@ -703,6 +704,57 @@ static void no_rd_program_subtracts_zero(void **state)
     fisc_result_free(r);
 }
 
+/*
+ * The 小型微利 share by bracket (a marginal scale), exactly, at and around its bounds: 2019 counts 25% up
+ * to 100万 and 50% up to 300万, 2023 25% up to 300万 in one bracket. The base is max(income, 0), SMALL
+ * or a fraction (核定征收 on costs: 成本 ÷ (1 − 30%) × 30%); a slice from 0 is the base itself, and the
+ * first term is the sum. Each case also both ways and into a reused result.
+ */
+static void small_micro_brackets(void **state)
+{
+    static const struct {
+        int year;
+        const char *income;  /* the facts that give it */
+        const char *counted; /* the terms of the share, as the step shows them */
+        const char *tax;     /* tax_small_micro, exact */
+    } cases[] = {
+        { 2019, "\"taxable_income\": 1000000", "(1000000 × 25%) × 20%", "50000" },
+        { 2019, "\"taxable_income\": \"1000000.01\"", "(1000000 × 25% + 0.01 × 50%) × 20%", "50000.001" },
+        { 2019, "\"taxable_income\": \"999999.99\"", "(999999.99 × 25%) × 20%", "49999.9995" },
+        { 2019, "\"taxable_income\": 3000000", "(1000000 × 25% + 2000000 × 50%) × 20%", "250000" },
+        { 2019, "\"taxable_income\": \"3000000.00\"", "(1000000 × 25% + 2000000 × 50%) × 20%", "250000" },
+        { 2019, "\"taxable_income\": 0", "() × 20%", "0" },
+        { 2019, "\"taxable_income\": \"-5000.5\"", "() × 20%", "0" },
+        { 2019, "\"taxable_income\": \"0.001\"", "(0.001 × 25%) × 20%", "0.00005" },
+        { 2023, "\"taxable_income\": 3000000", "(3000000 × 25%) × 20%", "150000" },
+        { 2023, "\"taxable_income\": \"2999999.999\"", "(2999999.999 × 25%) × 20%", "149999.99995" },
+        /* 100万 ÷ 70% × 30% = 3000000/7, within the first bracket */
+        { 2019, "\"cit_deemed_profit\": true, \"cit_deemed_profit_rate\": \"30%\", \"cit_deemed_costs\": 1000000",
+          "(3000000/7 × 25%) × 20%", "150000/7" },
+        /* 500万 ÷ 70% × 30% = 15000000/7: 100万 × 25% + 8000000/7 × 50% */
+        { 2019, "\"cit_deemed_profit\": true, \"cit_deemed_profit_rate\": \"30%\", \"cit_deemed_costs\": 5000000",
+          "(1000000 × 25% + 8000000/7 × 50%) × 20%", "1150000/7" },
+        { 2023, "\"cit_deemed_profit\": true, \"cit_deemed_profit_rate\": \"30%\", \"cit_deemed_costs\": 5000000",
+          "(15000000/7 × 25%) × 20%", "750000/7" },
+    };
+    char json[512];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        fisc_result *r;
+        const fisc_item *it;
+
+        snprintf(json, sizeof(json), "{%s, " SIZE_OK "}", cases[i].income);
+        r = run(json, cases[i].year);
+        it = cit(r);
+        assert_string_equal(fisc_test_step(it, "small_micro.tax")->substituted, cases[i].counted);
+        assert_string_equal(fisc_test_step(it, "small_micro.tax")->result, cases[i].tax);
+        fisc_result_free(r);
+        fisc_test_same_untraced(national, json, cases[i].year, 0);
+        fisc_test_same_untraced(bundled, json, cases[i].year, 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -723,6 +775,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(quarterly_averages),
         cmocka_unit_test(quarterly_average_without_series),
         cmocka_unit_test(no_rd_program_subtracts_zero),
+        cmocka_unit_test(small_micro_brackets),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("cit", tests, group_setup, group_teardown);

@@ -519,6 +519,108 @@ static void evaluate_into_failures(void **state)
     fisc_facts_free(f);
 }
 
+/* A row of the batch benchmark: both programs run, cn.cit from the components. */
+#define BATCH_ROW                                                                                                   \
+    "\"income_before_rd_extra_and_losses\": 636595.43, \"employees_average\": 103, \"assets_average\": "      \
+    "6035578.82, \"industry_restricted\": false, \"industry_revenue_1_code\": \"C34\", "                        \
+    "\"industry_revenue_1_amount\": 4142844.12, \"income_total\": 4967439.00, \"income_non_taxable\": 0, "   \
+    "\"income_investment\": 0, \"rd_ic_or_machine_tool\": false, \"rd_project_count\": 1, "                   \
+    "\"rd_p1_personnel\": 42645.46, \"rd_p1_direct\": 20942.72, \"rd_p1_depreciation\": 8191.30, "             \
+    "\"rd_p1_amortisation\": 1520.03, \"rd_p1_design\": 675.57, \"rd_p1_other\": 6509.80, "                    \
+    "\"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, \"rd_contracted_overseas\": 0, "            \
+    "\"rd_intangible_amortisation\": 0"
+
+/*
+ * One result reused across policies whose programs differ in number and order, and a policy freed
+ * and loaded again (its parameters may come back at the addresses the result last cited): every
+ * row is what a new result gives, with and without the explanation.
+ */
+static void evaluate_into_across_policies(void **state)
+{
+    static const char *const rows[] = {
+        "{" BATCH_ROW "}",
+        "{" BATCH_ROW ", \"loss_y1\": 100000.5, \"loss_y7\": 20000, \"hnte_certificate_date\": \"2022-05-01\"}",
+        "{\"taxable_income\": 2800000, " SIZE_OK "}",
+        "{\"employees_average\": 100}",
+    };
+    fisc_policy *national = fisc_test_load_files(dir, "10-national.yaml"), *rd = NULL;
+    fisc_result *reused = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+
+    (void)state;
+    for (int pass = 0; pass < 12; pass++) {
+        const fisc_policy *p = pass % 3 == 0 ? policy : pass % 3 == 1 ? national : NULL;
+
+        if (!p) { /* a new one each time, the last one freed once the result has left it */
+            fisc_policy_free(rd);
+            p = rd = fisc_test_load_files(dir, "10-national.yaml", "11-national-rd.yaml");
+        }
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+            fisc_facts *f = NULL;
+            fisc_result *fresh = NULL;
+
+            o.year = pass < 6 ? 2023 : 2021 + (int)i;
+            o.quarter = pass < 6 ? 0 : (int)(i + (size_t)pass) % 5;
+            o.trace = (int)(i + (size_t)pass) % 2;
+            assert_int_equal(fisc_facts_from_json(&f, rows[i], strlen(rows[i]), "row", &err), FISC_OK);
+            assert_int_equal(fisc_evaluate(&fresh, p, f, &o, &err), FISC_OK);
+            assert_int_equal(fisc_evaluate_into(&reused, p, f, &o, &err), FISC_OK);
+            fisc_test_same_result(fresh, reused, rows[i], o.year, o.quarter);
+            fisc_result_free(fresh);
+            fisc_facts_free(f);
+        }
+    }
+    fisc_result_free(reused);
+    fisc_policy_free(rd);
+    fisc_policy_free(national);
+}
+
+/*
+ * fisc_evaluate_into with allocation N failing, for N = 0, 1, ...: FISC_ENOMEM, or a result (its
+ * reused arrays may be the one allocation that failed) that is what a new result gives, and stays so
+ * row after row once allocations succeed again.
+ */
+static void evaluate_into_oom(void **state)
+{
+    static const char json[] = "{" BATCH_ROW ", \"loss_y1\": 100000.5}";
+    fisc_policy *p = fisc_test_load_files(dir, "10-national.yaml", "11-national-rd.yaml");
+    fisc_facts *f = NULL;
+    fisc_result *fresh = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_eval_options o = FISC_EVAL_OPTIONS_INIT;
+    int reached = 1;
+
+    (void)state;
+    o.year = 2023;
+    assert_int_equal(fisc_facts_from_json(&f, json, strlen(json), "row", &err), FISC_OK);
+    assert_int_equal(fisc_evaluate(&fresh, p, f, &o, &err), FISC_OK);
+    for (long n = 0; reached; n++) {
+        fisc_result *r = NULL;
+        fisc_status rc;
+
+        fiscp_alloc_count = 0;
+        fiscp_alloc_fail_at = n;
+        rc = fisc_evaluate_into(&r, p, f, &o, &err);
+        fiscp_alloc_fail_at = -1;
+        reached = fiscp_alloc_count > n;
+        if (rc == FISC_OK) {
+            fisc_test_same_result(fresh, r, json, o.year, 0);
+            for (int row = 0; row < 2; row++) {
+                assert_int_equal(fisc_evaluate_into(&r, p, f, &o, &err), FISC_OK);
+                fisc_test_same_result(fresh, r, json, o.year, 0);
+            }
+        } else {
+            assert_true(reached);
+            assert_int_equal(rc, FISC_ENOMEM);
+        }
+        fisc_result_free(r);
+    }
+    fisc_result_free(fresh);
+    fisc_facts_free(f);
+    fisc_policy_free(p);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +639,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(oom_sweep),
         cmocka_unit_test(evaluate_into_reuses_a_result),
         cmocka_unit_test(evaluate_into_failures),
+        cmocka_unit_test(evaluate_into_across_policies),
+        cmocka_unit_test(evaluate_into_oom),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);
