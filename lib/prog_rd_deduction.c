@@ -130,19 +130,21 @@ static const fiscp_fact LINE_AMOUNT[LINES] = {
 /*
  * The negative list of 财税〔2015〕119号 第四条 as GB/T 4754 code prefixes, per edition (conventions.md §7):
  * a code starting with a prefix is in the industry. Section K is 房地产业 (division 70) alone in both editions.
+ * In the order of the sections: a search stops at the first section after the code's.
  */
 enum { EDITION_2011, EDITION_2017, EDITIONS };
 
 static const struct {
     const char *prefix[EDITIONS];
+    char section; /* the letter both prefixes begin with: a code of another section is not in the industry */
     const char *zh;
 } NEGATIVE[] = {
-    { { "C16", "C16" }, "烟草制品业" },
-    { { "F", "F" }, "批发和零售业" },
-    { { "H", "H" }, "住宿和餐饮业" },
-    { { "K", "K" }, "房地产业" },
-    { { "L", "L" }, "租赁和商务服务业" },
-    { { "R89", "R90" }, "娱乐业" },
+    { { "C16", "C16" }, 'C', "烟草制品业" },
+    { { "F", "F" }, 'F', "批发和零售业" },
+    { { "H", "H" }, 'H', "住宿和餐饮业" },
+    { { "K", "K" }, 'K', "房地产业" },
+    { { "L", "L" }, 'L', "租赁和商务服务业" },
+    { { "R89", "R90" }, 'R', "娱乐业" },
 };
 
 /* 制造业 is section C of GB/T 4754 (2011 and 2017). */
@@ -178,7 +180,6 @@ enum {
     D_EXTRA_OVS,
     D_EXTRA_AMORT,
     D_TOTAL,
-    D_TAX,
     D_A, D_B, D_C, D_E, D_F, D_G, /* scratch */
     D_COUNT
 };
@@ -197,11 +198,10 @@ typedef struct rd {
     int trace;           /* the explanation is recorded: texts and steps are made */
     fisc_status arith;   /* the first failure of exact arithmetic (sticky) */
     const fisc_decimal *rate; /* the extra-deduction rate for the year (a parameter's value) */
+    int rate_is_one;     /* the rate is exactly 100%: an extra is its base */
     int nprojects, costs_known;
-    const fisc_decimal *cost[PROJECTS][CATEGORIES];
-    int capitalised[PROJECTS], any_capitalised;
+    int any_capitalised;
     const fisc_decimal *contracted, *related, *overseas, *amortisation;
-    line lines[LINES];
     int nlines;
     int excluded;        /* a condition that excludes the enterprise is not met */
     int unknown;         /* a condition that could change the amount is unknown */
@@ -209,7 +209,11 @@ typedef struct rd {
     int raised;          /* the October-December raise applies */
     int allowed_is_cap;  /* the pooled limit binds: the other costs allowed are a copy of it */
     const char *q4_method;
-    fisc_decimal d[D_COUNT]; /* last: evaluate() zeroes what comes before it, and initialises these */
+    fisc_decimal d[D_COUNT]; /* evaluate() zeroes what comes before these, and initialises them */
+    /* Written before they are read (the lines all, the projects up to nprojects): not zeroed. */
+    line lines[LINES];
+    const fisc_decimal *cost[PROJECTS][CATEGORIES];
+    int capitalised[PROJECTS];
 } rd;
 
 #define D(s, k) (&(s)->d[k])
@@ -263,7 +267,7 @@ static void copy(rd *s, fisc_decimal *r, const fisc_decimal *a)
  * sum += v, for the sums of costs: most terms are zero (a cost category, a kind of project, a kind
  * of extra), and the first term is the sum. 0 + v and sum + 0 are exact without an addition.
  */
-static inline void add_to(rd *s, fisc_decimal *sum, const fisc_decimal *v)
+static FISCP_ALWAYS_INLINE void add_to(rd *s, fisc_decimal *sum, const fisc_decimal *v)
 {
     if (fiscp_decimal_sign(v) == 0 || s->arith != FISC_OK)
         return;
@@ -283,9 +287,24 @@ static inline const fisc_decimal *need_decimal(rd *s, fiscp_fact id)
     return v;
 }
 
-static inline int is_zero(const fisc_decimal *v)
+static FISCP_ALWAYS_INLINE int is_zero(const fisc_decimal *v)
 {
     return !v || fiscp_decimal_sign(v) == 0;
+}
+
+/* 1 when v is exactly 1, at any scale ("100%" is 100 at scale 2). */
+static int is_one(const fisc_decimal *v)
+{
+    static const int64_t POW10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                     10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                     1000000000000000, 10000000000000000, 100000000000000000,
+                                     1000000000000000000 };
+    int64_t coef;
+    int scale;
+
+    /* not SMALL at 64 bits (a fraction, or a 1 held otherwise): not taken as 1, which only loses a shortcut */
+    return fiscp_decimal_small64(&coef, &scale, v) && scale >= 0 && (size_t)scale < FISCP_ARRAY_SIZE(POW10) &&
+           coef == POW10[scale];
 }
 
 static fisc_status cond(rd *s, const char *id, const char *zh, const char *en, int state, const char *detail)
@@ -349,42 +368,48 @@ static fisc_status deemed_profit(rd *s)
 /* A GB/T 4754 code as this program reads it: a section letter A-T and 0, 2, 3 or 4 digits. */
 static int valid_code(const char *code)
 {
-    size_t n = strlen(code), k;
+    size_t n;
 
-    if (n < 1 || code[0] < 'A' || code[0] > 'T' || n == 2 || n > 5)
+    if (code[0] < 'A' || code[0] > 'T')
         return 0;
-    for (k = 1; k < n; k++)
-        if (code[k] < '0' || code[k] > '9')
+    for (n = 1; code[n]; n++)
+        if (n == 5 || code[n] < '0' || code[n] > '9')
             return 0;
-    return 1;
+    return n != 2; /* n characters */
 }
 
-static void read_lines(rd *s)
+/* Line k of revenue by industry, read once (the negative list reads them; the manufacturing test after it). */
+static inline void read_line(rd *s, int k)
 {
-    for (int k = 0; k < LINES; k++) {
-        line *l = &s->lines[k];
+    line *l = &s->lines[k];
 
-        l->code = fiscp_fact_text(s->f, LINE_CODE[k]);
-        l->amount = fiscp_fact_decimal(s->f, LINE_AMOUNT[k]);
-        l->state = !l->code && !l->amount        ? LINE_EMPTY
-                 : l->code && !valid_code(l->code) ? LINE_BAD
-                 : l->code && l->amount            ? LINE_OK
-                                                   : LINE_INCOMPLETE;
-        s->nlines += l->state != LINE_EMPTY;
-    }
+    l->code = fiscp_fact_text(s->f, LINE_CODE[k]);
+    l->amount = fiscp_fact_decimal(s->f, LINE_AMOUNT[k]);
+    l->state = !l->code && !l->amount        ? LINE_EMPTY
+             : l->code && !valid_code(l->code) ? LINE_BAD
+             : l->code && l->amount            ? LINE_OK
+                                               : LINE_INCOMPLETE;
+}
+
+/* Record what an incomplete or bad line lacks. */
+static void lacking(rd *s, int k)
+{
+    const line *l = &s->lines[k];
+
+    if (!l->code || l->state == LINE_BAD)
+        fiscp_missing(s->c, LINE_CODE[k]); /* a code that is not one is as good as none */
+    if (!l->amount)
+        fiscp_missing(s->c, LINE_AMOUNT[k]);
 }
 
 /* A line that cannot be used: record what it lacks. 1 when the line is unusable. */
-static int unusable(rd *s, int k)
+static inline int unusable(rd *s, int k)
 {
     const line *l = &s->lines[k];
 
     if (l->state == LINE_OK || l->state == LINE_EMPTY)
         return 0;
-    if (!l->code || l->state == LINE_BAD)
-        fiscp_missing(s->c, LINE_CODE[k]); /* a code that is not one is as good as none */
-    if (!l->amount)
-        fiscp_missing(s->c, LINE_AMOUNT[k]);
+    lacking(s, k);
     return 1;
 }
 
@@ -400,23 +425,37 @@ static int within(const char *code, const char *prefix)
     return 1;
 }
 
+/* The GB/T 4754 edition the facts name (EDITION_*), or -1. */
+static int edition_of(const fisc_facts *f)
+{
+    int edition = -1;
+
+    if (fiscp_fact_enum(f, FACT_INDUSTRY_CODE_VERSION, &edition) && (edition < 0 || edition >= EDITIONS))
+        edition = -1;
+    return edition;
+}
+
 /*
  * Is a code in the negative list? 1 yes, 0 no, -1 too coarse to tell (a section that is listed in part),
- * -2 it depends on the edition, which is not known. *industry receives the listed industry's name.
+ * -2 it depends on the edition, which is not known. *industry receives the listed industry's name. The
+ * edition is read only for a code the two editions place differently.
  */
-static int negative(const char *code, int edition, const char **industry)
+static int negative(const fisc_facts *f, const char *code, const char **industry)
 {
-    int r = 0;
+    int r = 0, edition;
 
     for (size_t i = 0; i < FISCP_ARRAY_SIZE(NEGATIVE); i++) {
         const char *p11 = NEGATIVE[i].prefix[EDITION_2011], *p17 = NEGATIVE[i].prefix[EDITION_2017];
         int a, b, m;
 
-        if (code[0] != p11[0] && code[0] != p17[0]) /* another section: within() is 0 for both editions */
+        if (code[0] != NEGATIVE[i].section) { /* another section: within() is 0 for both editions */
+            if (code[0] < NEGATIVE[i].section)
+                break;
             continue;
+        }
         a = within(code, p11);
         b = within(code, p17);
-        m = edition >= 0 ? (edition == EDITION_2011 ? a : b) : a == b ? a : -2;
+        m = a == b ? a : (edition = edition_of(f)) < 0 ? -2 : edition == EDITION_2011 ? a : b;
 
         if (m == 1) {
             *industry = NEGATIVE[i].zh;
@@ -433,28 +472,24 @@ static fisc_status negative_list(rd *s)
     const fisc_decimal *total, *non_taxable, *investment, *share;
     fisc_decimal *listed = D(s, D_A), *base = D(s, D_B), *limit = D(s, D_C);
     const char *names = "";
-    int edition = -1, unresolved = 0, state;
+    int unresolved = 0, nlines = 0, state;
     fisc_status rc;
 
-    if (fiscp_fact_enum(s->f, FACT_INDUSTRY_CODE_VERSION, &edition) && (edition < 0 || edition >= EDITIONS))
-        edition = -1;
     fiscp_decimal_set_int(listed, 0);
-    if (s->nlines == 0) { /* nothing is known of the industry */
-        fiscp_missing(s->c, LINE_CODE[0]);
-        fiscp_missing(s->c, LINE_AMOUNT[0]);
-        unresolved = 1;
-    }
     for (int k = 0; k < LINES; k++) {
         const char *industry = NULL;
         int m;
 
-        if (unusable(s, k)) {
+        read_line(s, k);
+        if (s->lines[k].state == LINE_EMPTY)
+            continue;
+        nlines++;
+        if (s->lines[k].state != LINE_OK) {
+            lacking(s, k);
             unresolved = 1;
             continue;
         }
-        if (s->lines[k].state != LINE_OK)
-            continue;
-        m = negative(s->lines[k].code, edition, &industry);
+        m = negative(s->f, s->lines[k].code, &industry);
         if (m == 1) {
             add(s, listed, listed, s->lines[k].amount);
             names = SHOWN(s, fiscp_ctx_printf(s->c, "%s%s%s %s", names, *names ? ", " : "", s->lines[k].code,
@@ -466,6 +501,12 @@ static fisc_status negative_list(rd *s)
             fiscp_missing(s->c, LINE_CODE[k]);
             unresolved = 1;
         }
+    }
+    s->nlines = nlines;
+    if (nlines == 0) { /* nothing is known of the industry (and nothing recorded above) */
+        fiscp_missing(s->c, LINE_CODE[0]);
+        fiscp_missing(s->c, LINE_AMOUNT[0]);
+        unresolved = 1;
     }
     if (is_zero(listed) && !unresolved)
         return cond(s, "rd.negative_list", "不属于负面清单行业", "Not in a negative-list industry", 1,
@@ -508,8 +549,8 @@ static void raise_to(rd *s, int klass, const fisc_decimal *rate)
 }
 
 /* A class given by a bool fact (集成电路/工业母机, 科技型中小企业). */
-static fisc_status class_by_fact(rd *s, int klass, int param, fiscp_fact fact, const char *id, const char *zh,
-                                 const char *en)
+static FISCP_ALWAYS_INLINE fisc_status class_by_fact(rd *s, int klass, int param, fiscp_fact fact, const char *id,
+                                                     const char *zh, const char *en)
 {
     int member = 0, known = fiscp_fact_bool(s->f, fact, &member), higher;
     const fisc_decimal *rate;
@@ -597,6 +638,7 @@ static fisc_status choose_rate(rd *s)
         (rc = class_by_fact(s, CLASS_TECH_SME, P_RATE_TECH_SME, FACT_RD_TECH_SME, "rd.class.tech_sme",
                             "科技型中小企业", "Technology-based SME")) != FISC_OK)
         return rc;
+    s->rate_is_one = is_one(s->rate);
     return STEP(s, "rate", "加计扣除比例", "Extra-deduction rate",
                 "适用类别中最高的加计扣除比例 / the highest rate among the classes that apply",
                 fiscp_ctx_printf(s->c, "%s: %s", CLASS_NAME[s->klass].zh, fiscp_percent(s->c, s->rate)), s->rate);
@@ -629,7 +671,7 @@ static void read_costs(rd *s)
 }
 
 /* Categories 1-5 of project p into out. */
-static void first_five(rd *s, int p, fisc_decimal *out)
+static FISCP_ALWAYS_INLINE void first_five(rd *s, int p, fisc_decimal *out)
 {
     copy(s, out, s->cost[p][0]);
     for (int k = 1; k < CAT_OTHER; k++)
@@ -780,9 +822,9 @@ static fisc_status in_house(rd *s)
     sub(s, one_minus, one_minus, limit_rate);
     if (s->arith == FISC_OK && is_zero(one_minus))
         s->arith = FISC_EDIVZERO; /* a limit rate of 100%: the limit's division fails, before any project */
-    return s->arith != FISC_OK            ? FISC_OK
-         : fisc_decimal_sign(pool) > 0 ? pooled(s, limit_rate)
-                                        : per_project(s, limit_rate);
+    return s->arith != FISC_OK             ? FISC_OK
+         : fiscp_decimal_sign(pool) > 0 ? pooled(s, limit_rate)
+                                         : per_project(s, limit_rate);
 }
 
 static fisc_status contracted_out(rd *s)
@@ -819,6 +861,7 @@ static fisc_status contracted_out(rd *s)
                                       D(s, D_DOMESTIC));
 }
 
+/* Called when R&D was contracted out overseas. */
 static fisc_status contracted_overseas(rd *s)
 {
     const fisc_decimal *share, *cap_share;
@@ -826,8 +869,6 @@ static fisc_status contracted_overseas(rd *s)
     int registered = 0, known;
     fisc_status rc;
 
-    if (is_zero(s->overseas))
-        return FISC_OK;
     if (!fiscp_param_in_force(s->c, P_OVERSEAS_SHARE)) /* before 财税〔2018〕64号 */
         return cond(s, "rd.overseas.rule", "委托境外研发费用可加计扣除", "R&D contracted out overseas qualifies", 0,
                     SHOWN(s, fiscp_ctx_printf(s->c, "no rule in force in %d: %s does not count",
@@ -861,17 +902,26 @@ static fisc_status contracted_overseas(rd *s)
 
 /* ------------------------------------------------------------------ the extra deduction */
 
-static fisc_status extra(rd *s, int out, const fisc_decimal *base, const char *id, const char *zh, const char *en)
+/* The extra on one base: base × rate; base itself at 100% (exactly the product, without the multiplication). */
+static FISCP_ALWAYS_INLINE fisc_status extra(rd *s, int out, const fisc_decimal *base, const char *id, const char *zh,
+                                const char *en)
 {
-    if (!is_zero(base)) /* else D(s, out) stays 0 */
-        mul(s, D(s, out), base, s->rate);
-    if (s->arith != FISC_OK)
+    if (!is_zero(base)) { /* else D(s, out) stays 0 */
+        if (s->rate_is_one)
+            copy(s, D(s, out), base);
+        else
+            mul(s, D(s, out), base, s->rate);
+    }
+    if (!s->trace || s->arith != FISC_OK)
         return FISC_OK;
-    return STEP(s, id, zh, en, "基数 × 加计扣除比例 / base × extra-deduction rate",
-                fiscp_ctx_printf(s->c, "%s × %s", text(s, base), fiscp_percent(s->c, s->rate)), D(s, out));
+    return fiscp_step(s->c, id, zh, en, "基数 × 加计扣除比例 / base × extra-deduction rate",
+                      fiscp_ctx_printf(s->c, "%s × %s", text(s, base), fiscp_percent(s->c, s->rate)), D(s, out));
 }
 
-/* 2022年第28号 二: October-December R&D at the higher rate, as incurred or by months; the larger. */
+/*
+ * 2022年第28号 二: October-December R&D at the higher rate, as incurred or by months; the larger. Called at
+ * the annual filing (the prepayments cover January to June or September only) when the rate is in force.
+ */
 static fisc_status q4_raise(rd *s)
 {
     const fisc_decimal *q4_rate, *actual, *months, *months_q4;
@@ -879,10 +929,6 @@ static fisc_status q4_raise(rd *s)
     int prop;
     fisc_status rc;
 
-    if (fiscp_ctx_quarter(s->c) != 0) /* the prepayments cover January to June or September only */
-        return FISC_OK;
-    if (!fiscp_param_in_force(s->c, P_RATE_Q4_RAISE))
-        return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_RATE_Q4_RAISE, &q4_rate)) != FISC_OK)
         return rc;
     if (fisc_decimal_cmp(q4_rate, s->rate) <= 0)
@@ -948,7 +994,7 @@ static fisc_status compute(rd *s)
     fisc_status rc;
 
     if ((rc = in_house(s)) != FISC_OK || (rc = contracted_out(s)) != FISC_OK ||
-        (rc = contracted_overseas(s)) != FISC_OK ||
+        (!is_zero(s->overseas) && (rc = contracted_overseas(s)) != FISC_OK) ||
         (rc = extra(s, D_EXTRA_EXP, D(s, D_EXP_BASE), "extra.expensed", "费用化研发费用加计扣除",
                     "Extra on expensed in-house R&D")) != FISC_OK ||
         (rc = extra(s, D_EXTRA_CON, D(s, D_DOMESTIC), "extra.contracted", "委托境内研发费用加计扣除",
@@ -957,7 +1003,7 @@ static fisc_status compute(rd *s)
                     "Extra on overseas contracted-out R&D")) != FISC_OK ||
         (rc = extra(s, D_EXTRA_AMORT, s->amortisation, "extra.amortisation", "无形资产加计摊销",
                     "Extra amortisation of intangibles formed by R&D")) != FISC_OK ||
-        (rc = q4_raise(s)) != FISC_OK)
+        (fiscp_ctx_quarter(s->c) == 0 && fiscp_param_in_force(s->c, P_RATE_Q4_RAISE) && (rc = q4_raise(s)) != FISC_OK))
         return rc;
     for (int k = D_EXTRA_EXP; k <= D_EXTRA_AMORT; k++)
         add_to(s, D(s, D_TOTAL), D(s, k));
@@ -975,18 +1021,24 @@ static fisc_status compute(rd *s)
 /* ------------------------------------------------------------------ the result */
 
 /*
- * Round and publish one informative amount into *rounded. Zero rounds to zero under any rule: without
- * the explanation, which shows each rounding as a step, it is not rounded.
+ * Round and publish one informative amount into *room, or publish `twin`: without the explanation, the
+ * rounding of an amount of the same value published before it (the caller passes NULL with the
+ * explanation, where each rounding is a step of its own). Zero rounds to zero under any rule: without the
+ * explanation it is not rounded. Nothing is done after a failure (*rc sticky).
  */
-static fisc_status publish(rd *s, const char *name, const fisc_decimal *v, fisc_decimal *rounded)
+static FISCP_ALWAYS_INLINE void publish(rd *s, fisc_status *rc, const char *name, const fisc_decimal *v,
+                                        const fisc_decimal *twin, fisc_decimal *room)
 {
-    fisc_status rc;
-
-    if (!s->trace && is_zero(v))
-        fiscp_decimal_set_int(rounded, 0);
-    else if ((rc = fiscp_round(s->c, name, v, rounded)) != FISC_OK)
-        return rc;
-    return fiscp_amount(s->c, name, rounded, -1);
+    if (*rc != FISC_OK)
+        return;
+    if (!twin) {
+        if (!s->trace && is_zero(v))
+            fiscp_decimal_set_int(room, 0);
+        else if ((*rc = fiscp_round(s->c, name, v, room)) != FISC_OK)
+            return;
+        twin = room;
+    }
+    *rc = fiscp_amount(s->c, name, twin, -1);
 }
 
 static fisc_status not_eligible(rd *s)
@@ -1003,60 +1055,49 @@ static fisc_status not_eligible(rd *s)
     return rc;
 }
 
-/*
- * An amount that is a copy of one rounded just before it has that one's rounding (NULL otherwise):
- * the total when the expensed extra is all of it, the other costs allowed when the cap binds. With the
- * explanation every amount is rounded, each rounding a step of its own.
- */
-static const fisc_decimal *rounded_twin(const rd *s, int index, const fisc_decimal *total, const fisc_decimal *cap)
+/* The total is the expensed extra alone. */
+static int only_expensed(const rd *s)
 {
-    if (s->trace)
-        return NULL;
-    if (index == D_EXTRA_EXP && is_zero(D(s, D_EXTRA_CON)) && is_zero(D(s, D_EXTRA_OVS)) &&
-        is_zero(D(s, D_EXTRA_AMORT)) && is_zero(D(s, D_RAISE)))
-        return total;
-    return index == D_ALLOWED && s->allowed_is_cap ? cap : NULL;
+    return is_zero(D(s, D_EXTRA_CON)) && is_zero(D(s, D_EXTRA_OVS)) && is_zero(D(s, D_EXTRA_AMORT)) &&
+           is_zero(D(s, D_RAISE));
 }
 
 static fisc_status report(rd *s)
 {
-    static const struct {
-        const char *name;
-        int index;
-    } AMOUNTS[] = {
-        { "extra_expensed", D_EXTRA_EXP },   { "extra_contracted", D_EXTRA_CON },
-        { "extra_overseas", D_EXTRA_OVS },   { "extra_amortisation", D_EXTRA_AMORT },
-        { "extra_q4_raise", D_RAISE },       { "expensed_base", D_EXP_BASE },
-        { "capitalised_base", D_CAP_BASE },  { "other_costs_cap", D_LIMIT },
-        { "other_costs_allowed", D_ALLOWED },
-    };
-    const fisc_decimal *cit_rate;
-    fisc_decimal *total = D(s, D_A), *tax = D(s, D_B), *r = D(s, D_C), *cap = D(s, D_E); /* the scratch is free */
-    fisc_status rc;
+    /* the scratch is free: the roundings go there */
+    fisc_decimal *total = D(s, D_A), *tax = D(s, D_B), *r = D(s, D_C), *cap = D(s, D_E), *own = D(s, D_F);
+    fisc_decimal *saved = D(s, D_G); /* the tax saved, before its rounding into tax */
+    int quick = !s->trace; /* without the explanation an amount equal to one rounded before takes its rounding */
+    /* the expensed extra's rounding: the total's when the total is that extra alone, else its own */
+    const fisc_decimal *expensed = quick && only_expensed(s) ? total : own, *cit_rate;
+    fisc_status rc = FISC_OK;
 
-    rc = publish(s, "extra_deduction", D(s, D_TOTAL), total);
-    for (size_t i = 0; i < FISCP_ARRAY_SIZE(AMOUNTS) && rc == FISC_OK; i++) {
-        int k = AMOUNTS[i].index;
-        const fisc_decimal *twin = rounded_twin(s, k, total, cap);
-
-        if ((k == D_RAISE && !s->raised) || (k == D_CAP_BASE && !s->any_capitalised))
-            continue;
-        rc = twin ? fiscp_amount(s->c, AMOUNTS[i].name, twin, -1)
-                  : publish(s, AMOUNTS[i].name, D(s, k), k == D_LIMIT ? cap : r);
-    }
+    publish(s, &rc, "extra_deduction", D(s, D_TOTAL), NULL, total);
+    publish(s, &rc, "extra_expensed", D(s, D_EXTRA_EXP), expensed == total ? total : NULL, own);
+    publish(s, &rc, "extra_contracted", D(s, D_EXTRA_CON), NULL, r);
+    publish(s, &rc, "extra_overseas", D(s, D_EXTRA_OVS), NULL, r);
+    publish(s, &rc, "extra_amortisation", D(s, D_EXTRA_AMORT), NULL, r);
+    if (s->raised)
+        publish(s, &rc, "extra_q4_raise", D(s, D_RAISE), NULL, r);
+    /* at 100% the expensed extra is its base */
+    publish(s, &rc, "expensed_base", D(s, D_EXP_BASE), quick && s->rate_is_one ? expensed : NULL, r);
+    if (s->any_capitalised)
+        publish(s, &rc, "capitalised_base", D(s, D_CAP_BASE), NULL, r);
+    publish(s, &rc, "other_costs_cap", D(s, D_LIMIT), NULL, cap);
+    /* the other costs allowed are the cap when it binds */
+    publish(s, &rc, "other_costs_allowed", D(s, D_ALLOWED), quick && s->allowed_is_cap ? cap : NULL, r);
     if (rc == FISC_OK)
         rc = fiscp_param_value(s->c, P_CIT_RATE, &cit_rate);
     if (rc == FISC_OK) {
-        mul(s, D(s, D_TAX), D(s, D_TOTAL), cit_rate);
+        mul(s, saved, D(s, D_TOTAL), cit_rate);
         rc = s->arith;
     }
     if (rc == FISC_OK)
         rc = STEP(s, "tax_effect_standard", "按基本税率估算的减税额", "Tax saved at the standard rate (estimate)",
                   "加计扣除额 × 基本税率 / extra deduction × standard rate",
                   fiscp_ctx_printf(s->c, "%s × %s", text(s, D(s, D_TOTAL)), fiscp_percent(s->c, cit_rate)),
-                  D(s, D_TAX));
-    if (rc == FISC_OK)
-        rc = publish(s, "tax_effect_standard", D(s, D_TAX), tax);
+                  saved);
+    publish(s, &rc, "tax_effect_standard", saved, NULL, tax);
     if (rc == FISC_OK) {
         int positive = fiscp_decimal_sign(total) > 0;
 
@@ -1099,7 +1140,6 @@ static fisc_status run(rd *s)
         return rc != FISC_OK ? rc : not_eligible(s);
     if ((rc = deemed_profit(s)) != FISC_OK || s->excluded)
         return rc != FISC_OK ? rc : not_eligible(s);
-    read_lines(s);
     if ((rc = negative_list(s)) != FISC_OK || s->arith != FISC_OK || s->excluded)
         return rc != FISC_OK || s->arith != FISC_OK ? rc : not_eligible(s);
     read_costs(s);

@@ -6,7 +6,8 @@
  * 2020-12-31, pooled from 2021-01-01; 75% in 2022, 100% in 2023; manufacturing 2020/2021; 科技型中小企业
  * 2021/2022; IC 2027/2028; overseas 2017/2018; the prepayment claim points), the thresholds (negative-list
  * revenue exactly 50% and one 分 above; manufacturing exactly 50% and one 分 below), the GB/T 4754 edition,
- * capitalised projects, contracted-out R&D, deemed profit, missing facts and provisional results.
+ * capitalised projects, contracted-out R&D, deemed profit, missing facts and provisional results; and the
+ * shortcuts of the batch path (without the explanation) on their edges, each the same traced and untraced.
  */
 #include "fisc_test.h"
 #include "fisc_eval_test.h"
@@ -824,8 +825,8 @@ static void cost_sums_at_64_bits(void **state)
     }
 }
 
-/* A policy with the other-cost limit rate changed from 2021 by an overlay (a what-if). */
-static fisc_policy *with_limit_rate(const char *rate)
+/* A policy with one parameter's value changed from a date by an overlay (a what-if). */
+static fisc_policy *with_value(const char *param, const char *from, const char *value)
 {
     char path[] = "/tmp/fisc-rd-limit-XXXXXX";
     fisc_policy *p = NULL;
@@ -835,14 +836,20 @@ static fisc_policy *with_limit_rate(const char *rate)
 
     assert_non_null(out);
     fprintf(out, "fisc_policy: 1\nid: test.rd_limit\ntitle: {zh: 假设, en: Scenario}\noverlay: true\nparameters:\n"
-                 "  - id: rd.other_costs.limit_rate\n    values:\n"
-                 "      - {from: 2021-01-01, value: \"%s\", status: confirmed, citation: {document: 假设方案}}\n",
-            rate);
+                 "  - id: %s\n    values:\n"
+                 "      - {from: %s, value: \"%s\", status: confirmed, citation: {document: 假设方案}}\n",
+            param, from, value);
     assert_int_equal(fclose(out), 0);
     if (fisc_policy_load_default(&p, path, &err) != FISC_OK)
         fail_msg("%s", err.text);
     remove(path);
     return p;
+}
+
+/* The other-cost limit rate changed from 2021. */
+static fisc_policy *with_limit_rate(const char *rate)
+{
+    return with_value("rd.other_costs.limit_rate", "2021-01-01", rate);
 }
 
 /*
@@ -900,6 +907,316 @@ static void other_cost_limit_rates(void **state)
     fisc_policy_free(p);
 }
 
+/* The amounts of it named in names[] and their values (two places) in want[], or fail. */
+static void check_amounts(const fisc_item *it, const char *const *names, const char *const *want, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        assert_item_amount(it, names[k], want[k]);
+}
+
+/*
+ * At 100% (the general rate from 2023) an extra is its base, with no multiplication, and without the
+ * explanation the expensed base takes the expensed extra's rounding (that of the total when the expensed
+ * extra is all of it). The edges: a base of 1000000.885 (rounded half up), with contracted-out R&D and
+ * amortisation of three decimals (the expensed extra rounded on its own), 75% (2019) and 120% (IC, 2023)
+ * multiplied, a policy giving 100% as "100.0%" (still exactly 1) or "100.01%" (not 1), and a limit rate
+ * of 150% that makes the base and the total negative. Each case traced and untraced, and both ways the same.
+ */
+#define THOUSANDTHS ONE_PROJECT(1000000, 0.5, 0.25, 0.125, 0.01, 0) /* 1000000.885 */
+#define OTHERS(domestic, amortisation)                                                                     \
+    "\"rd_contracted_domestic\": \"" domestic "\", \"rd_contracted_related\": \"0.00\", "                  \
+    "\"rd_contracted_overseas\": \"0.00\", \"rd_intangible_amortisation\": \"" amortisation "\""
+
+static void rate_of_one_shortcuts(void **state)
+{
+    static const char *const names[] = { "extra_deduction", "extra_expensed", "expensed_base",
+                                         "extra_contracted", "extra_amortisation", "tax_effect_standard" };
+    static const struct {
+        const char *facts;
+        int year;
+        const char *want[6];
+    } cases[] = {
+        { "{" SOFTWARE ", " NO_OTHER ", " THOUSANDTHS "}", 2023,
+          { "1000000.89", "1000000.89", "1000000.89", "0.00", "0.00", "250000.22" } },
+        /* 1000000.885 + 333.335 × 80% + 0.005 = 1000267.558 */
+        { "{" SOFTWARE ", " OTHERS("333.335", "0.005") ", " THOUSANDTHS "}", 2023,
+          { "1000267.56", "1000000.89", "1000000.89", "266.67", "0.01", "250066.89" } },
+        /* related parties with the breakdown: (0.005 + 0.004) × 80% = 0.0072 */
+        { "{" SOFTWARE ", \"rd_contracted_domestic\": \"0.005\", \"rd_contracted_related\": \"0.004\", "
+          "\"rd_contracted_related_breakdown\": true, \"rd_contracted_overseas\": 0, "
+          "\"rd_intangible_amortisation\": 0, "
+          THOUSANDTHS "}", 2023,
+          { "1000000.89", "1000000.89", "1000000.89", "0.01", "0.00", "250000.22" } },
+        /* 75%: 750000.66375 */
+        { "{" SOFTWARE ", " NO_OTHER ", " THOUSANDTHS "}", 2019,
+          { "750000.66", "750000.66", "1000000.89", "0.00", "0.00", "187500.17" } },
+        /* IC at 120%: 1200001.062 + 0.005 × 120% */
+        { "{\"industry_revenue_1_code\": \"C3973\", \"industry_revenue_1_amount\": 10000000, "
+          "\"income_total\": 10000000, "
+          "\"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": true, " OTHERS("0", "0.005") ", " THOUSANDTHS "}",
+          2023, { "1200001.07", "1200001.06", "1000000.89", "0.00", "0.01", "300000.27" } },
+    };
+    static const struct {
+        const char *rate, *want[6];
+    } rates[] = {
+        { "100.0%", { "1000000.89", "1000000.89", "1000000.89", "0.00", "0.00", "250000.22" } },
+        { "100.01%", { "1000100.89", "1000100.89", "1000000.89", "0.00", "0.00", "250025.22" } }, /* 1000100.8850885 */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        for (int trace = 0; trace <= 1; trace++) {
+            fisc_result *r = fisc_test_evaluate(policy, cases[i].facts, cases[i].year, 0, trace);
+
+            assert_int_equal(item_of(r)->outcome, FISC_OUTCOME_ELIGIBLE);
+            check_amounts(item_of(r), names, cases[i].want, FISCP_ARRAY_SIZE(names));
+            fisc_result_free(r);
+        }
+        fisc_test_same_untraced(policy, cases[i].facts, cases[i].year, 0);
+        fisc_test_same_untraced(policy, cases[i].facts, cases[i].year, 3);
+    }
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(rates); i++) {
+        fisc_policy *p = with_value("rd.extra_rate.general", "2023-01-01", rates[i].rate);
+
+        for (int trace = 0; trace <= 1; trace++) {
+            fisc_result *r = fisc_test_evaluate(p, cases[0].facts, 2023, 0, trace);
+
+            check_amounts(item_of(r), names, rates[i].want, FISCP_ARRAY_SIZE(names));
+            fisc_result_free(r);
+        }
+        for (size_t k = 0; k < 3; k++)
+            fisc_test_same_untraced(p, cases[k].facts, 2023, 0);
+        fisc_policy_free(p);
+    }
+    /* 150%: the limit −1040000 × 3 binds, the base is 1040000 − 3120000, and so is the total */
+    {
+        static const char *const negative[] = { "-2080000.00", "-2080000.00", "-2080000.00", "0.00", "0.00",
+                                                "-520000.00" };
+        fisc_policy *p = with_limit_rate("150%");
+        static const char facts[] = "{" SOFTWARE ", " NO_OTHER ", " ABOVE_LIMIT "}";
+
+        for (int trace = 0; trace <= 1; trace++) {
+            fisc_result *r = fisc_test_evaluate(p, facts, 2023, 0, trace);
+
+            check_amounts(item_of(r), names, negative, FISCP_ARRAY_SIZE(names));
+            assert_item_amount(item_of(r), "other_costs_allowed", "-3120000.00");
+            fisc_result_free(r);
+        }
+        fisc_policy_free(p);
+    }
+}
+
+/*
+ * The negative list by section: a code of a section before, between or after the listed ones is not listed
+ * (the search stops at the first section after the code's); C16 (tobacco) is; C and C1 are too coarse
+ * to tell; R89 and R90 need the edition, read only for them. Listed revenue is 80% of income here.
+ */
+static void negative_list_by_section(void **state)
+{
+    static const struct {
+        const char *code, *edition;
+        int state;
+        const char *missing; /* the fact the item then lacks, or NULL */
+    } cases[] = {
+        { "A0111", "", FISC_COND_MET, NULL },          { "B06", "", FISC_COND_MET, NULL },
+        { "C3911", "", FISC_COND_MET, NULL },          { "C1610", "", FISC_COND_NOT_MET, NULL },
+        { "C16", "2011", FISC_COND_NOT_MET, NULL },    { "C1", "", FISC_COND_UNKNOWN, "industry_revenue_1_code" },
+        { "C", "", FISC_COND_UNKNOWN, "industry_revenue_1_code" },
+        { "D4411", "", FISC_COND_MET, NULL },          { "E47", "", FISC_COND_MET, NULL },
+        { "F5211", "", FISC_COND_NOT_MET, NULL },      { "F", "", FISC_COND_NOT_MET, NULL },
+        { "G5411", "", FISC_COND_MET, NULL },          { "H6110", "", FISC_COND_NOT_MET, NULL },
+        { "I6510", "", FISC_COND_MET, NULL },          { "J66", "", FISC_COND_MET, NULL },
+        { "K7010", "", FISC_COND_NOT_MET, NULL },      { "L7211", "2017", FISC_COND_NOT_MET, NULL },
+        { "M7310", "", FISC_COND_MET, NULL },          { "Q83", "", FISC_COND_MET, NULL },
+        { "R86", "", FISC_COND_MET, NULL },            { "R8910", "2011", FISC_COND_NOT_MET, NULL },
+        { "R8910", "2017", FISC_COND_MET, NULL },      { "R8910", "", FISC_COND_UNKNOWN, "industry_code_version" },
+        { "R9011", "2017", FISC_COND_NOT_MET, NULL },  { "R9011", "2011", FISC_COND_MET, NULL },
+        { "R9011", "", FISC_COND_UNKNOWN, "industry_code_version" },
+        { "R", "2017", FISC_COND_UNKNOWN, "industry_revenue_1_code" },
+        { "S94", "", FISC_COND_MET, NULL },            { "T97", "", FISC_COND_MET, NULL },
+    };
+    char json[1024], edition[64];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        const fisc_item *it;
+        fisc_result *r;
+
+        snprintf(edition, sizeof(edition), *cases[i].edition ? "\"industry_code_version\": \"%s\", " : "%s",
+                 cases[i].edition);
+        snprintf(json, sizeof(json),
+                 "{\"industry_revenue_1_code\": \"%s\", \"industry_revenue_1_amount\": 8000000, %s"
+                 "\"income_total\": 10000000, \"income_non_taxable\": 0, \"income_investment\": 0, "
+                 "\"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION "}",
+                 cases[i].code, edition);
+        r = fisc_test_evaluate(policy, json, 2023, 0, 0);
+        it = item_of(r);
+        if ((int)fisc_test_condition(it, "rd.negative_list")->state != cases[i].state)
+            fail_msg("%s (edition \"%s\"): state %d, expected %d", cases[i].code, cases[i].edition,
+                     fisc_test_condition(it, "rd.negative_list")->state, cases[i].state);
+        assert_int_equal(it->missing_count, cases[i].missing ? 1 : 0);
+        if (cases[i].missing)
+            assert_string_equal(it->missing[0], cases[i].missing);
+        assert_int_equal(it->outcome, cases[i].state == FISC_COND_MET       ? FISC_OUTCOME_ELIGIBLE
+                                      : cases[i].state == FISC_COND_NOT_MET ? FISC_OUTCOME_NOT_ELIGIBLE
+                                                                            : FISC_OUTCOME_UNDETERMINED);
+        fisc_result_free(r);
+        fisc_test_same_untraced(policy, json, 2023, 0);
+    }
+}
+
+/*
+ * The lines of revenue by industry are read where the negative list needs them: what an unusable line
+ * lacks is recorded in the order of the lines, and with no line at all the first line's code and amount,
+ * in that order. A line need not follow another (line 3 alone).
+ */
+static void industry_lines_missing_in_order(void **state)
+{
+    static const struct {
+        const char *lines;
+        int state;
+        const char *missing[4];
+    } cases[] = {
+        { "", FISC_COND_UNKNOWN, { "industry_revenue_1_code", "industry_revenue_1_amount" } },
+        { "\"industry_revenue_3_code\": \"I6510\", \"industry_revenue_3_amount\": \"0.00\", ", FISC_COND_MET,
+          { NULL } },
+        { "\"industry_revenue_2_code\": \"c39\", \"industry_revenue_2_amount\": 100, "
+          "\"industry_revenue_4_code\": \"F52\", \"industry_revenue_5_amount\": 100, "
+          "\"industry_revenue_3_code\": \"I6510\", \"industry_revenue_3_amount\": 100, ",
+          FISC_COND_UNKNOWN, { "industry_revenue_2_code", "industry_revenue_4_amount", "industry_revenue_5_code" } },
+        { "\"industry_revenue_1_code\": \"C1\", \"industry_revenue_1_amount\": 100, "
+          "\"industry_revenue_5_code\": \"R8910\", \"industry_revenue_5_amount\": 100, ",
+          FISC_COND_UNKNOWN, { "industry_revenue_1_code", "industry_code_version" } },
+    };
+    char json[1024];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(cases); i++) {
+        const fisc_item *it;
+        fisc_result *r;
+        size_t n = 0;
+
+        snprintf(json, sizeof(json),
+                 "{%s\"income_total\": 10000000, \"income_non_taxable\": 0, \"income_investment\": 0, "
+                 "\"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false, " NO_OTHER ", " ONE_MILLION "}",
+                 cases[i].lines);
+        for (int trace = 0; trace <= 1; trace++) {
+            r = fisc_test_evaluate(policy, json, 2023, 0, trace);
+            it = item_of(r);
+            assert_int_equal(fisc_test_condition(it, "rd.negative_list")->state, cases[i].state);
+            for (n = 0; n < 4 && cases[i].missing[n]; n++)
+                ;
+            assert_int_equal(it->missing_count, n);
+            for (size_t k = 0; k < n; k++)
+                assert_string_equal(it->missing[k], cases[i].missing[k]);
+            fisc_result_free(r);
+        }
+        fisc_test_same_untraced(policy, json, 2023, 0);
+    }
+}
+
+/*
+ * The shortcuts (blocks skipped when their inputs are zero, the rate of 100%, the roundings taken from an
+ * equal amount, the negative list, the checks made before the overseas and fourth-quarter blocks) on their
+ * edges, each traced and untraced the same in the years of each rule and at the prepayments: zeros written
+ * "0.00", a negative investment income, a missing fact, five projects of which two capitalised, the fourth
+ * quarter of 2022, and the overseas cap binding and not. (Costs cannot be negative: the vocabulary's minimum
+ * is 0; a negative limit is in other_cost_limit_rates and rate_of_one_shortcuts.)
+ */
+#define ZEROS_AS_TEXT OTHERS("0.00", "0.00")
+#define FIVE_PROJECTS                                                                                         \
+    "\"rd_project_count\": 5, " PROJECT(1, 100000, 0, 0, 0, 0, 20000) ", " PROJECT(2, 100000, 0, 0, 0, 0, 20000) \
+    ", " PROJECT(3, 100000, 0, 0, 0, 0, 20000) ", " PROJECT(4, 100000, 0, 0, 0, 0, 20000) ", "                 \
+    PROJECT(5, 100000, 0, 0, 0, 0, 20000) ", \"rd_p2_capitalised\": true, \"rd_p4_capitalised\": true"
+
+static void shortcut_edges(void **state)
+{
+    static const char *const facts[] = {
+        "{" SOFTWARE ", " ZEROS_AS_TEXT ", " ONE_MILLION "}",
+        "{" SOFTWARE ", " ZEROS_AS_TEXT ", " ONE_PROJECT(0.00, 0.00, 0.00, 0.00, 0.00, 0.00) "}",
+        "{" SOFTWARE ", " OTHERS("1000", "0.01") ", " ONE_MILLION "}",
+        "{\"industry_revenue_1_code\": \"F5211\", \"industry_revenue_1_amount\": \"5000000.01\", "
+        "\"income_total\": 12000000, \"income_non_taxable\": 1000000, \"income_investment\": \"-1000000.00\", "
+        "\"rd_tech_sme\": false, \"rd_ic_or_machine_tool\": false, " ZEROS_AS_TEXT ", " ONE_MILLION "}",
+        "{" SOFTWARE ", \"rd_contracted_domestic\": 0, \"rd_contracted_related\": 0, "
+        "\"rd_intangible_amortisation\": 0, " ONE_MILLION "}", /* rd_contracted_overseas missing */
+        "{" SOFTWARE ", " ZEROS_AS_TEXT ", " FIVE_PROJECTS "}",
+        "{" SOFTWARE ", " OTHERS("1000", "500") ", " FIVE_PROJECTS "}",
+        "{" SOFTWARE ", " ZEROS_AS_TEXT ", " CAPITALISED "}",
+        "{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS "}",
+        "{" SOFTWARE ", " NO_OTHER ", " WE6 ", " MONTHS ", \"rd_q4_qualifying\": \"0.00\"}",
+        "{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS(3000000) "}",
+        "{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS("2249999.99") "}",
+        "{" SOFTWARE ", " DOMESTIC_300 ", " WITH_OVERSEAS("0.00") "}",
+    };
+    static const int years[] = { 2016, 2019, 2021, 2022, 2023, 2028 };
+    fisc_result *r;
+    const fisc_item *it;
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++) {
+        for (size_t y = 0; y < FISCP_ARRAY_SIZE(years); y++)
+            fisc_test_same_untraced(policy, facts[i], years[y], 0);
+        for (int q = 2; q <= 3; q++) {
+            fisc_test_same_untraced(policy, facts[i], 2022, q);
+            fisc_test_same_untraced(policy, facts[i], 2023, q);
+        }
+    }
+    /* "0.00" is zero: nothing contracted, the expensed extra is the total */
+    r = fisc_test_evaluate(policy, facts[0], 2023, 0, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_deduction", "1000000.00");
+    assert_item_amount(it, "extra_contracted", "0.00");
+    assert_item_amount(it, "extra_amortisation", "0.00");
+    fisc_result_free(r);
+    /* the blocks of contracted R&D and amortisation when they are not zero: 1000000 + 800 + 0.01 */
+    r = fisc_test_evaluate(policy, facts[2], 2023, 0, 0);
+    it = item_of(r);
+    assert_item_amount(it, "extra_contracted", "800.00");
+    assert_item_amount(it, "extra_amortisation", "0.01");
+    assert_item_amount(it, "extra_deduction", "1000800.01");
+    assert_item_amount(it, "expensed_base", "1000000.00");
+    fisc_result_free(r);
+    /* wholesale 5000000.01 within 50% × (12000000 − 1000000 + 1000000) */
+    r = fisc_test_evaluate(policy, facts[3], 2023, 0, 0);
+    assert_int_equal(fisc_test_condition(item_of(r), "rd.negative_list")->state, FISC_COND_MET);
+    assert_item_amount(item_of(r), "extra_deduction", "1000000.00");
+    fisc_result_free(r);
+    /* a missing fact: undetermined, and said */
+    r = fisc_test_evaluate(policy, facts[4], 2023, 0, 0);
+    assert_int_equal(item_of(r)->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_true(fisc_test_is_missing(item_of(r), "rd_contracted_overseas"));
+    fisc_result_free(r);
+    /* five projects pooled, p2 and p4 capitalised: limit 500000/9 binds over 100000 (share 5/9) */
+    for (int trace = 0; trace <= 1; trace++) {
+        r = fisc_test_evaluate(policy, facts[5], 2023, 0, trace);
+        it = item_of(r);
+        assert_item_amount(it, "other_costs_cap", "55555.56");
+        assert_item_amount(it, "other_costs_allowed", "55555.56");
+        assert_item_amount(it, "expensed_base", "333333.33");   /* 300000 + 60000 × 5/9 */
+        assert_item_amount(it, "capitalised_base", "222222.22"); /* 200000 + 40000 × 5/9 */
+        assert_item_amount(it, "extra_deduction", "333333.33");
+        fisc_result_free(r);
+    }
+    /* the overseas cap: 2/3 × 300万 = 200万 binds over 80% of 300万; 80% of 2249999.99 is below it */
+    r = fisc_test_evaluate(policy, facts[10], 2023, 0, 0);
+    assert_item_amount(item_of(r), "extra_overseas", "2000000.00");
+    fisc_result_free(r);
+    r = fisc_test_evaluate(policy, facts[11], 2023, 0, 0);
+    assert_item_amount(item_of(r), "extra_overseas", "1799999.99");
+    assert_item_amount(item_of(r), "extra_deduction", "4799999.99");
+    fisc_result_free(r);
+    /* the fourth quarter of 2022: 300万 by months against 0 incurred, the larger */
+    r = fisc_test_evaluate(policy, facts[9], 2022, 0, 0);
+    assert_item_amount(item_of(r), "extra_q4_raise", "750000.00");
+    assert_string_equal(item_of(r)->choice, "q4_proportional");
+    fisc_result_free(r);
+}
+#undef FIVE_PROJECTS
+#undef ZEROS_AS_TEXT
+#undef OTHERS
+#undef THOUSANDTHS
+
 /* Every allocation failure in an evaluation with the explanation on, and in its JSON and text, gives
  * FISC_ENOMEM, cleanly. */
 static void oom_sweep(void **state)
@@ -940,6 +1257,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(untraced_shortcuts),
         cmocka_unit_test(cost_sums_at_64_bits),
         cmocka_unit_test(other_cost_limit_rates),
+        cmocka_unit_test(rate_of_one_shortcuts),
+        cmocka_unit_test(negative_list_by_section),
+        cmocka_unit_test(industry_lines_missing_in_order),
+        cmocka_unit_test(shortcut_edges),
         cmocka_unit_test(oom_sweep),
     };
 
