@@ -769,28 +769,12 @@ static fisc_status parse_big(fisc_decimal *out, int neg, const char *ip, size_t 
     return rc;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if FISCP_SWAR_DIGITS
 /*
- * Eight digits at a time (SWAR) for the shape of most amounts in a batch, "I.FF" with 5 to 16
- * integer digits: the integer digits are read as one or two (overlapping) 8-byte words, the text
- * in order from the lowest byte. Shorter cells ("0.00", "103") cost less one character at a time.
+ * Eight digits at a time (SWAR, decimal.h) for the shape of most amounts in a batch, "I.FF" with 5
+ * to 16 integer digits: the integer digits are read as one or two (overlapping) 8-byte words.
+ * Shorter cells ("0.00", "103") cost less one character at a time.
  */
-
-/* Bits in the high nibble of every byte of w that is not an ASCII digit; 0 for a digit. */
-static inline uint64_t non_digits(uint64_t w)
-{
-    uint64_t x = w ^ 0x3030303030303030u; /* a digit's byte becomes 0..9 */
-
-    return (x | ((x & 0x0F0F0F0F0F0F0F0Fu) + 0x0606060606060606u)) & 0xF0F0F0F0F0F0F0F0u;
-}
-
-/* The value of the 8 digits of w, its lowest byte the most significant; 0 bytes are leading zeros (Lemire). */
-static inline uint64_t eight_digits(uint64_t w)
-{
-    w = (w & 0x0F0F0F0F0F0F0F0Fu) * 2561 >> 8;
-    w = (w & 0x00FF00FF00FF00FFu) * 6553601 >> 16;
-    return (w & 0x0000FFFF0000FFFFu) * 42949672960001u >> 32;
-}
 
 /* 1 and *value when the ni bytes at s (5 <= ni <= 16, 8 of them readable) are all digits. */
 static inline int int_digits(uint64_t *value, const unsigned char *s, size_t ni)
@@ -799,15 +783,15 @@ static inline int int_digits(uint64_t *value, const unsigned char *s, size_t ni)
 
     memcpy(&w0, s, 8);
     if (ni <= 8) {
-        if (non_digits(w0) << (64 - 8 * ni)) /* the bytes past the integer digits shifted out */
+        if (fiscp_non_digits8(w0) << (64 - 8 * ni)) /* the bytes past the integer digits shifted out */
             return 0;
-        *value = eight_digits(w0 << (64 - 8 * ni));
+        *value = fiscp_eight_digits(w0 << (64 - 8 * ni));
         return 1;
     }
     memcpy(&w1, s + ni - 8, 8); /* the last 8 integer digits, overlapping w0 */
-    if (non_digits(w0) | non_digits(w1))
+    if (fiscp_non_digits8(w0) | fiscp_non_digits8(w1))
         return 0;
-    *value = eight_digits(w0 << (8 * (16 - ni))) * 100000000u + eight_digits(w1);
+    *value = fiscp_eight_digits(w0 << (8 * (16 - ni))) * 100000000u + fiscp_eight_digits(w1);
     return 1;
 }
 #endif
@@ -834,7 +818,7 @@ static inline int parse_plain(fisc_decimal *out, const char *text, size_t len)
 
         if (f1 > 9 || f2 > 9 || (*start == '0' && n > 4))
             return 0; /* not digits, or a leading zero */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if FISCP_SWAR_DIGITS
         if (n >= 8) {
             if (!int_digits(&acc, start, n - 3))
                 return 0;
@@ -1810,9 +1794,10 @@ NOINLINE fisc_status fiscp_decimal_round_unit_general(fisc_decimal *r, fisc_deci
     return finish_round(r, residue, v, &res, err);
 }
 
-fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
-                                    const fisc_decimal *unit, fisc_round mode, uint32_t *status,
-                                    fisc_error *err)
+/* fisc_decimal_round_unit's fast path, inlined into it and into fiscp_decimal_round_to_unit. */
+static inline fisc_status round_unit_fast(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                          const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                          fisc_error *err)
 {
     int64_t x;
     int k;
@@ -1836,6 +1821,19 @@ fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, cons
         return round_ratio64(r, x, den_of(v), k, mode, status);
     }
     return fiscp_decimal_round_unit_general(r, residue, v, unit, mode, status, err);
+}
+
+fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
+                                    const fisc_decimal *unit, fisc_round mode, uint32_t *status,
+                                    fisc_error *err)
+{
+    return round_unit_fast(r, residue, v, unit, mode, status, err);
+}
+
+fisc_status fiscp_decimal_round_to_unit(fisc_decimal *r, const fisc_decimal *v, const fisc_decimal *unit,
+                                        fisc_round mode, fisc_error *err)
+{
+    return round_unit_fast(r, NULL, v, unit, mode, NULL, err);
 }
 
 /* fisc_decimal_round past its fast path: every check, every kind, every number of places. */

@@ -12,6 +12,13 @@
  * The kinds of value in fisc_decimal::kind_ (lib/decimal.c explains them). Only decimal.c and
  * the inline helpers below read the private members.
  */
+/* The pointer arguments at these positions are never NULL: checks of them compile away. */
+#if defined(__GNUC__)
+# define FISCP_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
+#else
+# define FISCP_NONNULL(...)
+#endif
+
 enum { FISCP_DEC_SMALL = 0, FISCP_DEC_BIG = 1, FISCP_DEC_RATIO = 2 };
 
 /* fisc_decimal_init() inlined, for the library's own hot paths: no call, and one assignment of
@@ -60,6 +67,33 @@ static inline int fiscp_decimal_is_small(const fisc_decimal *d)
     return d->kind_ == FISCP_DEC_SMALL;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight digits at a time (SWAR, Lemire's digit parsing), the text in order from the lowest byte of
+ * a word: the fast paths of fisc_decimal_parse_n() (decimal.c) and of fisc_facts_set_index()
+ * (facts.c) read the integer digits of an amount this way. Shared here so that both read them alike.
+ */
+# define FISCP_SWAR_DIGITS 1
+
+/* Bits in the high nibble of every byte of w that is not an ASCII digit; 0 for a digit. */
+static inline uint64_t fiscp_non_digits8(uint64_t w)
+{
+    uint64_t x = w ^ 0x3030303030303030u; /* a digit's byte becomes 0..9 */
+
+    return (x | ((x & 0x0F0F0F0F0F0F0F0Fu) + 0x0606060606060606u)) & 0xF0F0F0F0F0F0F0F0u;
+}
+
+/* The value of the 8 digits of w, its lowest byte the most significant; 0 bytes are leading zeros. */
+static inline uint64_t fiscp_eight_digits(uint64_t w)
+{
+    w = (w & 0x0F0F0F0F0F0F0F0Fu) * 2561 >> 8;
+    w = (w & 0x00FF00FF00FF00FFu) * 6553601 >> 16;
+    return (w & 0x0000FFFF0000FFFFu) * 42949672960001u >> 32;
+}
+#else
+# define FISCP_SWAR_DIGITS 0
+#endif
+
 /* fisc_decimal_parse_n() without its fast path (err not reset): tests compare the two. */
 fisc_status fiscp_decimal_parse_general(fisc_decimal *out, const char *text, size_t len, unsigned flags,
                                         fisc_error *err);
@@ -78,6 +112,14 @@ int fiscp_decimal_cmp_general(const fisc_decimal *a, const fisc_decimal *b);
 fisc_status fiscp_decimal_round_unit_general(fisc_decimal *r, fisc_decimal *residue, const fisc_decimal *v,
                                              const fisc_decimal *unit, fisc_round mode, uint32_t *status,
                                              fisc_error *err);
+
+/*
+ * fisc_decimal_round_unit(r, NULL, v, unit, mode, NULL, err) for r, v and unit not NULL: the
+ * engine's rounding of every published amount, its arguments all in registers (a caller with four
+ * or five arguments of its own reaches it by a jump) and no NULL checks but err's.
+ */
+fisc_status fiscp_decimal_round_to_unit(fisc_decimal *r, const fisc_decimal *v, const fisc_decimal *unit,
+                                        fisc_round mode, fisc_error *err) FISCP_NONNULL(1, 2, 3);
 
 /*
  * The digits of |v| as an ASCII string (no sign, no point, no leading zeros, "0" for zero)

@@ -584,8 +584,9 @@ fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, f
 {
     if (c->h.trace)
         return round_traced(c, what, v, out);
-    /* the residue is shown in the explanation only: not computed without it */
-    return fisc_decimal_round_unit(out, NULL, v, &c->conf->unit, c->conf->rounding, NULL, c->err);
+    /* the residue is shown in the explanation only: not computed without it; a jump to the
+       rounding, whose arguments all fit in registers */
+    return fiscp_decimal_round_to_unit(out, v, &c->conf->unit, c->conf->rounding, c->err);
 }
 
 /* ------------------------------------------------------------------ evaluation */

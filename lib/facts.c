@@ -1681,41 +1681,15 @@ static const int64_t POW10[19] = {
     100000000000000000, 1000000000000000000,
 };
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/*
- * Eight digits at a time (SWAR, Lemire's digit parsing), the text in order from the lowest byte of
- * a word: the technique of fisc_decimal_parse_n()'s fast path (lib/decimal.c), whose helpers are
- * private to it.
- */
-# define SWAR_DIGITS 1
-
-/* Bits in the high nibble of every byte of w that is not an ASCII digit; 0 for a digit. */
-static inline uint64_t non_digits(uint64_t w)
-{
-    uint64_t x = w ^ 0x3030303030303030u; /* a digit's byte becomes 0..9 */
-
-    return (x | ((x & 0x0F0F0F0F0F0F0F0Fu) + 0x0606060606060606u)) & 0xF0F0F0F0F0F0F0F0u;
-}
-
-/* The value of the 8 digits of w, its lowest byte the most significant; 0 bytes are leading zeros. */
-static inline uint64_t eight_digits(uint64_t w)
-{
-    w = (w & 0x0F0F0F0F0F0F0F0Fu) * 2561 >> 8;
-    w = (w & 0x00FF00FF00FF00FFu) * 6553601 >> 16;
-    return (w & 0x0000FFFF0000FFFFu) * 42949672960001u >> 32;
-}
-#else
-# define SWAR_DIGITS 0
-#endif
-
 /*
  * The value of the n digits (1 <= n <= max, max 8 or 16) at p into *out: 1, or 0 when one is not a
  * digit. At least 4 bytes at p may be read, and 8 when n > 4 (the integer digits of an amount
- * "I.FF"): one word for up to 8 digits, two for more.
+ * "I.FF"): one word for up to 8 digits, two for more, read eight digits at a time as
+ * fisc_decimal_parse_n() reads them (decimal.h).
  */
 static inline int int_digits(uint64_t *out, const unsigned char *p, size_t n, size_t max)
 {
-#if SWAR_DIGITS
+#if FISCP_SWAR_DIGITS
     uint64_t w0, w1;
 
     if (n <= 8) {
@@ -1727,18 +1701,18 @@ static inline int int_digits(uint64_t *out, const unsigned char *p, size_t n, si
             memcpy(&w, p, 4);
             w0 = w;
         }
-        if (non_digits(w0) << (64 - 8 * n)) /* the bytes past the digits shifted out */
+        if (fiscp_non_digits8(w0) << (64 - 8 * n)) /* the bytes past the digits shifted out */
             return 0;
-        *out = eight_digits(w0 << (64 - 8 * n));
+        *out = fiscp_eight_digits(w0 << (64 - 8 * n));
         return 1;
     }
     if (max <= 8)
         return 0;
     memcpy(&w0, p, 8);
     memcpy(&w1, p + n - 8, 8); /* the last 8 digits, overlapping w0 */
-    if (non_digits(w0) | non_digits(w1))
+    if (fiscp_non_digits8(w0) | fiscp_non_digits8(w1))
         return 0;
-    *out = eight_digits(w0 << (8 * (16 - n))) * 100000000u + eight_digits(w1);
+    *out = fiscp_eight_digits(w0 << (8 * (16 - n))) * 100000000u + fiscp_eight_digits(w1);
     return 1;
 #else
     uint64_t acc = 0;

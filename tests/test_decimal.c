@@ -1087,6 +1087,100 @@ static void round_unit_fast_path_matches_general(void **state)
     }
 }
 
+/*
+ * fiscp_decimal_round_to_unit (the engine's rounding) against fisc_decimal_round_unit without a
+ * residue or a status: the same result field for field (kind, scale, coefficient) and the same
+ * status code, in every mode (and an invalid one), on every kind (64- and 128-bit, negative, zero,
+ * RATIO, BIG), for units the fast path takes (1, 0.1 ... 10^-20) and others (0.010, 0.05, 10, 5),
+ * also in place (r == v).
+ */
+static void round_to_unit_matches_round_unit(void **state)
+{
+    static const char *const values[] = { "0", "-0.00", "7", "-7", "0.1", "-0.01", "123.45", "-123.456", "0.005",
+                                          "-0.015", "9223372036854775807", "-9223372036854775808",
+                                          "92233720368547758.08", "-92233720368547758.09", "18446744073709551616.5",
+                                          "-170141183460469231731687303715884105727", "1/3", "-2/7",
+                                          "1/12345678901234567890123", "0.00000000000000000001",
+                                          "-1701411834604692317316873037158841057.27",
+                                          "-1701411834604692317316873037158841057280" };
+    static const char *const units[] = { "1", "0.1", "0.01", "0.001", "0.00000000000000000001", "1.0", "0.010",
+                                         "0.05", "10", "5" };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        for (size_t j = 0; j < sizeof(units) / sizeof(units[0]); j++) {
+            for (int mode = FISC_ROUND_HALF_UP; mode <= FISC_ROUND_FLOOR + 1; mode++) {
+                fisc_decimal v, unit, a, b;
+                fisc_error ea = FISC_ERROR_INIT, eb = FISC_ERROR_INIT;
+                fisc_status ra, rb;
+
+                fiscp_decimal_init(&v);
+                fiscp_decimal_init(&unit);
+                fiscp_decimal_init(&a);
+                fiscp_decimal_init(&b);
+                parse_ok(&v, values[i]);
+                parse_ok(&unit, units[j]);
+                ra = fiscp_decimal_round_to_unit(&a, &v, &unit, (fisc_round)mode, &ea);
+                rb = fisc_decimal_round_unit(&b, NULL, &v, &unit, (fisc_round)mode, NULL, &eb);
+                if (ra != rb || strcmp(ea.text, eb.text) != 0 ||
+                    (ra == FISC_OK && (a.kind_ != b.kind_ || fisc_decimal_cmp(&a, &b) != 0 ||
+                                       (a.kind_ == FISCP_DEC_SMALL &&
+                                        (a.scale_ != b.scale_ || a.lo_ != b.lo_ || a.hi_ != b.hi_)))))
+                    fail_msg("%s to %s, mode %d: %d %s and %d %s", values[i], units[j], mode, (int)ra, ea.text,
+                             (int)rb, eb.text);
+                ra = fiscp_decimal_round_to_unit(&v, &v, &unit, (fisc_round)mode, NULL); /* in place */
+                assert_int_equal(ra, rb);
+                if (ra == FISC_OK && fisc_decimal_cmp(&v, &b) != 0)
+                    fail_msg("%s to %s, mode %d: in place differs", values[i], units[j], mode);
+                fisc_decimal_clear(&v);
+                fisc_decimal_clear(&unit);
+                fisc_decimal_clear(&a);
+                fisc_decimal_clear(&b);
+            }
+        }
+    }
+}
+
+#if FISCP_SWAR_DIGITS
+/* The shared eight-digits-at-a-time helpers on every byte at every position, and on digit runs. */
+static void swar_digits(void **state)
+{
+    uint64_t x = 0x2545F4914F6CDD1Du;
+
+    (void)state;
+    for (int pos = 0; pos < 8; pos++)
+        for (int b = 0; b < 256; b++) {
+            unsigned char text[8];
+            uint64_t w;
+
+            memcpy(text, "12345678", 8);
+            text[pos] = (unsigned char)b;
+            memcpy(&w, text, 8);
+            if ((fiscp_non_digits8(w) != 0) != (b < '0' || b > '9'))
+                fail_msg("byte %d at %d", b, pos);
+        }
+    for (int n = 0; n < 10000; n++) {
+        char text[9];
+        uint64_t w, v;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        v = n < 2 ? (n ? 99999999u : 0u) : x % 100000000u;
+        snprintf(text, sizeof(text), "%08llu", (unsigned long long)v);
+        memcpy(&w, text, 8);
+        assert_int_equal(fiscp_non_digits8(w), 0);
+        assert_int_equal(fiscp_eight_digits(w), v);
+        /* k zero bytes shifted in at the low end: leading zeros, the last k digits dropped */
+        for (int k = 0; k < 8; k++) {
+            uint64_t p10 = 1;
+
+            for (int e = 0; e < k; e++)
+                p10 *= 10;
+            assert_int_equal(fiscp_eight_digits(w << 8 * k), v / p10);
+        }
+    }
+}
+#endif
+
 /* The inline helpers of lib/decimal.h agree with the functions, on every kind. */
 static void inline_helpers_match(void **state)
 {
@@ -2143,6 +2237,10 @@ int main(void)
         cmocka_unit_test(small_rationals_match_gmp),
         cmocka_unit_test(small_rationals_stay_inline),
         cmocka_unit_test(round_unit_fast_path_matches_general),
+        cmocka_unit_test(round_to_unit_matches_round_unit),
+#if FISCP_SWAR_DIGITS
+        cmocka_unit_test(swar_digits),
+#endif
         cmocka_unit_test(inline_helpers_match),
         cmocka_unit_test(division_round_trips),
         cmocka_unit_test(rounding_rejects_bad_arguments),
