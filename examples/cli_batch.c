@@ -55,12 +55,15 @@ int cli_is_fatal(int rc)
 /*
  * How much of ".00" gives the exact text @p s (@p n bytes: -?d+(.d+)? or -?d+/d+) two decimals:
  * 3 (".00") after an integer, 1 ("0") after one decimal, 0 after two or more or after a
- * fraction. Read back from the end over the last digits only.
+ * fraction. Read back from the end over the last digits only; an amount (two decimals) is seen
+ * at once.
  */
 static size_t two_decimals(const char *s, size_t n)
 {
     size_t k = n;
 
+    if (n >= 3 && s[n - 3] == '.')
+        return 0;
     while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9')
         k--;
     if (k == 0 || s[k - 1] == '-')
@@ -68,39 +71,49 @@ static size_t two_decimals(const char *s, size_t n)
     return s[k - 1] == '.' && n - k == 1 ? 1 : 0;
 }
 
-/* Append the exact text @p s of @p n bytes with at least two decimals. */
-static void put_two_decimals(cli_buf *b, const char *s, size_t n)
+/* Pad the exact text @p s of @p n bytes to two decimals in place (room for 3 more bytes, and no
+ * NUL written). @return its end. */
+static char *pad_two_decimals(char *s, size_t n)
 {
     size_t z = two_decimals(s, n);
 
-    cli_buf_put(b, s, n);
-    if (z > 0)
-        cli_buf_put(b, ".00" + 3 - z, z);
+    if (z == 3)
+        memcpy(s + n, ".00", 3);
+    else if (z == 1)
+        s[n] = '0';
+    return s + n + z;
 }
 
-/* cli_put_amount() through a text on the heap: a value beyond FISC_DECIMAL_TEXT_SIZE. */
-static int put_amount_heap(cli_buf *b, const fisc_decimal *v, fisc_error *err)
+char *cli_amount_at(char *out, const fisc_decimal *v)
 {
-    char *s = NULL;
-    int rc = fisc_decimal_to_string(&s, v, NULL, NULL, err);
+    size_t n = 0;
 
-    if (rc != FISC_OK)
-        return rc;
-    put_two_decimals(b, s, strlen(s));
-    fisc_string_free(s);
-    return FISC_OK;
+    if (fisc_decimal_format(out, FISC_DECIMAL_TEXT_SIZE, &n, v, NULL, NULL, NULL) != FISC_OK)
+        return NULL;
+    return pad_two_decimals(out, n);
 }
 
 int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
 {
-    char text[FISC_DECIMAL_TEXT_SIZE];
-    size_t n = 0;
+    char *s = NULL, *o = cli_buf_room(b, CLI_AMOUNT_ROOM), *end;
+    size_t n;
+    int rc;
 
-    /* Any failure (a text too long for the stack, or a real error, which the heap path
-     * reports in err as before) takes the heap path. */
-    if (fisc_decimal_format(text, sizeof(text), &n, v, NULL, NULL, NULL) != FISC_OK)
-        return put_amount_heap(b, v, err);
-    put_two_decimals(b, text, n);
+    if (o && (end = cli_amount_at(o, v)) != NULL) {
+        cli_buf_commit(b, end);
+        return FISC_OK;
+    }
+    /* Out of memory (the buffer reports it), a text too long for the room, or a real error,
+     * which this path reports in err as before: through a text on the heap. */
+    rc = fisc_decimal_to_string(&s, v, NULL, NULL, err);
+    if (rc != FISC_OK)
+        return rc;
+    n = strlen(s);
+    if ((o = cli_buf_room(b, n + 3)) != NULL) {
+        memcpy(o, s, n);
+        cli_buf_commit(b, pad_two_decimals(o, n));
+    }
+    fisc_string_free(s);
     return FISC_OK;
 }
 
@@ -109,7 +122,7 @@ const fisc_amount *cli_main_amount(const fisc_item *it)
     size_t k;
 
     for (k = 0; k < it->amount_count; k++)
-        if (it->amounts[k].category >= 0 && it->amounts[k].category < FISC_CATEGORY_COUNT)
+        if ((unsigned)it->amounts[k].category < FISC_CATEGORY_COUNT) /* also not -1 */
             return &it->amounts[k];
     if (it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0)
         return &it->amounts[0];
@@ -313,14 +326,48 @@ void cli_rows_free(cli_rows *R)
     R->col_fact = NULL;
 }
 
+/*
+ * Set the facts of a CSV record's cells (a row already checked to have no more fields than the
+ * header) into @p scratch, cleared first. @return FISC_OK; a fatal error in @p fatal; or
+ * FISC_EINVAL with row->why set (a value the facts refuse).
+ */
+static int read_cells(const cli_rows *R, const cli_rec *rec, fisc_facts *scratch, cli_row *row,
+                      fisc_error *fatal)
+{
+    /* Walked by pointer, in locals: few enough to stay in registers across the calls. */
+    const cli_field *f = R->blk->fields + rec->first, *end = f + rec->nfields;
+    const long *fact = R->col_fact;
+    const char *text = R->blk->text;
+    fisc_error e; /* each call resets it */
+    int rc;
+
+    fisc_facts_clear(scratch);
+    for (; f < end; f++, fact++) {
+        if (*fact < 0 || f->len == 0)
+            continue;
+        rc = fisc_facts_set_index(scratch, (size_t)*fact, text + f->off, f->len, &e);
+        if (rc != FISC_OK) {
+            size_t i = (size_t)(fact - R->col_fact);
+
+            if (cli_is_fatal(rc)) {
+                *fatal = e;
+                return rc;
+            }
+            snprintf(row->why, sizeof(row->why), "column %zu (%s): %s", i + 1, R->col_names[i],
+                     e.text);
+            return FISC_EINVAL;
+        }
+    }
+    return FISC_OK;
+}
+
 int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row, fisc_error *fatal)
 {
     const cli_rec *rec = &R->blk->recs[r];
-    fisc_error e;
-    size_t i, len;
+    fisc_error e; /* each call resets it */
+    size_t len;
     int rc;
 
-    fisc_error_clear(&e); /* cheaper than an initializer that zeroes all of it, per row */
     row->row = rec->row;
     row->key = NULL;
     row->facts = NULL;
@@ -335,35 +382,16 @@ int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row
     if (rec->bad) {
         snprintf(row->why, sizeof(row->why), "%s", rec->bad);
     } else if (!R->jsonl_in) {
-        /* The record's cells, in locals the calls below cannot be assumed to leave alone. */
-        const cli_field *f = R->blk->fields + rec->first;
-        const char *text = R->blk->text;
-        const long *col_fact = R->col_fact;
-        size_t n = rec->nfields;
-
-        if (n > R->ncols) {
-            snprintf(row->why, sizeof(row->why), "the row has %zu fields, the header %zu", n,
-                     R->ncols);
+        if (rec->nfields > R->ncols) {
+            snprintf(row->why, sizeof(row->why), "the row has %zu fields, the header %zu",
+                     rec->nfields, R->ncols);
             return FISC_OK;
         }
-        fisc_facts_clear(scratch);
-        for (i = 0; i < n; i++) {
-            long fi = col_fact[i];
-
-            if (fi < 0 || f[i].len == 0)
-                continue;
-            rc = fisc_facts_set_index(scratch, (size_t)fi, text + f[i].off, f[i].len, &e);
-            if (rc != FISC_OK) {
-                if (cli_is_fatal(rc)) {
-                    *fatal = e;
-                    return rc;
-                }
-                snprintf(row->why, sizeof(row->why), "column %zu (%s): %s", i + 1,
-                         R->col_names[i], e.text);
-                return FISC_OK;
-            }
-        }
-        row->facts = scratch;
+        rc = read_cells(R, rec, scratch, row, fatal);
+        if (rc == FISC_OK)
+            row->facts = scratch;
+        else if (cli_is_fatal(rc))
+            return rc;
     } else {
         const char *line = cli_block_field(R->blk, r, 0, &len);
 

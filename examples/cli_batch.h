@@ -19,10 +19,12 @@
 #include "cli_common.h"
 #include "cli_stream.h"
 
-/* Rows evaluated together (split between the threads) before their output is written (a test
- * build may make it tiny, to put every row at a block's edge). */
+/* Most rows of a block: read, evaluated and written together (fisc batch: by one thread;
+ * fisc whatif: split between the threads). A CSV block also ends with the text read so far (a
+ * chunk of 1 MiB), so that rows of 128 bytes or more make a block of about one chunk each. A
+ * test build may make it tiny, to put every row at a block's edge. */
 #ifndef CLI_BATCH_BLOCK_ROWS
-#define CLI_BATCH_BLOCK_ROWS 4096
+#define CLI_BATCH_BLOCK_ROWS 8192
 #endif
 /* Most threads --jobs accepts. */
 #define CLI_BATCH_MAX_JOBS 64
@@ -49,6 +51,17 @@ int cli_is_fatal(int rc);
  * "1/3" as it is). @return FISC_OK or the error of fisc_decimal_to_string().
  */
 int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err);
+
+/* Bytes cli_amount_at() may write: any text fisc_decimal_format() writes without the heap, and
+ * ".00". */
+#define CLI_AMOUNT_ROOM (FISC_DECIMAL_TEXT_SIZE + 3)
+
+/*
+ * Write @p v as cli_put_amount() does at @p out, which has CLI_AMOUNT_ROOM bytes (no NUL is
+ * written after the text): for a writer that keeps room for a row. @return the end of the
+ * text, or NULL for a value whose text needs the heap (or an error): cli_put_amount() writes it.
+ */
+char *cli_amount_at(char *out, const fisc_decimal *v);
 
 /*
  * The item's main amount, or NULL: the first of its amounts that counts in a category, whatever
@@ -101,7 +114,8 @@ int cli_rows_begin(cli_rows *R, cli_stream *in, cli_block *hb, const char *key_o
  */
 int cli_rows_open(cli_rows *R, cli_stream *in, cli_block *hb, const char *input, const char *key_opt,
                   int *usage, fisc_error *err);
-/* The next block of CLI_BATCH_BLOCK_ROWS rows, CSV or JSON Lines. @return as cli_stream_csv_block(). */
+/* The next block of at most CLI_BATCH_BLOCK_ROWS rows, CSV or JSON Lines.
+ * @return as cli_stream_csv_block(). */
 int cli_rows_read_block(const cli_rows *R, cli_stream *in, cli_block *b, fisc_error *err);
 void cli_rows_free(cli_rows *R);
 

@@ -274,6 +274,11 @@ static int buf_reserve(cli_buf *b, size_t extra)
     return 0;
 }
 
+char *cli_buf_grow(cli_buf *b, size_t n)
+{
+    return buf_reserve(b, n) == 0 ? b->data + b->len : NULL;
+}
+
 void cli_buf_append(cli_buf *b, const char *s, size_t len)
 {
     if (buf_reserve(b, len) != 0)

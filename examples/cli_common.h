@@ -119,6 +119,28 @@ static inline void cli_buf_puts(cli_buf *b, const char *s)
     cli_buf_put(b, s, strlen(s));
 }
 
+/* Grow the buffer for @p n more bytes: what cli_buf_room() does when they do not fit. */
+char *cli_buf_grow(cli_buf *b, size_t n);
+
+/*
+ * Where to write up to @p n bytes at the end of the buffer (it has room for them and a NUL), or
+ * NULL when out of memory; cli_buf_commit() then takes what was written. For a writer of many
+ * small pieces, which need not check the room of each.
+ */
+static inline char *cli_buf_room(cli_buf *b, size_t n)
+{
+    if (b->cap - b->len > n && !b->failed)
+        return b->data + b->len;
+    return cli_buf_grow(b, n);
+}
+
+/* Take the bytes written at cli_buf_room() up to @p end into the buffer. */
+static inline void cli_buf_commit(cli_buf *b, char *end)
+{
+    b->len = (size_t)(end - b->data);
+    *end = '\0';
+}
+
 void cli_buf_printf(cli_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Append @p s as a JSON string (quoted, escaped; invalid UTF-8 becomes U+FFFD); NULL gives null. */
 void cli_buf_json_string(cli_buf *b, const char *s);

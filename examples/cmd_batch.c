@@ -1,13 +1,14 @@
 /*
  * fisc batch INPUT: evaluate a policy for every row of a CSV or JSON Lines file, streaming.
  *
- * The input is read a block of CLI_BATCH_BLOCK_ROWS rows at a time (cli_stream.c: chunked reading and
- * decoding, so memory stays flat whatever the input size); the rows of a block are evaluated by
- * --jobs threads, each with its own facts and result (the policy is immutable and shared; the
- * result is evaluated into row after row, so a row allocates nothing), on contiguous slices,
- * while the main thread reads the next block; the slices' output is written in order, so the
- * output is the same for any number of threads. Totals are added exactly (fisc_decimal_add) per
- * thread and merged at the end; exact addition does not depend on the order.
+ * The input is read a block of at most CLI_BATCH_BLOCK_ROWS rows at a time (cli_stream.c: chunked
+ * reading and decoding, so memory stays flat whatever the input size). Each of --jobs workers
+ * (this thread and jobs - 1 more) reads a block, evaluates it with its own facts and result (the
+ * policy is immutable and shared; the result is evaluated into row after row, so a row allocates
+ * nothing) and writes it once the blocks before it are written (see relay): the output is the
+ * same for any number of threads, and a block's text, fields and output stay in the cache of the
+ * thread that uses them. Totals are added exactly (fisc_decimal_add) per worker and merged at the
+ * end; exact addition does not depend on the order.
  *
  * Public API only. No floating point: rates of progress are integer rows per second from
  * integer nanoseconds.
@@ -117,11 +118,10 @@ static const char *const CATEGORY_TEXT[FISC_CATEGORY_COUNT] = {
     "tax payable", "tax relief", "subsidy", "repayment"
 };
 static const char *const OUTCOME_NAMES[3] = { "eligible", "not_eligible", "undetermined" };
-/* An outcome between its CSV commas, with its length (written per program per row). */
-#define CELL(s) { s, sizeof(s) - 1 }
-static const struct { const char *text; size_t len; } OUTCOME_CELLS[3] = {
-    CELL(",eligible,"), CELL(",not_eligible,"), CELL(",undetermined,")
-};
+/* An outcome between its CSV commas, and its length: written per program per row, 16 bytes
+ * at a time (a copy of constant size is a pair of moves). */
+static const char OUTCOME_CELLS[3][16] = { ",eligible,", ",not_eligible,", ",undetermined," };
+static const unsigned char OUTCOME_CELL_LEN[3] = { 10, 14, 14 };
 
 /* Counts and the exact total of one program's main amount. */
 typedef struct prog_stats {
@@ -145,18 +145,52 @@ typedef struct batch {
     int jsonl_out;
 } batch;
 
+/* A row number's digits, kept from row to row: the next row's are counted on from them. */
+typedef struct row_text {
+    long row;                /* 0: none yet */
+    size_t len;
+    char digits[24];
+} row_text;
+
+/*
+ * One thread's state. Workers are allocated apart, a cache line each at least (the alignment
+ * rounds the size up), and each reads its own copy of the batch: no line that one thread writes
+ * row after row is read by another.
+ */
+struct relay;
+
 typedef struct worker {
-    batch *B;
-    fisc_facts *facts;
+    _Alignas(64) batch B;    /* the batch, copied from *shared; B.R.blk is blk */
+    const batch *shared;
+    struct relay *relay;     /* the input and the output, shared */
+    cli_block blk;           /* the block this worker reads, evaluates and writes */
+    fisc_facts *facts;       /* made in the worker's thread, from its own heap */
     fisc_result *res;        /* evaluated into row after row (fisc_evaluate_into) */
-    cli_buf out;             /* this slice's output rows */
-    cli_buf msgs;            /* this slice's bad-row messages */
-    stats st;
+    cli_buf out;             /* this block's output rows */
+    cli_buf msgs;            /* this block's bad-row messages */
+    stats st;                /* st.progs: whole cache lines of their own */
+    row_text rt;
     fisc_error fatal;        /* an error that stops the batch (out of memory) */
 } worker;
 
 /* ---------------------------------------------------------------------------------------- */
 /* Small helpers */
+
+/* Zeroed memory for @p n objects of @p size bytes, on cache lines of its own: what one thread
+ * writes row after row shares no line with another's. @return it (free() releases it), or NULL. */
+static void *lines_calloc(size_t n, size_t size)
+{
+    size_t bytes;
+    void *p;
+
+    if (size && n > (SIZE_MAX - 63) / size)
+        return NULL;
+    bytes = (n * size + 63) / 64 * 64;
+    p = aligned_alloc(64, bytes ? bytes : 64);
+    if (p)
+        memset(p, 0, bytes ? bytes : 64);
+    return p;
+}
 
 static void stats_init(stats *st, size_t nprog)
 {
@@ -210,25 +244,51 @@ static size_t long_text(char out[24], long v)
     return k;
 }
 
+/* The digits of row @p row (NUL-terminated, in @p t). Rows mostly come one after another: then
+ * the last row's digits are counted on by one, as on paper. */
+static const char *row_digits(row_text *t, long row, size_t *len)
+{
+    size_t i = t->len;
+
+    if (t->row <= 0 || row != t->row + 1) {
+        t->len = long_text(t->digits, row);
+    } else {
+        while (i > 0 && t->digits[i - 1] == '9')
+            t->digits[--i] = '0';
+        if (i > 0) {
+            t->digits[i - 1]++;
+        } else { /* 99 + 1: one digit more */
+            memmove(t->digits + 1, t->digits, t->len + 1);
+            t->digits[0] = '1';
+            t->len++;
+        }
+    }
+    t->row = row;
+    *len = t->len;
+    return t->digits;
+}
+
 static void put_key_and_row(worker *w, long row, const char *key)
 {
-    char num[24];
-    size_t n = long_text(num, row);
+    size_t n;
+    const char *num = row_digits(&w->rt, row, &n);
+    char *o;
 
-    if (w->B->jsonl_out) {
+    if (w->B.jsonl_out) {
         cli_buf_puts(&w->out, "{\"row\":");
         cli_buf_put(&w->out, num, n);
         cli_buf_puts(&w->out, ",\"key\":");
         cli_buf_json_string(&w->out, key ? key : num);
-    } else {
+    } else if (key) {
         /* A row number is a CSV field as it is (digits: nothing to quote). */
         cli_buf_put(&w->out, num, n);
-        if (key) {
-            cli_csv_put_field(&w->out, key, 0);
-        } else {
-            cli_buf_put(&w->out, ",", 1);
-            cli_buf_put(&w->out, num, n);
-        }
+        cli_csv_put_field(&w->out, key, 0);
+    } else if ((o = cli_buf_room(&w->out, n + 1 + sizeof(w->rt.digits))) != NULL) {
+        /* The whole digits array each time: a copy of constant size is a few moves. */
+        memcpy(o, num, sizeof(w->rt.digits));
+        o[n] = ',';
+        memcpy(o + n + 1, num, sizeof(w->rt.digits));
+        cli_buf_commit(&w->out, o + 2 * n + 1);
     }
 }
 
@@ -237,79 +297,124 @@ static void put_bad_row(worker *w, long row, const char *key, const char *why)
     size_t i;
 
     put_key_and_row(w, row, key);
-    if (w->B->jsonl_out) {
+    if (w->B.jsonl_out) {
         cli_buf_puts(&w->out, ",\"programs\":null,\"error\":");
         cli_buf_json_string(&w->out, why);
         cli_buf_puts(&w->out, "}\n");
     } else {
-        for (i = 0; i < w->B->nprog; i++)
+        for (i = 0; i < w->B.nprog; i++)
             cli_buf_put(&w->out, ",,,", 3);
         cli_csv_put_field(&w->out, why, 0);
         cli_csv_end_row(&w->out);
     }
-    cli_buf_printf(&w->msgs, "fisc batch: %s: row %ld: %s\n", w->B->R.source, row, why);
+    cli_buf_printf(&w->msgs, "fisc batch: %s: row %ld: %s\n", w->B.R.source, row, why);
     w->st.bad++;
+}
+
+/*
+ * Program @p i's item of @p res, counted in the statistics: its outcome (*outcome, an index of
+ * OUTCOME_NAMES) and its main amount (*a, or NULL), added to the program's total.
+ * @return the item, or NULL with w->fatal set. Inline: it runs per program per row.
+ */
+static inline const fisc_item *count_item(worker *w, const fisc_result *res, size_t i,
+                                          int *outcome, const fisc_amount **a)
+{
+    const batch *B = &w->B;
+    const fisc_item *it = fisc_result_item(res, i);
+
+    if (!it || (it->program != B->prog_ids[i] && strcmp(it->program, B->prog_ids[i]) != 0))
+        it = fisc_result_find(res, B->prog_ids[i]);
+    if (!it) {
+        cli_error_set(&w->fatal, CLI_EINTERNAL, "", -1, -1,
+                      "the result has no item for program %s", B->prog_ids[i]);
+        return NULL;
+    }
+    *outcome = it->outcome >= 0 && it->outcome <= 2 ? it->outcome : FISC_OUTCOME_UNDETERMINED;
+    w->st.progs[i].n[*outcome]++;
+    *a = cli_main_amount(it);
+    if (*a && fisc_decimal_add(&w->st.progs[i].total, &w->st.progs[i].total, (*a)->value,
+                               &w->fatal) != FISC_OK)
+        return NULL;
+    return it;
+}
+
+/* The programs of a computed row, as CSV: each writes into room kept for it, without a check
+ * per piece. @return FISC_OK or a fatal error. */
+static int put_programs_csv(worker *w, const fisc_result *res)
+{
+    size_t i;
+
+    for (i = 0; i < w->B.nprog; i++) {
+        const fisc_amount *a;
+        const fisc_item *it;
+        char *o, *end = NULL;
+        int outcome, rc;
+
+        if (!(it = count_item(w, res, i, &outcome, &a)))
+            return w->fatal.code;
+        if (!(o = cli_buf_room(&w->out, sizeof(OUTCOME_CELLS[0]) + CLI_AMOUNT_ROOM + 4)))
+            return FISC_OK; /* out of memory: the buffer tells (eval_block()) */
+        memcpy(o, OUTCOME_CELLS[outcome], sizeof(OUTCOME_CELLS[0]));
+        o += OUTCOME_CELL_LEN[outcome];
+        if (a && !(end = cli_amount_at(o, a->value))) {
+            /* A text for the heap, or an error that cli_put_amount() tells. */
+            cli_buf_commit(&w->out, o);
+            if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+                return rc;
+            if (!(o = cli_buf_room(&w->out, 4)))
+                return FISC_OK;
+        } else if (a) {
+            o = end;
+        }
+        memcpy(o, it->provisional ? ",yes" : ",no", 4);
+        cli_buf_commit(&w->out, o + (it->provisional ? 4 : 3));
+    }
+    cli_buf_put(&w->out, ",\r\n", 3);
+    return FISC_OK;
+}
+
+/* The programs of a computed row, as JSON. @return FISC_OK or a fatal error. */
+static int put_programs_json(worker *w, const fisc_result *res)
+{
+    size_t i;
+    int rc;
+
+    cli_buf_puts(&w->out, ",\"programs\":{");
+    for (i = 0; i < w->B.nprog; i++) {
+        const fisc_amount *a;
+        const fisc_item *it;
+        int outcome;
+
+        if (!(it = count_item(w, res, i, &outcome, &a)))
+            return w->fatal.code;
+        if (i > 0)
+            cli_buf_put(&w->out, ",", 1);
+        cli_buf_json_string(&w->out, w->B.prog_ids[i]);
+        cli_buf_printf(&w->out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
+        if (a) {
+            cli_buf_put(&w->out, "\"", 1);
+            if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+                return rc;
+            cli_buf_puts(&w->out, "\",\"amount_name\":");
+            cli_buf_json_string(&w->out, a->name);
+        } else {
+            cli_buf_puts(&w->out, "null,\"amount_name\":null");
+        }
+        cli_buf_printf(&w->out, ",\"provisional\":%s}", it->provisional ? "true" : "false");
+    }
+    cli_buf_puts(&w->out, "},\"error\":null}\n");
+    return FISC_OK;
 }
 
 /* Write a computed row and add it to the totals. @return FISC_OK or a fatal error. */
 static int put_result(worker *w, long row, const char *key, const fisc_result *res)
 {
-    const batch *B = w->B;
-    size_t i;
     int k, rc;
 
     put_key_and_row(w, row, key);
-    if (B->jsonl_out)
-        cli_buf_puts(&w->out, ",\"programs\":{");
-    for (i = 0; i < B->nprog; i++) {
-        const fisc_item *it = fisc_result_item(res, i);
-        const fisc_amount *a;
-        int outcome;
-
-        if (!it || (it->program != B->prog_ids[i] && strcmp(it->program, B->prog_ids[i]) != 0))
-            it = fisc_result_find(res, B->prog_ids[i]);
-        if (!it) {
-            cli_error_set(&w->fatal, CLI_EINTERNAL, "", -1, -1,
-                          "the result has no item for program %s", B->prog_ids[i]);
-            return CLI_EINTERNAL;
-        }
-        outcome = it->outcome >= 0 && it->outcome <= 2 ? it->outcome : FISC_OUTCOME_UNDETERMINED;
-        w->st.progs[i].n[outcome]++;
-        a = cli_main_amount(it);
-        if (a) {
-            rc = fisc_decimal_add(&w->st.progs[i].total, &w->st.progs[i].total, a->value, &w->fatal);
-            if (rc != FISC_OK)
-                return rc;
-        }
-        if (B->jsonl_out) {
-            if (i > 0)
-                cli_buf_put(&w->out, ",", 1);
-            cli_buf_json_string(&w->out, B->prog_ids[i]);
-            cli_buf_printf(&w->out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
-            if (a) {
-                cli_buf_put(&w->out, "\"", 1);
-                if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
-                    return rc;
-                cli_buf_puts(&w->out, "\",\"amount_name\":");
-                cli_buf_json_string(&w->out, a->name);
-            } else {
-                cli_buf_puts(&w->out, "null,\"amount_name\":null");
-            }
-            cli_buf_printf(&w->out, ",\"provisional\":%s}", it->provisional ? "true" : "false");
-        } else {
-            cli_buf_put(&w->out, OUTCOME_CELLS[outcome].text, OUTCOME_CELLS[outcome].len);
-            if (a && (rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
-                return rc;
-            if (it->provisional)
-                cli_buf_put(&w->out, ",yes", 4);
-            else
-                cli_buf_put(&w->out, ",no", 3);
-        }
-    }
-    if (B->jsonl_out)
-        cli_buf_puts(&w->out, "},\"error\":null}\n");
-    else
-        cli_buf_put(&w->out, ",\r\n", 3);
+    rc = w->B.jsonl_out ? put_programs_json(w, res) : put_programs_csv(w, res);
+    if (rc != FISC_OK)
+        return rc;
     for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
         const fisc_decimal *t = fisc_result_total(res, k);
 
@@ -325,12 +430,11 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
 /* Evaluate record @p r of the block. @return FISC_OK, or a fatal error in w->fatal. */
 static int eval_row(worker *w, size_t r)
 {
-    const batch *B = w->B;
-    fisc_error e;
+    const batch *B = &w->B;
+    fisc_error e; /* each call resets it */
     cli_row row;
     int rc;
 
-    fisc_error_clear(&e); /* cheaper than an initializer that zeroes all of it, per row */
     w->st.rows++;
     rc = cli_rows_read(&B->R, r, w->facts, &row, &w->fatal);
     if (rc != FISC_OK) {
@@ -357,16 +461,19 @@ static int eval_row(worker *w, size_t r)
     return rc;
 }
 
-static void run_slice(void *arg, size_t from, size_t to)
+/* Evaluate the worker's block into its output; a fatal error lands in w->fatal. */
+static void eval_block(worker *w)
 {
-    worker *w = arg;
-    size_t r;
+    size_t r, to = w->blk.nrecs;
 
     w->out.len = 0;
     w->msgs.len = 0;
     if (w->out.data)
         w->out.data[0] = '\0';
-    for (r = from; r < to && w->fatal.code == FISC_OK; r++)
+    /* Made here, by the thread that uses it, for its first block. */
+    if (!w->facts && w->fatal.code == FISC_OK && fisc_facts_new(&w->facts, &w->fatal) != FISC_OK)
+        return;
+    for (r = 0; r < to && w->fatal.code == FISC_OK; r++)
         if (eval_row(w, r) != FISC_OK && w->fatal.code == FISC_OK)
             cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
     if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
@@ -417,6 +524,148 @@ static int sink_write(sink *k, const char *s, size_t len)
         return -1;
     }
     return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Threads */
+
+/*
+ * How the workers share the input and the output. Each worker reads a block (one worker at a
+ * time), evaluates it, and writes it when the blocks read before it are written: the output is
+ * in the input's order for any number of workers. A block is read, evaluated and written by one
+ * thread, so that its text, fields and output stay in that thread's cache; the next block is
+ * read by another worker meanwhile.
+ */
+typedef struct relay {
+    pthread_mutex_t read_mu;  /* the input */
+    cli_stream *in;
+    size_t next;              /* the number of the next block read */
+    int reading;              /* 0 once the input ended or failed, or the batch stopped */
+    int in_rc;                /* the input's error, or FISC_OK */
+    fisc_error in_err;
+    pthread_mutex_t write_mu; /* the output, and the rest */
+    pthread_cond_t turn;
+    int go;                   /* 1: the workers begin; -1: they do not (a thread did not start) */
+    size_t written;           /* blocks written */
+    int stopped;              /* a fatal error, in fatal: nothing more is read or written */
+    fisc_error fatal;
+    sink *out;
+    size_t rows;              /* rows written, for the progress line */
+    int tty;
+    int64_t t0;
+} relay;
+
+static void relay_stop_reading(relay *L)
+{
+    pthread_mutex_lock(&L->read_mu);
+    L->reading = 0;
+    pthread_mutex_unlock(&L->read_mu);
+}
+
+/* Read the next block into w->blk and number it in *seq. @return 0 when there is none. */
+static int read_block(worker *w, size_t *seq)
+{
+    relay *L = w->relay;
+    fisc_error e;
+    int rc, got = 0;
+
+    pthread_mutex_lock(&L->read_mu);
+    if (L->reading) {
+        rc = cli_rows_read_block(&w->B.R, L->in, &w->blk, &e);
+        if (rc != FISC_OK) {
+            /* The rows read before the error are still computed and written. */
+            L->reading = 0;
+            L->in_rc = rc;
+            L->in_err = e;
+        }
+        if (w->blk.nrecs == 0)
+            L->reading = 0;
+        else
+            got = 1, *seq = L->next++;
+    }
+    pthread_mutex_unlock(&L->read_mu);
+    return got;
+}
+
+/* Write w's block, numbered @p seq, after those before it. @return 0 when the batch stopped. */
+static int write_block(worker *w, size_t seq)
+{
+    relay *L = w->relay;
+    int stopped;
+
+    pthread_mutex_lock(&L->write_mu);
+    while (L->written != seq)
+        pthread_cond_wait(&L->turn, &L->write_mu);
+    if (!L->stopped) {
+        if (w->fatal.code != FISC_OK) {
+            L->fatal = w->fatal;
+            L->stopped = 1;
+        } else {
+            if (w->msgs.len)
+                fputs(w->msgs.data, stderr);
+            if (sink_write(L->out, w->out.data ? w->out.data : "", w->out.len) != 0) {
+                cli_error_set(&L->fatal, CLI_EOUTPUT, L->out->name, -1, -1,
+                              "writing the result failed");
+                L->stopped = 1;
+            }
+            L->rows += w->blk.nrecs;
+            if (L->tty)
+                cli_progress(w->B.R.cmd, L->t0, L->rows, 0);
+        }
+    }
+    L->written++;
+    pthread_cond_broadcast(&L->turn);
+    stopped = L->stopped;
+    pthread_mutex_unlock(&L->write_mu);
+    if (stopped)
+        relay_stop_reading(L);
+    return !stopped;
+}
+
+/* A worker: blocks read, evaluated and written, until the input ends or the batch stops. */
+static void *work(void *arg)
+{
+    worker *w = arg;
+    relay *L = w->relay;
+    size_t seq;
+    int go;
+
+    pthread_mutex_lock(&L->write_mu);
+    while (!L->go)
+        pthread_cond_wait(&L->turn, &L->write_mu);
+    go = L->go > 0;
+    pthread_mutex_unlock(&L->write_mu);
+    w->B = *w->shared;
+    w->B.R.blk = &w->blk;
+    while (go && read_block(w, &seq)) {
+        eval_block(w);
+        if (!write_block(w, seq))
+            break;
+    }
+    return NULL;
+}
+
+/* Let the workers begin (@p go 1) or not (-1). */
+static void relay_go(relay *L, int go)
+{
+    pthread_mutex_lock(&L->write_mu);
+    L->go = go;
+    pthread_cond_broadcast(&L->turn);
+    pthread_mutex_unlock(&L->write_mu);
+}
+
+/*
+ * Start the threads of workers 1 to @p n - 1, which wait until relay_go(). Worker 0 is the
+ * calling thread. @return the number started (n - 1, or fewer when a thread could not start).
+ */
+static size_t start_workers(worker *ws, size_t n, pthread_t *tids)
+{
+    size_t t;
+
+    for (t = 1; t < n; t++)
+        if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0)
+            break;
+    return t - 1;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -521,25 +770,27 @@ int cmd_batch(int argc, char **argv)
     fisc_policy *policy = NULL;
     fisc_result *probe = NULL;
     cli_stream in;
-    cli_block blk, blk2, hb, *cur, *nxt, *swap;
+    cli_block hb;
     batch B;
-    cli_pool P;
+    relay L;
     worker *ws = NULL;
+    pthread_t tids[MAX_JOBS];
     stats total;
     sink out = { NULL, NULL, (iconv_t)-1, NULL, 0, 0 };
     const char *output = NULL, *format = NULL, *encoding = "utf-8", *in_format = NULL;
     const char *key_opt = NULL, *summary_path = NULL, *input;
     int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1;
     int c, rc, ret = CLI_EXIT_OK, in_open = 0, tty = isatty(STDERR_FILENO);
-    size_t njobs = 1, t, i;
+    size_t njobs = 1, nthreads = 0, t, i;
     int64_t t0 = cli_now_ns();
 
     memset(&B, 0, sizeof(B));
-    memset(&P, 0, sizeof(P));
+    memset(&L, 0, sizeof(L));
+    pthread_mutex_init(&L.read_mu, NULL);
+    pthread_mutex_init(&L.write_mu, NULL);
+    pthread_cond_init(&L.turn, NULL);
     B.R.cmd = ctx.cmd;
     memset(&total, 0, sizeof(total));
-    cli_block_init(&blk);
-    cli_block_init(&blk2);
     cli_block_init(&hb);
     if (policy_args_init(&pa, argc) != 0)
         return CLI_EXIT_INTERNAL;
@@ -672,7 +923,7 @@ int cmd_batch(int argc, char **argv)
     }
 
     /* Workers. */
-    ws = calloc(njobs, sizeof(*ws));
+    ws = lines_calloc(njobs, sizeof(*ws));
     total.progs = calloc(B.nprog + 1, sizeof(*total.progs));
     if (!ws || !total.progs) {
         ret = CLI_EXIT_INTERNAL;
@@ -682,19 +933,29 @@ int cmd_batch(int argc, char **argv)
     for (t = 0; t < njobs; t++) {
         worker *w = &ws[t];
 
-        w->B = &B;
+        w->shared = &B;
+        w->relay = &L;
+        cli_block_init(&w->blk);
         cli_buf_init(&w->out);
         cli_buf_init(&w->msgs);
         fisc_error_clear(&w->fatal);
-        w->st.progs = calloc(B.nprog + 1, sizeof(*w->st.progs));
-        if (!w->st.progs || fisc_facts_new(&w->facts, &err) != FISC_OK) {
+        w->st.progs = lines_calloc(B.nprog + 1, sizeof(*w->st.progs));
+        if (!w->st.progs) {
             ret = CLI_EXIT_INTERNAL;
             goto done;
         }
         stats_init(&w->st, B.nprog);
     }
-    /* With --jobs 1 this thread evaluates; with more, njobs threads do and this one reads. */
-    if ((rc = cli_pool_start(&P, njobs, njobs == 1, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
+    /* This thread is worker 0; the others wait for the header line to be written. */
+    L.in = &in;
+    L.reading = 1;
+    L.in_rc = FISC_OK;
+    L.out = &out;
+    L.tty = tty;
+    L.t0 = t0;
+    nthreads = start_workers(ws, njobs, tids);
+    if (nthreads < njobs - 1) {
+        cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
         ret = cli_report(&ctx, &err);
         goto done;
     }
@@ -725,57 +986,18 @@ int cmd_batch(int argc, char **argv)
         cli_buf_free(&h);
     }
 
-    /*
-     * The rows, a block at a time. With threads, the next block is read while they evaluate
-     * one (the blocks own their text, and only this thread reads the input); the output is
-     * written in order after each block, as without.
-     */
-    cur = &blk;
-    nxt = &blk2;
-    rc = cli_rows_read_block(&B.R, &in, cur, &in_err);
-    for (;;) {
-        int next_rc = FISC_OK;
-
-        /* On an input error, the complete rows read before it are still computed and written. */
-        if (cur->nrecs == 0)
-            break;
-        B.R.blk = cur;
-        cli_pool_begin(&P, cur->nrecs < njobs ? 1 : njobs, cur->nrecs);
-        if (njobs > 1 && rc == FISC_OK)
-            next_rc = cli_rows_read_block(&B.R, &in, nxt, &in_err);
-        cli_pool_wait(&P);
-        for (t = 0; t < njobs; t++) {
-            worker *w = &ws[t];
-
-            if (w->fatal.code != FISC_OK) {
-                ret = cli_report(&ctx, &w->fatal);
-                goto done;
-            }
-            if (w->msgs.len)
-                fputs(w->msgs.data, stderr);
-            if (sink_write(&out, w->out.data ? w->out.data : "", w->out.len) != 0) {
-                cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
-                ret = cli_report(&ctx, &err);
-                goto done;
-            }
-            w->out.len = 0;
-            w->msgs.len = 0;
-        }
-        if (tty) {
-            size_t rows = 0;
-            for (t = 0; t < njobs; t++)
-                rows += ws[t].st.rows;
-            cli_progress(ctx.cmd, t0, rows, 0);
-        }
-        if (rc != FISC_OK)
-            break;
-        if (njobs == 1)
-            next_rc = cli_rows_read_block(&B.R, &in, nxt, &in_err);
-        rc = next_rc;
-        swap = cur;
-        cur = nxt;
-        nxt = swap;
+    /* The rows, a block at a time: see relay. */
+    relay_go(&L, 1);
+    (void)work(&ws[0]);
+    for (t = 0; t < nthreads; t++)
+        pthread_join(tids[t + 1], NULL);
+    nthreads = 0;
+    if (L.stopped) {
+        ret = cli_report(&ctx, &L.fatal);
+        goto done;
     }
+    rc = L.in_rc;
+    in_err = L.in_err;
     if (fflush(out.f) != 0 || ferror(out.f)) {
         cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
         ret = cli_report(&ctx, &err);
@@ -821,8 +1043,13 @@ int cmd_batch(int argc, char **argv)
     }
 
 done:
-    cli_pool_stop(&P);
+    if (nthreads > 0) { /* not begun: let them end */
+        relay_go(&L, -1);
+        for (t = 0; t < nthreads; t++)
+            pthread_join(tids[t + 1], NULL);
+    }
     for (t = 0; ws && t < njobs; t++) {
+        cli_block_free(&ws[t].blk);
         fisc_facts_free(ws[t].facts);
         fisc_result_free(ws[t].res);
         cli_buf_free(&ws[t].out);
@@ -840,8 +1067,6 @@ done:
     free(out.conv);
     if (in_open)
         cli_stream_close(&in);
-    cli_block_free(&blk);
-    cli_block_free(&blk2);
     cli_block_free(&hb);
     cli_rows_free(&B.R);
     free(B.prog_ids);
@@ -849,5 +1074,8 @@ done:
     fisc_policy_free(policy);
     cli_args_end(&a);
     policy_args_free(&pa);
+    pthread_cond_destroy(&L.turn);
+    pthread_mutex_destroy(&L.write_mu);
+    pthread_mutex_destroy(&L.read_mu);
     return ret;
 }

@@ -389,7 +389,7 @@ class FastPaths(BatchTestCase):
                 self.assertEqual(len(read_output(out)), 2, (k, bad))
 
     def test_many_blocks_and_chunks(self):
-        # 9000 rows of about 150 bytes: more than two blocks of 4096 rows and over 1 MiB, with
+        # 9000 rows of about 150 bytes: more than a block of 8192 rows and over 1 MiB, with
         # quoted names (doubled quotes, line breaks), blank lines and mixed line ends.
         rows = []
         for i in range(9000):
@@ -480,6 +480,142 @@ class FastPaths(BatchTestCase):
         total = sum(int(v.replace(".", "")) for v in want)
         self.assertIn("cn.cit: eligible 0, not eligible 7, undetermined 0, total %d.%02d"
                       % divmod(total, 100), err)
+
+
+class RecordFastPath(BatchTestCase):
+    """The reader's path for whole records (examples/cli_stream.c csv_fast_records): records of
+    unquoted fields split a window of 32 (SSE2) or 8 bytes at a time, line ends found in the same
+    windows, a record with a quote put back for the general path, blocks that end with the text
+    read; and the writer's: amounts formatted into room kept in the output, row numbers counted
+    on from the last row's. Each case is also what the general path does."""
+
+    HEAD = ["enterprise_name", "note"] + HEADER[1:]
+
+    def test_quote_after_unquoted_fields_at_every_offset(self):
+        # A quoted field after 1 or 5 unquoted ones (the record is split up to the quote, then put
+        # back), a quoted last field, a stray quote late in a record (a bad row), each followed by
+        # a record the fast path takes; the quoted fields hold commas, quotes and line breaks.
+        lines, keys, bad = [",".join(self.HEAD)], [], []
+        for k in range(70):
+            name = "n%d%s" % (k, "x" * k)
+            tail = ",".join(ROWS[1][1:])
+            lines.append('%s,"a,""b""\r\nc%s",%s' % (name, "y" * (k % 33), tail))
+            lines.append('%s2,%s,%s,%s,%s,"%s"' % (name, "z" * k, *ROWS[1][1:4], ROWS[1][4]))
+            lines.append('%s3,%s,%s,%s,%s,%sq"f' % (name, "w" * (k % 7), *ROWS[1][1:4], "x" * k))
+            lines.append("%s4,%s,%s" % (name, "v" * k, tail))
+            keys += [name, name + "2", name + "3", name + "4"]
+            bad += [False, False, True, False]
+        for end in ("\r\n", "\n", "\r"):
+            path = self.write("q.csv", end.join(lines) + end)
+            outs = []
+            for jobs in ("1", "2"):
+                rc, out, err = self.batch(path, "--key", "enterprise_name", "--jobs", jobs)
+                self.assertEqual(rc, 3, (end, err[-300:]))
+                outs.append((out, err))
+            self.assertEqual(outs[0], outs[1], repr(end))
+            got = read_output(outs[0][0])
+            self.assertEqual([r["key"] for r in got], keys, repr(end))
+            self.assertEqual([r["row"] for r in got], [str(i + 2) for i in range(len(keys))])
+            for r, b in zip(got, bad):
+                if b:
+                    self.assertIn("quote inside an unquoted field", r["error"])
+                else:
+                    self.assertEqual((r["cn.cit.amount"], r["error"]), ("50000.00", ""), r["key"])
+
+    def test_line_ends_and_blank_lines_at_every_window_offset(self):
+        # Records of 0 to 99 bytes more than the last: every LF, CR and CRLF, the CR of a CRLF as
+        # the last byte of a window and its LF the first of the next, and blank lines, at every
+        # offset of a window; a record of one empty field is a blank line, one of two is not.
+        for end in ("\r\n", "\n", "\r"):
+            lines, expect, row = [",".join(self.HEAD)], [], 2
+            for k in range(100):
+                name = "r%d%s" % (k, "." * k)
+                lines.append(",".join([name, "x" * (k % 40)] + ROWS[k % 2][1:]))
+                expect.append((str(row), name, ["140000.00", "50000.00"][k % 2]))
+                row += 1
+                if k % 3 == 0:
+                    lines.append("")  # blank: skipped, still counted
+                    row += 1
+                if k % 10 == 0:
+                    lines.append(",")  # two empty fields: a row, whose facts are missing
+                    expect.append((str(row), str(row), ""))
+                    row += 1
+            path = self.write("e.csv", end.join(lines) + end)
+            rc, out, err = self.batch(path, "--key", "enterprise_name")
+            self.assertEqual(rc, 0, (repr(end), err[-300:]))
+            got = [(r["row"], r["key"], r["cn.cit.amount"]) for r in read_output(out)]
+            self.assertEqual(got, expect, repr(end))
+
+    def test_amounts_of_every_length(self):
+        # 25% of 4 × A is A: amounts of 1 to 39 integer digits with 0, 1 and 2 decimals, in CSV
+        # and JSON Lines; past 38 digits a value is written through the heap. The totals in the
+        # summary are their exact sums (integer 分).
+        amounts = []
+        for n in range(1, 40):
+            whole = int("7" * n)
+            for cents in (0, 50, 25):
+                amounts.append(whole * 100 + cents)
+        rows = [["", str(4 * a // 100), "500", "60000000", "false"] for a in amounts]
+        path = self.write("a.csv", csv_text(HEADER, rows))
+        want = ["%d.%02d" % divmod(a, 100) for a in amounts]
+        rc, out, err = self.batch(path)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r["cn.cit.amount"] for r in read_output(out)], want)
+        self.assertIn("cn.cit: eligible 0, not eligible %d, undetermined 0, total %d.%02d"
+                      % ((len(amounts),) + divmod(sum(amounts), 100)), err)
+        rc, out, err = self.batch(path, "--format", "jsonl", "--jobs", "2")
+        self.assertEqual(rc, 0, err)
+        docs = [json.loads(l) for l in out.decode("utf-8").splitlines()]
+        self.assertEqual([d["programs"]["cn.cit"]["amount"] for d in docs], want)
+
+    def test_row_numbers_count_on(self):
+        # Row numbers past 9, 99, 999 and 9999, counted on from row to row, and written anew after
+        # a blank line, at the start of a block and of each thread's block.
+        lines, expect, row = [",".join(self.HEAD)], [], 2
+        for i in range(10100):
+            lines.append(",".join(["k%d" % i, ""] + ROWS[i % 2][1:]))
+            expect.append(str(row))
+            row += 1
+            if i in (6, 96, 997, 998, 9997) or i % 1000 == 500:
+                lines.append("")
+                row += 1
+        path = self.write("r.csv", "\n".join(lines) + "\n")
+        outs = []
+        for jobs in ("1", "2", "3"):
+            rc, out, err = self.batch(path, "--jobs", jobs)
+            self.assertEqual(rc, 0, err[-300:])
+            outs.append(out)
+        self.assertEqual(outs[1], outs[0])
+        self.assertEqual(outs[2], outs[0])
+        got = read_output(outs[0])
+        self.assertEqual([r["row"] for r in got], expect)
+        self.assertEqual([r["key"] for r in got], expect)  # no key column: the row number
+
+    def test_input_error_after_many_rows_with_threads(self):
+        # Bad UTF-8 in row 6002 (the BOM says UTF-8), past the first 1 MiB: the rows before it
+        # are written in order and the error names the row, whatever the number of threads.
+        rows = [["e%05d" % i, "n" * (i % 90)] + ROWS[i % 2][1:] for i in range(6000)]
+        text = "".join(",".join(csv_cell(c) for c in r) + "\r\n" for r in [self.HEAD] + rows)
+        data = BOM + text.encode("utf-8") + b"bad\xff,x,1,1,1,false\r\nafter,x,1,1,1,false\r\n"
+        path = self.write("u.csv", data)
+        outs = []
+        for jobs in ("1", "2", "3"):
+            rc, out, err = self.batch(path, "--jobs", jobs, "--key", "enterprise_name")
+            self.assertEqual(rc, 1, err[-300:])
+            self.assertIn("row 6002: invalid UTF-8 (byte 0xFF)", err)
+            outs.append((out, err))
+        self.assertEqual(outs[1], outs[0])
+        self.assertEqual(outs[2], outs[0])
+        self.assertEqual([r["key"] for r in read_output(outs[0][0])], [r[0] for r in rows])
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
+    def test_output_that_cannot_be_written_with_threads(self):
+        path = self.write("g.csv", csv_text(["id"] + HEADER[1:], generated_rows(20000)))
+        for jobs in ("1", "2", "3"):
+            rc, out, err = self.batch(path, "--jobs", jobs, "-o", "/dev/full")
+            self.assertEqual(rc, 70, (jobs, err[-300:]))
+            self.assertIn("/dev/full", err)
+            self.assertIn("writing the result failed", err)
 
 
 class Formats(BatchTestCase):

@@ -404,7 +404,7 @@ def generated_rows(n):
 
 class Parallel(WhatifTestCase):
     def test_jobs_identical(self):
-        rows = generated_rows(9000)  # more than two blocks of 4096 rows
+        rows = generated_rows(9000)  # more than a block of 8192 rows
         path = self.write("g.csv", csv_text(HEADER, rows))
         outs = []
         for jobs in ("1", "2"):
