@@ -1681,6 +1681,22 @@ static const int64_t POW10[19] = {
     100000000000000000, 1000000000000000000,
 };
 
+/* n digits, one byte at a time, into *out (no overflow for n <= 19): 1, or 0 at a non-digit. */
+static inline int plain_digits(uint64_t *out, const unsigned char *p, size_t n)
+{
+    uint64_t acc = 0;
+
+    for (size_t k = 0; k < n; k++) {
+        unsigned d = (unsigned)p[k] - '0';
+
+        if (d > 9)
+            return 0;
+        acc = acc * 10 + d;
+    }
+    *out = acc;
+    return 1;
+}
+
 /*
  * The value of the n digits (1 <= n <= max, max 8 or 16) at p into *out: 1, or 0 when one is not a
  * digit. At least 4 bytes at p may be read, and 8 when n > 4 (the integer digits of an amount
@@ -1715,18 +1731,8 @@ static inline int int_digits(uint64_t *out, const unsigned char *p, size_t n, si
     *out = fiscp_eight_digits(w0 << (8 * (16 - n))) * 100000000u + fiscp_eight_digits(w1);
     return 1;
 #else
-    uint64_t acc = 0;
-
     (void)max;
-    for (size_t k = 0; k < n; k++) {
-        unsigned d = (unsigned)p[k] - '0';
-
-        if (d > 9)
-            return 0;
-        acc = acc * 10 + d;
-    }
-    *out = acc;
-    return 1;
+    return plain_digits(out, p, n);
 #endif
 }
 
@@ -1766,7 +1772,7 @@ static inline int scan_integer(int64_t *coef, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
     size_t neg, n;
-    uint64_t v = 0;
+    uint64_t v;
 
     if (len < 1 || len > 19)
         return 0;
@@ -1775,13 +1781,8 @@ static inline int scan_integer(int64_t *coef, const char *text, size_t len)
     p += neg;
     if (n < 1 || n > 18 || (n > 1 && *p == '0'))
         return 0; /* no digit, more than 18, or a leading zero */
-    for (size_t k = 0; k < n; k++) {
-        unsigned d = (unsigned)p[k] - '0';
-
-        if (d > 9)
-            return 0;
-        v = v * 10 + d;
-    }
+    if (!plain_digits(&v, p, n))
+        return 0;
     *coef = neg ? -(int64_t)v : (int64_t)v;
     return 1;
 }

@@ -791,6 +791,19 @@ static void check_unary(const fisc_decimal *v, mpq_srcptr q, int n)
  * inline); min, max, neg, abs, sign, round and round_unit in every mode, and format against
  * to_string on every operand and result.
  */
+/* want = q0 op q1 in GMP, op: 0 add, 1 sub, 2 mul, 3 div (q1 not 0). */
+static void mpq_op(mpq_t want, int op, const mpq_t q0, const mpq_t q1)
+{
+    if (op == 0)
+        mpq_add(want, q0, q1);
+    else if (op == 1)
+        mpq_sub(want, q0, q1);
+    else if (op == 2)
+        mpq_mul(want, q0, q1);
+    else
+        mpq_div(want, q0, q1);
+}
+
 static void small_rationals_match_gmp(void **state)
 {
     static const binop OPS[4] = { fisc_decimal_add, fisc_decimal_sub, fisc_decimal_mul, fisc_decimal_div };
@@ -842,14 +855,7 @@ static void small_rationals_match_gmp(void **state)
         op = (int)(x >> 60) % 4;
         if (op == 3 && mpq_sgn(q[1]) == 0)
             op = 2;
-        if (op == 0)
-            mpq_add(want, q[0], q[1]);
-        else if (op == 1)
-            mpq_sub(want, q[0], q[1]);
-        else if (op == 2)
-            mpq_mul(want, q[0], q[1]);
-        else
-            mpq_div(want, q[0], q[1]);
+        mpq_op(want, op, q[0], q[1]);
         fisc_decimal_init(&r);
         fisc_decimal_init(&want_d);
         assert_int_equal(OPS[op](&r, &v[0], &v[1], NULL), FISC_OK);
@@ -1930,14 +1936,7 @@ static void fast_paths_match_general(void **state)
                 continue;
             }
             assert_int_equal(rf, FISC_OK);
-            if (op == 0)
-                mpq_add(want, q[0], q[1]);
-            else if (op == 1)
-                mpq_sub(want, q[0], q[1]);
-            else if (op == 2)
-                mpq_mul(want, q[0], q[1]);
-            else
-                mpq_div(want, q[0], q[1]);
+            mpq_op(want, op, q[0], q[1]);
             check_value(&f, want, n, "fast path");
             check_form(&f, want, &v[0], &v[1], op, n);
             if (op < 3 ? !same_form(&f, &g) : f.kind_ != g.kind_ || fisc_decimal_cmp(&f, &g) != 0 ||
