@@ -1,7 +1,9 @@
 /*
  * Private interface of the decimal module, shared with format, upper and apportion, and the
  * inline fast paths of the library's hottest decimal calls (init, clear, set, set_int, sign):
- * lib/ code on a per-row path calls fiscp_decimal_x() where it would call fisc_decimal_x().
+ * lib/ code on a per-row path calls fiscp_decimal_x() where it would call fisc_decimal_x(). They
+ * are always inline: under LTO GCC otherwise keeps out-of-line copies of some (fiscp_decimal_sign,
+ * fiscp_decimal_add_small64) and calls them.
  */
 #ifndef FISC_LIB_DECIMAL_H
 #define FISC_LIB_DECIMAL_H
@@ -23,13 +25,13 @@ enum { FISCP_DEC_SMALL = 0, FISCP_DEC_BIG = 1, FISCP_DEC_RATIO = 2 };
 
 /* fisc_decimal_init() inlined, for the library's own hot paths: no call, and one assignment of
    the whole value (stored as two or three wide zero writes). */
-static inline void fiscp_decimal_init(fisc_decimal *d)
+static FISCP_ALWAYS_INLINE void fiscp_decimal_init(fisc_decimal *d)
 {
     *d = (fisc_decimal){ .kind_ = FISCP_DEC_SMALL, .big_ = NULL };
 }
 
 /* fisc_decimal_clear() inlined (d not NULL): only a value that once held a GMP rational makes a call. */
-static inline void fiscp_decimal_clear(fisc_decimal *d)
+static FISCP_ALWAYS_INLINE void fiscp_decimal_clear(fisc_decimal *d)
 {
     if (d->big_)
         fisc_decimal_clear(d);
@@ -38,7 +40,7 @@ static inline void fiscp_decimal_clear(fisc_decimal *d)
 }
 
 /* fisc_decimal_sign() inlined: only a GMP rational makes a call. */
-static inline int fiscp_decimal_sign(const fisc_decimal *d)
+static FISCP_ALWAYS_INLINE int fiscp_decimal_sign(const fisc_decimal *d)
 {
     if (d->kind_ == FISCP_DEC_SMALL) /* the coefficient: hi_ holds its sign */
         return (int64_t)d->hi_ < 0 ? -1 : (d->hi_ | d->lo_) != 0;
@@ -49,7 +51,7 @@ static inline int fiscp_decimal_sign(const fisc_decimal *d)
 
 /* fisc_decimal_set() inlined: a SMALL or RATIO value is all in its fields (out keeps its own
    rational, if any, for later); only a GMP rational makes a call. */
-static inline fisc_status fiscp_decimal_set(fisc_decimal *out, const fisc_decimal *v, fisc_error *err)
+static FISCP_ALWAYS_INLINE fisc_status fiscp_decimal_set(fisc_decimal *out, const fisc_decimal *v, fisc_error *err)
 {
     if (v->kind_ == FISCP_DEC_BIG)
         return fisc_decimal_set(out, v, err);
@@ -62,7 +64,7 @@ static inline fisc_status fiscp_decimal_set(fisc_decimal *out, const fisc_decima
 }
 
 /* 1 when d is SMALL: coef / 10^scale, no rational, no GMP. */
-static inline int fiscp_decimal_is_small(const fisc_decimal *d)
+static FISCP_ALWAYS_INLINE int fiscp_decimal_is_small(const fisc_decimal *d)
 {
     return d->kind_ == FISCP_DEC_SMALL;
 }
@@ -76,7 +78,7 @@ static inline int fiscp_decimal_is_small(const fisc_decimal *d)
 # define FISCP_SWAR_DIGITS 1
 
 /* Bits in the high nibble of every byte of w that is not an ASCII digit; 0 for a digit. */
-static inline uint64_t fiscp_non_digits8(uint64_t w)
+static FISCP_ALWAYS_INLINE uint64_t fiscp_non_digits8(uint64_t w)
 {
     uint64_t x = w ^ 0x3030303030303030u; /* a digit's byte becomes 0..9 */
 
@@ -84,7 +86,7 @@ static inline uint64_t fiscp_non_digits8(uint64_t w)
 }
 
 /* The value of the 8 digits of w, its lowest byte the most significant; 0 bytes are leading zeros. */
-static inline uint64_t fiscp_eight_digits(uint64_t w)
+static FISCP_ALWAYS_INLINE uint64_t fiscp_eight_digits(uint64_t w)
 {
     w = (w & 0x0F0F0F0F0F0F0F0Fu) * 2561 >> 8;
     w = (w & 0x00FF00FF00FF00FFu) * 6553601 >> 16;
@@ -149,7 +151,7 @@ size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places);
 
 /* 1 when fiscp_decimal_small_text() writes v: SMALL, with a 64-bit coefficient other than
    INT64_MIN and at most 18 decimals. */
-static inline int fiscp_decimal_has_small_text(const fisc_decimal *v)
+static FISCP_ALWAYS_INLINE int fiscp_decimal_has_small_text(const fisc_decimal *v)
 {
     return v->kind_ == FISCP_DEC_SMALL && (uint64_t)((int64_t)v->lo_ >> 63) == v->hi_ && v->scale_ <= 18 &&
            v->lo_ != (uint64_t)1 << 63;
@@ -178,7 +180,7 @@ int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v);
 int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v);
 
 /* Swap two values (both initialised): a cheap move. */
-static inline void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)
+static FISCP_ALWAYS_INLINE void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)
 {
     fisc_decimal t = *a;
 
@@ -187,7 +189,7 @@ static inline void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)
 }
 
 /* Set out to coef / 10^scale for a small coefficient (scale 0..18): a SMALL value, inline. */
-static inline void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int scale)
+static FISCP_ALWAYS_INLINE void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int scale)
 {
     out->lo_ = (uint64_t)coef;
     out->hi_ = coef < 0 ? UINT64_MAX : 0; /* the sign extended to 128 bits */
@@ -196,7 +198,7 @@ static inline void fiscp_decimal_set_scaled(fisc_decimal *out, int64_t coef, int
 }
 
 /* fisc_decimal_set_int() inlined. */
-static inline void fiscp_decimal_set_int(fisc_decimal *out, int64_t v)
+static FISCP_ALWAYS_INLINE void fiscp_decimal_set_int(fisc_decimal *out, int64_t v)
 {
     fiscp_decimal_set_scaled(out, v, 0);
 }
@@ -206,7 +208,7 @@ static inline void fiscp_decimal_set_int(fisc_decimal *out, int64_t v)
  * 64-bit coefficients, and a sum that fits 64 bits. 1 and sum updated (exactly what
  * fisc_decimal_add stores); 0 and sum unchanged otherwise, for the general addition.
  */
-static inline int fiscp_decimal_add_small64(fisc_decimal *sum, const fisc_decimal *v)
+static FISCP_ALWAYS_INLINE int fiscp_decimal_add_small64(fisc_decimal *sum, const fisc_decimal *v)
 {
     int64_t z;
 

@@ -61,7 +61,8 @@ const fiscp_program *fiscp_program_lookup(const char *id);
 
 /*
  * What the inline functions below read of a context: a struct fiscp_ctx (evaluate.c) begins with
- * it. Programs call the functions and never name the members.
+ * it. Programs call the functions and never name the members. The functions are always inline:
+ * under LTO GCC otherwise keeps out-of-line copies (fiscp_amount, fiscp_round) and calls them.
  */
 #define FISCP_VALUE_CACHE 32
 typedef struct fiscp_ctx_head {
@@ -79,40 +80,56 @@ typedef struct fiscp_ctx_head {
      */
     uint32_t values_ready;
     const fisc_decimal *param_values[FISCP_VALUE_CACHE];
+    uint32_t read_mask; /* bit p: read[p] holds the entry the item last recorded of p (any day, any kind) */
+    const fiscp_entry *read[FISCP_VALUE_CACHE];
+    /*
+     * values_in_force[p]: the entry of value parameter p in force on the period's last day, as an
+     * earlier item of a reused result found it, or NULL (not read yet, not a value, not reused).
+     * cited[n]: the entry the item's arrays' parameter n was copied from (an earlier item's), or NULL.
+     */
+    const fiscp_entry *const *values_in_force;
+    const fiscp_entry *const *cited;
+    const fiscp_program_conf *conf; /* the current item's program: its id, parameters and rounding */
+    fisc_error *err;
+    /*
+     * The current item's rounding unit is 10^-round_places (conf->round_places), or -1: a SMALL
+     * value with no more decimals is its own rounding, a copy (fiscp_round, inline).
+     */
+    int round_places;
 } fiscp_ctx_head;
 
-static inline fiscp_ctx_head *fiscp_ctx_head_rw(fiscp_ctx *c)
+static FISCP_ALWAYS_INLINE fiscp_ctx_head *fiscp_ctx_head_rw(fiscp_ctx *c)
 {
     return (fiscp_ctx_head *)(void *)c;
 }
 
-static inline const fiscp_ctx_head *fiscp_ctx_head_of(const fiscp_ctx *c)
+static FISCP_ALWAYS_INLINE const fiscp_ctx_head *fiscp_ctx_head_of(const fiscp_ctx *c)
 {
     return (const fiscp_ctx_head *)(const void *)c;
 }
 
 /* ---- the period */
-static inline int fiscp_ctx_year(const fiscp_ctx *c)
+static FISCP_ALWAYS_INLINE int fiscp_ctx_year(const fiscp_ctx *c)
 {
     return fiscp_ctx_head_of(c)->year;
 }
 
-static inline int fiscp_ctx_quarter(const fiscp_ctx *c) /* 0 = whole year */
+static FISCP_ALWAYS_INLINE int fiscp_ctx_quarter(const fiscp_ctx *c) /* 0 = whole year */
 {
     return fiscp_ctx_head_of(c)->quarter;
 }
 
-static inline fiscp_date fiscp_ctx_date(const fiscp_ctx *c) /* the last day of the period */
+static FISCP_ALWAYS_INLINE fiscp_date fiscp_ctx_date(const fiscp_ctx *c) /* the last day of the period */
 {
     return fiscp_ctx_head_of(c)->date;
 }
 
-static inline int fiscp_ctx_tracing(const fiscp_ctx *c)
+static FISCP_ALWAYS_INLINE int fiscp_ctx_tracing(const fiscp_ctx *c)
 {
     return fiscp_ctx_head_of(c)->trace;
 }
 
-static inline const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c)
+static FISCP_ALWAYS_INLINE const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c)
 {
     return fiscp_ctx_head_of(c)->f;
 }
@@ -125,15 +142,56 @@ static inline const fisc_facts *fiscp_ctx_facts(const fiscp_ctx *c)
  * read already comes from the context's cache, inline.
  */
 fisc_status fiscp_param_value_read(fiscp_ctx *c, int param, const fisc_decimal **out); /* past the cache */
-static inline fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
-{
-    const fiscp_ctx_head *h = fiscp_ctx_head_of(c);
 
-    if ((unsigned)param < FISCP_VALUE_CACHE && (h->values_ready >> param & 1u)) {
+/* The engine's, not the programs': count the item's parameter n, e's citation (in place), and carry
+   e's status to the item. */
+static FISCP_ALWAYS_INLINE void fiscp_cite_count(fisc_item *item, size_t n, const fiscp_entry *e)
+{
+    item->param_count = n + 1;
+    if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
+        item->provisional = 1;
+}
+
+/* The engine's: value parameter param (< FISCP_VALUE_CACHE) read on the period's last day, its entry e
+   cited in place as the item's parameter n; its value, cached for the item's next reads. */
+static FISCP_ALWAYS_INLINE const fisc_decimal *fiscp_param_record(fiscp_ctx_head *h, int param, size_t n,
+                                                                  const fiscp_entry *e)
+{
+    uint32_t bit = (uint32_t)1 << param;
+
+    h->read_mask |= bit;
+    h->read[param] = e;
+    fiscp_cite_count(h->item, n, e);
+    h->values_ready |= bit;
+    return h->param_values[param] = &e->in_unit;
+}
+
+/*
+ * Inline, without a call: a value the item has read already, and in a reused result, the item's
+ * first read of a value in force that the row before recorded at the same place in its citations
+ * (a batch's rows mostly read alike): recorded as fiscp_param_value_read records it. The index is
+ * mostly a constant: the tests on it compile away.
+ */
+static FISCP_ALWAYS_INLINE fisc_status fiscp_param_value(fiscp_ctx *c, int param, const fisc_decimal **out)
+{
+    fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
+    const fiscp_entry *e;
+    uint32_t bit;
+    size_t n;
+
+    if ((unsigned)param >= FISCP_VALUE_CACHE)
+        return fiscp_param_value_read(c, param, out);
+    bit = (uint32_t)1 << param;
+    if (h->values_ready & bit) {
         *out = h->param_values[param];
         return FISC_OK;
     }
-    return fiscp_param_value_read(c, param, out);
+    n = h->item->param_count;
+    if ((h->read_mask & bit) || !(e = h->values_in_force[param]) || n == FISCP_ITEM_MAX_PARAMS ||
+        h->cited[n] != e) /* fiscp_param_value_read copies the citation */
+        return fiscp_param_value_read(c, param, out);
+    *out = fiscp_param_record(h, param, n, e);
+    return FISC_OK;
 }
 
 /*
@@ -188,8 +246,8 @@ fisc_status fiscp_item_full(fiscp_ctx *c, const char *verb, int most, const char
 /* fisc_decimal_set for a value that is not SMALL, failing with the context's error. */
 fisc_status fiscp_item_value(fiscp_ctx *c, fisc_decimal *out, const fisc_decimal *v);
 
-static inline fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh, const char *en,
-                                          fisc_cond_state state, const char *detail)
+static FISCP_ALWAYS_INLINE fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const char *zh,
+                                                       const char *en, fisc_cond_state state, const char *detail)
 {
     fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
     size_t n = h->item->condition_count;
@@ -202,8 +260,8 @@ static inline fisc_status fiscp_condition(fiscp_ctx *c, const char *id, const ch
 }
 
 /* fiscp_condition from a tri-state: state > 0 met, 0 not met, < 0 unknown. */
-static inline fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en, int state,
-                                      const char *detail)
+static FISCP_ALWAYS_INLINE fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *zh, const char *en,
+                                                   int state, const char *detail)
 {
     return fiscp_condition(c, id, zh, en, state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET,
                            detail);
@@ -213,10 +271,27 @@ static inline fisc_status fiscp_check(fiscp_ctx *c, const char *id, const char *
 const char *fiscp_text(fiscp_ctx *c, const fisc_decimal *v);
 /* Money as text for summaries: two decimals when it has no more ("140000.00"); "" on OOM. */
 const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v);
-/* Round v by the program's rounding rule into out, recording a step (when tracing). */
-fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out);
+/* fiscp_round when tracing: the residue and a step. */
+fisc_status fiscp_round_traced(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out);
+/*
+ * Round v by the program's rounding rule into out, recording a step (when tracing). Untraced, a
+ * value already to a unit 1, 0.1, 0.01 ... is copied inline, as fiscp_decimal_round_to_unit would
+ * copy it (err reset, the value's own scale kept); every other value goes to that call, with no
+ * residue (it is shown in the explanation only).
+ */
+static FISCP_ALWAYS_INLINE fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v,
+                                                   fisc_decimal *out)
+{
+    const fiscp_ctx_head *h = fiscp_ctx_head_of(c);
+
+    if (h->trace)
+        return fiscp_round_traced(c, what, v, out);
+    if (fiscp_decimal_is_small(v) && v->scale_ <= h->round_places) /* scale_ >= 0: never for -1 */
+        return fiscp_decimal_set(out, v, h->err);
+    return fiscp_decimal_round_to_unit(out, v, &h->conf->unit, h->conf->rounding, h->err);
+}
 /* Record a named amount (already rounded) in a category (-1: informative only). */
-static inline fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
+static FISCP_ALWAYS_INLINE fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
 {
     fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
     size_t n = h->item->amount_count;

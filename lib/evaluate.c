@@ -46,19 +46,18 @@ struct fiscp_item_arrays {
     fiscp_date values_date;
 };
 
+/* The values in force of a context that keeps none: every first read goes the long way. */
+static const fiscp_entry *const no_values[READ_CACHE];
+
 struct fiscp_ctx {
     fiscp_ctx_head h; /* first: what engine.h's inline functions read */
     fisc_result *r;
     const fisc_policy *p;
-    const fiscp_program_conf *conf;
-    fisc_error *err;
     fiscp_item_arrays *a;  /* the current item's arrays: &own, or the reused result's for the program */
     uint64_t missing_seen[(FACT_COUNT + 63) / 64];
-    uint32_t read_mask;                  /* bit p: read[p] holds the entry the item last recorded of p */
-    uint32_t quick;                      /* bit p: values_in_force may serve p, which the item has not read */
-    const fiscp_entry *read[READ_CACHE];
     const fiscp_entry **resolved;        /* the current program's part of r->resolved, or NULL */
-    const fiscp_entry **values_in_force; /* the current program's in a reused result's arrays, or NULL */
+    /* the current program's values in force in a reused result's arrays (h.values_in_force), or NULL */
+    const fiscp_entry **values_kept;
     fiscp_item_arrays own;
 };
 
@@ -80,7 +79,7 @@ fisc_status fiscp_fail(fiscp_ctx *c, fisc_status code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    return fiscp_error_set(c->err, code, "program %s: %s", c->conf->id, buf);
+    return fiscp_error_set(c->h.err, code, "program %s: %s", c->h.conf->id, buf);
 }
 
 const char *fiscp_ctx_printf(fiscp_ctx *c, const char *fmt, ...)
@@ -134,20 +133,25 @@ const char *fiscp_money(fiscp_ctx *c, const fisc_decimal *v)
 
 /* ------------------------------------------------------------------ parameters */
 
-/* Append e's citation to the item's parameters (a copy an earlier item left in place is kept). */
+/* e's citation into the item's arrays at n (< MAX_PARAMS); a copy an earlier item left in place is kept. */
+static inline void cite_copy(fiscp_ctx *c, size_t n, const fiscp_entry *e)
+{
+    if (c->a->cited[n] != e) {
+        c->a->params[n] = e->used;
+        c->a->cited[n] = e;
+    }
+}
+
+/* Append e's citation to the item's parameters. */
 static inline fisc_status cite_entry(fiscp_ctx *c, const fiscp_entry *e)
 {
     size_t n = c->h.item->param_count;
 
     if (n == MAX_PARAMS)
-        return fiscp_error_set(c->err, FISC_ERANGE, "program %s uses more than %d parameters", c->conf->id, MAX_PARAMS);
-    if (c->a->cited[n] != e) {
-        c->a->params[n] = e->used;
-        c->a->cited[n] = e;
-    }
-    c->h.item->param_count = n + 1;
-    if (e->pub.evidence != FISC_EVIDENCE_CONFIRMED)
-        c->h.item->provisional = 1;
+        return fiscp_error_set(c->h.err, FISC_ERANGE, "program %s uses more than %d parameters", c->h.conf->id,
+                               MAX_PARAMS);
+    cite_copy(c, n, e);
+    fiscp_cite_count(c->h.item, n, e);
     return FISC_OK;
 }
 
@@ -167,12 +171,12 @@ static fisc_status entry_of(fiscp_ctx *c, const fisc_param *q, int kind, fiscp_d
     char day[11];
 
     if (q->kind != kind)
-        return fiscp_error_set(c->err, FISC_EINVAL, "parameter %s is not a %s", q->id,
+        return fiscp_error_set(c->h.err, FISC_EINVAL, "parameter %s is not a %s", q->id,
                                kind == FISC_PARAM_SCALE ? "scale" : kind == FISC_PARAM_TABLE ? "table" : "value");
     if (!(e = fiscp_param_entry_on(q, date))) {
         fiscp_date_format(day, date);
-        return fiscp_error_set(c->err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (%s)", q->id,
-                               day, c->conf ? c->conf->id : "agreement");
+        return fiscp_error_set(c->h.err, FISC_ENOTFOUND, "parameter %s has no value in force on %s (%s)", q->id,
+                               day, c->h.conf ? c->h.conf->id : "agreement");
     }
     *e_out = e;
     return record_param(c, q, e, unseen);
@@ -187,10 +191,10 @@ static inline const fiscp_entry *in_force(const fiscp_ctx *c, int param)
     const fiscp_entry **slot;
 
     if (!c->resolved || c->h.date != c->r->date)
-        return fiscp_param_entry_on(c->conf->params[param], c->h.date);
+        return fiscp_param_entry_on(c->h.conf->params[param], c->h.date);
     slot = &c->resolved[param];
     if (!*slot) {
-        const fiscp_entry *e = fiscp_param_entry_on(c->conf->params[param], c->h.date);
+        const fiscp_entry *e = fiscp_param_entry_on(c->h.conf->params[param], c->h.date);
 
         *slot = e ? e : &fiscp_no_entry;
     }
@@ -204,7 +208,7 @@ static inline const fiscp_entry *in_force(const fiscp_ctx *c, int param)
  */
 static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
 {
-    const fisc_param *q = *q_out = c->conf->params[param];
+    const fisc_param *q = *q_out = c->h.conf->params[param];
     const fiscp_entry *e = in_force(c, param);
     uint32_t bit;
 
@@ -214,15 +218,14 @@ static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param
     if (param >= READ_CACHE)
         return record_param(c, q, e, 0);
     bit = (uint32_t)1 << param;
-    c->quick &= ~bit;
-    if (!(c->read_mask & bit)) {
-        c->read_mask |= bit;
-        c->read[param] = e;
+    if (!(c->h.read_mask & bit)) {
+        c->h.read_mask |= bit;
+        c->h.read[param] = e;
         return record_param(c, q, e, 1);
     }
-    if (c->read[param] == e)
+    if (c->h.read[param] == e)
         return FISC_OK;
-    c->read[param] = e;
+    c->h.read[param] = e;
     return record_param(c, q, e, 0);
 }
 
@@ -244,29 +247,27 @@ static NOINLINE fisc_status value_read_general(fiscp_ctx *c, int param, const fi
     if (rc != FISC_OK)
         return rc;
     cache_value(c, param, *out = &e->in_unit);
-    if (c->values_in_force && (unsigned)param < READ_CACHE) /* a value, in force on the last day */
-        c->values_in_force[param] = e;
+    if (c->values_kept && (unsigned)param < READ_CACHE) /* a value, in force on the last day */
+        c->values_kept[param] = e;
     return FISC_OK;
 }
 
 /*
- * The item's first read of a value, or an error. Its common case first: a value that an earlier
- * item of a reused result found in force for the period (c->values_in_force), with room to record
- * it, is recorded as entry_general would record it.
+ * The item's first read of a value, or an error. Its common case first (fiscp_param_value takes it
+ * inline when the citation is in place already): a value the item has not read in any way, which
+ * an earlier item of a reused result found in force for the period (c->h.values_in_force), with
+ * room to record it, is recorded as value_read_general would record it.
  */
 fisc_status fiscp_param_value_read(fiscp_ctx *c, int param, const fisc_decimal **out)
 {
-    uint32_t bit = (uint32_t)1 << (param & (READ_CACHE - 1));
+    size_t n = c->h.item->param_count;
     const fiscp_entry *e;
 
-    if ((unsigned)param >= READ_CACHE || !(c->quick & bit) || !(e = c->values_in_force[param]) ||
-        c->h.item->param_count == MAX_PARAMS)
+    if ((unsigned)param >= READ_CACHE || (c->h.read_mask >> param & 1u) || !(e = c->h.values_in_force[param]) ||
+        n == MAX_PARAMS)
         return value_read_general(c, param, out);
-    c->quick &= ~bit;
-    c->read_mask |= bit;
-    c->read[param] = e;
-    cite_entry(c, e); /* cannot fail: there is room */
-    cache_value(c, param, *out = &e->in_unit);
+    cite_copy(c, n, e);
+    *out = fiscp_param_record(&c->h, param, n, e);
     return FISC_OK;
 }
 
@@ -317,28 +318,28 @@ fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date 
 
 int fiscp_param_in_force(const fiscp_ctx *c, int param)
 {
+    /* a value an earlier row of a reused result found in force on the period's last day (this day) */
+    if ((unsigned)param < READ_CACHE && c->h.values_in_force[param])
+        return 1;
     return in_force(c, param) != NULL;
 }
 
 fisc_status fiscp_param_value_on(fiscp_ctx *c, int param, fiscp_date date, const fisc_decimal **out)
 {
     fiscp_date last = c->h.date;
-    uint32_t quick = c->quick;
     const fisc_param *q;
     const fiscp_entry *e;
     fisc_status rc;
 
     if (date > last)
-        return fiscp_error_set(c->err, FISC_EINVAL, "program %s reads a parameter after the period's last day",
-                               c->conf->id);
+        return fiscp_error_set(c->h.err, FISC_EINVAL, "program %s reads a parameter after the period's last day",
+                               c->h.conf->id);
     /* entry_for reads the day from the context; the caches hold the last day's entries */
     c->h.date = date;
-    c->quick = 0;
     rc = entry_for(c, param, FISC_PARAM_VALUE, &q, &e);
     c->h.date = last;
     if (rc == FISC_OK)
         *out = &e->in_unit;
-    c->quick = quick & ~c->read_mask;
     return rc;
 }
 
@@ -380,7 +381,7 @@ static fisc_status less(fisc_decimal *r, const fisc_decimal *a, const fisc_decim
 }
 
 /* sum += v, where `first` says sum is still the 0 it was set to: 0 + v is v, in the same form. */
-static fisc_status add_to(fisc_decimal *sum, const fisc_decimal *v, int first, fisc_error *err)
+static FISCP_ALWAYS_INLINE fisc_status add_to(fisc_decimal *sum, const fisc_decimal *v, int first, fisc_error *err)
 {
     if (first && fiscp_decimal_is_small(v))
         return fiscp_decimal_set(sum, v, err);
@@ -411,16 +412,16 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
 
         if (q->semantics == SCALE_WHOLE) {
             if (within) {
-                rc = fisc_decimal_mul(out, base, &br->rate, c->err);
+                rc = fisc_decimal_mul(out, base, &br->rate, c->h.err);
                 scale_term(c, detail, base, &br->rate);
                 break;
             }
         } else {
             /* marginal: the slice of base in (prev, up] at this rate, min(base, up) − prev */
-            rc = less(&slice, within ? base : up, prev, c->err);
+            rc = less(&slice, within ? base : up, prev, c->h.err);
             if (rc == FISC_OK && fiscp_decimal_sign(&slice) > 0 &&
-                (rc = fisc_decimal_mul(&part, &slice, &br->rate, c->err)) == FISC_OK) {
-                rc = add_to(out, &part, first, c->err);
+                (rc = fisc_decimal_mul(&part, &slice, &br->rate, c->h.err)) == FISC_OK) {
+                rc = add_to(out, &part, first, c->h.err);
                 first = 0;
                 scale_term(c, detail, &slice, &br->rate);
             }
@@ -429,7 +430,7 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
             prev = up;
         }
         if (b + 1 == e->nbrackets && rc == FISC_OK) /* base above the last (closed) bracket */
-            rc = fiscp_error_set(c->err, FISC_ERANGE, "the base is above the last bracket of scale %s", q->id);
+            rc = fiscp_error_set(c->h.err, FISC_ERANGE, "the base is above the last bracket of scale %s", q->id);
     }
     fiscp_decimal_clear(&slice);
     fiscp_decimal_clear(&part);
@@ -524,12 +525,12 @@ fisc_status fiscp_summary(fiscp_ctx *c, const char *zh, const char *en)
 
 fisc_status fiscp_item_full(fiscp_ctx *c, const char *verb, int most, const char *what)
 {
-    return fiscp_error_set(c->err, FISC_ERANGE, "program %s %s more than %d %s", c->conf->id, verb, most, what);
+    return fiscp_error_set(c->h.err, FISC_ERANGE, "program %s %s more than %d %s", c->h.conf->id, verb, most, what);
 }
 
 fisc_status fiscp_item_value(fiscp_ctx *c, fisc_decimal *out, const fisc_decimal *v)
 {
-    return fisc_decimal_set(out, v, c->err);
+    return fisc_decimal_set(out, v, c->h.err);
 }
 
 fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char *en, const char *formula,
@@ -540,7 +541,8 @@ fisc_status fiscp_step(fiscp_ctx *c, const char *id, const char *zh, const char 
     if (!c->h.trace)
         return FISC_OK;
     if (c->h.item->step_count == MAX_STEPS)
-        return fiscp_error_set(c->err, FISC_ERANGE, "program %s records more than %d steps", c->conf->id, MAX_STEPS);
+        return fiscp_error_set(c->h.err, FISC_ERANGE, "program %s records more than %d steps", c->h.conf->id,
+                               MAX_STEPS);
     s = &c->a->steps[c->h.item->step_count++];
     s->id = id;
     s->label_zh = zh;
@@ -558,17 +560,16 @@ void fiscp_step_rounding(fiscp_ctx *c, const char *text)
         c->a->steps[c->h.item->step_count - 1].rounding = text;
 }
 
-/* fiscp_round with the explanation: the residue and a step. */
-static NOINLINE fisc_status round_traced(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
+fisc_status fiscp_round_traced(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
 {
     fisc_decimal residue;
     fisc_status rc;
 
     fiscp_decimal_init(&residue);
-    rc = fisc_decimal_round_unit(out, &residue, v, &c->conf->unit, c->conf->rounding, NULL, c->err);
+    rc = fisc_decimal_round_unit(out, &residue, v, &c->h.conf->unit, c->h.conf->rounding, NULL, c->h.err);
     if (rc == FISC_OK) {
-        const char *text = fiscp_ctx_printf(c, "%s to %s: %s → %s (residue %s)", c->conf->rounding_name,
-                                            fiscp_text(c, &c->conf->unit), fiscp_text(c, v), fiscp_text(c, out),
+        const char *text = fiscp_ctx_printf(c, "%s to %s: %s → %s (residue %s)", c->h.conf->rounding_name,
+                                            fiscp_text(c, &c->h.conf->unit), fiscp_text(c, v), fiscp_text(c, out),
                                             fiscp_text(c, &residue));
 
         rc = fiscp_step(c, fiscp_ctx_printf(c, "%s.rounded", what), "舍入", "Rounding",
@@ -578,15 +579,6 @@ static NOINLINE fisc_status round_traced(fiscp_ctx *c, const char *what, const f
     }
     fiscp_decimal_clear(&residue);
     return rc;
-}
-
-fisc_status fiscp_round(fiscp_ctx *c, const char *what, const fisc_decimal *v, fisc_decimal *out)
-{
-    if (c->h.trace)
-        return round_traced(c, what, v, out);
-    /* the residue is shown in the explanation only: not computed without it; a jump to the
-       rounding, whose arguments all fit in registers */
-    return fiscp_decimal_round_to_unit(out, v, &c->conf->unit, c->conf->rounding, c->err);
 }
 
 /* ------------------------------------------------------------------ evaluation */
@@ -610,24 +602,25 @@ static fisc_status check_options(const fisc_eval_options *o, fisc_error *err)
 static void start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc_item *item, fiscp_item_arrays *a,
                        const fiscp_entry **resolved)
 {
-    c->conf = conf;
+    c->h.conf = conf;
+    c->h.round_places = conf->program ? conf->round_places : -1; /* agreements' confs do not say */
     c->h.item = item;
     c->a = a;
+    c->h.cited = a->cited;
     c->h.conds = a->conds;
     c->h.amounts = a->amounts;
     c->h.values = a->values;
     c->resolved = resolved;
     c->h.values_ready = 0;
-    c->read_mask = c->h.counted = 0;
-    c->quick = 0;
-    c->values_in_force = NULL;
+    c->h.read_mask = c->h.counted = 0;
+    c->values_kept = NULL;
+    c->h.values_in_force = no_values;
     if (resolved && a != &c->own) { /* a reused result: what earlier rows found in force, if the same period */
         if (a->values_date != c->r->date) {
             memset(a->values_in_force, 0, sizeof(a->values_in_force));
             a->values_date = c->r->date;
         }
-        c->values_in_force = a->values_in_force;
-        c->quick = ~(uint32_t)0;
+        c->h.values_in_force = c->values_kept = a->values_in_force;
     }
     memset(c->missing_seen, 0, sizeof(c->missing_seen));
     /* every member (an item is not zeroed first); a program's id as the registry spells it, which
@@ -696,7 +689,7 @@ static fisc_status move_arrays(fiscp_ctx *c, fisc_item *item)
 
     if (total && !(at = fiscp_arena_alloc_raw(&c->r->arena, total))) {
         drop_item(c, item);
-        return fiscp_error_nomem(c->err);
+        return fiscp_error_nomem(c->h.err);
     }
     item->conditions = place(&at, from->conds, item->condition_count, sizeof(*from->conds));
     item->params = place(&at, from->params, item->param_count, sizeof(*from->params));
@@ -745,7 +738,7 @@ static fisc_status add_totals(fiscp_ctx *c, const fisc_item *item)
         const fisc_amount *a = &item->amounts[__builtin_ctz(left)];
 
         /* the first amount of a category: 0 + v is v */
-        rc = add_to(&r->totals[a->category], a->value, !(r->totals_set & 1u << a->category), c->err);
+        rc = add_to(&r->totals[a->category], a->value, !(r->totals_set & 1u << a->category), c->h.err);
         r->totals_set |= 1u << a->category;
     }
     return rc;
@@ -756,8 +749,8 @@ static fisc_status end_item(fiscp_ctx *c, fisc_status rc)
 {
     fisc_item *item = c->h.item;
 
-    if (rc != FISC_OK && c->err && c->err->code == FISC_OK) /* a program that failed without saying why */
-        fiscp_error_set(c->err, rc, "program %s: %s", item->program, fisc_strerror(rc));
+    if (rc != FISC_OK && c->h.err && c->h.err->code == FISC_OK) /* a program that failed without saying why */
+        fiscp_error_set(c->h.err, rc, "program %s: %s", item->program, fisc_strerror(rc));
     if (item->outcome != FISC_OUTCOME_UNDETERMINED)
         item->missing_count = 0; /* the answer did not depend on them: the conditions still show "unknown" */
     if (rc == FISC_OK)
@@ -783,13 +776,14 @@ static void ctx_init(fiscp_ctx *c, fisc_result *r, const fisc_policy *p, const f
     c->h.values_ready = 0;
     c->r = r;
     c->p = p;
-    c->conf = NULL;
+    c->h.conf = NULL;
+    c->h.round_places = -1;
     c->h.item = NULL;
-    c->err = err;
+    c->h.err = err;
     c->a = &c->own;
     c->resolved = NULL;
-    c->values_in_force = NULL;
-    c->quick = 0;
+    c->values_kept = NULL;
+    c->h.values_in_force = no_values;
 }
 
 /* Make arrays ready for their first item: values initialised, nothing cited. */
@@ -842,7 +836,7 @@ fisc_status fiscp_result_reserve(fisc_result *r, size_t more, fisc_error *err)
 fisc_status fiscp_item_begin(fiscp_ctx *c, const fiscp_program_conf *conf)
 {
     if (c->r->nitems == c->r->items_alloc)
-        return fiscp_error_set(c->err, FISC_EINVAL, "fiscp_item_begin: no room reserved for item %s", conf->id);
+        return fiscp_error_set(c->h.err, FISC_EINVAL, "fiscp_item_begin: no room reserved for item %s", conf->id);
     start_item(c, conf, &c->r->items[c->r->nitems++], &c->own, NULL);
     return FISC_OK;
 }
@@ -865,7 +859,7 @@ fisc_status fiscp_cite(fiscp_ctx *c, const fisc_used_param *u)
         if (c->a->params[i].id == u->id && c->a->params[i].from == u->from) /* the same citation, as made once */
             return FISC_OK;
     if (n == MAX_PARAMS)
-        return fiscp_error_set(c->err, FISC_ERANGE, "item %s cites more than %d parameters", c->conf->id, MAX_PARAMS);
+        return fiscp_error_set(c->h.err, FISC_ERANGE, "item %s cites more than %d parameters", c->h.conf->id, MAX_PARAMS);
     c->a->params[n] = *u;
     c->a->cited[n] = NULL;
     c->h.item->param_count = n + 1;
@@ -880,7 +874,7 @@ fisc_status fiscp_missing_name(fiscp_ctx *c, const char *name)
         if (strcmp(c->a->missing[i], name) == 0)
             return FISC_OK;
     if (c->h.item->missing_count == MAX_MISSING)
-        return fiscp_error_set(c->err, FISC_ERANGE, "item %s misses more than %d inputs", c->conf->id, MAX_MISSING);
+        return fiscp_error_set(c->h.err, FISC_ERANGE, "item %s misses more than %d inputs", c->h.conf->id, MAX_MISSING);
     c->a->missing[c->h.item->missing_count++] = name;
     return FISC_OK;
 }

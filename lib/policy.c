@@ -701,6 +701,15 @@ static fisc_status read_overlay_param(loader *L, struct fy_node *pn)
 
 /* ------------------------------------------------------------------ programs, enumerations */
 
+/* k when unit is 10^-k (coefficient 1: 1, 0.1, 0.01 ...), else -1 (0.05, 100, 0.010). */
+static int unit_places(const fisc_decimal *unit)
+{
+    int64_t coef;
+    int scale;
+
+    return fiscp_decimal_small64(&coef, &scale, unit) && coef == 1 ? scale : -1;
+}
+
 static fisc_status read_program(loader *L, struct fy_node *pn)
 {
     static const char *const keys[] = { "id", "title", "rounding", NULL };
@@ -744,6 +753,7 @@ static fisc_status read_program(loader *L, struct fy_node *pn)
         return fail(L, get(r, "unit"), FISC_EPARSE, "float-typed number %s: write it as a string (\"%s\")", unit, unit);
     if (fisc_decimal_parse(&c->unit, unit, 0, &perr) != FISC_OK || fisc_decimal_sign(&c->unit) <= 0)
         return fail(L, get(r, "unit"), FISC_EPARSE, "the rounding unit must be a positive decimal: %s", unit);
+    c->round_places = unit_places(&c->unit);
     return FISC_OK;
 }
 

@@ -72,6 +72,9 @@ typedef struct fiscp_program_conf {
     const char *title_zh, *title_en;
     fisc_round rounding;
     fisc_decimal unit;     /* rounding unit, e.g. 0.01 */
+    /* k when unit is 10^-k (0.01: 2), else -1, decided at load; fiscp_round reads it for registry
+       programs only (an agreement's conf does not set it) */
+    int round_places;
     const char *rounding_name;
     const char *layer;
 } fiscp_program_conf;

@@ -41,8 +41,8 @@ static void clear_values(fisc_result *r)
     for (size_t i = r->kept_items; i < r->nitems; i++)
         for (size_t k = 0; k < r->items[i].amount_count; k++)
             fiscp_decimal_clear((fisc_decimal *)r->items[i].amounts[k].value);
-    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
-        fiscp_decimal_clear(&r->totals[k]);
+    for (unsigned left = r->totals_set; left; left &= left - 1) /* the others are still 0, as initialised */
+        fiscp_decimal_clear(&r->totals[__builtin_ctz(left)]);
     r->totals_set = 0;
 }
 

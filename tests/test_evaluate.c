@@ -2,7 +2,8 @@
  * Golden tests of the engine and the two programs on the bundled policy: the worked examples of
  * policy-params.md §9 (WE-7 quarterly prepayment 2019, WE-8, WE-9 across 2019-2027, WE-10), the
  * 300万 cliff, high-tech vs small-micro, Yulin's reward, undetermined and provisional results,
- * exact numbers from JSON into the result, and the JSON and text forms.
+ * exact numbers from JSON into the result, and the JSON and text forms; white-box, the engine's
+ * inline paths (fiscp_round's copy, first reads of values in a reused result) against the general ones.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -10,7 +11,10 @@
 #include "fisc_test.h"
 #include "fisc_eval_test.h"
 
+#include "decimal.h"
+#include "engine.h"
 #include "policy.h"
+#include "result.h"
 
 static fisc_policy *policy;
 static const char *dir;
@@ -288,6 +292,19 @@ static void overlay_makes_results_provisional(void **state)
                            2023, 0, 1);
     assert_false(fisc_result_provisional(r));
     fisc_result_free(r);
+    /* row after row into a reused result (first reads inline, citations left in place by the row
+       before, or not): the same citations, in the same order, and the same provisional status */
+    for (int pass = 0; pass < 3; pass++) {
+        fisc_test_same_untraced(p, "{\"hnte_certificate_date\": \"2024-06-01\", \"registered_in_yulin\": true, "
+                                   "\"tax_registered_in_yulin\": true, \"taxable_income\": 100, " SIZE_OK "}",
+                                2024, 0);
+        fisc_test_same_untraced(p, "{\"taxable_income\": 100, " SIZE_OK "}", 2024, 0);
+        fisc_test_same_untraced(p, "{\"hnte_certificate_date\": \"2023-06-01\", \"registered_in_yulin\": true, "
+                                   "\"tax_registered_in_yulin\": true}",
+                                2023, 0);
+        fisc_test_same_untraced(p, "{\"employees_average\": 100}", 2024, 0);
+    }
+    fisc_test_reused_free(); /* it holds p */
     fisc_policy_free(p);
 }
 
@@ -621,6 +638,198 @@ static void evaluate_into_oom(void **state)
     fisc_policy_free(p);
 }
 
+/* ---- fiscp_round's inline path (engine.h) against the rounding it stands for */
+
+/* 10-national.yaml with cn.cit rounded to unit (its rule is half_up to "0.01"), loaded from memory. */
+static fisc_policy *national_rounded_to(const char *unit)
+{
+    static const char rule[] = "rounding: {mode: half_up, unit: \"0.01\"}";
+    char path[600], *text, *at;
+    const char *name = "10-national.yaml", *t;
+    fisc_policy *p = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    FILE *fp;
+    long n;
+    size_t len;
+
+    snprintf(path, sizeof(path), "%s/10-national.yaml", dir);
+    assert_non_null(fp = fopen(path, "rb"));
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    assert_true((n = ftell(fp)) > 0);
+    rewind(fp);
+    assert_non_null(text = malloc((size_t)n + 64));
+    assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    text[n] = '\0';
+    assert_non_null(at = strstr(text, rule));
+    at += strlen(rule) - strlen("0.01\"}");
+    memmove(at + strlen(unit), at + strlen("0.01"), strlen(at + strlen("0.01")) + 1);
+    memcpy(at, unit, strlen(unit));
+    t = text;
+    len = strlen(text);
+    if (fiscp_policy_load_texts(&p, &name, &t, &len, 1, NULL, NULL, 0, &err) != FISC_OK)
+        fail_msg("unit %s: %s", unit, err.text);
+    free(text);
+    return p;
+}
+
+/* The same value in the same form (kind, coefficient, scale), or equal for a GMP rational. */
+static void assert_same_form(const fisc_decimal *x, const fisc_decimal *y, const char *what)
+{
+    if (x->kind_ != y->kind_ || (x->kind_ != FISCP_DEC_BIG && (x->lo_ != y->lo_ || x->hi_ != y->hi_ ||
+                                                               x->scale_ != y->scale_)) ||
+        fisc_decimal_cmp(x, y) != 0)
+        fail_msg("%s: not the general rounding's value", what);
+}
+
+/*
+ * Untraced and traced fiscp_round give what fisc_decimal_round_unit gives for every unit the loader
+ * sees (10^-k: the inline copy; 0.05, 100, 0.010: the call), every mode, and values on both sides
+ * of the unit's scale: negative, zero, 64-bit and 128-bit coefficients, beyond 18 decimals,
+ * rationals and GMP values; in place too. The copy resets err as the call does.
+ */
+static void round_inline_matches_general(void **state)
+{
+    static const struct {
+        const char *unit;
+        int places; /* what the loader decides */
+    } units[] = { { "1", 0 }, { "0.1", 1 }, { "0.01", 2 }, { "0.001", 3 }, { "0.05", -1 }, { "100", -1 },
+                  { "0.010", -1 }, { "2.5", -1 } };
+    static const char *const values[] = {
+        "0", "0.00", "1", "-1", "123", "-123", "0.5", "-0.5", "1.25", "-1.25", "1.255", "-1.255", "0.015",
+        "-0.015", "99.995", "1234567.891", "9223372036854775807", "-9223372036854775808", "92233720368547758.07",
+        "-92233720368547758.08", "123456789012345678901234567890.12", "-0.00000000000000000012",
+        "0.1234567890123456789", "170141183460469231731687303715884105727", "1/3", "-2/3", "7/9", "1e40", "-1.5e-30",
+        "1234567890123456789012345678901234567890.005",
+    };
+    fisc_error err = FISC_ERROR_INIT;
+
+    (void)state;
+    for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+        fisc_policy *p = national_rounded_to(units[u].unit);
+        const fiscp_program_conf *cit = NULL;
+
+        for (size_t i = 0; i < p->nprograms; i++)
+            if (strcmp(p->programs[i].id, "cn.cit") == 0)
+                cit = &p->programs[i];
+        assert_non_null(cit);
+        assert_int_equal(cit->round_places, units[u].places);
+        for (int mode = FISC_ROUND_HALF_UP; mode <= FISC_ROUND_FLOOR; mode++)
+            for (int trace = 0; trace < 2; trace++) {
+                fiscp_program_conf conf = *cit;
+                fisc_result *r = NULL;
+                fiscp_ctx *c = NULL;
+
+                conf.rounding = (fisc_round)mode;
+                assert_int_equal(fiscp_result_new(&r, p, 2023, 0, &err), FISC_OK);
+                assert_int_equal(fiscp_ctx_open(&c, r, p, trace, &err), FISC_OK);
+                for (size_t k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
+                    fisc_decimal v, want, got, same;
+                    fisc_status rc_want, rc_got;
+                    char what[200];
+
+                    snprintf(what, sizeof(what), "%s to %s mode %d trace %d", values[k], units[u].unit, mode, trace);
+                    fisc_decimal_init(&v);
+                    fisc_decimal_init(&want);
+                    fisc_decimal_init(&got);
+                    fisc_decimal_init(&same);
+                    if (strchr(values[k], 'e')) { /* beyond 128 bits, or tiny: through a division */
+                        fisc_decimal ten;
+                        int e = atoi(strchr(values[k], 'e') + 1);
+
+                        fisc_decimal_init(&ten);
+                        parse_ok(&v, values[k][0] == '-' ? "-1" : "1");
+                        if (strstr(values[k], "1.5"))
+                            parse_ok(&v, values[k][0] == '-' ? "-1.5" : "1.5");
+                        parse_ok(&ten, "10");
+                        for (int j = 0; j < (e < 0 ? -e : e); j++)
+                            assert_int_equal((e < 0 ? fisc_decimal_div : fisc_decimal_mul)(&v, &v, &ten, &err),
+                                             FISC_OK);
+                        fisc_decimal_clear(&ten);
+                    } else {
+                        parse_ok(&v, values[k]);
+                    }
+                    rc_want = fisc_decimal_round_unit(&want, NULL, &v, &conf.unit, (fisc_round)mode, NULL, &err);
+                    assert_int_equal(fiscp_result_reserve(r, 1, &err), FISC_OK); /* an item per value: steps */
+                    assert_int_equal(fiscp_item_begin(c, &conf), FISC_OK);
+                    fiscp_error_set(&err, FISC_EINVAL, "stale"); /* the rounding resets it, fast or not */
+                    rc_got = fiscp_round(c, "x", &v, &got);
+                    if (rc_got != rc_want)
+                        fail_msg("%s: status %d, not %d (%s)", what, rc_got, rc_want, err.text);
+                    if (err.code != FISC_OK || err.text[0])
+                        fail_msg("%s: err not reset (%s)", what, err.text);
+                    assert_same_form(&got, &want, what);
+                    assert_int_equal(fisc_decimal_set(&same, &v, &err), FISC_OK); /* in place */
+                    assert_int_equal(fiscp_round(c, "x", &same, &same), rc_want);
+                    assert_same_form(&same, &want, what);
+                    assert_int_equal(fiscp_item_end(c), FISC_OK);
+                    fisc_decimal_clear(&v);
+                    fisc_decimal_clear(&want);
+                    fisc_decimal_clear(&got);
+                    fisc_decimal_clear(&same);
+                }
+                fiscp_ctx_close(c);
+                fisc_result_free(r);
+            }
+        fisc_policy_free(p);
+    }
+}
+
+/* An agreement's conf does not say its unit's places: its items take the call, whatever the unit. */
+static void round_inline_not_for_agreements(void **state)
+{
+    fiscp_program_conf conf;
+    fisc_error err = FISC_ERROR_INIT;
+    fisc_result *r = NULL;
+    fiscp_ctx *c = NULL;
+    fisc_decimal v, got;
+
+    (void)state;
+    memset(&conf, 0, sizeof(conf)); /* round_places 0, as a conf built without it: must not be read */
+    conf.id = "agreement/term";
+    conf.rounding = FISC_ROUND_HALF_UP;
+    fisc_decimal_init(&conf.unit);
+    parse_ok(&conf.unit, "100");
+    fisc_decimal_init(&v);
+    fisc_decimal_init(&got);
+    parse_ok(&v, "150");
+    assert_int_equal(fiscp_result_new(&r, policy, 2023, 0, &err), FISC_OK);
+    assert_int_equal(fiscp_result_reserve(r, 1, &err), FISC_OK);
+    assert_int_equal(fiscp_ctx_open(&c, r, policy, 0, &err), FISC_OK);
+    assert_int_equal(fiscp_item_begin(c, &conf), FISC_OK);
+    assert_int_equal(fiscp_round(c, "x", &v, &got), FISC_OK);
+    assert_decimal_equal(&got, "200");
+    assert_int_equal(fiscp_item_end(c), FISC_OK);
+    fiscp_ctx_close(c);
+    fisc_result_free(r);
+    fisc_decimal_clear(&conf.unit);
+}
+
+/* Whole evaluations under units the inline path does and does not take: traced, untraced and reused agree. */
+static void round_units_same_untraced(void **state)
+{
+    static const char *const units[] = { "1", "0.1", "0.05", "100", "0.010" };
+    static const char *const rows[] = {
+        "{\"taxable_income\": 2800000, " SIZE_OK "}",
+        "{\"taxable_income\": 1234567.891, " SIZE_OK "}",
+        "{\"taxable_income\": 3000100, " SIZE_OK ", \"hnte_certificate_date\": \"2023-03-01\"}",
+        "{\"taxable_income\": -5000.5, " SIZE_OK "}",
+        "{\"taxable_income\": 0, " SIZE_OK "}",
+        "{\"taxable_income\": 12345678901234567.89, " SIZE_OK "}",
+    };
+
+    (void)state;
+    for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+        fisc_policy *p = national_rounded_to(units[u]);
+
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+            for (int q = 0; q <= 4; q += 2)
+                fisc_test_same_untraced(p, rows[i], q ? 2023 : 2019 + (int)i, q);
+        fisc_test_reused_free(); /* it holds p */
+        fisc_policy_free(p);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +850,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(evaluate_into_failures),
         cmocka_unit_test(evaluate_into_across_policies),
         cmocka_unit_test(evaluate_into_oom),
+        cmocka_unit_test(round_inline_matches_general),
+        cmocka_unit_test(round_inline_not_for_agreements),
+        cmocka_unit_test(round_units_same_untraced),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);
