@@ -465,8 +465,9 @@ static fisc_status taxable_income(fiscp_ctx *c, cit_income *inc)
 /* ------------------------------------------------------------------ the rate routes */
 
 /* v <= limit as a condition; state -1 when v is unknown. */
-static inline fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, const char *en, int known,
-                                     const fisc_decimal *v, const fisc_decimal *limit, int *state)
+static FISCP_ALWAYS_INLINE fisc_status limit_cond(fiscp_ctx *c, const char *id, const char *zh, const char *en,
+                                                  int known, const fisc_decimal *v, const fisc_decimal *limit,
+                                                  int *state)
 {
     *state = known < 0 ? -1 : fisc_decimal_cmp(v, limit) <= 0;
     return fiscp_check(c, id, zh, en, *state,
@@ -543,8 +544,8 @@ static int series_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, 
  * else the fallback fact itself (no quarter given, or one given in part): *out points to the value
  * that applies. 1, or -1 when unknown.
  */
-static inline int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback, fisc_decimal *avg,
-                                    const fisc_decimal **out)
+static FISCP_ALWAYS_INLINE int quarterly_average(fiscp_ctx *c, fiscp_fact series, fiscp_fact fallback,
+                                                 fisc_decimal *avg, const fisc_decimal **out)
 {
     const fisc_facts *f = fiscp_ctx_facts(c);
 
@@ -695,12 +696,14 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
 /* The cheapest route that applies; -1 when a route with unknown eligibility would be cheaper. */
 static int choose(const route *r)
 {
-    int best = STANDARD;
+    int best = STANDARD, unknown = 0;
 
-    for (int k = HNTE; k < ROUTES; k++)
+    for (int k = HNTE; k < ROUTES; k++) {
         if (r[k].known == 1 && fisc_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
             best = k;
-    for (int k = HNTE; k < ROUTES; k++)
+        unknown |= r[k].known < 0;
+    }
+    for (int k = HNTE; k < ROUTES && unknown; k++) /* most rows know every route */
         if (r[k].known < 0 && fisc_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
             return -1;
     return best;

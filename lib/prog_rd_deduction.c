@@ -307,7 +307,8 @@ static int is_one(const fisc_decimal *v)
            coef == POW10[scale];
 }
 
-static fisc_status cond(rd *s, const char *id, const char *zh, const char *en, int state, const char *detail)
+static FISCP_ALWAYS_INLINE fisc_status cond(rd *s, const char *id, const char *zh, const char *en, int state,
+                                            const char *detail)
 {
     return fiscp_condition(s->c, id, zh, en,
                            state < 0 ? FISC_COND_UNKNOWN : state ? FISC_COND_MET : FISC_COND_NOT_MET, detail);
@@ -743,6 +744,28 @@ static void share_allowed(rd *s, int binds, const fisc_decimal *other_exp, const
     }
 }
 
+/*
+ * pooled() for the common batch row: untraced, one project, expensed. The pool is the project, so
+ * its sums are its own values (no scratch sums, no shares): categories 1-5 and the other costs are
+ * read where they are. The values are those pooled() makes; zeros may differ in scale only, which
+ * nothing shows without the explanation (a zero is published as 0 and adds nothing).
+ */
+static void pooled_one_expensed(rd *s, const fisc_decimal *limit_rate)
+{
+    fisc_decimal *five = D(s, D_A);
+    const fisc_decimal *other = s->cost[0][CAT_OTHER];
+    int binds;
+
+    first_five(s, 0, five);
+    add_to(s, D(s, D_EXP_BASE), five);
+    other_limit(s, D(s, D_LIMIT), five, limit_rate);
+    binds = s->arith == FISC_OK && fisc_decimal_cmp(other, D(s, D_LIMIT)) > 0;
+    copy(s, D(s, D_ALLOWED), binds ? D(s, D_LIMIT) : other); /* min(other, limit) */
+    s->allowed_is_cap = binds;
+    if (!binds || !is_zero(other)) /* share_allowed(): a negative limit over no other costs shares nothing */
+        add_to(s, D(s, D_EXP_BASE), D(s, D_ALLOWED));
+}
+
 /* 2021年第28号, from 2021: one limit over all projects; allowed other costs shared in proportion. */
 static fisc_status pooled(rd *s, const fisc_decimal *limit_rate)
 {
@@ -752,6 +775,10 @@ static fisc_status pooled(rd *s, const fisc_decimal *limit_rate)
     int binds;
     fisc_status rc;
 
+    if (!s->trace && s->nprojects == 1 && !s->capitalised[0]) {
+        pooled_one_expensed(s, limit_rate);
+        return s->arith;
+    }
     fiscp_decimal_set_int(five, 0); /* the scratch values may hold an earlier test's */
     fiscp_decimal_set_int(other_exp, 0);
     fiscp_decimal_set_int(other_all, 0);

@@ -755,6 +755,36 @@ static void small_micro_brackets(void **state)
     }
 }
 
+/*
+ * The choice when a route's eligibility is unknown (西部大开发 with the region not given): undetermined
+ * when that route would be cheaper than the best known one, decided when it would not (a tie with the
+ * HNTE route's 15%); and, with every route known, the cheapest. Both ways.
+ */
+static void choice_with_an_unknown_route(void **state)
+{
+    static const char *const facts[] = {
+        "{\"taxable_income\": 1000000, \"west_catalogue_revenue_share\": \"60%\", " LARGE "}",
+        "{\"taxable_income\": 1000000, \"west_catalogue_revenue_share\": \"60%\", "
+        "\"hnte_certificate_date\": \"2022-01-01\", " LARGE "}",
+        "{\"taxable_income\": 1000000, \"west_catalogue_revenue_share\": \"60%\", \"west_region\": true, " LARGE "}",
+    };
+    fisc_result *r;
+
+    (void)state;
+    r = run(facts[0], 2023); /* west 15% unknown, below the standard 25% */
+    assert_int_equal(cit(r)->outcome, FISC_OUTCOME_UNDETERMINED);
+    assert_null(fisc_test_amount(cit(r), "tax"));
+    fisc_result_free(r);
+    r = run(facts[1], 2023); /* west 15% unknown, not below the HNTE 15% */
+    check_cit(cit(r), FISC_OUTCOME_ELIGIBLE, "hnte", "150000.00", "100000.00", NULL);
+    fisc_result_free(r);
+    r = run(facts[2], 2023);
+    check_cit(cit(r), FISC_OUTCOME_ELIGIBLE, "west", "150000.00", "100000.00", NULL);
+    fisc_result_free(r);
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++)
+        fisc_test_same_untraced(national, facts[i], 2023, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -776,6 +806,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(quarterly_average_without_series),
         cmocka_unit_test(no_rd_program_subtracts_zero),
         cmocka_unit_test(small_micro_brackets),
+        cmocka_unit_test(choice_with_an_unknown_route),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("cit", tests, group_setup, group_teardown);

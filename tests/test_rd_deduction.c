@@ -1230,6 +1230,57 @@ static void oom_sweep(void **state)
     fisc_result_free(r);
 }
 
+/*
+ * The pool of one expensed project, untraced, is the project itself (no sums, no shares made): against
+ * the general path (traced) at the limit's edges (other costs at the limit, a 分 above it, no categories
+ * 1-5, no other costs), with fractions and beyond 64 bits, at other limit rates (a negative limit at
+ * -10%), and where it does not apply (a capitalised project, two projects: the general path both ways).
+ */
+static void pooled_one_expensed_project(void **state)
+{
+    static const char *const projects[] = {
+        ONE_PROJECT(900000, 0, 0, 0, 0, 100000),       /* at the limit: 900000 / 9 */
+        ONE_PROJECT(900000, 0, 0, 0, 0, 100000.01),    /* a 分 above it */
+        ONE_PROJECT(0, 0, 0, 0, 0, 5000),              /* a limit of 0 binds */
+        ONE_PROJECT(0.00, 0.00, 0, 0, 0, 0.00),        /* zeros at scale 2 */
+        ONE_PROJECT(990000, 0, 0, 0, 0, 0),            /* no other costs (a negative limit at -10%) */
+        ONE_PROJECT(1000000/3, 1/7, 0, 0, 0, 200000/3),
+        ONE_PROJECT(92233720368547758.07, 92233720368547758.07, 0.01, 0, 0, 92233720368547758.07),
+        ONE_PROJECT(400000, 300000, 200000, 100000, 40000, 220000) ", \"rd_p1_capitalised\": true",
+        ONE_PROJECT(400000, 300000, 200000, 100000, 40000, 220000) ", \"rd_p1_capitalised\": false",
+        "\"rd_project_count\": 2, " PROJECT(1, 900000, 0, 0, 0, 0, 100000.01) ", " PROJECT(2, 0, 0, 0, 0, 0, 0),
+    };
+    static const char *const rates[] = { "20%", "0%", "-10%", "1/3" };
+    fisc_policy *p;
+    fisc_result *r;
+    char json[1024];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(projects); i++) {
+        snprintf(json, sizeof(json), "{" SOFTWARE ", " NO_OTHER ", %s}", projects[i]);
+        fisc_test_same_untraced(policy, json, 2023, 0);
+        fisc_test_same_untraced(policy, json, 2021, 3);
+        for (size_t k = 0; k < FISCP_ARRAY_SIZE(rates); k++) {
+            p = with_limit_rate(rates[k]);
+            fisc_test_same_untraced(p, json, 2023, 0);
+            fisc_policy_free(p);
+        }
+    }
+    r = fisc_test_evaluate(policy, "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(900000, 0, 0, 0, 0, 100000) "}", 2023,
+                           0, 0);
+    assert_item_amount(item_of(r), "other_costs_cap", "100000.00");
+    assert_item_amount(item_of(r), "other_costs_allowed", "100000.00");
+    assert_item_amount(item_of(r), "extra_deduction", "1000000.00");
+    fisc_result_free(r);
+    p = with_limit_rate("-10%");
+    r = fisc_test_evaluate(p, "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(990000, 0, 0, 0, 0, 0) "}", 2023, 0, 0);
+    assert_item_amount(item_of(r), "other_costs_cap", "-90000.00");
+    assert_item_amount(item_of(r), "other_costs_allowed", "-90000.00");
+    assert_item_amount(item_of(r), "expensed_base", "990000.00"); /* a negative limit over no other costs: not shared */
+    fisc_result_free(r);
+    fisc_policy_free(p);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1261,6 +1312,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(negative_list_by_section),
         cmocka_unit_test(industry_lines_missing_in_order),
         cmocka_unit_test(shortcut_edges),
+        cmocka_unit_test(pooled_one_expensed_project),
         cmocka_unit_test(oom_sweep),
     };
 
