@@ -328,37 +328,28 @@ void cli_rows_free(cli_rows *R)
 
 /*
  * Set the facts of a CSV record's cells (a row already checked to have no more fields than the
- * header) into @p scratch, cleared first. @return FISC_OK; a fatal error in @p fatal; or
+ * header) into @p scratch, cleared first: one fisc_facts_set_row() call, which skips the columns
+ * that are no fact and the empty cells. @return FISC_OK; a fatal error in @p fatal; or
  * FISC_EINVAL with row->why set (a value the facts refuse).
  */
 static int read_cells(const cli_rows *R, const cli_rec *rec, fisc_facts *scratch, cli_row *row,
                       fisc_error *fatal)
 {
-    /* Walked by pointer, in locals: few enough to stay in registers across the calls. */
-    const cli_field *f = R->blk->fields + rec->first, *end = f + rec->nfields;
-    const long *fact = R->col_fact;
-    const char *text = R->blk->text;
-    fisc_error e; /* each call resets it */
+    const fisc_fact_span *cells = R->blk->fields + rec->first;
+    fisc_error e;
+    size_t i;
     int rc;
 
     fisc_facts_clear(scratch);
-    for (; f < end; f++, fact++) {
-        if (*fact < 0 || f->len == 0)
-            continue;
-        rc = fisc_facts_set_index(scratch, (size_t)*fact, text + f->off, f->len, &e);
-        if (rc != FISC_OK) {
-            size_t i = (size_t)(fact - R->col_fact);
-
-            if (cli_is_fatal(rc)) {
-                *fatal = e;
-                return rc;
-            }
-            snprintf(row->why, sizeof(row->why), "column %zu (%s): %s", i + 1, R->col_names[i],
-                     e.text);
-            return FISC_EINVAL;
-        }
+    rc = fisc_facts_set_row(&i, scratch, R->col_fact, R->blk->text, cells, rec->nfields, &e);
+    if (rc == FISC_OK)
+        return FISC_OK;
+    if (cli_is_fatal(rc)) {
+        *fatal = e;
+        return rc;
     }
-    return FISC_OK;
+    snprintf(row->why, sizeof(row->why), "column %zu (%s): %s", i + 1, R->col_names[i], e.text);
+    return FISC_EINVAL;
 }
 
 int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row, fisc_error *fatal)

@@ -64,10 +64,11 @@ typedef struct cli_rec {
     const char *bad;  /* NULL, or why the record is malformed (static text) */
 } cli_rec;
 
-/* One field of a block: where its text begins in cli_block::text, and its length. */
-typedef struct cli_field {
-    size_t off, len;
-} cli_field;
+/*
+ * One field of a block: where its text begins in cli_block::text (off), and its length (len). The
+ * library's cell span, so that a record's fields go to fisc_facts_set_row() as they are.
+ */
+typedef fisc_fact_span cli_field;
 
 /*
  * A block of records; its fields are NUL-terminated strings in text. For CSV, text is the

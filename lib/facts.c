@@ -17,7 +17,8 @@
  * lean: a slot keeps its memory (decimal, text buffer, quarters) across clears, which fact is
  * known is one byte per fact in an array of its own, so that a clear is one memset, and the vocabulary
  * bounds are parsed once (the built-in table's on first use, shared by every thread), also in a
- * 64-bit form. fisc_facts_set_index() first tries a quick path for the cells of a batch: an amount
+ * 64-bit form. fisc_facts_set_index() and fisc_facts_set_row() (a row's cells in one call: the checks
+ * and the error reset once a row) first try a quick path for the cells of a batch: an amount
  * "I.FF" or an integer, read straight into the slot as a 64-bit coefficient and checked against
  * those 64-bit bounds; true / false; a date; a text that fits the slot's buffer. It only ever
  * accepts: any other text, and every error, goes to the general path, which is the specification
@@ -1765,6 +1766,49 @@ static inline int scan_amount(int64_t *coef, const char *text, size_t len, size_
 }
 
 /*
+ * scan_amount() for at most 6 integer digits (max 6), the commonest amounts of a batch: with the two
+ * decimals that is at most 8 digits, read as one word (the point left out) at once. On a machine where
+ * the digits are not read eight at a time, scan_amount() itself.
+ */
+static FISCP_ALWAYS_INLINE int scan_amount6(int64_t *coef, const char *text, size_t len)
+{
+#if FISCP_SWAR_DIGITS
+    /* '0' in the low 6 - ni bytes: the places before ni integer digits and two decimals */
+    static const uint64_t FILL[7] = { 0x3030303030303030u >> 16, 0x3030303030303030u >> 24,
+                                      0x3030303030303030u >> 32, 0x3030303030303030u >> 40,
+                                      0x3030303030303030u >> 48, 0x3030303030303030u >> 56, 0 };
+    const unsigned char *p = (const unsigned char *)text;
+    size_t neg, ni;
+    uint64_t w, v;
+    uint32_t w4;
+    uint16_t dec;
+
+    if (len < 4)
+        return 0;
+    neg = *p == '-';
+    ni = len - neg - 3;
+    p += neg;
+    if (ni - 1 > 5 || p[ni] != '.' || (ni > 1 && *p == '0'))
+        return 0; /* not 1 to 6 integer digits and the point, or a leading zero */
+    if (ni > 4) { /* 8 bytes: the digits, the point and at least 4 more */
+        memcpy(&w, p, 8);
+    } else {
+        memcpy(&w4, p, 4);
+        w = w4;
+    }
+    memcpy(&dec, p + ni + 1, 2);
+    w = (w << (64 - 8 * ni)) >> 16 | (uint64_t)dec << 48 | FILL[ni]; /* the digits, the decimals last */
+    if (fiscp_non_digits8(w))
+        return 0;
+    v = fiscp_eight_digits(w);
+    *coef = neg ? -(int64_t)v : (int64_t)v;
+    return 1;
+#else
+    return scan_amount(coef, text, len, 6);
+#endif
+}
+
+/*
  * An integer "-?(0|[1-9][0-9]*)" of at most 18 digits (a count in a batch: short, one byte at a
  * time) into *coef, as fisc_decimal_parse_n() reads it: 1, or 0 for any other text.
  */
@@ -1841,6 +1885,12 @@ static inline int quick_text(slot *s, const char *text, size_t len)
     return 1;
 }
 
+/* within_small() for bounds R_BOUNDS (apart: an integer cell's quick path then stays small). */
+static NOINLINE int within_bounds(const bound *b, int64_t coef, int scale)
+{
+    return within_small(R_BOUNDS, b, coef, scale);
+}
+
 /*
  * fisc_facts_set_index() once the quick path has declined the value: every type, every message.
  * Not inlined, so that the quick path saves no registers for it.
@@ -1915,32 +1965,91 @@ static NOINLINE fisc_status set_index_other(fisc_facts *f, size_t index, const c
     return FISC_OK;
 }
 
-fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_text, size_t len,
-                                 fisc_error *err)
+/*
+ * One cell (index within the vocabulary, value_text not NULL; err reset): what fisc_facts_set_index()
+ * and fisc_facts_set_row() do after their checks. Inline, the commonest cells of a batch: amounts of up
+ * to 8 integer digits with no bound but the minimum 0, integers, true / false, short texts; larger
+ * amounts, dates, bounds to compare and every error in functions of their own, so that this path
+ * saves only the registers it needs (in a row's loop, more would spill).
+ */
+static FISCP_ALWAYS_INLINE fisc_status set_cell(fisc_facts *f, size_t index, const char *value_text,
+                                                size_t len, fisc_error *err)
 {
     int64_t coef;
     slot *s;
 
+    if (f->known[index]) /* on an error it keeps its value: the general path sees to that */
+        return set_index_general(f, index, value_text, len, err);
+    s = &f->s[index];
+    if (s->quick != Q_AMOUNT) {
+        if (s->quick == Q_BOOL && quick_bool(s, value_text, len)) {
+            f->known[index] = (unsigned char)KNOWN(FISC_FACT_BOOL);
+            return FISC_OK;
+        }
+        if (s->quick == Q_TEXT && quick_text(s, value_text, len)) {
+            f->known[index] = (unsigned char)KNOWN(FISC_FACT_TEXT);
+            return FISC_OK;
+        }
+        if (s->quick <= Q_WHOLE && scan_integer(&coef, value_text, len) &&
+            (s->range != R_BOUNDS ? within_small(s->range, f->bounds[index], coef, 0)
+                                  : within_bounds(f->bounds[index], coef, 0))) {
+            fiscp_decimal_set_scaled(&s->dec, coef, 0);
+            know(f, index);
+            return FISC_OK;
+        }
+        return s->quick <= Q_WHOLE ? set_index_number(f, index, value_text, len, err)
+                                   : set_index_other(f, index, value_text, len, err);
+    }
+    if (len == 4 && memcmp(value_text, "0.00", 4) == 0) /* the commonest of all */
+        coef = 0;
+    else if (!(scan_amount6(&coef, value_text, len) || scan_amount(&coef, value_text, len, 8)) ||
+             (coef < 0 && s->range != R_NONE))
+        return set_index_number(f, index, value_text, len, err);
+    fiscp_decimal_set_scaled(&s->dec, coef, 2);
+    f->known[index] = (unsigned char)KNOWN(FISC_FACT_DECIMAL);
+    return FISC_OK;
+}
+
+fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_text, size_t len,
+                                 fisc_error *err)
+{
     fiscp_error_reset(err);
     if (!f || index >= f->n)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: no fact at index %zu", index);
     if (!value_text)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_index: the value is NULL");
-    if (f->known[index]) /* on an error it keeps its value: the general path sees to that */
-        return set_index_general(f, index, value_text, len, err);
-    /* inline, the commonest cells of a batch: amounts of up to 8 integer digits, no bound but the
-       minimum 0; the other numbers, the other types and every error in functions of their own, so
-       that this path saves only the registers it needs */
-    s = &f->s[index];
-    if (s->quick != Q_AMOUNT)
-        return s->quick <= Q_WHOLE ? set_index_number(f, index, value_text, len, err)
-                                   : set_index_other(f, index, value_text, len, err);
-    if (len == 4 && memcmp(value_text, "0.00", 4) == 0) /* the commonest of all */
-        coef = 0;
-    else if (!scan_amount(&coef, value_text, len, 8) || (coef < 0 && s->range != R_NONE))
-        return set_index_number(f, index, value_text, len, err);
-    fiscp_decimal_set_scaled(&s->dec, coef, 2);
-    f->known[index] = (unsigned char)KNOWN(FISC_FACT_DECIMAL);
+    return set_cell(f, index, value_text, len, err);
+}
+
+/* The checks and the error reset once for the row, then each cell as fisc_facts_set_index() sets it. */
+fisc_status fisc_facts_set_row(size_t *failed_out, fisc_facts *f, const long *index, const char *text,
+                               const fisc_fact_span *cells, size_t n, fisc_error *err)
+{
+    size_t i;
+
+    fiscp_error_reset(err);
+    if (failed_out)
+        *failed_out = 0;
+    if (!f || (n > 0 && (!index || !text || !cells)))
+        return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_row: NULL argument");
+    for (i = 0; i < n; i++) {
+        fisc_status rc;
+
+        if (index[i] < 0 || cells[i].len == 0) /* not a fact, or an empty cell: unknown */
+            continue;
+        if ((size_t)index[i] >= f->n)
+            rc = fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_row: no fact at index %ld (cell %zu)",
+                                 index[i], i);
+        else
+            rc = set_cell(f, (size_t)index[i], text + cells[i].off, cells[i].len, err);
+        if (rc != FISC_OK) {
+            if (failed_out)
+                *failed_out = i;
+            return rc;
+        }
+    }
+    if (failed_out)
+        *failed_out = n;
     return FISC_OK;
 }
 

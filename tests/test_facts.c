@@ -612,6 +612,62 @@ static void api_set_index_and_clear(void **state)
     fisc_facts_free(f);
 }
 
+/* A row in one call: skipped columns and empty cells, the cell refused (its position, the message
+   fisc_facts_set_index() gives, the cells before it set and those after it not), the argument checks. */
+static void api_set_row(void **state)
+{
+    static const char row[] = "E1,2800000.50,,true,3,x,0.00";
+    const long index[7] = { -1, fisc_fact_vocab_index("taxable_income"), fisc_fact_vocab_index("hnte_certificate_date"),
+                            fisc_fact_vocab_index("industry_restricted"), fisc_fact_vocab_index("rd_project_count"),
+                            fisc_fact_vocab_index("employees_average"), fisc_fact_vocab_index("income_total") };
+    const fisc_fact_span cells[7] = { { 0, 2 }, { 3, 10 }, { 14, 0 }, { 15, 4 }, { 20, 1 }, { 22, 1 }, { 24, 4 } };
+    const long bad_index[2] = { index[3], (long)fisc_fact_vocab_count() };
+    fisc_error err = FISC_ERROR_INIT, one = FISC_ERROR_INIT;
+    fisc_facts *f = NULL;
+    size_t failed = 99;
+
+    (void)state;
+    for (size_t k = 1; k < 7; k++)
+        assert_true(index[k] >= 0);
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    /* every cell before the bad one, as cells of their own */
+    assert_int_equal(fisc_facts_set_row(&failed, f, index, row, cells, 5, &err), FISC_OK);
+    assert_int_equal(failed, 5);
+    assert_int_equal(err.code, FISC_OK);
+    expect_get(f, "taxable_income", "2800000.5");
+    expect_get(f, "industry_restricted", "true");
+    expect_get(f, "rd_project_count", "3");
+    assert_false(fisc_facts_has(f, "hnte_certificate_date")); /* an empty cell */
+    /* the whole row: stops at cell 5 with the message fisc_facts_set_index() gives */
+    fisc_facts_clear(f);
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, index, row, cells, 7, &err), FISC_EINVAL, -1);
+    assert_int_equal(failed, 5);
+    assert_fisc_error(&one, fisc_facts_set_index(f, (size_t)index[5], row + 22, 1, &one), FISC_EINVAL, -1);
+    assert_string_equal(err.text, one.text);
+    assert_non_null(strstr(err.text, "employees_average"));
+    expect_get(f, "rd_project_count", "3");
+    assert_false(fisc_facts_has(f, "employees_average"));
+    assert_false(fisc_facts_has(f, "income_total"));
+    /* a fact set again (the general path) */
+    assert_int_equal(fisc_facts_set_row(NULL, f, index, row, cells, 2, &err), FISC_OK);
+    expect_get(f, "taxable_income", "2800000.5");
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, index + 1, row, cells + 5, 1, &err), FISC_EINVAL, -1);
+    assert_int_equal(failed, 0);
+    expect_get(f, "taxable_income", "2800000.5"); /* refused: the value stays */
+    /* arguments */
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, bad_index, row, cells + 3, 2, &err), FISC_EINVAL, -1);
+    assert_int_equal(failed, 1);
+    assert_non_null(strstr(err.text, "no fact at index"));
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, NULL, index, row, cells, 1, &err), FISC_EINVAL, -1);
+    assert_int_equal(failed, 0);
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, NULL, row, cells, 1, &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, index, NULL, cells, 1, &err), FISC_EINVAL, -1);
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, index, row, NULL, 1, &err), FISC_EINVAL, -1);
+    assert_int_equal(fisc_facts_set_row(&failed, f, NULL, NULL, NULL, 0, &err), FISC_OK);
+    assert_int_equal(failed, 0);
+    fisc_facts_free(f);
+}
+
 static void api_set_quarter(void **state)
 {
     fisc_facts *f = NULL;
@@ -1403,6 +1459,10 @@ static void quick_path_matches_general(void **state)
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", "18446744073709551615",
         "\xef\xbc\x91", "1.5\xef\xbc\x91", "true", "false", "True", "TRUE", "tru", "falsey", "2024-02-29",
         "2023-02-29", "1899-12-31", "2024-13-01", "2024-1-01", "C34", "甲公司",
+        /* amounts of up to 6 integer digits (read as one word), their edges and the bytes next to '0'..'9' */
+        "9.99", "-0.01", "999999.99", "-999999.99", "100000.00", "123456.78", "1234567.80", "12345.6a", "1234a.00",
+        "1 .00", "1.-0", "-1.0-", "0.0/", "0.0:", "/.00", ":.00", "1.:0", "1./0", "12/45.00", "12:45.00", "1.00.",
+        "123456.7", "-.00", "--0.00", "-00.00", "1\x80.00",
         "a text of 40 bytes, shorter than the one", /* then as long as the warm buffer (64), and longer */
         "a text of 64 bytes, as long as the buffer that the warm one has.",
         "a text of 65 bytes, longer than the buffer that the warm one has.",
@@ -1445,10 +1505,20 @@ static void quick_path_matches_general(void **state)
                     fisc_facts_clear(quick[t]);
                     rc = fisc_facts_set_index(quick[t], i, cell, len, &err);
                     snapshot(got, sizeof(got), quick[t], table, i, rc, &err);
+                    if (len > 0 && strcmp(got, want) == 0) { /* and as the middle cell of a row (an empty one is skipped) */
+                        const long index[3] = { -1, (long)i, 0 };
+                        const fisc_fact_span cells[3] = { { 0, len }, { 0, len }, { 0, 0 } };
+                        size_t failed = 99;
+
+                        fisc_facts_clear(quick[t]);
+                        rc = fisc_facts_set_row(&failed, quick[t], index, cell, cells, 3, &err);
+                        snapshot(got, sizeof(got), quick[t], table, i, rc, &err);
+                        assert_int_equal(failed, rc == FISC_OK ? 3 : 1);
+                    }
                     if (exact)
                         free(cell);
                     if (strcmp(got, want) != 0)
-                        fail_msg("%s = \"%s\": set_index gives\n  %s\nset gives\n  %s", table[i].info.name,
+                        fail_msg("%s = \"%s\": set_index or set_row gives\n  %s\nset gives\n  %s", table[i].info.name,
                                  texts[x], got, want);
                 }
             }
@@ -1561,6 +1631,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocabulary),
         cmocka_unit_test(api_set_index_and_clear),
+        cmocka_unit_test(api_set_row),
         cmocka_unit_test(json_every_type),
         cmocka_unit_test(json_exact_numbers),
         cmocka_unit_test(json_comments_and_null),

@@ -126,6 +126,34 @@ FISC_API FISC_NODISCARD fisc_status fisc_facts_set_quarter(fisc_facts *f, const 
 FISC_API FISC_NODISCARD fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value,
                                                          size_t len, fisc_error *err);
 
+/** Where one cell of a row lies in the row's text (fisc_facts_set_row()). */
+typedef struct fisc_fact_span {
+    size_t off;  /**< its first byte is text[off] */
+    size_t len;  /**< its length in bytes; 0 for an empty cell */
+} fisc_fact_span;
+
+/**
+ * Set the cells of one row (a CSV record, say), as fisc_facts_set_index() would set them one by one,
+ * in order: cell i, the @p cells[i].len bytes at @p text + @p cells[i].off (need not be
+ * NUL-terminated), is the value of the fact at vocabulary index @p index[i]. A cell whose index is
+ * negative (a column that is no fact) or whose length is 0 (an empty cell: the fact stays unknown) is
+ * skipped. A batch resolves its columns to indexes once (fisc_fact_vocab_index()) and makes one call
+ * per row, so that the checks are made once a row, not once a cell. The set is not cleared first
+ * (fisc_facts_clear()). Stops at the first cell refused: the cells before it are set, the others not
+ * (a fact refused keeps its previous value, as with fisc_facts_set_index()).
+ * @param[out] failed_out  if not NULL: the position (0 to @p n - 1) of the cell refused; @p n when
+ *                         every cell is set; 0 for a NULL argument.
+ * @param index  @p n vocabulary indexes (negative: skip the cell); borrowed for the call.
+ * @param text   the row's text; may be NULL when @p n is 0.
+ * @param cells  @p n spans in @p text; borrowed for the call.
+ * @param[out] err  for the cell refused, the error fisc_facts_set_index() gives for it.
+ * @return FISC_OK; else as fisc_facts_set_index() for the cell refused; FISC_EINVAL also for a NULL
+ *         argument or an index outside the vocabulary.
+ */
+FISC_API FISC_NODISCARD fisc_status fisc_facts_set_row(size_t *failed_out, fisc_facts *f, const long *index,
+                                                       const char *text, const fisc_fact_span *cells, size_t n,
+                                                       fisc_error *err);
+
 /** Forget every fact: the set is as new, its memory kept for the next row. Accepts NULL. */
 FISC_API void fisc_facts_clear(fisc_facts *f);
 

@@ -527,6 +527,11 @@ _PROTOTYPES = {
     # fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value, size_t len,
     #                                  fisc_error *err);
     "fisc_facts_set_index": ([_FISC_FACTS_P, c_size_t, c_char_p, c_size_t, _ERR], c_int, _STATUS),
+    # fisc_status fisc_facts_set_row(size_t *failed_out, fisc_facts *f, const long *index,
+    #                                const char *text, const fisc_fact_span *cells, size_t n,
+    #                                fisc_error *err);
+    "fisc_facts_set_row": ([POINTER(c_size_t), _FISC_FACTS_P, POINTER(c_long), c_char_p, c_void_p, c_size_t,
+                            _ERR], c_int, _STATUS),
     # void fisc_facts_clear(fisc_facts *f);
     "fisc_facts_clear": ([_FISC_FACTS_P], None, None),
     # fisc_status fisc_facts_unset(fisc_facts *f, const char *name, fisc_error *err);
