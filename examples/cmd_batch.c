@@ -8,7 +8,8 @@
  * nothing) and writes it once the blocks before it are written (see relay): the output is the
  * same for any number of threads, and a block's text, fields and output stay in the cache of the
  * thread that uses them. Totals are added exactly (fisc_decimal_add) per worker and merged at the
- * end; exact addition does not depend on the order.
+ * end; exact addition does not depend on the order, so a category's total is added amount by
+ * amount, as fisc_result_total() adds them, rather than from the result's totals.
  *
  * Public API only. No floating point: rates of progress are integer rows per second from
  * integer nanoseconds.
@@ -313,7 +314,7 @@ static void put_bad_row(worker *w, long row, const char *key, const char *why)
 
 /*
  * Program @p i's item of @p res, counted in the statistics: its outcome (*outcome, an index of
- * OUTCOME_NAMES) and its main amount (*a, or NULL), added to the program's total.
+ * OUTCOME_NAMES) and its main amount (*a, or NULL), which add_item() adds to the totals.
  * @return the item, or NULL with w->fatal set. Inline: it runs per program per row.
  */
 static inline const fisc_item *count_item(worker *w, const fisc_result *res, size_t i,
@@ -332,49 +333,88 @@ static inline const fisc_item *count_item(worker *w, const fisc_result *res, siz
     *outcome = it->outcome >= 0 && it->outcome <= 2 ? it->outcome : FISC_OUTCOME_UNDETERMINED;
     w->st.progs[i].n[*outcome]++;
     *a = cli_main_amount(it);
-    if (*a && fisc_decimal_add(&w->st.progs[i].total, &w->st.progs[i].total, (*a)->value,
-                               &w->fatal) != FISC_OK)
-        return NULL;
     return it;
 }
 
-/* The programs of a computed row, as CSV: each writes into room kept for it, without a check
- * per piece. @return FISC_OK or a fatal error. */
-static int put_programs_csv(worker *w, const fisc_result *res)
+/*
+ * Add item @p it of program @p i to the totals: its main amount @p a (or NULL) to the program's,
+ * and with @p by_items, unless the item is undetermined, each of its amounts that has a category
+ * to that category's total, as fisc_result_total() adds them (see put_result()). The main amount
+ * is the first amount with a category when there is one (cli_main_amount()), so an item whose
+ * main amount has none (cn.rd_deduction) has none, and the others begin at it: the amounts
+ * before it are not looked at. @return FISC_OK or a fatal error in w->fatal.
+ */
+static inline int add_item(worker *w, size_t i, const fisc_item *it, const fisc_amount *a,
+                           int by_items)
 {
+    stats *st = &w->st;
+    const fisc_amount *x, *end;
+    int rc;
+
+    if (!a)
+        return FISC_OK;
+    rc = fisc_decimal_add(&st->progs[i].total, &st->progs[i].total, a->value, &w->fatal);
+    if (rc != FISC_OK)
+        return rc;
+    if (!by_items || (unsigned)a->category >= FISC_CATEGORY_COUNT
+        || it->outcome == FISC_OUTCOME_UNDETERMINED)
+        return FISC_OK;
+    for (x = a, end = it->amounts + it->amount_count; x < end; x++) {
+        const unsigned cat = (unsigned)x->category; /* -1: none */
+
+        /* The other amounts are mostly zero (no relief): a sign costs less than an add. */
+        if (cat < FISC_CATEGORY_COUNT && (x == a || fisc_decimal_sign(x->value) != 0)
+            && (rc = fisc_decimal_add(&st->cat[cat], &st->cat[cat], x->value, &w->fatal))
+                   != FISC_OK)
+            return rc;
+    }
+    return FISC_OK;
+}
+
+/*
+ * The programs of a computed row, as CSV, added to the totals (add_item()): one room for the
+ * whole row, into which each piece is stored without a check of its own. @return FISC_OK or a
+ * fatal error.
+ */
+static int put_programs_csv(worker *w, const fisc_result *res, int by_items)
+{
+    const size_t cell = sizeof(OUTCOME_CELLS[0]) + CLI_AMOUNT_ROOM + 4;
+    const size_t nprog = w->B.nprog;
+    char *o = cli_buf_room(&w->out, nprog * cell + 3);
     size_t i;
 
-    for (i = 0; i < w->B.nprog; i++) {
+    if (!o)
+        return FISC_OK; /* out of memory: the buffer tells (eval_block()) */
+    for (i = 0; i < nprog; i++) {
         const fisc_amount *a;
         const fisc_item *it;
-        char *o, *end = NULL;
+        char *end;
         int outcome, rc;
 
         if (!(it = count_item(w, res, i, &outcome, &a)))
             return w->fatal.code;
-        if (!(o = cli_buf_room(&w->out, sizeof(OUTCOME_CELLS[0]) + CLI_AMOUNT_ROOM + 4)))
-            return FISC_OK; /* out of memory: the buffer tells (eval_block()) */
+        if ((rc = add_item(w, i, it, a, by_items)) != FISC_OK)
+            return rc;
         memcpy(o, OUTCOME_CELLS[outcome], sizeof(OUTCOME_CELLS[0]));
-        o += OUTCOME_CELL_LEN[outcome];
-        if (a && !(end = cli_amount_at(o, a->value))) {
-            /* A text for the heap, or an error that cli_put_amount() tells. */
-            cli_buf_commit(&w->out, o);
+        end = o + OUTCOME_CELL_LEN[outcome];
+        if (a && !(end = cli_amount_at(end, a->value))) {
+            /* A text for the heap, or an error that cli_put_amount() tells; then room again. */
+            cli_buf_commit(&w->out, o + OUTCOME_CELL_LEN[outcome]);
             if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
                 return rc;
-            if (!(o = cli_buf_room(&w->out, 4)))
+            if (!(end = cli_buf_room(&w->out, (nprog - i) * cell + 3)))
                 return FISC_OK;
-        } else if (a) {
-            o = end;
         }
-        memcpy(o, it->provisional ? ",yes" : ",no", 4);
-        cli_buf_commit(&w->out, o + (it->provisional ? 4 : 3));
+        memcpy(end, it->provisional ? ",yes" : ",no", 4);
+        o = end + (it->provisional ? 4 : 3);
     }
-    cli_buf_put(&w->out, ",\r\n", 3);
+    memcpy(o, ",\r\n", 3);
+    cli_buf_commit(&w->out, o + 3);
     return FISC_OK;
 }
 
 /* The programs of a computed row, as JSON. @return FISC_OK or a fatal error. */
-static int put_programs_json(worker *w, const fisc_result *res)
+static int put_programs_json(worker *w, const fisc_result *res, int by_items)
 {
     size_t i;
     int rc;
@@ -387,6 +427,8 @@ static int put_programs_json(worker *w, const fisc_result *res)
 
         if (!(it = count_item(w, res, i, &outcome, &a)))
             return w->fatal.code;
+        if ((rc = add_item(w, i, it, a, by_items)) != FISC_OK)
+            return rc;
         if (i > 0)
             cli_buf_put(&w->out, ",", 1);
         cli_buf_json_string(&w->out, w->B.prog_ids[i]);
@@ -409,13 +451,16 @@ static int put_programs_json(worker *w, const fisc_result *res)
 /* Write a computed row and add it to the totals. @return FISC_OK or a fatal error. */
 static int put_result(worker *w, long row, const char *key, const fisc_result *res)
 {
+    /* The category totals are added item by item (add_item()) when the items are the
+     * policy's programs, one each, as they always are; else from the result's totals. */
+    const int by_items = fisc_result_item_count(res) == w->B.nprog;
     int k, rc;
 
     put_key_and_row(w, row, key);
-    rc = w->B.jsonl_out ? put_programs_json(w, res) : put_programs_csv(w, res);
+    rc = w->B.jsonl_out ? put_programs_json(w, res, by_items) : put_programs_csv(w, res, by_items);
     if (rc != FISC_OK)
         return rc;
-    for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
+    for (k = 0; k < FISC_CATEGORY_COUNT && !by_items; k++) {
         const fisc_decimal *t = fisc_result_total(res, k);
 
         if (t && fisc_decimal_sign(t) != 0

@@ -32,7 +32,9 @@ struct fisc_result {
      */
     fiscp_item_arrays *arrays;
     size_t narrays, kept_items;
-    unsigned totals_set; /* bit k: totals[k] has had an amount added since the result was emptied */
+    /* bit k: totals[k] has had an amount added since the result was emptied; the others hold 0 as
+       initialised, with nothing to clear */
+    unsigned totals_set;
 };
 
 extern const struct fiscp_entry fiscp_no_entry;

@@ -350,6 +350,27 @@ class FastPaths(BatchTestCase):
             self.assertEqual({r["cn.cit.amount"] for r in got}, {"50000.00"}, ends)
             self.assertEqual([r["row"] for r in got], [str(i + 2) for i in range(len(rows))])
 
+    def test_bytes_below_a_quote_at_every_offset(self):
+        # The fast split looks first for every byte up to '"' (0x22): a space, '!', a tab or a
+        # control character is not special, and must be told apart from " LF CR in the same
+        # window, before and after a comma or a line end, at every offset of a 32-byte window.
+        rows, names = [], []
+        for n in range(40):
+            for c in (" ", "!", "\t", "\x01", "\x1f", "#"):
+                name = "n%d%s%s" % (n, "k" * (n % 7), c * (1 + n % 3))
+                note = c * (n % 33) + "x" + c
+                rows.append([name, note] + ROWS[n % 2][1:])
+                names.append(name)
+        for ends in (("\r\n",), ("\n",), ("\r",)):
+            path = self.write("b.csv", self.rows_text(rows, ends))
+            rc, out, err = self.batch(path, "--key", "enterprise_name")
+            self.assertEqual(rc, 0, (ends, err[-300:]))
+            got = read_output(out)
+            self.assertEqual([r["key"] for r in got], names, ends)
+            self.assertEqual([r["cn.cit.amount"] for r in got],
+                             [["140000.00", "50000.00"][i // 6 % 2] for i in range(len(rows))])
+            self.assertEqual([r["row"] for r in got], [str(i + 2) for i in range(len(rows))])
+
     def test_stray_quotes_at_every_offset(self):
         text = self.rows_text([])
         for k in range(1, 41):
@@ -703,6 +724,58 @@ class Overlay(BatchTestCase):
         self.assertEqual(total(over[1]), "900000.00")
         self.assertEqual(base[1]["totals"]["subsidy"], "1200000.00")
         self.assertEqual(over[1]["totals"]["subsidy"], "900000.00")
+
+
+class CategoryTotals(BatchTestCase):
+    # The summary adds each category amount by amount, item by item (cmd_batch.c add_item()),
+    # not from each row's result totals: the sums must still be fisc estimate's totals, added
+    # over the rows, with undetermined items left out, zero relief, a relief after the tax, a
+    # subsidy, and rows whose main amount has no category (cn.rd_deduction).
+    FACTS = [
+        {"taxable_income": "2800000", "employees_average": 100, "assets_average": "10000000",
+         "industry_restricted": False},
+        {"taxable_income": "10000000", "employees_average": 500, "assets_average": "60000000",
+         "industry_restricted": False},
+        {"employees_average": 100},
+        {"taxable_income": "0", "employees_average": 10, "assets_average": "100000",
+         "industry_restricted": False},
+        {"taxable_income": "-1234.56", "employees_average": 10, "assets_average": "100000",
+         "industry_restricted": False},
+        {"taxable_income": "1000000.01", "employees_average": 50, "assets_average": "5000000",
+         "industry_restricted": False, "rd_project_count": 1, "rd_p1_personnel": "42645.46",
+         "rd_p1_direct": "20942.72", "rd_ic_or_machine_tool": False},
+        {"platform_type": "key_laboratory", "platform_level": "national",
+         "platform_recognition_date": "2023-05-01", "platform_in_cultivation_pool": True,
+         "statistics_in_yulin": True, "registered_in_yulin": True, "tax_registered_in_yulin": True},
+    ]
+
+    def estimate_totals(self, policy):
+        sums = {}
+        for i, facts in enumerate(self.FACTS):
+            path = self.write("f%d.json" % i, json.dumps(facts))
+            rc, out, err = run("estimate", path, "--year", "2023", "--json", *policy)
+            self.assertEqual(rc, 0, err)
+            doc = json.loads(out.decode("utf-8"), parse_float=Decimal)
+            for k, v in doc["totals"].items():
+                sums[k] = sums.get(k, Decimal(0)) + Decimal(v)
+        return {k: "%.2f" % v for k, v in sums.items()}
+
+    def test_category_totals_are_estimates_added(self):
+        lines = "".join(json.dumps(f) + "\n" for f in self.FACTS)
+        path = self.write("rows.jsonl", lines)
+        for policy in ((), CIT_POLICY):
+            want = self.estimate_totals(policy)
+            self.assertNotEqual(want["tax_payable"], "0.00")
+            self.assertNotEqual(want["tax_relief"], "0.00")
+            for jobs in ("1", "2"):
+                for fmt in ("csv", "jsonl"):
+                    summary = os.path.join(self.tmp, "s.json")
+                    rc, out, err = self.batch(path, "--jobs", jobs, "--format", fmt,
+                                              "--summary-json", summary, policy=policy)
+                    self.assertEqual(rc, 0, err)
+                    with open(summary, encoding="utf-8") as f:
+                        doc = json.loads(f.read(), parse_float=Decimal)
+                    self.assertEqual(doc["totals"], want, (policy, jobs, fmt))
 
 
 if __name__ == "__main__":
