@@ -1018,21 +1018,31 @@ int fisc_decimal_sign(const fisc_decimal *a)
     return sign_of(a);
 }
 
+/* 1 and *r = cmp(a, b) when both are 64-bit rationals (ratio_of): cross-multiplied, denominators positive. */
+static FISCP_ALWAYS_INLINE int cmp_ratio64(int *r, const fisc_decimal *a, const fisc_decimal *b)
+{
+    int64_t n1, d1, n2, d2;
+    i128 x, y;
+
+    if (!ratio_of(&n1, &d1, a) || !ratio_of(&n2, &d2, b))
+        return 0;
+    x = (i128)n1 * d2;
+    y = (i128)n2 * d1;
+    *r = (x > y) - (x < y);
+    return 1;
+}
+
 /* Every comparison: aligned 128-bit coefficients, cross-multiplied 64-bit rationals, signs, else GMP. */
 NOINLINE int fiscp_decimal_cmp_general(const fisc_decimal *a, const fisc_decimal *b)
 {
-    int64_t n1, d1, n2, d2;
     i128 x, y;
     int r, s;
     mpq_t qa, qb;
 
     if (a->kind_ == SMALL && b->kind_ == SMALL && align(&x, &y, &s, a, b))
         return (x > y) - (x < y);
-    if (ratio_of(&n1, &d1, a) && ratio_of(&n2, &d2, b)) { /* denominators positive: cross-multiply */
-        x = (i128)n1 * d2;
-        y = (i128)n2 * d1;
-        return (x > y) - (x < y);
-    }
+    if (cmp_ratio64(&r, a, b))
+        return r;
     if ((r = sign_of(a)) != (s = sign_of(b))) /* no GMP */
         return r > s ? 1 : -1;
     if (a->kind_ == BIG && b->kind_ == BIG) { /* no temporaries: GMP compares canonical rationals */
@@ -1049,12 +1059,13 @@ NOINLINE int fiscp_decimal_cmp_general(const fisc_decimal *a, const fisc_decimal
 
 /*
  * The fast path of comparison: 64-bit coefficients compared as they are when the scales are equal
- * or the signs differ, else one of them scaled in 128 bits (never overflows: 2^63 · 10^18 < 2^123).
+ * or the signs differ, else one of them scaled in 128 bits (never overflows: 2^63 · 10^18 < 2^123);
+ * a RATIO (a limit x/9) against such a value or another RATIO, cross-multiplied.
  */
 static FISCP_ALWAYS_INLINE int cmp_fast(const fisc_decimal *a, const fisc_decimal *b)
 {
     int64_t x = (int64_t)a->lo_, y = (int64_t)b->lo_;
-    int sa = a->scale_, sb = b->scale_;
+    int sa = a->scale_, sb = b->scale_, r;
     i128 xs, ys;
 
     if (FISCP_LIKELY(small64_pair(a, b))) {
@@ -1068,6 +1079,8 @@ static FISCP_ALWAYS_INLINE int cmp_fast(const fisc_decimal *a, const fisc_decima
             ys = (i128)y * pow10_64(sa - sb);
             return (x > ys) - (x < ys);
         }
+    } else if ((a->kind_ | b->kind_) == RATIO && cmp_ratio64(&r, a, b)) { /* SMALL or RATIO, one RATIO */
+        return r;
     }
     return fiscp_decimal_cmp_general(a, b);
 }

@@ -39,6 +39,27 @@ static FISCP_ALWAYS_INLINE void fiscp_decimal_clear(fisc_decimal *d)
         fiscp_decimal_init(d);
 }
 
+/*
+ * Clear n values about to be discarded (a program's scratch values, at its end): one test of all
+ * their big_ pointers, and a call only for a value that once held a GMP rational. Unlike
+ * fiscp_decimal_clear, the others are left as they are (not re-initialised): nothing reads them again.
+ */
+static FISCP_ALWAYS_INLINE void fiscp_decimal_clear_n(fisc_decimal *d, size_t n)
+{
+    uintptr_t any = 0;
+
+#if defined(__GNUC__)
+# pragma GCC unroll 32 /* n is a constant: straight loads and ors, no loop counter */
+#endif
+    for (size_t k = 0; k < n; k++)
+        any |= (uintptr_t)d[k].big_;
+    if (FISCP_LIKELY(!any))
+        return;
+    for (size_t k = 0; k < n; k++)
+        if (d[k].big_)
+            fisc_decimal_clear(&d[k]);
+}
+
 /* fisc_decimal_sign() inlined: only a GMP rational makes a call. */
 static FISCP_ALWAYS_INLINE int fiscp_decimal_sign(const fisc_decimal *d)
 {
@@ -61,6 +82,20 @@ static FISCP_ALWAYS_INLINE fisc_status fiscp_decimal_set(fisc_decimal *out, cons
     out->scale_ = v->scale_;
     out->kind_ = v->kind_;
     return FISC_OK;
+}
+
+/*
+ * fisc_decimal_cmp() with its commonest case inline: two SMALL values at the same scale (amounts,
+ * rates read alike, their products) compare as their 128-bit coefficients, high word signed then
+ * low word unsigned; any other pair makes the call.
+ */
+static FISCP_ALWAYS_INLINE int fiscp_decimal_cmp(const fisc_decimal *a, const fisc_decimal *b)
+{
+    if ((a->kind_ | b->kind_) != FISCP_DEC_SMALL || a->scale_ != b->scale_)
+        return fisc_decimal_cmp(a, b);
+    if (a->hi_ != b->hi_)
+        return (int64_t)a->hi_ < (int64_t)b->hi_ ? -1 : 1;
+    return (a->lo_ > b->lo_) - (a->lo_ < b->lo_);
 }
 
 /* 1 when d is SMALL: coef / 10^scale, no rational, no GMP. */

@@ -469,7 +469,7 @@ static FISCP_ALWAYS_INLINE fisc_status limit_cond(fiscp_ctx *c, const char *id, 
                                                   int known, const fisc_decimal *v, const fisc_decimal *limit,
                                                   int *state)
 {
-    *state = known < 0 ? -1 : fisc_decimal_cmp(v, limit) <= 0;
+    *state = known < 0 ? -1 : fiscp_decimal_cmp(v, limit) <= 0;
     return fiscp_check(c, id, zh, en, *state,
                        *state < 0 ? "unknown"
                                   : SHOWN(c, fiscp_ctx_printf(c, "%s %s %s", fiscp_text(c, v), *state ? "≤" : ">",
@@ -664,7 +664,7 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
                            SHOWN(c, fiscp_ctx_printf(c, "no 西部大开发 rate in force in %d", fiscp_ctx_year(c))));
     if ((rc = fiscp_param_value(c, P_WEST_MIN_SHARE, &min)) != FISC_OK)
         return rc;
-    s1 = fisc_decimal_cmp(share, min) >= 0;
+    s1 = fiscp_decimal_cmp(share, min) >= 0;
     if ((rc = fiscp_check(c, "west.catalogue", CAT_ZH, CAT_EN, s1,
                           SHOWN(c, fiscp_ctx_printf(c, "%s %s %s", fiscp_percent(c, share), s1 ? "≥" : "<",
                                                     fiscp_percent(c, min))))) != FISC_OK)
@@ -699,12 +699,12 @@ static int choose(const route *r)
     int best = STANDARD, unknown = 0;
 
     for (int k = HNTE; k < ROUTES; k++) {
-        if (r[k].known == 1 && fisc_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
+        if (r[k].known == 1 && fiscp_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
             best = k;
         unknown |= r[k].known < 0;
     }
     for (int k = HNTE; k < ROUTES && unknown; k++) /* most rows know every route */
-        if (r[k].known < 0 && fisc_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
+        if (r[k].known < 0 && fiscp_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
             return -1;
     return best;
 }
@@ -775,8 +775,7 @@ static fisc_status report(fiscp_ctx *c, route *r, int best, const cit_income *in
         fiscp_outcome(c, FISC_OUTCOME_UNDETERMINED);
         fiscp_summary(c, "缺少事实，无法确定适用哪一税率优惠", "facts are missing to decide which reduced rate applies");
     }
-    for (int k = 0; k < ROUTES; k++)
-        fiscp_decimal_clear(&rounded[k]);
+    fiscp_decimal_clear_n(rounded, ROUTES);
     fiscp_decimal_clear(&relief);
     return rc;
 }

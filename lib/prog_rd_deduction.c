@@ -335,7 +335,7 @@ static fisc_status claim_time(rd *s)
         if (fiscp_param_in_force(s->c, param)) {
             if ((rc = fiscp_param_value(s->c, param, &v)) != FISC_OK)
                 return rc;
-            allowed = fisc_decimal_sign(v) > 0;
+            allowed = fiscp_decimal_sign(v) > 0;
         }
     }
     s->excluded |= !allowed;
@@ -355,7 +355,7 @@ static fisc_status deemed_profit(rd *s)
     if (known && deemed) {
         if ((rc = fiscp_param_value(s->c, P_DEEMED_EXCLUDED, &v)) != FISC_OK)
             return rc;
-        excluded = fisc_decimal_sign(v) > 0;
+        excluded = fiscp_decimal_sign(v) > 0;
     }
     s->excluded |= excluded;
     return cond(s, "rd.audited", "查账征收（非核定征收）", "Tax levied on the books, not on deemed profit", !excluded,
@@ -529,7 +529,7 @@ static fisc_status negative_list(rd *s)
     if (s->arith != FISC_OK)
         return FISC_OK;
     /* strictly above the share (不含) excludes; more lines could only add listed revenue */
-    state = fisc_decimal_sign(listed) > 0 && fisc_decimal_cmp(listed, limit) > 0 ? 0 : unresolved ? -1 : 1;
+    state = fiscp_decimal_sign(listed) > 0 && fiscp_decimal_cmp(listed, limit) > 0 ? 0 : unresolved ? -1 : 1;
     s->excluded |= state == 0;
     s->unknown |= state < 0;
     return cond(s, "rd.negative_list", "不属于负面清单行业（其收入占比未超过规定比例）",
@@ -563,7 +563,7 @@ static FISCP_ALWAYS_INLINE fisc_status class_by_fact(rd *s, int klass, int param
         return known ? cond(s, id, zh, en, 1, "yes; no rate of its own in the year") : FISC_OK;
     if ((rc = fiscp_param_value(s->c, param, &rate)) != FISC_OK)
         return rc;
-    higher = fisc_decimal_cmp(rate, s->rate) > 0;
+    higher = fiscp_decimal_cmp(rate, s->rate) > 0;
     if (higher && !known) { /* it would raise the rate: the fact is needed */
         fiscp_missing(s->c, fact);
         s->unknown = 1;
@@ -588,7 +588,7 @@ static fisc_status manufacturing(rd *s)
         return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_RATE_MANUFACTURING, &rate)) != FISC_OK)
         return rc;
-    if (fisc_decimal_cmp(rate, s->rate) <= 0)
+    if (fiscp_decimal_cmp(rate, s->rate) <= 0)
         return FISC_OK;
     if ((rc = fiscp_param_value(s->c, P_MANUFACTURING_SHARE, &share)) != FISC_OK)
         return rc;
@@ -609,8 +609,8 @@ static fisc_status manufacturing(rd *s)
     if (s->arith != FISC_OK)
         return FISC_OK;
     state = !total                                      ? -1
-          : fisc_decimal_sign(total) <= 0               ? 0
-          : fisc_decimal_cmp(manuf, need) >= 0          ? 1
+          : fiscp_decimal_sign(total) <= 0               ? 0
+          : fiscp_decimal_cmp(manuf, need) >= 0          ? 1
           : unresolved                                  ? -1
                                                         : 0;
     if (state == 1)
@@ -759,7 +759,7 @@ static void pooled_one_expensed(rd *s, const fisc_decimal *limit_rate)
     first_five(s, 0, five);
     add_to(s, D(s, D_EXP_BASE), five);
     other_limit(s, D(s, D_LIMIT), five, limit_rate);
-    binds = s->arith == FISC_OK && fisc_decimal_cmp(other, D(s, D_LIMIT)) > 0;
+    binds = s->arith == FISC_OK && fiscp_decimal_cmp(other, D(s, D_LIMIT)) > 0;
     copy(s, D(s, D_ALLOWED), binds ? D(s, D_LIMIT) : other); /* min(other, limit) */
     s->allowed_is_cap = binds;
     if (!binds || !is_zero(other)) /* share_allowed(): a negative limit over no other costs shares nothing */
@@ -794,7 +794,7 @@ static fisc_status pooled(rd *s, const fisc_decimal *limit_rate)
         add_to(s, s->capitalised[p] ? other_cap : other_exp, s->cost[p][CAT_OTHER]);
     }
     other_limit(s, D(s, D_LIMIT), five, limit_rate);
-    binds = s->arith == FISC_OK && fisc_decimal_cmp(other_all, D(s, D_LIMIT)) > 0;
+    binds = s->arith == FISC_OK && fiscp_decimal_cmp(other_all, D(s, D_LIMIT)) > 0;
     copy(s, D(s, D_ALLOWED), binds ? D(s, D_LIMIT) : other_all); /* min(other_all, limit) */
     s->allowed_is_cap = binds;
     if (s->trace) { /* for the steps, before the shares are added */
@@ -958,7 +958,7 @@ static fisc_status q4_raise(rd *s)
 
     if ((rc = fiscp_param_value(s->c, P_RATE_Q4_RAISE, &q4_rate)) != FISC_OK)
         return rc;
-    if (fisc_decimal_cmp(q4_rate, s->rate) <= 0)
+    if (fiscp_decimal_cmp(q4_rate, s->rate) <= 0)
         return FISC_OK;
     add(s, qualifying, D(s, D_EXP_BASE), D(s, D_DOMESTIC));
     add(s, qualifying, qualifying, D(s, D_OVERSEAS));
@@ -976,10 +976,10 @@ static fisc_status q4_raise(rd *s)
     }
     if (s->arith != FISC_OK) /* the amounts compared below would not be the real ones */
         return FISC_OK;
-    if (prop && fisc_decimal_cmp(months_q4, months) > 0)
+    if (prop && fiscp_decimal_cmp(months_q4, months) > 0)
         return fiscp_fail(s->c, FISC_EINVAL, "rd_operating_months_q4 (%s) is more than rd_operating_months (%s)",
                           fiscp_text(s->c, months_q4), fiscp_text(s->c, months));
-    if (actual && fisc_decimal_cmp(actual, qualifying) > 0)
+    if (actual && fiscp_decimal_cmp(actual, qualifying) > 0)
         return fiscp_fail(s->c, FISC_EINVAL, "rd_q4_qualifying is more than the qualifying expensed R&D of the year");
     if (prop) {
         mul(s, by_months, qualifying, months_q4);
@@ -987,7 +987,7 @@ static fisc_status q4_raise(rd *s)
     }
     if (s->arith != FISC_OK)
         return FISC_OK;
-    if (prop && (!actual || fisc_decimal_cmp(by_months, actual) >= 0)) {
+    if (prop && (!actual || fiscp_decimal_cmp(by_months, actual) >= 0)) {
         copy(s, q4, by_months);
         s->q4_method = "q4_proportional";
     } else {
@@ -1202,8 +1202,7 @@ static fisc_status evaluate(fiscp_ctx *c)
     rc = run(&s);
     if (rc == FISC_OK && s.arith != FISC_OK)
         rc = fiscp_fail(c, s.arith, "exact arithmetic failed: %s", fisc_strerror(s.arith));
-    for (int k = 0; k < D_COUNT; k++)
-        fiscp_decimal_clear(&s.d[k]);
+    fiscp_decimal_clear_n(s.d, D_COUNT);
     return rc;
 }
 

@@ -1097,7 +1097,7 @@ static void round_unit_fast_path_matches_general(void **state)
  * fiscp_decimal_round_to_unit (the engine's rounding) against fisc_decimal_round_unit without a
  * residue or a status: the same result field for field (kind, scale, coefficient) and the same
  * status code, in every mode (and an invalid one), on every kind (64- and 128-bit, negative, zero,
- * RATIO, BIG), for units the fast path takes (1, 0.1 ... 10^-20) and others (0.010, 0.05, 10, 5),
+ * RATIO, BIG), for units the fast path takes (1, 0.1 ... 10^-38) and others (0.010, 0.05, 10, 5),
  * also in place (r == v).
  */
 static void round_to_unit_matches_round_unit(void **state)
@@ -1110,11 +1110,13 @@ static void round_to_unit_matches_round_unit(void **state)
                                           "-1701411834604692317316873037158841057.27",
                                           "-1701411834604692317316873037158841057280" };
     static const char *const units[] = { "1", "0.1", "0.01", "0.001", "0.00000000000000000001", "1.0", "0.010",
-                                         "0.05", "10", "5" };
+                                         "0.05", "10", "5", "0.000000000000000001" };
+    static const int more[] = { 36, 37, 38 }; /* units 10^-k past what a text may write */
+    enum { UNITS = sizeof(units) / sizeof(units[0]) };
 
     (void)state;
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-        for (size_t j = 0; j < sizeof(units) / sizeof(units[0]); j++) {
+        for (size_t j = 0; j < UNITS + sizeof(more) / sizeof(more[0]); j++) {
             for (int mode = FISC_ROUND_HALF_UP; mode <= FISC_ROUND_FLOOR + 1; mode++) {
                 fisc_decimal v, unit, a, b;
                 fisc_error ea = FISC_ERROR_INIT, eb = FISC_ERROR_INIT;
@@ -1125,19 +1127,22 @@ static void round_to_unit_matches_round_unit(void **state)
                 fiscp_decimal_init(&a);
                 fiscp_decimal_init(&b);
                 parse_ok(&v, values[i]);
-                parse_ok(&unit, units[j]);
+                if (j < UNITS)
+                    parse_ok(&unit, units[j]);
+                else
+                    fiscp_decimal_set_scaled(&unit, 1, more[j - UNITS]);
                 ra = fiscp_decimal_round_to_unit(&a, &v, &unit, (fisc_round)mode, &ea);
                 rb = fisc_decimal_round_unit(&b, NULL, &v, &unit, (fisc_round)mode, NULL, &eb);
                 if (ra != rb || strcmp(ea.text, eb.text) != 0 ||
                     (ra == FISC_OK && (a.kind_ != b.kind_ || fisc_decimal_cmp(&a, &b) != 0 ||
                                        (a.kind_ == FISCP_DEC_SMALL &&
                                         (a.scale_ != b.scale_ || a.lo_ != b.lo_ || a.hi_ != b.hi_)))))
-                    fail_msg("%s to %s, mode %d: %d %s and %d %s", values[i], units[j], mode, (int)ra, ea.text,
-                             (int)rb, eb.text);
+                    fail_msg("%s to %s, mode %d: %d %s and %d %s", values[i], j < UNITS ? units[j] : "10^-k", mode,
+                             (int)ra, ea.text, (int)rb, eb.text);
                 ra = fiscp_decimal_round_to_unit(&v, &v, &unit, (fisc_round)mode, NULL); /* in place */
                 assert_int_equal(ra, rb);
                 if (ra == FISC_OK && fisc_decimal_cmp(&v, &b) != 0)
-                    fail_msg("%s to %s, mode %d: in place differs", values[i], units[j], mode);
+                    fail_msg("%s to %s, mode %d: in place differs", values[i], j < UNITS ? units[j] : "10^-k", mode);
                 fisc_decimal_clear(&v);
                 fisc_decimal_clear(&unit);
                 fisc_decimal_clear(&a);
@@ -1220,6 +1225,68 @@ static void inline_helpers_match(void **state)
         assert_null(d.big_);
         assert_decimal_equal(&d, "0");
     }
+}
+
+/*
+ * fiscp_decimal_cmp (inline for two SMALL values at one scale) against fisc_decimal_cmp and the
+ * general comparison on every pair: 128-bit coefficients that differ in the high word only or in the
+ * low word only (unsigned: 2^64 − 1 against 1, 2^64 against 2^64 − 1), signs, zeros, the 64-bit
+ * limits, scales that differ, RATIO and BIG operands (the call).
+ */
+static void inline_compare_matches(void **state)
+{
+    static const char *const values[] = { "0", "-0", "0.00", "1", "-1", "0.01", "-0.01", "9223372036854775807",
+                                          "-9223372036854775808", "9223372036854775808", "18446744073709551615",
+                                          "18446744073709551616", "18446744073709551617", "-18446744073709551615",
+                                          "-18446744073709551616", "-18446744073709551617",
+                                          "184467440737095516.15", "184467440737095516.16", "-184467440737095516.16",
+                                          "170141183460469231731687303715884105727",
+                                          "-170141183460469231731687303715884105727", "1/3", "-1/3", "2/7",
+                                          "1234567890123456789012345678901234567890", "-1/12345678901234567890123" };
+    enum { N = sizeof(values) / sizeof(values[0]) };
+    fisc_decimal v[N];
+
+    (void)state;
+    for (int i = 0; i < N; i++) {
+        fiscp_decimal_init(&v[i]);
+        parse_ok(&v[i], values[i]);
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            int c = fiscp_decimal_cmp_general(&v[i], &v[j]);
+
+            if (fiscp_decimal_cmp(&v[i], &v[j]) != c || fisc_decimal_cmp(&v[i], &v[j]) != c)
+                fail_msg("%s against %s: %d, %d and the general %d", values[i], values[j],
+                         fiscp_decimal_cmp(&v[i], &v[j]), fisc_decimal_cmp(&v[i], &v[j]), c);
+        }
+    for (int i = 0; i < N; i++)
+        fisc_decimal_clear(&v[i]);
+}
+
+/*
+ * fiscp_decimal_clear_n frees the rational of every value that holds one, wherever it is in the array
+ * (valgrind checks), and leaves the others as they are.
+ */
+static void clear_n_frees_rationals(void **state)
+{
+    fisc_decimal d[5];
+
+    (void)state;
+    for (int big = -1; big < 5; big++) { /* -1: none holds a rational */
+        for (int k = 0; k < 5; k++) {
+            fiscp_decimal_init(&d[k]);
+            parse_ok(&d[k], k == big ? "1234567890123456789012345678901234567890" : "12.34");
+        }
+        if (big == 4)
+            parse_ok(&d[4], "0.5"); /* a value that went BIG once keeps its rational */
+        fiscp_decimal_clear_n(d, 5);
+        for (int k = 0; k < 5; k++) {
+            assert_null(d[k].big_);
+            if (k != big)
+                assert_decimal_equal(&d[k], "12.34");
+        }
+    }
+    fiscp_decimal_clear_n(d, 0);
 }
 
 /* Division: the 64-bit fast path (terminating quotients) and GMP agree: (a / b) × b == a exactly. */
@@ -1467,6 +1534,89 @@ static void format_rejects_bad_options(void **state)
     assert_fisc_error(&err, fisc_decimal_to_string(&s, &v, &fmt, NULL, &err), FISC_EINVAL, -1);
     assert_null(s);
     assert_int_equal(fisc_format_init(&fmt, 2), FISC_EINVAL);
+    fisc_decimal_clear(&v);
+}
+
+/*
+ * fisc_decimal_format's fast paths (a buffer of FISC_DECIMAL_TEXT_SIZE: a value padded to its places, or
+ * in 分 for two) against its general path (the same call into a buffer one byte smaller, or
+ * fisc_decimal_to_string for a text longer than that): the same status, text, length, status bits and
+ * error, for values at the 64-bit and 分 edges, scales 0..20, fractions and big values, under every
+ * option, and for the options the fast paths must refuse.
+ */
+static void format_same_both_ways(const fisc_decimal *v, const fisc_format *fmt)
+{
+    char a[FISC_DECIMAL_TEXT_SIZE], b[FISC_DECIMAL_TEXT_SIZE - 1], *s = NULL;
+    size_t na = 777, nb = 777;
+    uint32_t sa = 0, sb = 0;
+    fisc_error ea = FISC_ERROR_INIT, eb = FISC_ERROR_INIT;
+    int ra = fisc_decimal_format(a, sizeof(a), &na, v, fmt, &sa, &ea);
+    int rb = fisc_decimal_format(b, sizeof(b), &nb, v, fmt, &sb, &eb);
+
+    if (rb == FISC_ERANGE) { /* too long for the smaller buffer */
+        sb = 0;
+        rb = fisc_decimal_to_string(&s, v, fmt, &sb, NULL);
+        assert_int_equal(ra, rb);
+        if (ra == FISC_OK) {
+            assert_string_equal(a, s);
+            assert_int_equal(na, strlen(s));
+        }
+        fisc_string_free(s);
+    } else {
+        assert_int_equal(ra, rb);
+        assert_int_equal(na, nb);
+        if (ra == FISC_OK)
+            assert_string_equal(a, b);
+        else
+            assert_string_equal(ea.text, eb.text);
+    }
+    assert_int_equal(sa, sb);
+}
+
+static void format_fast_paths_match_general(void **state)
+{
+    static const char *const values[] = {
+        "0", "1", "-1", "0.01", "-0.01", "0.05", "-0.05", "0.1", "-0.1", "0.99", "1.5", "-1.50", "12.5", "100",
+        "100.00", "80484.80", "41162084.27", "-41162084.27", "0.125", "-0.125", "1.500", "0.1250", "1.001", "0.001",
+        "0.000", "2.5000000000000000000", "184467440737095516", "184467440737095517", "-184467440737095516",
+        "-184467440737095517", "1844674407370955.16", "1844674407370955.17", "-1844674407370955.16",
+        "18446744073709551.6", "18446744073709551.7", "9223372036854775807", "-9223372036854775807",
+        "-9223372036854775808", "92233720368547758.07", "-92233720368547758.07", "92233720368547758.08",
+        "9223372036854775.808", "0.000000000000000001", "0.0000000000000000001", "123456789.123456789012345678",
+        "1/3", "-1/3", "2/3", "1/7", "-5/6", "99999999999999999999999999999999999999",
+        "999999999999999999999999999999999999999", "-999999999999999999999999999999999999999.75",
+        "170141183460469231731687303715884105727", "170141183460469231731687303715884105728.5", "99", "9.99",
+        "999999.99", "99999999.99", "9999999999.99", "10000", "10000.01",
+    };
+    static const int places[] = { 0, 1, 2, 3, 4, 17, 18, 19, 20, 36 };
+    fisc_decimal v;
+    fisc_format f;
+
+    (void)state;
+    fisc_decimal_init(&v);
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        parse_ok(&v, values[i]);
+        format_same_both_ways(&v, NULL);
+        for (size_t k = 0; k < sizeof(places) / sizeof(places[0]); k++)
+            for (int r = FISC_ROUND_HALF_UP; r <= FISC_ROUND_FLOOR; r++)
+                for (int g = 0; g < 2; g++)
+                    for (int u = FISC_UNIT_YUAN; u <= FISC_UNIT_WAN; u++) {
+                        assert_int_equal(fisc_format_init(&f, FISC_FORMAT_VERSION), FISC_OK);
+                        f.places = places[k];
+                        f.rounding = r;
+                        f.grouping = g;
+                        f.unit = u;
+                        format_same_both_ways(&v, &f);
+                    }
+        for (int bad = 0; bad < 5; bad++) { /* refused, with the general path's message */
+            assert_int_equal(fisc_format_init(&f, FISC_FORMAT_VERSION), FISC_OK);
+            f.places = bad == 4 ? 37 : 2;
+            f.version = bad == 0 ? FISC_FORMAT_VERSION + 1 : FISC_FORMAT_VERSION;
+            f.rounding = bad == 1 ? 7 : bad == 2 ? -1 : FISC_ROUND_HALF_UP;
+            f.unit = bad == 3 ? 9 : FISC_UNIT_YUAN;
+            format_same_both_ways(&v, &f);
+        }
+    }
     fisc_decimal_clear(&v);
 }
 
@@ -1917,7 +2067,8 @@ static void fast_paths_match_general(void **state)
         c = mpq_cmp(q[0], q[1]);
         c = (c > 0) - (c < 0);
         if (fisc_decimal_cmp(&v[0], &v[1]) != c || fiscp_decimal_cmp_general(&v[0], &v[1]) != c ||
-            fisc_decimal_cmp(&v[1], &v[0]) != -c || fiscp_decimal_cmp_general(&v[1], &v[0]) != -c)
+            fisc_decimal_cmp(&v[1], &v[0]) != -c || fiscp_decimal_cmp_general(&v[1], &v[0]) != -c ||
+            fiscp_decimal_cmp(&v[0], &v[1]) != c || fiscp_decimal_cmp(&v[1], &v[0]) != -c)
             fail_msg("case %d: the comparison differs from GMP's (%d)", n, c);
         assert_int_equal(fisc_decimal_min(&f, &v[0], &v[1], NULL), FISC_OK);
         assert_true(same_form(&f, c <= 0 ? &v[0] : &v[1]));
@@ -2241,12 +2392,15 @@ int main(void)
         cmocka_unit_test(swar_digits),
 #endif
         cmocka_unit_test(inline_helpers_match),
+        cmocka_unit_test(inline_compare_matches),
+        cmocka_unit_test(clear_n_frees_rationals),
         cmocka_unit_test(division_round_trips),
         cmocka_unit_test(rounding_rejects_bad_arguments),
         cmocka_unit_test(rounding_reports_status),
         cmocka_unit_test(formatting),
         cmocka_unit_test(format_rejects_bad_options),
         cmocka_unit_test(format_into_buffers),
+        cmocka_unit_test(format_fast_paths_match_general),
         cmocka_unit_test(format_matches_gmp_digits),
         cmocka_unit_test(fast_paths_match_general),
         cmocka_unit_test(fast_path_edges),
