@@ -32,6 +32,9 @@
 #include <string.h>
 
 #include <libfyaml.h>
+#if defined(__SSE2__) && defined(__x86_64__)
+# include <emmintrin.h>
+#endif
 
 #include "decimal.h"
 #include "facts.h"
@@ -49,38 +52,16 @@
 #define VALUE_QUOTE 48       /* bytes of a value quoted in a message */
 #define FIELD_SIZE 96
 
-/* The bit of a type in facts.known: a typed read is one test. */
-#define KNOWN(type) (1u << (type))
+#define KNOWN(type) FISCP_KNOWN(type)
 /* slot.type of a vocabulary entry whose type is none of fisc_fact_type (refused when set). */
 #define TYPE_OTHER 0xFF
 
-/* The eight values of a per-quarter fact. */
-typedef struct quarters {
-    unsigned char set[4][2];    /* [quarter - 1][0 = start, 1 = end] known */
-    fisc_decimal v[4][2];
-} quarters;
+/* The layout (facts.h, for the inline readers) under its short names here. */
+typedef fiscp_quarters quarters;
+typedef fiscp_slot slot;
+typedef fiscp_bound bound;
 
-/*
- * One fact: a value of its type. Its memory outlives a clear (which only resets facts.known), so a
- * batch that sets the same facts row after row allocates nothing once the buffers have grown. A
- * QUARTERS slot's q->set means something only while the fact is known.
- */
-typedef struct slot {
-    unsigned char type;         /* the vocabulary entry's fisc_fact_type, or TYPE_OTHER */
-    unsigned char range;        /* what its bounds ask of a value: R_NONE, R_NONNEG or R_BOUNDS */
-    unsigned char quick;        /* what fisc_facts_set_index() tries first: Q_NUMBER ... Q_NONE */
-    union {
-        int64_t i;              /* BOOL 0/1, DATE YYYYMMDD, ENUM index */
-        struct {
-            char *text;         /* TEXT: owned, NUL-terminated, in a buffer of cap bytes */
-            size_t cap;
-        };
-        fisc_decimal dec;       /* DECIMAL and INTEGER */
-        quarters *q;            /* QUARTERS: in the facts' own allocation */
-    };
-} slot;
-
-/* A vocabulary bound (fiscp_vocab.min or .max), parsed once. */
+/* bound.kind */
 typedef enum bkind {
     B_NONE,   /* no bound */
     B_ZERO,   /* zero: a sign test */
@@ -88,15 +69,7 @@ typedef enum bkind {
     B_TEXT    /* not parsed (not a number, or no memory): read again where it is used */
 } bkind;
 
-typedef struct bound {
-    bkind kind;
-    int small;           /* 1: B_NONE, or coef / 10^scale is the value (B_ZERO, B_VALUE) */
-    int64_t coef;        /* with small: the value in the quick path's form (scale 0..18) */
-    int scale;
-    fisc_decimal value;  /* B_VALUE */
-} bound;
-
-/* A fact's bounds in short: most facts have none, or only the minimum 0. */
+/* A fact's bounds in short (slot.range): most facts have none, or only the minimum 0. */
 enum { R_NONE, R_NONNEG, R_BOUNDS };
 
 /*
@@ -105,15 +78,6 @@ enum { R_NONE, R_NONNEG, R_BOUNDS };
  * integer (both with bounds in the 64-bit form); Q_NONE: only the general path.
  */
 enum { Q_AMOUNT, Q_NUMBER, Q_WHOLE, Q_BOOL, Q_DATE, Q_TEXT, Q_NONE };
-
-struct fisc_facts {
-    const fiscp_vocab *vocab;
-    const bound (*bounds)[2];  /* [i][0 = min, 1 = max]: the built-in table's (shared) or own */
-    bound (*own)[2];           /* bounds of another table, parsed when the set was made, or NULL */
-    size_t n;
-    unsigned char *known;      /* [n]: KNOWN(type) for a fact set (QUARTERS: one of its values is), else 0 */
-    slot s[];
-};
 
 /* ---------------------------------------------------------------- errors */
 
@@ -1765,46 +1729,85 @@ static inline int scan_amount(int64_t *coef, const char *text, size_t len, size_
     return 1;
 }
 
+#if FISCP_SWAR_DIGITS && defined(__SSE2__) && defined(__x86_64__)
+# define SSE2_DIGITS 1
 /*
- * scan_amount() for at most 6 integer digits (max 6), the commonest amounts of a batch: with the two
- * decimals that is at most 8 digits, read as one word (the point left out) at once. On a machine where
- * the digits are not read eight at a time, scan_amount() itself.
+ * The value of the 16 digits in hi (the first 8, its lowest byte the most significant) and lo (the
+ * next 8), or -1 when a byte is not a digit. In SSE2 registers: the scalar form's masks and
+ * multipliers would take the general registers a row's loop needs (it spilled).
  */
-static FISCP_ALWAYS_INLINE int scan_amount6(int64_t *coef, const char *text, size_t len)
+static FISCP_ALWAYS_INLINE int64_t sixteen_digits(uint64_t hi, uint64_t lo)
 {
-#if FISCP_SWAR_DIGITS
+    __m128i x = _mm_sub_epi8(_mm_set_epi64x((long long)lo, (long long)hi), _mm_set1_epi8('0'));
+    uint64_t r;
+
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x)) != 0xFFFF)
+        return -1; /* a byte that was below '0' or above '9' */
+    x = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(x, _mm_set1_epi16(0xFF)), _mm_set1_epi16(10)),
+                      _mm_srli_epi16(x, 8));              /* 2 digits a 16-bit lane */
+    x = _mm_madd_epi16(x, _mm_set1_epi32(0x00010064));     /* x 100 + y: 4 digits a 32-bit lane */
+    x = _mm_packs_epi32(x, x);                             /* each below 10^4: a 16-bit lane */
+    x = _mm_madd_epi16(x, _mm_set1_epi32(0x00012710));     /* x 10^4 + y: hi's value, then lo's */
+    r = (uint64_t)_mm_cvtsi128_si64(x);
+    return (int64_t)((r & 0xFFFFFFFFu) * 100000000u + (r >> 32));
+}
+#else
+# define SSE2_DIGITS 0
+#endif
+
+/*
+ * scan_amount() for at most 14 integer digits (max 14), the amounts of a batch, inline: at most 16
+ * digits once the point is left out, read as two words of 8, the last 8 digits (the point taken out)
+ * and the first (filled with leading '0' bytes). Where SSE2 is not there, scan_amount() itself.
+ */
+static FISCP_ALWAYS_INLINE int scan_amount14(int64_t *coef, const char *text, size_t len)
+{
+#if SSE2_DIGITS
     /* '0' in the low 6 - ni bytes: the places before ni integer digits and two decimals */
     static const uint64_t FILL[7] = { 0x3030303030303030u >> 16, 0x3030303030303030u >> 24,
                                       0x3030303030303030u >> 32, 0x3030303030303030u >> 40,
                                       0x3030303030303030u >> 48, 0x3030303030303030u >> 56, 0 };
+    const uint64_t ZEROS = 0x3030303030303030u;
     const unsigned char *p = (const unsigned char *)text;
     size_t neg, ni;
-    uint64_t w, v;
-    uint32_t w4;
-    uint16_t dec;
+    uint64_t hi, lo;
+    int64_t v;
 
     if (len < 4)
         return 0;
     neg = *p == '-';
     ni = len - neg - 3;
     p += neg;
-    if (ni - 1 > 5 || p[ni] != '.' || (ni > 1 && *p == '0'))
-        return 0; /* not 1 to 6 integer digits and the point, or a leading zero */
-    if (ni > 4) { /* 8 bytes: the digits, the point and at least 4 more */
-        memcpy(&w, p, 8);
-    } else {
-        memcpy(&w4, p, 4);
-        w = w4;
+    if (ni - 1 > 13 || p[ni] != '.' || (ni > 1 && *p == '0'))
+        return 0; /* not 1 to 14 integer digits and the point, or a leading zero */
+    if (ni <= 6) { /* lo: '0' bytes, the ni digits, the two decimals */
+        uint16_t dec;
+
+        if (ni > 4) { /* 8 bytes: the digits, the point and at least 4 more */
+            memcpy(&lo, p, 8);
+        } else {
+            uint32_t w4;
+
+            memcpy(&w4, p, 4);
+            lo = w4;
+        }
+        memcpy(&dec, p + ni + 1, 2);
+        lo = (lo << (64 - 8 * ni)) >> 16 | (uint64_t)dec << 48 | FILL[ni];
+        hi = ZEROS;
+    } else { /* lo: the last 6 integer digits and the decimals; hi: '0' bytes and the first ni - 6 */
+        unsigned shift = (unsigned)(8 * (14 - ni));
+
+        memcpy(&lo, p + ni - 5, 8); /* the last 5 integer digits, the point, the decimals */
+        lo = (lo & 0xFFFFFFFFFFu) << 8 | (lo & 0xFFFF000000000000u) | p[ni - 6];
+        memcpy(&hi, p, 8);
+        hi = hi << shift | (ZEROS & ~(UINT64_MAX << shift));
     }
-    memcpy(&dec, p + ni + 1, 2);
-    w = (w << (64 - 8 * ni)) >> 16 | (uint64_t)dec << 48 | FILL[ni]; /* the digits, the decimals last */
-    if (fiscp_non_digits8(w))
+    if ((v = sixteen_digits(hi, lo)) < 0)
         return 0;
-    v = fiscp_eight_digits(w);
-    *coef = neg ? -(int64_t)v : (int64_t)v;
+    *coef = neg ? -v : v;
     return 1;
 #else
-    return scan_amount(coef, text, len, 6);
+    return scan_amount(coef, text, len, 16);
 #endif
 }
 
@@ -1870,16 +1873,34 @@ static inline int quick_bool(slot *s, const char *text, size_t len)
     return 1;
 }
 
+/* 1 when one of the 8 bytes of w is 0 (exact: a borrow reaches only bytes above a 0 byte). */
+static inline int has_nul8(uint64_t w)
+{
+    return ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u) != 0;
+}
+
 /* A text without NUL that fits the buffer the slot kept (the first one goes the general way). The
-   slot is not known, so a text refused half-copied changes nothing visible. */
+   slot is not known, so a text refused half-copied changes nothing visible. A name or code of 8 to
+   16 bytes (a batch's commonest) is two overlapping words. */
 static inline int quick_text(slot *s, const char *text, size_t len)
 {
     if (len >= s->cap)
         return 0;
-    for (size_t k = 0; k < len; k++) {
-        if (text[k] == '\0')
+    if (len - 8 <= 8) {
+        uint64_t a, b;
+
+        memcpy(&a, text, 8);
+        memcpy(&b, text + len - 8, 8);
+        if (has_nul8(a) || has_nul8(b))
             return 0;
-        s->text[k] = text[k];
+        memcpy(s->text, &a, 8);
+        memcpy(s->text + len - 8, &b, 8);
+    } else {
+        for (size_t k = 0; k < len; k++) {
+            if (text[k] == '\0')
+                return 0;
+            s->text[k] = text[k];
+        }
     }
     s->text[len] = '\0';
     return 1;
@@ -1889,6 +1910,15 @@ static inline int quick_text(slot *s, const char *text, size_t len)
 static NOINLINE int within_bounds(const bound *b, int64_t coef, int scale)
 {
     return within_small(R_BOUNDS, b, coef, scale);
+}
+
+/* within_bounds() for an integer (scale 0), inline where both bounds are whole numbers (a count's 0 and
+   its maximum): then each is one comparison. */
+static FISCP_ALWAYS_INLINE int within_whole(const bound *b, int64_t coef)
+{
+    if (b[0].scale != 0 || b[1].scale != 0)
+        return within_bounds(b, coef, 0);
+    return (b[0].kind == B_NONE || coef >= b[0].coef) && (b[1].kind == B_NONE || coef <= b[1].coef);
 }
 
 /*
@@ -1968,8 +1998,8 @@ static NOINLINE fisc_status set_index_other(fisc_facts *f, size_t index, const c
 /*
  * One cell (index within the vocabulary, value_text not NULL; err reset): what fisc_facts_set_index()
  * and fisc_facts_set_row() do after their checks. Inline, the commonest cells of a batch: amounts of up
- * to 8 integer digits with no bound but the minimum 0, integers, true / false, short texts; larger
- * amounts, dates, bounds to compare and every error in functions of their own, so that this path
+ * to 14 integer digits with no bound but the minimum 0, integers (whole bounds compared inline), true /
+ * false, short texts; larger amounts, dates, bounds with decimals and every error in functions of their own, so that this path
  * saves only the registers it needs (in a row's loop, more would spill).
  */
 static FISCP_ALWAYS_INLINE fisc_status set_cell(fisc_facts *f, size_t index, const char *value_text,
@@ -1992,7 +2022,7 @@ static FISCP_ALWAYS_INLINE fisc_status set_cell(fisc_facts *f, size_t index, con
         }
         if (s->quick <= Q_WHOLE && scan_integer(&coef, value_text, len) &&
             (s->range != R_BOUNDS ? within_small(s->range, f->bounds[index], coef, 0)
-                                  : within_bounds(f->bounds[index], coef, 0))) {
+                                  : within_whole(f->bounds[index], coef))) {
             fiscp_decimal_set_scaled(&s->dec, coef, 0);
             know(f, index);
             return FISC_OK;
@@ -2002,8 +2032,7 @@ static FISCP_ALWAYS_INLINE fisc_status set_cell(fisc_facts *f, size_t index, con
     }
     if (len == 4 && memcmp(value_text, "0.00", 4) == 0) /* the commonest of all */
         coef = 0;
-    else if (!(scan_amount6(&coef, value_text, len) || scan_amount(&coef, value_text, len, 8)) ||
-             (coef < 0 && s->range != R_NONE))
+    else if (!scan_amount14(&coef, value_text, len) || (coef < 0 && s->range != R_NONE))
         return set_index_number(f, index, value_text, len, err);
     fiscp_decimal_set_scaled(&s->dec, coef, 2);
     f->known[index] = (unsigned char)KNOWN(FISC_FACT_DECIMAL);
@@ -2176,72 +2205,10 @@ fisc_status fisc_facts_get(char **out, const fisc_facts *f, const char *name, fi
 
 /* ---------------------------------------------------------------- accessors for programs */
 
-/* A slot known with one of the types in bits, or NULL: one index and one test, no search. */
-static inline const slot *known_as(const fisc_facts *f, fiscp_fact id, unsigned bits)
-{
-    const slot *s;
-
-    if (!f || (size_t)id >= f->n)
-        return NULL;
-    s = &f->s[id];
-    return f->known[id] & bits ? s : NULL;
-}
-
-const fisc_decimal *fiscp_fact_decimal(const fisc_facts *f, fiscp_fact id)
-{
-    const slot *s = known_as(f, id, KNOWN(FISC_FACT_DECIMAL) | KNOWN(FISC_FACT_INTEGER));
-
-    return s ? &s->dec : NULL;
-}
-
-int fiscp_fact_bool(const fisc_facts *f, fiscp_fact id, int *out)
-{
-    const slot *s = known_as(f, id, KNOWN(FISC_FACT_BOOL));
-
-    if (!s)
-        return 0;
-    if (out)
-        *out = s->i != 0;
-    return 1;
-}
-
-int fiscp_fact_date(const fisc_facts *f, fiscp_fact id, fiscp_date *out)
-{
-    const slot *s = known_as(f, id, KNOWN(FISC_FACT_DATE));
-
-    if (!s)
-        return 0;
-    if (out)
-        *out = (fiscp_date)s->i;
-    return 1;
-}
-
-int fiscp_fact_enum(const fisc_facts *f, fiscp_fact id, int *index_out)
-{
-    const slot *s = known_as(f, id, KNOWN(FISC_FACT_ENUM));
-
-    if (!s)
-        return 0;
-    if (index_out)
-        *index_out = (int)s->i;
-    return 1;
-}
-
-const char *fiscp_fact_text(const fisc_facts *f, fiscp_fact id)
-{
-    const slot *s = known_as(f, id, KNOWN(FISC_FACT_TEXT));
-
-    return s ? s->text : NULL;
-}
-
-int fiscp_fact_quarters_known(const fisc_facts *f, fiscp_fact id)
-{
-    return known_as(f, id, KNOWN(FISC_FACT_QUARTERS)) != NULL;
-}
-
+/* The typed readers are inline (facts.h); the quarters of a fact are read here. */
 const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q, int end)
 {
-    const slot *s = known_as(f, id, KNOWN(FISC_FACT_QUARTERS));
+    const slot *s = fiscp_known_as(f, id, KNOWN(FISC_FACT_QUARTERS));
 
     if (!s || q < 1 || q > 4 || end < 0 || end > 1 || !s->q->set[q - 1][end])
         return NULL;

@@ -1,6 +1,7 @@
 /*
  * Private interface of the facts module: the vocabulary as an enum (so programs reach a fact
- * by index, not by name) and typed accessors. Programs use these through the engine.
+ * by index, not by name) and typed accessors, inline (a batch row reads ~55 facts). Programs use
+ * these through the engine.
  */
 #ifndef FISC_LIB_FACTS_H
 #define FISC_LIB_FACTS_H
@@ -41,17 +42,113 @@ extern const fiscp_vocab fiscp_vocab_table[FACT_COUNT];
 /* A date as the integer YYYYMMDD (ordered like the dates). */
 typedef int32_t fiscp_date;
 
-/* Accessors: NULL / 0 when the fact is not set. */
-const fisc_decimal *fiscp_fact_decimal(const fisc_facts *f, fiscp_fact id); /* DECIMAL and INTEGER */
-int fiscp_fact_bool(const fisc_facts *f, fiscp_fact id, int *out);
-int fiscp_fact_date(const fisc_facts *f, fiscp_fact id, fiscp_date *out);
-int fiscp_fact_enum(const fisc_facts *f, fiscp_fact id, int *index_out);
-const char *fiscp_fact_text(const fisc_facts *f, fiscp_fact id);
-/* Quarter q (1..4), its start (end = 0) or end (end = 1) value, or NULL when not set. */
-const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q, int end);
+/*
+ * The layout of a set of facts, here only so that the readers below are inline (a program reads ~55
+ * facts a batch row); facts.c alone writes it. One fact is a slot holding a value of its type; its
+ * memory outlives a clear (which only resets known[]), so a batch that sets the same facts row after
+ * row allocates nothing once the buffers have grown. A QUARTERS slot's q->set means something only
+ * while the fact is known.
+ */
+typedef struct fiscp_quarters {
+    unsigned char set[4][2];    /* [quarter - 1][0 = start, 1 = end] known */
+    fisc_decimal v[4][2];
+} fiscp_quarters;
+
+typedef struct fiscp_slot {
+    unsigned char type;         /* the vocabulary entry's fisc_fact_type, or 0xFF (none: refused when set) */
+    unsigned char range;        /* what its bounds ask of a value (facts.c: R_NONE ...) */
+    unsigned char quick;        /* what fisc_facts_set_index() tries first (facts.c: Q_AMOUNT ...) */
+    union {
+        int64_t i;              /* BOOL 0/1, DATE YYYYMMDD, ENUM index */
+        struct {
+            char *text;         /* TEXT: owned, NUL-terminated, in a buffer of cap bytes */
+            size_t cap;
+        };
+        fisc_decimal dec;       /* DECIMAL and INTEGER */
+        fiscp_quarters *q;      /* QUARTERS: in the facts' own allocation */
+    };
+} fiscp_slot;
+
+/* A vocabulary bound (fiscp_vocab.min or .max), parsed once. */
+typedef struct fiscp_bound {
+    int kind;            /* facts.c: B_NONE ... */
+    int small;           /* 1: B_NONE, or coef / 10^scale is the value (B_ZERO, B_VALUE) */
+    int64_t coef;        /* with small: the value in the quick path's form (scale 0..18) */
+    int scale;
+    fisc_decimal value;  /* B_VALUE */
+} fiscp_bound;
+
+struct fisc_facts {
+    const fiscp_vocab *vocab;
+    const fiscp_bound (*bounds)[2]; /* [i][0 = min, 1 = max]: the built-in table's (shared) or own */
+    fiscp_bound (*own)[2];     /* bounds of another table, parsed when the set was made, or NULL */
+    size_t n;
+    unsigned char *known;      /* [n]: FISCP_KNOWN(type) for a fact set (QUARTERS: one of its values is), else 0 */
+    fiscp_slot s[];
+};
+
+/* The bit of a type in fisc_facts.known: a typed read is one test. */
+#define FISCP_KNOWN(type) (1u << (type))
+
+/* The slot of fact id if it is known with one of the types in bits, else NULL: one index, one test. */
+static FISCP_ALWAYS_INLINE const fiscp_slot *fiscp_known_as(const fisc_facts *f, fiscp_fact id, unsigned bits)
+{
+    if (!f || (size_t)id >= f->n || !(f->known[id] & bits))
+        return NULL;
+    return &f->s[id];
+}
+
+/* Readers, inline: NULL / 0 when the fact is not set (or f is NULL, or id is not in its vocabulary). */
+static FISCP_ALWAYS_INLINE const fisc_decimal *fiscp_fact_decimal(const fisc_facts *f, fiscp_fact id)
+{
+    const fiscp_slot *s = fiscp_known_as(f, id, FISCP_KNOWN(FISC_FACT_DECIMAL) | FISCP_KNOWN(FISC_FACT_INTEGER));
+
+    return s ? &s->dec : NULL; /* DECIMAL and INTEGER */
+}
+
+static FISCP_ALWAYS_INLINE int fiscp_fact_bool(const fisc_facts *f, fiscp_fact id, int *out)
+{
+    const fiscp_slot *s = fiscp_known_as(f, id, FISCP_KNOWN(FISC_FACT_BOOL));
+
+    if (s && out)
+        *out = s->i != 0;
+    return s != NULL;
+}
+
+static FISCP_ALWAYS_INLINE int fiscp_fact_date(const fisc_facts *f, fiscp_fact id, fiscp_date *out)
+{
+    const fiscp_slot *s = fiscp_known_as(f, id, FISCP_KNOWN(FISC_FACT_DATE));
+
+    if (s && out)
+        *out = (fiscp_date)s->i;
+    return s != NULL;
+}
+
+static FISCP_ALWAYS_INLINE int fiscp_fact_enum(const fisc_facts *f, fiscp_fact id, int *index_out)
+{
+    const fiscp_slot *s = fiscp_known_as(f, id, FISCP_KNOWN(FISC_FACT_ENUM));
+
+    if (s && index_out)
+        *index_out = (int)s->i;
+    return s != NULL;
+}
+
+static FISCP_ALWAYS_INLINE const char *fiscp_fact_text(const fisc_facts *f, fiscp_fact id)
+{
+    const fiscp_slot *s = fiscp_known_as(f, id, FISCP_KNOWN(FISC_FACT_TEXT));
+
+    return s ? s->text : NULL;
+}
+
 /* 1 when the QUARTERS fact id is set (some quarter may have a value), else 0: one test where a loop
    over fiscp_fact_quarter() would make eight calls to find nothing. */
-int fiscp_fact_quarters_known(const fisc_facts *f, fiscp_fact id);
+static FISCP_ALWAYS_INLINE int fiscp_fact_quarters_known(const fisc_facts *f, fiscp_fact id)
+{
+    return fiscp_known_as(f, id, FISCP_KNOWN(FISC_FACT_QUARTERS)) != NULL;
+}
+
+/* Quarter q (1..4), its start (end = 0) or end (end = 1) value, or NULL when not set. */
+const fisc_decimal *fiscp_fact_quarter(const fisc_facts *f, fiscp_fact id, int q, int end);
 
 /*
  * A set of facts over another vocabulary table of n entries, and JSON read with it: what

@@ -155,6 +155,7 @@ static int gather(fiscp_ctx *c, inputs *in, const fisc_decimal *zero, fisc_statu
 
     *rc = FISC_OK;
     in->period = -1;
+    in->first = in->last = 0; /* set below whenever the inputs are complete (ok) */
     if (!fiscp_fact_enum(f, FACT_VAT_FILING_PERIOD, &in->period)) {
         fiscp_missing(c, FACT_VAT_FILING_PERIOD);
         in->period = -1;

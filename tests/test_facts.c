@@ -163,6 +163,65 @@ static void json_every_type(void **state)
     fisc_facts_free(f);
 }
 
+/* The inline readers (facts.h): each type, its out-parameter optional and left alone when the fact is
+   absent, a fact of another type, an id past a smaller vocabulary, no set at all. */
+static void inline_readers(void **state)
+{
+    fisc_facts *f = NULL, *small = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    int b = 7, e = 7;
+    fiscp_date d = 7;
+
+    (void)state;
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "industry_restricted", "false", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "hnte_certificate_date", "2021-12-31", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "enterprise_name", "甲公司", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(f, "rd_project_count", "3", &err), FISC_OK);
+    assert_true(fiscp_fact_bool(f, FACT_INDUSTRY_RESTRICTED, &b));
+    assert_int_equal(b, 0);
+    assert_true(fiscp_fact_bool(f, FACT_INDUSTRY_RESTRICTED, NULL));
+    assert_true(fiscp_fact_date(f, FACT_HNTE_CERTIFICATE_DATE, &d));
+    assert_int_equal(d, 20211231);
+    assert_true(fiscp_fact_date(f, FACT_HNTE_CERTIFICATE_DATE, NULL));
+    assert_string_equal(fiscp_fact_text(f, FACT_ENTERPRISE_NAME), "甲公司");
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_RD_PROJECT_COUNT), "3"); /* an INTEGER fact too */
+    b = 7, d = 7;
+    assert_false(fiscp_fact_bool(f, FACT_CIT_DEEMED_PROFIT, &b));
+    assert_false(fiscp_fact_bool(f, FACT_ENTERPRISE_NAME, &b));
+    assert_false(fiscp_fact_date(f, FACT_INDUSTRY_RESTRICTED, &d));
+    assert_false(fiscp_fact_enum(f, FACT_RD_PROJECT_COUNT, &e));
+    assert_int_equal(b, 7);
+    assert_int_equal(d, 7);
+    assert_int_equal(e, 7);
+    assert_null(fiscp_fact_text(f, FACT_HNTE_CERTIFICATE_DATE));
+    assert_false(fiscp_fact_quarters_known(f, FACT_EMPLOYEES));
+    assert_int_equal(fisc_facts_set(f, "employees", "Q2=1/2", &err), FISC_OK);
+    assert_true(fiscp_fact_quarters_known(f, FACT_EMPLOYEES));
+    assert_false(fiscp_fact_quarters_known(f, FACT_ENTERPRISE_NAME));
+    fisc_facts_clear(f);
+    assert_false(fiscp_fact_bool(f, FACT_INDUSTRY_RESTRICTED, &b));
+    assert_null(fiscp_fact_text(f, FACT_ENTERPRISE_NAME));
+    assert_null(fiscp_fact_decimal(f, FACT_RD_PROJECT_COUNT));
+    assert_false(fiscp_fact_quarters_known(f, FACT_EMPLOYEES));
+    /* a set over a vocabulary of 3: an id past it is not there, whatever is set */
+    assert_int_equal(fiscp_facts_new_vocab(&small, TEST_VOCAB, 3, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(small, "kind", "beta", &err), FISC_OK);
+    assert_int_equal(fisc_facts_set(small, "count", "4", &err), FISC_OK);
+    assert_true(fiscp_fact_enum(small, (fiscp_fact)1, &e));
+    assert_int_equal(e, 1);
+    assert_true(fiscp_fact_enum(small, (fiscp_fact)1, NULL));
+    assert_decimal_equal(fiscp_fact_decimal(small, (fiscp_fact)0), "4");
+    assert_null(fiscp_fact_decimal(small, (fiscp_fact)3));
+    assert_false(fiscp_fact_enum(small, (fiscp_fact)3, &e));
+    assert_null(fiscp_fact_text(NULL, FACT_ENTERPRISE_NAME));
+    assert_false(fiscp_fact_bool(NULL, FACT_INDUSTRY_RESTRICTED, &b));
+    assert_false(fiscp_fact_enum(NULL, (fiscp_fact)1, &e));
+    assert_false(fiscp_fact_quarters_known(NULL, FACT_EMPLOYEES));
+    fisc_facts_free(small);
+    fisc_facts_free(f);
+}
+
 static void json_exact_numbers(void **state)
 {
     static const char *const cases[][2] = {
@@ -1463,6 +1522,16 @@ static void quick_path_matches_general(void **state)
         "9.99", "-0.01", "999999.99", "-999999.99", "100000.00", "123456.78", "1234567.80", "12345.6a", "1234a.00",
         "1 .00", "1.-0", "-1.0-", "0.0/", "0.0:", "/.00", ":.00", "1.:0", "1./0", "12/45.00", "12:45.00", "1.00.",
         "123456.7", "-.00", "--0.00", "-00.00", "1\x80.00",
+        /* amounts of 7 to 14 integer digits (two words: the last 6 with the decimals, the first ones), the
+           bytes next to '0'..'9' in each word and at its edges, and 15 digits (the general path) */
+        "1000000.00", "9999999.99", "-9999999.99", "-1234567.89", "12345678901.23", "123456789012.34",
+        "1234567890123.45", "12345678901234.56", "99999999999999.99", "-99999999999999.99", "10000000000000.00",
+        "123456789012345.67", "-123456789012345.67", "1/34567.00", "1:34567.00", "123/567890.12", "1234:67890.12",
+        "12345678/01234.56", "1234567890123:.56", "/234567.00", ":2345678901234.00", "1234567.0/", "1234567./0",
+        "1234567.:0", "1234567.0", "1234567.000", "01234567.00", "-01234567.00", "12345678901234.5a", "-1234567-00",
+        "1234567\x80" "0.00", "1\x80" "34567.00",
+        /* texts of 8 to 16 bytes (two words), and 7 and 17 */
+        "E0000001", "E000000", "enterprise", "a name of 16 byt", "a name of 17 byte",
         "a text of 40 bytes, shorter than the one", /* then as long as the warm buffer (64), and longer */
         "a text of 64 bytes, as long as the buffer that the warm one has.",
         "a text of 65 bytes, longer than the buffer that the warm one has.",
@@ -1536,6 +1605,10 @@ static void quick_path_cells(void **state)
 {
     static const char nul_text[] = "ab\0cd";
     static const char nul_number[] = "12\0.00";
+    /* a NUL in each word of a text of 8 to 16 bytes (read as two words), and in both */
+    static const char *const nul_words[] = { "\0bcdefgh", "abcdefg\0", "abcdefgh\0jkl", "abc\0efghijklmnop",
+                                             "abcdefghijklmno\0", "\0bcdefghijklmno\0" };
+    static const size_t nul_len[] = { 8, 8, 13, 16, 16, 17 };
     fisc_facts *f = warm_set(fiscp_vocab_table, FACT_COUNT);
     fisc_error err = FISC_ERROR_INIT;
 
@@ -1552,6 +1625,11 @@ static void quick_path_cells(void **state)
                      FISC_EINVAL);
     assert_string_equal(err.text, "field \"enterprise_name\": the text contains a NUL character (\\u0000)");
     assert_null(fiscp_fact_text(f, FACT_ENTERPRISE_NAME));
+    for (size_t k = 0; k < sizeof(nul_len) / sizeof(nul_len[0]); k++) {
+        assert_int_equal(fisc_facts_set_index(f, FACT_ENTERPRISE_NAME, nul_words[k], nul_len[k], &err), FISC_EINVAL);
+        assert_string_equal(err.text, "field \"enterprise_name\": the text contains a NUL character (\\u0000)");
+        assert_null(fiscp_fact_text(f, FACT_ENTERPRISE_NAME));
+    }
     assert_int_equal(fisc_facts_set_index(f, FACT_INCOME_TOTAL, nul_number, sizeof(nul_number) - 1, &err),
                      FISC_EINVAL);
     assert_non_null(strstr(err.text, "field \"income_total\": invalid number"));
@@ -1563,6 +1641,15 @@ static void quick_path_cells(void **state)
     assert_decimal_equal(fiscp_fact_decimal(f, FACT_ASSETS_AVERAGE), "0"); /* kept */
     assert_int_equal(fisc_facts_set_index(f, FACT_RD_PROJECT_COUNT, "1.00", 4, &err), FISC_OK); /* general */
     assert_decimal_equal(fiscp_fact_decimal(f, FACT_RD_PROJECT_COUNT), "1");
+    fisc_facts_clear(f); /* amounts of two words, a text of two words */
+    assert_int_equal(fisc_facts_set_index(f, FACT_INCOME_TOTAL, "1058673434.12", 13, &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_INCOME_TOTAL), "1058673434.12");
+    assert_int_equal(fiscp_fact_decimal(f, FACT_INCOME_TOTAL)->scale_, 2);
+    assert_int_equal(fisc_facts_set_index(f, FACT_TAXABLE_INCOME, "-99999999999999.99", 18, &err), FISC_OK);
+    assert_decimal_equal(fiscp_fact_decimal(f, FACT_TAXABLE_INCOME), "-99999999999999.99");
+    assert_int_equal(fiscp_fact_decimal(f, FACT_TAXABLE_INCOME)->hi_, UINT64_MAX);
+    assert_int_equal(fisc_facts_set_index(f, FACT_ENTERPRISE_NAME, "E0000001", 8, &err), FISC_OK);
+    assert_string_equal(fiscp_fact_text(f, FACT_ENTERPRISE_NAME), "E0000001");
     fisc_facts_clear(f);
     /* a quarters fact forgotten, then one quarter set: none of the others comes back */
     assert_int_equal(fisc_facts_set(f, "employees", "Q1=1/2;Q4=7/8", &err), FISC_OK);
@@ -1630,6 +1717,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocabulary),
+        cmocka_unit_test(inline_readers),
         cmocka_unit_test(api_set_index_and_clear),
         cmocka_unit_test(api_set_row),
         cmocka_unit_test(json_every_type),
