@@ -84,13 +84,36 @@ static char *pad_two_decimals(char *s, size_t n)
     return s + n + z;
 }
 
-char *cli_amount_at(char *out, const fisc_decimal *v)
+/*
+ * Two decimals, rounded toward zero. A value that this leaves exact (no status INEXACT) has at
+ * most two decimals that are not zero: its exact text padded to two (see two_decimals()) is this
+ * text, which the library writes at once for an amount (no trailing zeros dropped and put back).
+ */
+static const fisc_format TWO_PLACES = { FISC_FORMAT_VERSION, 2, FISC_ROUND_DOWN, 0, FISC_UNIT_YUAN };
+
+/* cli_amount_at() for a value with more decimals, or a fraction: the exact text, padded. Out of
+ * line, so that the common case saves no registers for it. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *exact_amount_at(char *out, const fisc_decimal *v)
 {
     size_t n = 0;
 
     if (fisc_decimal_format(out, FISC_DECIMAL_TEXT_SIZE, &n, v, NULL, NULL, NULL) != FISC_OK)
         return NULL;
     return pad_two_decimals(out, n);
+}
+
+char *cli_amount_at(char *out, const fisc_decimal *v)
+{
+    uint32_t status = 0;
+    size_t n = 0;
+
+    if (fisc_decimal_format(out, FISC_DECIMAL_TEXT_SIZE, &n, v, &TWO_PLACES, &status, NULL) == FISC_OK
+        && !(status & FISC_STATUS_INEXACT))
+        return out + n;
+    return exact_amount_at(out, v);
 }
 
 int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
@@ -115,18 +138,6 @@ int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err)
     }
     fisc_string_free(s);
     return FISC_OK;
-}
-
-const fisc_amount *cli_main_amount(const fisc_item *it)
-{
-    size_t k;
-
-    for (k = 0; k < it->amount_count; k++)
-        if ((unsigned)it->amounts[k].category < FISC_CATEGORY_COUNT) /* also not -1 */
-            return &it->amounts[k];
-    if (it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0)
-        return &it->amounts[0];
-    return NULL;
 }
 
 int cli_program_ids(const fisc_policy *policy, const fisc_eval_options *opts, fisc_result **probe,

@@ -68,7 +68,15 @@ char *cli_amount_at(char *out, const fisc_decimal *v);
  * the outcome (cn.cit not eligible for any relief still has its tax payable), else the first
  * amount of an eligible item (cn.rd_deduction's extra deduction).
  */
-const fisc_amount *cli_main_amount(const fisc_item *it);
+static inline const fisc_amount *cli_main_amount(const fisc_item *it) /* per program per row */
+{
+    const fisc_amount *a = it->amounts, *end = it->amounts + it->amount_count;
+
+    for (; a < end; a++)
+        if ((unsigned)a->category < FISC_CATEGORY_COUNT) /* also not -1 */
+            return a;
+    return it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0 ? it->amounts : NULL;
+}
 
 /*
  * The ids of the programs @p policy enables, in its order, learnt from one evaluation of empty

@@ -124,9 +124,16 @@ static const char *const OUTCOME_NAMES[3] = { "eligible", "not_eligible", "undet
 static const char OUTCOME_CELLS[3][16] = { ",eligible,", ",not_eligible,", ",undetermined," };
 static const unsigned char OUTCOME_CELL_LEN[3] = { 10, 14, 14 };
 
-/* Counts and the exact total of one program's main amount. */
+/*
+ * Counts and exact totals of one program's main amount. A worker adds a row's main amount once,
+ * to main[c] when it also counts in category c (add_item()), else to main[FISC_CATEGORY_COUNT];
+ * stats_merge() adds them into the program's total and main[c] into category c's: the same sums
+ * (exact addition does not depend on the order), with one add a row fewer. total is the merged
+ * statistics' only.
+ */
 typedef struct prog_stats {
     size_t n[3];  /* by fisc_outcome */
+    fisc_decimal main[FISC_CATEGORY_COUNT + 1];
     fisc_decimal total;
 } prog_stats;
 
@@ -201,6 +208,8 @@ static void stats_init(stats *st, size_t nprog)
     st->rows = st->computed = st->bad = 0;
     for (i = 0; i < nprog; i++) {
         memset(st->progs[i].n, 0, sizeof(st->progs[i].n));
+        for (k = 0; k <= FISC_CATEGORY_COUNT; k++)
+            fisc_decimal_init(&st->progs[i].main[k]);
         fisc_decimal_init(&st->progs[i].total);
     }
     for (k = 0; k < FISC_CATEGORY_COUNT; k++)
@@ -214,8 +223,11 @@ static void stats_clear(stats *st, size_t nprog)
 
     if (!st->progs)
         return;
-    for (i = 0; i < nprog; i++)
+    for (i = 0; i < nprog; i++) {
+        for (k = 0; k <= FISC_CATEGORY_COUNT; k++)
+            fisc_decimal_clear(&st->progs[i].main[k]);
         fisc_decimal_clear(&st->progs[i].total);
+    }
     for (k = 0; k < FISC_CATEGORY_COUNT; k++)
         fisc_decimal_clear(&st->cat[k]);
     free(st->progs);
@@ -339,31 +351,32 @@ static inline const fisc_item *count_item(worker *w, const fisc_result *res, siz
 /*
  * Add item @p it of program @p i to the totals: its main amount @p a (or NULL) to the program's,
  * and with @p by_items, unless the item is undetermined, each of its amounts that has a category
- * to that category's total, as fisc_result_total() adds them (see put_result()). The main amount
- * is the first amount with a category when there is one (cli_main_amount()), so an item whose
- * main amount has none (cn.rd_deduction) has none, and the others begin at it: the amounts
- * before it are not looked at. @return FISC_OK or a fatal error in w->fatal.
+ * to that category's total, as fisc_result_total() adds them (see put_result()); the main amount
+ * both at once (prog_stats). The main amount is the first amount with a category when there is
+ * one (cli_main_amount()), so an item whose main amount has none (cn.rd_deduction) has none,
+ * and the others follow it: the amounts before it are not looked at. @return FISC_OK or a fatal
+ * error in w->fatal.
  */
 static inline int add_item(worker *w, size_t i, const fisc_item *it, const fisc_amount *a,
                            int by_items)
 {
     stats *st = &w->st;
     const fisc_amount *x, *end;
+    unsigned cat;
     int rc;
 
     if (!a)
         return FISC_OK;
-    rc = fisc_decimal_add(&st->progs[i].total, &st->progs[i].total, a->value, &w->fatal);
-    if (rc != FISC_OK)
+    cat = (unsigned)a->category; /* -1: none */
+    if (!by_items || cat >= FISC_CATEGORY_COUNT || it->outcome == FISC_OUTCOME_UNDETERMINED)
+        cat = FISC_CATEGORY_COUNT; /* the program's total only */
+    rc = fisc_decimal_add(&st->progs[i].main[cat], &st->progs[i].main[cat], a->value, &w->fatal);
+    if (rc != FISC_OK || cat == FISC_CATEGORY_COUNT)
         return rc;
-    if (!by_items || (unsigned)a->category >= FISC_CATEGORY_COUNT
-        || it->outcome == FISC_OUTCOME_UNDETERMINED)
-        return FISC_OK;
-    for (x = a, end = it->amounts + it->amount_count; x < end; x++) {
-        const unsigned cat = (unsigned)x->category; /* -1: none */
-
+    for (x = a + 1, end = it->amounts + it->amount_count; x < end; x++) {
+        cat = (unsigned)x->category;
         /* The other amounts are mostly zero (no relief): a sign costs less than an add. */
-        if (cat < FISC_CATEGORY_COUNT && (x == a || fisc_decimal_sign(x->value) != 0)
+        if (cat < FISC_CATEGORY_COUNT && fisc_decimal_sign(x->value) != 0
             && (rc = fisc_decimal_add(&st->cat[cat], &st->cat[cat], x->value, &w->fatal))
                    != FISC_OK)
             return rc;
@@ -764,7 +777,8 @@ static void summary_json(cli_buf *b, const batch *B, const stats *st)
     cli_buf_puts(b, "}}\n");
 }
 
-/* Add @p from into @p into. */
+/* Add a worker's statistics @p from into @p into, its main amounts into the programs' and the
+ * categories' totals (prog_stats). */
 static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error *err)
 {
     size_t i;
@@ -774,11 +788,17 @@ static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error 
     into->computed += from->computed;
     into->bad += from->bad;
     for (i = 0; i < nprog; i++) {
+        const prog_stats *p = &from->progs[i];
+
         for (k = 0; k < 3; k++)
-            into->progs[i].n[k] += from->progs[i].n[k];
-        rc = fisc_decimal_add(&into->progs[i].total, &into->progs[i].total, &from->progs[i].total, err);
-        if (rc != FISC_OK)
-            return rc;
+            into->progs[i].n[k] += p->n[k];
+        for (k = 0; k <= FISC_CATEGORY_COUNT; k++) {
+            rc = fisc_decimal_add(&into->progs[i].total, &into->progs[i].total, &p->main[k], err);
+            if (rc == FISC_OK && k < FISC_CATEGORY_COUNT)
+                rc = fisc_decimal_add(&into->cat[k], &into->cat[k], &p->main[k], err);
+            if (rc != FISC_OK)
+                return rc;
+        }
     }
     for (k = 0; k < FISC_CATEGORY_COUNT; k++) {
         rc = fisc_decimal_add(&into->cat[k], &into->cat[k], &from->cat[k], err);

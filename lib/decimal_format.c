@@ -247,11 +247,58 @@ static NOINLINE fisc_status format_general(char *buf, size_t size, size_t *len, 
     return FISC_OK;
 }
 
-/* The batch case: an amount, exactly, into a buffer that holds any SMALL text. Out of line, so
-   that fisc_decimal_format saves no registers: it jumps here. */
-static NOINLINE fisc_status format_amount(char *buf, size_t *len, const fisc_decimal *v)
+/*
+ * 1 when fmt asks v for no more than its digits padded with zeros: places (a valid format's,
+ * 0..36) at least v's decimals, in 元, no grouping. Rounding then keeps v as it is and reports
+ * nothing (fisc_decimal_round), so the text is fiscp_decimal_small_text()'s with those places:
+ * a batch's amount (two decimals) written with two.
+ */
+static inline int padded_only(const fisc_format *fmt, const fisc_decimal *v)
 {
-    size_t n = fiscp_decimal_small_text(buf, v, FISC_PLACES_EXACT);
+    return fmt->places >= v->scale_ && fmt->places <= 36 && fmt->version == FISC_FORMAT_VERSION
+           && fmt->unit == FISC_UNIT_YUAN && !fmt->grouping
+           && (unsigned)fmt->rounding <= (unsigned)FISC_ROUND_FLOOR;
+}
+
+/*
+ * The text of v (as fiscp_decimal_small_text() writes, at most two decimals) with two decimals:
+ * its value in 分 (cents) written by the shared digit writer, the point put in before the last two
+ * digits; a value under 1 as 100 more, its '1' made a '0' ("0.05"). A batch amount so takes
+ * ~120 instructions, against ~150 through the general layout. Returns the length, or 0 when the
+ * value in 分 does not fit 64 bits.
+ */
+static size_t cents_text(char *out, const fisc_decimal *v)
+{
+    static const uint64_t TO_CENTS[3] = { 100, 10, 1 };
+    const int neg = (int64_t)v->lo_ < 0;
+    const uint64_t m = neg ? (uint64_t)0 - v->lo_ : v->lo_;
+    uint64_t c;
+    char *p = out + neg;
+    size_t n;
+
+    if (m > UINT64_MAX / 100)
+        return 0;
+    c = m * TO_CENTS[v->scale_];
+    out[0] = '-';
+    n = fiscp_u64_digits(p, c < 100 ? c + 100 : c);
+    if (c < 100)
+        p[0] = '0';
+    p[n] = p[n - 1];
+    p[n - 1] = p[n - 2];
+    p[n - 2] = '.';
+    p[n + 1] = '\0';
+    return (size_t)neg + n + 1;
+}
+
+/* The batch case: an amount, exactly or padded to places (FISC_PLACES_EXACT, or as padded_only()
+   allows), into a buffer that holds any SMALL text. Out of line, so that fisc_decimal_format
+   saves no registers: it jumps here. */
+static NOINLINE fisc_status format_amount(char *buf, size_t *len, const fisc_decimal *v, int places)
+{
+    size_t n = places == 2 ? cents_text(buf, v) : 0;
+
+    if (n == 0)
+        n = fiscp_decimal_small_text(buf, v, places);
 
     if (len)
         *len = n;
@@ -262,8 +309,12 @@ fisc_status fisc_decimal_format(char *buf, size_t size, size_t *len, const fisc_
                                 const fisc_format *fmt, uint32_t *status, fisc_error *err)
 {
     fiscp_error_reset(err);
-    if (FISCP_LIKELY(!fmt && v && buf && size >= FISC_DECIMAL_TEXT_SIZE) && fiscp_decimal_has_small_text(v))
-        return format_amount(buf, len, v);
+    if (FISCP_LIKELY(v && buf && size >= FISC_DECIMAL_TEXT_SIZE) && fiscp_decimal_has_small_text(v)) {
+        if (!fmt)
+            return format_amount(buf, len, v, FISC_PLACES_EXACT);
+        if (padded_only(fmt, v))
+            return format_amount(buf, len, v, fmt->places);
+    }
     return format_general(buf, size, len, v, fmt, status, err);
 }
 

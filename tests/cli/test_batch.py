@@ -777,6 +777,33 @@ class CategoryTotals(BatchTestCase):
                         doc = json.loads(f.read(), parse_float=Decimal)
                     self.assertEqual(doc["totals"], want, (policy, jobs, fmt))
 
+    def test_program_totals_are_their_amounts_added(self):
+        # A worker adds a row's main amount once, to a total of the category it also counts in
+        # or to one of no category (undetermined, none, cn.rd_deduction's), and the summary adds
+        # those up (cmd_batch.c prog_stats): each program's total must still be the sum of its
+        # amount column, and the categories' as before.
+        lines = "".join(json.dumps(f) + "\n" for f in self.FACTS)
+        path = self.write("rows.jsonl", lines)
+        for policy in ((), CIT_POLICY):
+            want = self.estimate_totals(policy)
+            for jobs in ("1", "2"):
+                summary = os.path.join(self.tmp, "s.json")
+                rc, out, err = self.batch(path, "--jobs", jobs, "--summary-json", summary,
+                                          policy=policy)
+                self.assertEqual(rc, 0, err)
+                rows = read_output(out)
+                with open(summary, encoding="utf-8") as f:
+                    doc = json.loads(f.read(), parse_float=Decimal)
+                self.assertEqual(doc["totals"], want, (policy, jobs))
+                for prog in doc["programs"]:
+                    col = prog["program"] + ".amount"
+                    amounts = [Decimal(r[col]) for r in rows if r[col]]
+                    self.assertEqual(prog["total"], "%.2f" % sum(amounts, Decimal(0)),
+                                     (policy, jobs, prog["program"]))
+                    self.assertIn("  %s: eligible %d, not eligible %d, undetermined %d, total %s\n"
+                                  % (prog["program"], prog["eligible"], prog["not_eligible"],
+                                     prog["undetermined"], prog["total"]), err)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
