@@ -121,7 +121,7 @@ static const char *const AFTER[] = { "cn.rd_deduction", NULL };
 
 typedef struct route {
     int known;          /* 1: applies; 0: does not; -1: unknown (facts missing) */
-    fisc_decimal tax;   /* exact */
+    fisc_decimal *tax;  /* exact; in evaluate()'s values */
 } route;
 
 enum { STANDARD, HNTE, SMALL_MICRO, WEST, ROUTES };
@@ -134,10 +134,13 @@ typedef struct cit_income {
     int derived;               /* 1: computed here from other facts */
     int losses;                /* 1: the loss schedule was applied */
     const char *why_zh, *why_en; /* when not known */
-    fisc_decimal value;        /* exact; negative for a loss */
-    fisc_decimal used;         /* losses of earlier years made up */
-    fisc_decimal own_loss;     /* this year's loss (0 when none) */
-} cit_income;
+    fisc_decimal *value;       /* exact; negative for a loss */
+    fisc_decimal *used;        /* losses of earlier years made up */
+    fisc_decimal *own_loss;    /* this year's loss (0 when none) */
+} cit_income;                  /* the values are evaluate()'s */
+
+/* evaluate()'s exact values, in one array: initialised together and cleared with one test at the end. */
+enum { V_BASE, V_INCOME, V_USED, V_OWN_LOSS, V_TAX, V_COUNT = V_TAX + ROUTES };
 
 /* The losses of tax years N-1 .. N-10, and the status facts of years N-1 .. N-9. */
 #define LOSS_YEARS 10
@@ -269,7 +272,7 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
         any |= (losses[k - 1] = fiscp_fact_decimal(f, LOSS[k - 1])) != NULL;
     if (!any) {
         inc->losses = 0;
-        return fiscp_decimal_set(&inc->value, income_in, NULL);
+        return fiscp_decimal_set(inc->value, income_in, NULL);
     }
     inc->losses = 1;
     if ((rc = param_int(c, P_LOSS_YEARS, &general)) != FISC_OK)
@@ -305,7 +308,7 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
                              &take)) != FISC_OK)
             break;
         if ((rc = fisc_decimal_sub(&left, &left, &take, NULL)) != FISC_OK ||
-            (rc = fisc_decimal_add(&inc->used, &inc->used, &take, NULL)) != FISC_OK)
+            (rc = fisc_decimal_add(inc->used, inc->used, &take, NULL)) != FISC_OK)
             break;
     }
     if (rc == FISC_OK && unknown) {
@@ -314,7 +317,7 @@ static fisc_status make_up_losses(fiscp_ctx *c, const fisc_decimal *income_in, c
         inc->why_en = "the status of earlier years is missing, so the losses that may be made up are not known";
     }
     if (rc == FISC_OK)
-        rc = fiscp_decimal_set(&inc->value, &left, NULL);
+        rc = fiscp_decimal_set(inc->value, &left, NULL);
     fiscp_decimal_clear(&left);
     fiscp_decimal_clear(&take);
     return rc;
@@ -367,11 +370,11 @@ static fisc_status deemed_income(fiscp_ctx *c, cit_income *inc)
     }
     inc->derived = 1;
     if (revenue) {
-        rc = fisc_decimal_mul(&inc->value, revenue, rate, NULL);
+        rc = fisc_decimal_mul(inc->value, revenue, rate, NULL);
         if (rc == FISC_OK)
             rc = STEP(c, "deemed.taxable_income", "核定征收应纳税所得额", "Deemed taxable income",
                       "应税收入额 × 应税所得率 / revenue assessed × deemed profit rate",
-                      fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, revenue), fiscp_percent(c, rate)), &inc->value);
+                      fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, revenue), fiscp_percent(c, rate)), inc->value);
     } else {
         fiscp_decimal_init(&one);
         fiscp_decimal_init(&t);
@@ -382,13 +385,13 @@ static fisc_status deemed_income(fiscp_ctx *c, cit_income *inc)
         if (rc == FISC_OK)
             rc = fisc_decimal_div(&t, costs, &t, NULL);
         if (rc == FISC_OK)
-            rc = fisc_decimal_mul(&inc->value, &t, rate, NULL);
+            rc = fisc_decimal_mul(inc->value, &t, rate, NULL);
         if (rc == FISC_OK)
             rc = STEP(c, "deemed.taxable_income", "核定征收应纳税所得额", "Deemed taxable income",
                       "成本（费用）支出额 ÷ (1 − 应税所得率) × 应税所得率 / costs assessed ÷ (1 − rate) × rate",
                       fiscp_ctx_printf(c, "%s ÷ (1 − %s) × %s", fiscp_text(c, costs), fiscp_percent(c, rate),
                                        fiscp_percent(c, rate)),
-                      &inc->value);
+                      inc->value);
         fiscp_decimal_clear(&one);
         fiscp_decimal_clear(&t);
     }
@@ -429,14 +432,14 @@ static fisc_status component_income(fiscp_ctx *c, const fisc_decimal *before, ci
         rc = make_up_losses(c, &after, inc);
     } else {
         /* no income to make losses up from; a negative result is this year's own loss */
-        rc = fiscp_decimal_set(&inc->value, &after, NULL);
+        rc = fiscp_decimal_set(inc->value, &after, NULL);
         if (rc == FISC_OK && fiscp_decimal_sign(&after) < 0)
-            rc = fisc_decimal_neg(&inc->own_loss, &after, NULL);
+            rc = fisc_decimal_neg(inc->own_loss, &after, NULL);
     }
     if (rc == FISC_OK && inc->known && inc->losses)
         rc = STEP(c, "taxable_income", "应纳税所得额", "Taxable income",
                   "减除加计扣除后的所得 − 弥补以前年度亏损 / income after the extra deduction − losses made up",
-                  fiscp_ctx_printf(c, "%s − %s", fiscp_text(c, &after), fiscp_text(c, &inc->used)), &inc->value);
+                  fiscp_ctx_printf(c, "%s − %s", fiscp_text(c, &after), fiscp_text(c, inc->used)), inc->value);
 out:
     fiscp_decimal_clear(&after);
     return rc;
@@ -450,7 +453,7 @@ static fisc_status taxable_income(fiscp_ctx *c, cit_income *inc)
 
     inc->known = 1;
     if (given) /* 应纳税所得额 as given: nothing to derive, no step */
-        return fiscp_decimal_set(&inc->value, given, NULL);
+        return fiscp_decimal_set(inc->value, given, NULL);
     if (fiscp_fact_bool(f, FACT_CIT_DEEMED_PROFIT, &deemed) && deemed)
         return deemed_income(c, inc);
     if ((before = fiscp_fact_decimal(f, FACT_INCOME_BEFORE_RD_EXTRA_AND_LOSSES)) != NULL)
@@ -578,11 +581,11 @@ static fisc_status hnte_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
     if ((rc = deemed_allows(c, "hnte.collection", &allowed)) != FISC_OK || !(r->known = allowed))
         return rc;
     if ((rc = fiscp_param_value(c, P_RATE_HNTE, &rate)) != FISC_OK ||
-        (rc = fisc_decimal_mul(&r->tax, base, rate, NULL)) != FISC_OK)
+        (rc = fisc_decimal_mul(r->tax, base, rate, NULL)) != FISC_OK)
         return rc;
     return STEP(c, "hnte.tax", "高新技术企业税额", "High-tech enterprise route",
                 "应纳税所得额 × 高新技术企业税率 / taxable income × HNTE rate",
-                fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), &r->tax);
+                fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), r->tax);
 }
 
 /* The 小型微利 tests; *state 1 eligible, 0 not, -1 unknown. */
@@ -636,12 +639,12 @@ static fisc_status small_micro_route(fiscp_ctx *c, const fisc_decimal *income, r
     if (rc == FISC_OK)
         rc = fiscp_param_value(c, P_RATE_SMALL_MICRO, &rate);
     if (rc == FISC_OK)
-        rc = fisc_decimal_mul(&r->tax, &counted, rate, NULL);
+        rc = fisc_decimal_mul(r->tax, &counted, rate, NULL);
     if (rc == FISC_OK)
         rc = STEP(c, "small_micro.tax", "小型微利企业税额", "Small and micro enterprise route",
                   "分段计入应纳税所得额的部分 × 小型微利企业税率 / the share of income counted, by bracket, × the small and "
                   "micro enterprise rate",
-                  fiscp_ctx_printf(c, "(%s) × %s", terms, fiscp_percent(c, rate)), &r->tax);
+                  fiscp_ctx_printf(c, "(%s) × %s", terms, fiscp_percent(c, rate)), r->tax);
     fiscp_decimal_clear(&counted);
     return rc;
 }
@@ -686,11 +689,11 @@ static fisc_status west_route(fiscp_ctx *c, const fisc_decimal *base, route *r)
         return rc;
     r->known = s2;
     if ((rc = fiscp_param_value(c, P_RATE_WEST, &rate)) != FISC_OK ||
-        (rc = fisc_decimal_mul(&r->tax, base, rate, NULL)) != FISC_OK)
+        (rc = fisc_decimal_mul(r->tax, base, rate, NULL)) != FISC_OK)
         return rc;
     return STEP(c, "west.tax", "西部大开发税额", "Western development route",
                 "应纳税所得额 × 西部大开发税率 / taxable income × western development rate",
-                fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), &r->tax);
+                fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), r->tax);
 }
 
 /* The cheapest route that applies; -1 when a route with unknown eligibility would be cheaper. */
@@ -699,12 +702,12 @@ static int choose(const route *r)
     int best = STANDARD, unknown = 0;
 
     for (int k = HNTE; k < ROUTES; k++) {
-        if (r[k].known == 1 && fiscp_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
+        if (r[k].known == 1 && fiscp_decimal_cmp(r[k].tax, r[best].tax) < 0)
             best = k;
         unknown |= r[k].known < 0;
     }
     for (int k = HNTE; k < ROUTES && unknown; k++) /* most rows know every route */
-        if (r[k].known < 0 && fiscp_decimal_cmp(&r[k].tax, &r[best].tax) < 0)
+        if (r[k].known < 0 && fiscp_decimal_cmp(r[k].tax, r[best].tax) < 0)
             return -1;
     return best;
 }
@@ -725,11 +728,11 @@ static fisc_status income_amounts(fiscp_ctx *c, const cit_income *inc, fisc_deci
 
     if (!inc->derived)
         return FISC_OK;
-    rc = informative(c, "taxable_income", &inc->value, t);
+    rc = informative(c, "taxable_income", inc->value, t);
     if (rc == FISC_OK && inc->losses)
-        rc = informative(c, "losses_used", &inc->used, t);
-    if (rc == FISC_OK && fiscp_decimal_sign(&inc->own_loss) > 0)
-        rc = informative(c, "loss_this_year", &inc->own_loss, t);
+        rc = informative(c, "losses_used", inc->used, t);
+    if (rc == FISC_OK && fiscp_decimal_sign(inc->own_loss) > 0)
+        rc = informative(c, "loss_this_year", inc->own_loss, t);
     return rc;
 }
 
@@ -740,62 +743,61 @@ static fisc_status report(fiscp_ctx *c, route *r, int best, const cit_income *in
     static const char *const NAME_EN[ROUTES] = { "standard rate", "high-tech enterprise 15% rate",
                                                  "small and micro enterprise relief", "western development 15% rate" };
     static const char *const AMOUNT[ROUTES] = { "tax_standard", "tax_hnte", "tax_small_micro", "tax_west" };
-    fisc_decimal rounded[ROUTES], relief;
+    fisc_decimal rounded[ROUTES + 1], *relief = &rounded[ROUTES]; /* one array: cleared with one test */
     fisc_status rc;
 
-    fiscp_decimal_init(&relief);
-    for (int k = 0; k < ROUTES; k++)
+    for (int k = 0; k <= ROUTES; k++)
         fiscp_decimal_init(&rounded[k]);
-    rc = income_amounts(c, inc, &relief); /* relief is made below, after these */
+    rc = income_amounts(c, inc, relief); /* relief is made below, after these */
     /* a route's tax is published when the route applies (tax_standard always) */
     for (int k = 0; k < ROUTES && rc == FISC_OK; k++)
-        if (r[k].known == 1 && (rc = fiscp_round(c, AMOUNT[k], &r[k].tax, &rounded[k])) == FISC_OK)
+        if (r[k].known == 1 && (rc = fiscp_round(c, AMOUNT[k], r[k].tax, &rounded[k])) == FISC_OK)
             rc = fiscp_amount(c, AMOUNT[k], &rounded[k], -1);
     if (rc == FISC_OK && best >= 0) {
         const char *pre_zh = "", *pre_en = "";
 
-        rc = fisc_decimal_sub(&relief, &rounded[STANDARD], &rounded[best], NULL);
+        rc = fisc_decimal_sub(relief, &rounded[STANDARD], &rounded[best], NULL);
         if (rc == FISC_OK)
             rc = fiscp_amount(c, "tax", &rounded[best], FISC_CATEGORY_TAX_PAYABLE);
         if (rc == FISC_OK)
-            rc = fiscp_amount(c, "relief", &relief, FISC_CATEGORY_TAX_RELIEF);
+            rc = fiscp_amount(c, "relief", relief, FISC_CATEGORY_TAX_RELIEF);
         fiscp_choice(c, ROUTE_ID[best]);
         fiscp_outcome(c, best == STANDARD ? FISC_OUTCOME_NOT_ELIGIBLE : FISC_OUTCOME_ELIGIBLE);
         if (inc->derived && fiscp_ctx_tracing(c)) {
-            pre_zh = fiscp_ctx_printf(c, "应纳税所得额 %s 元；", fiscp_money(c, &inc->value));
-            pre_en = fiscp_ctx_printf(c, "taxable income %s yuan; ", fiscp_money(c, &inc->value));
+            pre_zh = fiscp_ctx_printf(c, "应纳税所得额 %s 元；", fiscp_money(c, inc->value));
+            pre_en = fiscp_ctx_printf(c, "taxable income %s yuan; ", fiscp_money(c, inc->value));
         }
         fiscp_summary(c,
                       SHOWN(c, fiscp_ctx_printf(c, "%s适用%s：应纳税额 %s 元，较基本税率少缴 %s 元", pre_zh, NAME_ZH[best],
-                                                fiscp_money(c, &rounded[best]), fiscp_money(c, &relief))),
+                                                fiscp_money(c, &rounded[best]), fiscp_money(c, relief))),
                       SHOWN(c, fiscp_ctx_printf(c, "%s%s applies: tax %s yuan, %s less than at the standard rate",
                                                 pre_en, NAME_EN[best], fiscp_money(c, &rounded[best]),
-                                                fiscp_money(c, &relief))));
+                                                fiscp_money(c, relief))));
     } else if (rc == FISC_OK) {
         fiscp_outcome(c, FISC_OUTCOME_UNDETERMINED);
         fiscp_summary(c, "缺少事实，无法确定适用哪一税率优惠", "facts are missing to decide which reduced rate applies");
     }
-    fiscp_decimal_clear_n(rounded, ROUTES);
-    fiscp_decimal_clear(&relief);
+    fiscp_decimal_clear_n(rounded, ROUTES + 1);
     return rc;
 }
 
 static fisc_status evaluate(fiscp_ctx *c)
 {
     const fisc_decimal *rate;
-    fisc_decimal base;
+    fisc_decimal v[V_COUNT], *base = &v[V_BASE];
     cit_income inc;
     route r[ROUTES];
     fisc_status rc;
 
+    for (int k = 0; k < V_COUNT; k++)
+        fiscp_decimal_init(&v[k]);
     inc.known = inc.derived = inc.losses = 0;
     inc.why_zh = inc.why_en = NULL;
-    fiscp_decimal_init(&base);
-    fiscp_decimal_init(&inc.value);
-    fiscp_decimal_init(&inc.used);
-    fiscp_decimal_init(&inc.own_loss);
+    inc.value = &v[V_INCOME];
+    inc.used = &v[V_USED];
+    inc.own_loss = &v[V_OWN_LOSS];
     for (int k = 0; k < ROUTES; k++) {
-        fiscp_decimal_init(&r[k].tax);
+        r[k].tax = &v[V_TAX + k];
         r[k].known = 0;
     }
     if ((rc = taxable_income(c, &inc)) != FISC_OK)
@@ -806,32 +808,27 @@ static fisc_status evaluate(fiscp_ctx *c)
         goto out;
     }
     /* a loss owes no tax: every route works on max(income, 0) */
-    if (fiscp_decimal_sign(&inc.value) > 0)
-        rc = fiscp_decimal_set(&base, &inc.value, NULL);
+    if (fiscp_decimal_sign(inc.value) > 0)
+        rc = fiscp_decimal_set(base, inc.value, NULL);
     r[STANDARD].known = 1;
     if (rc == FISC_OK)
         rc = fiscp_param_value(c, P_RATE_STANDARD, &rate);
     if (rc == FISC_OK)
-        rc = fisc_decimal_mul(&r[STANDARD].tax, &base, rate, NULL);
+        rc = fisc_decimal_mul(r[STANDARD].tax, base, rate, NULL);
     if (rc == FISC_OK)
         rc = STEP(c, "standard.tax", "基本税率税额", "Standard route",
                   "应纳税所得额 × 基本税率 / taxable income × standard rate",
-                  fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, &base), fiscp_percent(c, rate)), &r[STANDARD].tax);
+                  fiscp_ctx_printf(c, "%s × %s", fiscp_text(c, base), fiscp_percent(c, rate)), r[STANDARD].tax);
     if (rc == FISC_OK)
-        rc = hnte_route(c, &base, &r[HNTE]);
+        rc = hnte_route(c, base, &r[HNTE]);
     if (rc == FISC_OK)
-        rc = small_micro_route(c, &base, &r[SMALL_MICRO]);
+        rc = small_micro_route(c, base, &r[SMALL_MICRO]);
     if (rc == FISC_OK)
-        rc = west_route(c, &base, &r[WEST]);
+        rc = west_route(c, base, &r[WEST]);
     if (rc == FISC_OK)
         rc = report(c, r, choose(r), &inc);
 out:
-    for (int k = 0; k < ROUTES; k++)
-        fiscp_decimal_clear(&r[k].tax);
-    fiscp_decimal_clear(&base);
-    fiscp_decimal_clear(&inc.value);
-    fiscp_decimal_clear(&inc.used);
-    fiscp_decimal_clear(&inc.own_loss);
+    fiscp_decimal_clear_n(v, V_COUNT);
     return rc;
 }
 

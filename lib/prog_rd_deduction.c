@@ -299,12 +299,24 @@ static int is_one(const fisc_decimal *v)
                                      10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
                                      1000000000000000, 10000000000000000, 100000000000000000,
                                      1000000000000000000 };
-    int64_t coef;
-    int scale;
 
-    /* not SMALL at 64 bits (a fraction, or a 1 held otherwise): not taken as 1, which only loses a shortcut */
-    return fiscp_decimal_small64(&coef, &scale, v) && scale >= 0 && (size_t)scale < FISCP_ARRAY_SIZE(POW10) &&
-           coef == POW10[scale];
+    /* read in place (no call a row): a SMALL coefficient 10^scale, scale 0..18; any other form (a fraction,
+       a 1 at more places or held otherwise) is not taken as 1, which only loses a shortcut */
+    return fiscp_decimal_is_small(v) && v->hi_ == 0 && v->scale_ >= 0 &&
+           (size_t)v->scale_ < FISCP_ARRAY_SIZE(POW10) && v->lo_ == (uint64_t)POW10[v->scale_];
+}
+
+/*
+ * fiscp_decimal_get_int64() with its common case in place: a whole number at scale 0 that fits 64 bits
+ * (a count read from the facts) is its coefficient; any other value makes the call.
+ */
+static FISCP_ALWAYS_INLINE int get_int64(int64_t *out, const fisc_decimal *v)
+{
+    if (fiscp_decimal_is_small(v) && v->scale_ == 0 && v->hi_ == (uint64_t)((int64_t)v->lo_ >> 63)) {
+        *out = (int64_t)v->lo_;
+        return 1;
+    }
+    return fiscp_decimal_get_int64(out, v);
 }
 
 static FISCP_ALWAYS_INLINE fisc_status cond(rd *s, const char *id, const char *zh, const char *en, int state,
@@ -455,7 +467,7 @@ static int negative(const fisc_facts *f, const char *code, const char **industry
             continue;
         }
         a = within(code, p11);
-        b = within(code, p17);
+        b = p17 == p11 ? a : within(code, p17); /* one literal for both editions (the linker merges equal ones) */
         m = a == b ? a : (edition = edition_of(f)) < 0 ? -2 : edition == EDITION_2011 ? a : b;
 
         if (m == 1) {
@@ -652,7 +664,7 @@ static void read_costs(rd *s)
     const fisc_decimal *n = need_decimal(s, FACT_RD_PROJECT_COUNT);
     int64_t count = 0;
 
-    s->costs_known = n && fiscp_decimal_get_int64(&count, n) && count >= 0 && count <= PROJECTS;
+    s->costs_known = n && get_int64(&count, n) && count >= 0 && count <= PROJECTS;
     s->nprojects = s->costs_known ? (int)count : 0;
     for (int p = 0; p < s->nprojects; p++) {
         for (int k = 0; k < CATEGORIES; k++)

@@ -785,6 +785,44 @@ static void choice_with_an_unknown_route(void **state)
         fisc_test_same_untraced(national, facts[i], 2023, 0);
 }
 
+/*
+ * evaluate() keeps its exact values (the income, the losses made up, this year's loss, the routes' taxes)
+ * in one array cleared with one test: values past 128 bits (GMP rationals) in each of them are freed
+ * (valgrind), traced and untraced the same. 3 × 10^38 is past 2^128; losses are made up from it.
+ */
+#define HUGE "300000000000000000000000000000000000000"
+static void values_past_128_bits(void **state)
+{
+    static const char *const facts[] = {
+        "{\"taxable_income\": \"" HUGE ".01\", " SIZE_OK "}",
+        "{\"income_before_rd_extra_and_losses\": \"" HUGE ".01\", \"loss_y1\": \"" HUGE "\", "
+        "\"loss_y2\": \"5.5\", " SIZE_OK "}",
+        "{\"income_before_rd_extra_and_losses\": \"-" HUGE ".01\", \"loss_y1\": 5, " SIZE_OK "}",
+        "{\"taxable_income\": \"" HUGE "\", \"hnte_certificate_date\": \"2022-01-01\", "
+        "\"west_catalogue_revenue_share\": \"75%\", \"west_region\": true, " SIZE_OK "}",
+    };
+    fisc_result *r;
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(facts); i++) {
+        fisc_test_same_untraced(national, facts[i], 2023, 0);
+        fisc_test_same_untraced(bundled, facts[i], 2023, 0);
+    }
+    r = run(facts[1], 2023);
+    assert_item_amount(cit(r), "taxable_income", "0.00"); /* 5.5 first (older), then the rest of the income */
+    assert_item_amount(cit(r), "losses_used", HUGE ".01");
+    fisc_result_free(r);
+    r = run(facts[2], 2023);
+    assert_item_amount(cit(r), "loss_this_year", HUGE ".01");
+    check_cit(cit(r), FISC_OUTCOME_NOT_ELIGIBLE, "standard", "0.00", "0.00", "-" HUGE ".01");
+    fisc_result_free(r);
+    r = run(facts[3], 2023);
+    check_cit(cit(r), FISC_OUTCOME_ELIGIBLE, "hnte", "45000000000000000000000000000000000000.00",
+              "30000000000000000000000000000000000000.00", NULL);
+    fisc_result_free(r);
+}
+#undef HUGE
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -807,6 +845,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_rd_program_subtracts_zero),
         cmocka_unit_test(small_micro_brackets),
         cmocka_unit_test(choice_with_an_unknown_route),
+        cmocka_unit_test(values_past_128_bits),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("cit", tests, group_setup, group_teardown);

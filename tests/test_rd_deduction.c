@@ -1281,6 +1281,71 @@ static void pooled_one_expensed_project(void **state)
     fisc_policy_free(p);
 }
 
+/*
+ * The project count and the 100% rate are read in place when they are plain (a SMALL whole number at
+ * scale 0; a SMALL exactly 1 at any scale up to 18), through the general reader otherwise. The edges:
+ * counts 0 and 5 (the facts refuse one out of 0..5), as a JSON number, as a string and as "1.0"; the
+ * rate 100% written at scale 0 ("1"), at 18, 19 and 20 places (exactly 1; past the table: not taken as
+ * 1, which only loses the shortcut), and 1 − 10^-18. Each traced and untraced, the same.
+ */
+static void plain_reads_in_place(void **state)
+{
+    static const struct {
+        const char *count;
+        int outcome;
+        const char *extra;
+    } counts[] = {
+        { "0", FISC_OUTCOME_NOT_ELIGIBLE, "0.00" },
+        { "1", FISC_OUTCOME_ELIGIBLE, "1000000.89" },
+        { "\"1\"", FISC_OUTCOME_ELIGIBLE, "1000000.89" },
+        { "\"1.0\"", FISC_OUTCOME_ELIGIBLE, "1000000.89" },
+        { "5", FISC_OUTCOME_UNDETERMINED, NULL }, /* projects 2-5 are missing */
+    };
+    static const struct {
+        const char *rate, *extra;
+    } rates[] = {
+        { "1", "1000000.89" },
+        { "1.000000000000000000", "1000000.89" },
+        { "1.0000000000000000000", "1000000.89" },  /* a coefficient of 10^19: past 63 bits, in 64 */
+        { "1.00000000000000000000", "1000000.89" }, /* 10^20: past 64 bits */
+        { "0.999999999999999999", "1000000.88" }, /* 1000000.884999...: below the half */
+    };
+    static const char FRACTIONS[] = "{" SOFTWARE ", " NO_OTHER ", " ONE_PROJECT(1000000, 0.5, 0.25, 0.125, 0.01, 0) "}";
+    char json[1024];
+
+    (void)state;
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(counts); i++) {
+        snprintf(json, sizeof(json),
+                 "{" SOFTWARE ", " NO_OTHER ", \"rd_project_count\": %s, \"rd_p1_personnel\": \"1000000\", "
+                 "\"rd_p1_direct\": \"0.5\", \"rd_p1_depreciation\": \"0.25\", \"rd_p1_amortisation\": \"0.125\", "
+                 "\"rd_p1_design\": \"0.01\", \"rd_p1_other\": \"0\"}",
+                 counts[i].count);
+        for (int trace = 0; trace <= 1; trace++) {
+            fisc_result *r = fisc_test_evaluate(policy, json, 2023, 0, trace);
+
+            assert_int_equal(item_of(r)->outcome, counts[i].outcome);
+            if (counts[i].extra)
+                assert_item_amount(item_of(r), "extra_deduction", counts[i].extra);
+            fisc_result_free(r);
+        }
+        fisc_test_same_untraced(policy, json, 2023, 0);
+    }
+    for (size_t i = 0; i < FISCP_ARRAY_SIZE(rates); i++) {
+        fisc_policy *p = with_value("rd.extra_rate.general", "2023-01-01", rates[i].rate);
+
+        for (int trace = 0; trace <= 1; trace++) {
+            fisc_result *r = fisc_test_evaluate(p, FRACTIONS, 2023, 0, trace);
+
+            assert_item_amount(item_of(r), "extra_deduction", rates[i].extra);
+            assert_item_amount(item_of(r), "expensed_base", "1000000.89");
+            fisc_result_free(r);
+        }
+        fisc_test_same_untraced(p, FRACTIONS, 2023, 0);
+        fisc_test_same_untraced(p, "{" SOFTWARE ", " NO_OTHER ", " ABOVE_LIMIT "}", 2023, 0);
+        fisc_policy_free(p);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1313,6 +1378,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(industry_lines_missing_in_order),
         cmocka_unit_test(shortcut_edges),
         cmocka_unit_test(pooled_one_expensed_project),
+        cmocka_unit_test(plain_reads_in_place),
         cmocka_unit_test(oom_sweep),
     };
 
