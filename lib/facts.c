@@ -1934,8 +1934,9 @@ static NOINLINE fisc_status set_index_general(fisc_facts *f, size_t index, const
 }
 
 /*
- * A number (the slot not known, its bounds small: slot.quick Q_AMOUNT, Q_NUMBER or Q_WHOLE): an
- * amount or an integer within its bounds, else the general path.
+ * A number (its bounds small: slot.quick Q_AMOUNT, Q_NUMBER or Q_WHOLE; known only for Q_AMOUNT, which
+ * it then overwrites as the general path would): an amount or an integer within its bounds, else the
+ * general path.
  */
 static NOINLINE fisc_status set_index_number(fisc_facts *f, size_t index, const char *value_text, size_t len,
                                              fisc_error *err)
@@ -2005,38 +2006,39 @@ static NOINLINE fisc_status set_index_other(fisc_facts *f, size_t index, const c
 static FISCP_ALWAYS_INLINE fisc_status set_cell(fisc_facts *f, size_t index, const char *value_text,
                                                 size_t len, fisc_error *err)
 {
+    slot *s = &f->s[index];
     int64_t coef;
-    slot *s;
 
+    if (FISCP_LIKELY(s->quick == Q_AMOUNT)) {
+        /* no test of known[]: the slot is written only once the amount is read, so a fact set before is
+           overwritten as the general path would, and every error still goes there */
+        if (len == 4 && memcmp(value_text, "0.00", 4) == 0) /* the commonest of all */
+            coef = 0;
+        else if (!scan_amount14(&coef, value_text, len) || (coef < 0 && s->range != R_NONE))
+            return set_index_number(f, index, value_text, len, err);
+        fiscp_decimal_set_scaled(&s->dec, coef, 2);
+        f->known[index] = (unsigned char)KNOWN(FISC_FACT_DECIMAL);
+        return FISC_OK;
+    }
     if (f->known[index]) /* on an error it keeps its value: the general path sees to that */
         return set_index_general(f, index, value_text, len, err);
-    s = &f->s[index];
-    if (s->quick != Q_AMOUNT) {
-        if (s->quick == Q_BOOL && quick_bool(s, value_text, len)) {
-            f->known[index] = (unsigned char)KNOWN(FISC_FACT_BOOL);
-            return FISC_OK;
-        }
-        if (s->quick == Q_TEXT && quick_text(s, value_text, len)) {
-            f->known[index] = (unsigned char)KNOWN(FISC_FACT_TEXT);
-            return FISC_OK;
-        }
-        if (s->quick <= Q_WHOLE && scan_integer(&coef, value_text, len) &&
-            (s->range != R_BOUNDS ? within_small(s->range, f->bounds[index], coef, 0)
-                                  : within_whole(f->bounds[index], coef))) {
-            fiscp_decimal_set_scaled(&s->dec, coef, 0);
-            know(f, index);
-            return FISC_OK;
-        }
-        return s->quick <= Q_WHOLE ? set_index_number(f, index, value_text, len, err)
-                                   : set_index_other(f, index, value_text, len, err);
+    if (s->quick == Q_BOOL && quick_bool(s, value_text, len)) {
+        f->known[index] = (unsigned char)KNOWN(FISC_FACT_BOOL);
+        return FISC_OK;
     }
-    if (len == 4 && memcmp(value_text, "0.00", 4) == 0) /* the commonest of all */
-        coef = 0;
-    else if (!scan_amount14(&coef, value_text, len) || (coef < 0 && s->range != R_NONE))
-        return set_index_number(f, index, value_text, len, err);
-    fiscp_decimal_set_scaled(&s->dec, coef, 2);
-    f->known[index] = (unsigned char)KNOWN(FISC_FACT_DECIMAL);
-    return FISC_OK;
+    if (s->quick == Q_TEXT && quick_text(s, value_text, len)) {
+        f->known[index] = (unsigned char)KNOWN(FISC_FACT_TEXT);
+        return FISC_OK;
+    }
+    if (s->quick <= Q_WHOLE && scan_integer(&coef, value_text, len) &&
+        (s->range != R_BOUNDS ? within_small(s->range, f->bounds[index], coef, 0)
+                              : within_whole(f->bounds[index], coef))) {
+        fiscp_decimal_set_scaled(&s->dec, coef, 0);
+        know(f, index);
+        return FISC_OK;
+    }
+    return s->quick <= Q_WHOLE ? set_index_number(f, index, value_text, len, err)
+                               : set_index_other(f, index, value_text, len, err);
 }
 
 fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_text, size_t len,
@@ -2062,15 +2064,17 @@ fisc_status fisc_facts_set_row(size_t *failed_out, fisc_facts *f, const long *in
     if (!f || (n > 0 && (!index || !text || !cells)))
         return fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_row: NULL argument");
     for (i = 0; i < n; i++) {
+        size_t at = (size_t)index[i], len = cells[i].len; /* a negative index is above f->n */
         fisc_status rc;
 
-        if (index[i] < 0 || cells[i].len == 0) /* not a fact, or an empty cell: unknown */
-            continue;
-        if ((size_t)index[i] >= f->n)
+        if (FISCP_UNLIKELY(at >= f->n || len == 0)) {
+            if (index[i] < 0 || len == 0) /* not a fact, or an empty cell: unknown */
+                continue;
             rc = fiscp_error_set(err, FISC_EINVAL, "fisc_facts_set_row: no fact at index %ld (cell %zu)",
                                  index[i], i);
-        else
-            rc = set_cell(f, (size_t)index[i], text + cells[i].off, cells[i].len, err);
+        } else {
+            rc = set_cell(f, at, text + cells[i].off, len, err);
+        }
         if (rc != FISC_OK) {
             if (failed_out)
                 *failed_out = i;

@@ -727,6 +727,43 @@ static void api_set_row(void **state)
     fisc_facts_free(f);
 }
 
+/* An amount set again in a row (its quick path reads it before the slot is touched, without the test of
+   known[]): the new value replaces the old, a 20-digit one (the general path) included; a refused one
+   leaves the old with the message fisc_facts_set() gives. */
+static void api_set_amount_again(void **state)
+{
+    static const char row[] = "12345678901234567890.12,0.00,2800000.50,-1.00,7.5";
+    const long at = fisc_fact_vocab_index("income_total");
+    const long index[5] = { at, at, at, at, at };
+    const fisc_fact_span cells[5] = { { 0, 23 }, { 24, 4 }, { 29, 10 }, { 40, 5 }, { 46, 3 } };
+    fisc_error err = FISC_ERROR_INIT, one = FISC_ERROR_INIT;
+    fisc_facts *f = NULL;
+    size_t failed = 99;
+
+    (void)state;
+    assert_true(at >= 0);
+    assert_int_equal(fisc_facts_new(&f, &err), FISC_OK);
+    assert_int_equal(fisc_facts_set_row(&failed, f, index, row, cells, 1, &err), FISC_OK);
+    expect_get(f, "income_total", "12345678901234567890.12");
+    assert_int_equal(fisc_facts_set_row(&failed, f, index + 1, row, cells + 1, 1, &err), FISC_OK);
+    expect_get(f, "income_total", "0");
+    assert_int_equal(fisc_facts_set_index(f, (size_t)at, row + 29, 10, &err), FISC_OK);
+    expect_get(f, "income_total", "2800000.5");
+    /* a negative amount for a fact whose minimum is 0: refused, the value stays */
+    assert_fisc_error(&err, fisc_facts_set_row(&failed, f, index + 3, row, cells + 3, 1, &err), FISC_EINVAL, -1);
+    assert_int_equal(failed, 0);
+    assert_fisc_error(&one, fisc_facts_set(f, "income_total", "-1.00", &one), FISC_EINVAL, -1);
+    assert_string_equal(err.text, one.text);
+    expect_get(f, "income_total", "2800000.5");
+    /* not the form of the quick path ("7.5"): the general path sets it */
+    assert_int_equal(fisc_facts_set_row(&failed, f, index + 4, row, cells + 4, 1, &err), FISC_OK);
+    expect_get(f, "income_total", "7.5");
+    assert_int_equal(fisc_facts_set_row(&failed, f, index, row, cells, 3, &err), FISC_OK);
+    assert_int_equal(failed, 3);
+    expect_get(f, "income_total", "2800000.5");
+    fisc_facts_free(f);
+}
+
 static void api_set_quarter(void **state)
 {
     fisc_facts *f = NULL;
@@ -1720,6 +1757,7 @@ int main(void)
         cmocka_unit_test(inline_readers),
         cmocka_unit_test(api_set_index_and_clear),
         cmocka_unit_test(api_set_row),
+        cmocka_unit_test(api_set_amount_again),
         cmocka_unit_test(json_every_type),
         cmocka_unit_test(json_exact_numbers),
         cmocka_unit_test(json_comments_and_null),
