@@ -63,6 +63,12 @@ int cli_put_amount(cli_buf *b, const fisc_decimal *v, fisc_error *err);
  */
 char *cli_amount_at(char *out, const fisc_decimal *v);
 
+/* 1 if amount @p a counts in a category. */
+static inline int cli_has_category(const fisc_amount *a)
+{
+    return (unsigned)a->category < FISC_CATEGORY_COUNT; /* also not -1 */
+}
+
 /*
  * The item's main amount, or NULL: the first of its amounts that counts in a category, whatever
  * the outcome (cn.cit not eligible for any relief still has its tax payable), else the first
@@ -72,8 +78,19 @@ static inline const fisc_amount *cli_main_amount(const fisc_item *it) /* per pro
 {
     const fisc_amount *a = it->amounts, *end = it->amounts + it->amount_count;
 
+    /* Four a turn: an item with no category (cn.rd_deduction) has each of its amounts looked at. */
+    for (; end - a >= 4; a += 4) {
+        if (cli_has_category(a))
+            return a;
+        if (cli_has_category(a + 1))
+            return a + 1;
+        if (cli_has_category(a + 2))
+            return a + 2;
+        if (cli_has_category(a + 3))
+            return a + 3;
+    }
     for (; a < end; a++)
-        if ((unsigned)a->category < FISC_CATEGORY_COUNT) /* also not -1 */
+        if (cli_has_category(a))
             return a;
     return it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0 ? it->amounts : NULL;
 }

@@ -543,6 +543,26 @@ class RecordFastPath(BatchTestCase):
                 else:
                     self.assertEqual((r["cn.cit.amount"], r["error"]), ("50000.00", ""), r["key"])
 
+    def test_windows_full_of_commas(self):
+        # 70 empty columns after a name of 1..34 bytes: windows where every byte is a comma (each
+        # bit of the mask, the highest too), starting at every offset of a window. Each record
+        # once unquoted (the fast split) and once with its name quoted (the general path, from
+        # the start of the record): the same output.
+        names = ["n" + "a" * n for n in range(34)]
+        head = ["enterprise_name"] + ["c%d" % i for i in range(70)] + HEADER[1:]
+        outs = []
+        for quote in (False, True):
+            lines = [",".join(head)]
+            lines += [",".join(['"%s"' % k if quote else k] + [""] * 70 + ROWS[1][1:]) for k in names]
+            rc, out, err = self.batch(self.write("c.csv", "\r\n".join(lines) + "\r\n"),
+                                      "--key", "enterprise_name")
+            self.assertEqual(rc, 0, err)
+            got = read_output(out)
+            self.assertEqual([r["key"] for r in got], names)
+            self.assertEqual({r["cn.cit.amount"] for r in got}, {"50000.00"})
+            outs.append(out)
+        self.assertEqual(outs[0], outs[1])
+
     def test_line_ends_and_blank_lines_at_every_window_offset(self):
         # Records of 0 to 99 bytes more than the last: every LF, CR and CRLF, the CR of a CRLF as
         # the last byte of a window and its LF the first of the next, and blank lines, at every
