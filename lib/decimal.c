@@ -401,27 +401,11 @@ static inline int ctz128(u128 x)
     return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
 }
 
-/*
- * Greatest common divisor of a and b, not both 0: one Euclid step brings the larger down to the
- * size of the smaller (an amount and a denominator such as 900: a handful of steps after it), then
- * the binary method.
- */
-static uint64_t gcd64(uint64_t a, uint64_t b)
+/* Greatest common divisor of a > 0 and b > 0 by the binary method. */
+static FISCP_ALWAYS_INLINE uint64_t binary_gcd(uint64_t a, uint64_t b)
 {
-    int k;
+    int k = __builtin_ctzll(a | b);
 
-    if (a < b) {
-        uint64_t t = a;
-
-        a = b;
-        b = t;
-    }
-    if (b == 0)
-        return a;
-    a %= b;
-    if (a == 0)
-        return b;
-    k = __builtin_ctzll(a | b);
     a >>= __builtin_ctzll(a);
     do {
         b >>= __builtin_ctzll(b);
@@ -434,6 +418,33 @@ static uint64_t gcd64(uint64_t a, uint64_t b)
         b -= a;
     } while (b);
     return a << k;
+}
+
+/*
+ * Greatest common divisor of a and b, not both 0: one Euclid step brings the larger down to the
+ * size of the smaller (an amount and a denominator such as 900: a handful of steps after it), then
+ * the binary method.
+ */
+static FISCP_ALWAYS_INLINE uint64_t gcd64_inline(uint64_t a, uint64_t b)
+{
+    if (a < b) {
+        uint64_t t = a;
+
+        a = b;
+        b = t;
+    }
+    if (b == 0)
+        return a;
+    a %= b;
+    if (a == 0)
+        return b;
+    return binary_gcd(a, b);
+}
+
+/* gcd64_inline out of line, for all but division's fast path (which keeps it inline: no call). */
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    return gcd64_inline(a, b);
 }
 
 /* The same on 128 bits: 64-bit arithmetic as soon as the smaller fits. */
@@ -1340,68 +1351,6 @@ fisc_status fisc_decimal_mul(fisc_decimal *r, const fisc_decimal *a, const fisc_
     return fiscp_decimal_mul_general(r, a, b, err);
 }
 
-/*
- * r = ±n·10^e / d for coprime n > 0 and d > 1 not of the form 2^i 5^j (|e| <= 18): a RATIO. The
- * only factors n·10^e and d (or n and d·10^-e) can share are the 2s and 5s of the power of ten,
- * cancelled here without a second gcd. Returns 0 (nothing written) when a step would overflow.
- */
-static int ratio_quotient(fisc_decimal *r, int negative, uint64_t n, uint64_t d, int e)
-{
-    if (e > 18 || e < -18 || (e > 0 && __builtin_mul_overflow(n, (uint64_t)pow10_64(e), &n)) ||
-        (e < 0 && __builtin_mul_overflow(d, (uint64_t)pow10_64(-e), &d)))
-        return 0;
-    cancel_tens(&n, &d);
-    if (n > INT64_MAX || d > INT64_MAX)
-        return 0;
-    set_ratio(r, negative ? -(int64_t)n : (int64_t)n, d);
-    return 1;
-}
-
-/*
- * The fast path of division, on 64-bit coefficients: a/b = ca/cb × 10^(sb−sa). With g = gcd(|ca|, |cb|)
- * and d = |cb|/g = 2^t2 5^t5 r (r prime to 10), the quotient terminates when r = 1:
- * (|ca|/g)·m / 10^(k+sa−sb) with k = max(t2, t5) and m = 10^k / d; else it is the RATIO
- * (|ca|/g)·10^(sb−sa) / d (x / 0.9, the R&D limit). Returns 0 (nothing written) when a step would
- * overflow, the operands are not such, or b is 0.
- */
-static FISCP_ALWAYS_INLINE int div_small(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
-{
-    int64_t ca = (int64_t)a->lo_, cb = (int64_t)b->lo_;
-    uint64_t na, g, d;
-    int k, scale;
-    u128 m, coef;
-
-    if (!small64_pair(a, b) || ca == INT64_MIN || cb == INT64_MIN || cb == 0)
-        return 0;
-    if (ca == 0) {
-        set_small(r, 0, 0);
-        return 1;
-    }
-    na = (uint64_t)(ca < 0 ? -ca : ca);
-    d = (uint64_t)(cb < 0 ? -cb : cb);
-    g = gcd64(na, d);
-    if (g != 1) {
-        na /= g;
-        d /= g;
-    }
-    if (!terminates64(d))
-        return ratio_quotient(r, (ca < 0) != (cb < 0), na, d, b->scale_ - a->scale_);
-    if (!decimal_denominator(&k, &m, d)) /* k = max(t2, t5) > 38 */
-        return 0;
-    if (__builtin_mul_overflow((u128)na, m, &coef))
-        return 0;
-    scale = k + a->scale_ - b->scale_;
-    if (scale < 0) {
-        if (-scale > MAX_SCALE || __builtin_mul_overflow(coef, pow10_tab[-scale], &coef))
-            return 0;
-        scale = 0;
-    }
-    if (scale > MAX_SCALE || coef >> 126)
-        return 0;
-    set_small(r, (ca < 0) != (cb < 0) ? -(i128)coef : (i128)coef, scale);
-    return 1;
-}
-
 /* a / b past the 64-bit case: 64-bit rationals, else GMP; or division by zero. */
 NOINLINE fisc_status fiscp_decimal_div_general(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                                              fisc_error *err)
@@ -1412,14 +1361,73 @@ NOINLINE fisc_status fiscp_decimal_div_general(fisc_decimal *r, const fisc_decim
     return binop_general(r, a, b, OP_DIV, err);
 }
 
+/*
+ * The terminating quotient of fisc_decimal_div's fast path, a/b = (na/d)·10^(sb−sa) with na/d
+ * reduced and d = 2^t2 5^t5: na·m / 10^(k+sa−sb) with k = max(t2, t5) and m = 10^k / d, else the
+ * general path when a step would overflow. Out of line: its 128-bit steps would make the fast path
+ * save registers; it jumps here.
+ */
+static OUT_OF_LINE fisc_status div_terminating(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
+                                               uint64_t na, uint64_t d, fisc_error *err)
+{
+    int k, scale;
+    u128 m, coef;
+
+    if (!decimal_denominator(&k, &m, d) || __builtin_mul_overflow((u128)na, m, &coef)) /* k > 38 */
+        return fiscp_decimal_div_general(r, a, b, err);
+    scale = k + a->scale_ - b->scale_;
+    if (scale < 0) {
+        if (-scale > MAX_SCALE || __builtin_mul_overflow(coef, pow10_tab[-scale], &coef))
+            return fiscp_decimal_div_general(r, a, b, err);
+        scale = 0;
+    }
+    if (scale > MAX_SCALE || coef >> 126)
+        return fiscp_decimal_div_general(r, a, b, err);
+    fiscp_error_reset(err);
+    set_small(r, ((int64_t)a->lo_ < 0) != ((int64_t)b->lo_ < 0) ? -(i128)coef : (i128)coef, scale);
+    return FISC_OK;
+}
+
+/*
+ * The fast path of division, on 64-bit coefficients: a/b = ca/cb × 10^(sb−sa). With g = gcd(|ca|, |cb|)
+ * and d = |cb|/g = 2^t2 5^t5 r (r prime to 10), the quotient terminates when r = 1
+ * (div_terminating); else it is the RATIO n / d' = (|ca|/g)·10^(sb−sa) / d (x / 0.9, the R&D
+ * limit), where n and d' can share only the 2s and 5s of the power of ten, cancelled without a
+ * second gcd. Every other case (operands not such, b = 0, a step that would overflow) takes the
+ * general path; each way out is a jump.
+ */
 fisc_status fisc_decimal_div(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b,
                              fisc_error *err)
 {
-    if (FISCP_LIKELY(div_small(r, a, b))) {
+    int64_t ca = (int64_t)a->lo_, cb = (int64_t)b->lo_;
+    uint64_t n, g, d;
+    int e = b->scale_ - a->scale_;
+
+    if (!small64_pair(a, b) || ca == INT64_MIN || cb == INT64_MIN || cb == 0)
+        return fiscp_decimal_div_general(r, a, b, err);
+    if (ca == 0) {
         fiscp_error_reset(err);
+        set_small(r, 0, 0);
         return FISC_OK;
     }
-    return fiscp_decimal_div_general(r, a, b, err);
+    n = (uint64_t)(ca < 0 ? -ca : ca);
+    d = (uint64_t)(cb < 0 ? -cb : cb);
+    g = gcd64_inline(n, d);
+    if (g != 1) {
+        n /= g;
+        d /= g;
+    }
+    if (terminates64(d))
+        return div_terminating(r, a, b, n, d, err);
+    if (e > 18 || e < -18 || (e > 0 && __builtin_mul_overflow(n, (uint64_t)pow10_64(e), &n)) ||
+        (e < 0 && __builtin_mul_overflow(d, (uint64_t)pow10_64(-e), &d)))
+        return fiscp_decimal_div_general(r, a, b, err);
+    cancel_tens(&n, &d);
+    if (n > INT64_MAX || d > INT64_MAX)
+        return fiscp_decimal_div_general(r, a, b, err);
+    fiscp_error_reset(err);
+    set_ratio(r, (ca < 0) != (cb < 0) ? -(int64_t)n : (int64_t)n, d);
+    return FISC_OK;
 }
 
 fisc_status fisc_decimal_neg(fisc_decimal *r, const fisc_decimal *a, fisc_error *err)
@@ -1482,6 +1490,18 @@ static inline int round_away(fisc_round mode, int half, int odd, int sign)
     };
 
     return (AWAY[mode] >> ((half + 1) * 4 + !!odd * 2 + (sign < 0))) & 1;
+}
+
+/*
+ * round_away for the remainder 0 <= rem < d of |x| / d = q: 1 to move q one unit away from zero.
+ * Where the mode is known to be HALF_UP (the engine's 四舍五入, inlined), one comparison: no
+ * branch on rem, which is 0 only when rem < d - rem.
+ */
+static FISCP_ALWAYS_INLINE uint64_t rem_away(fisc_round mode, uint64_t rem, uint64_t d, uint64_t q, int negative)
+{
+    if (__builtin_constant_p(mode) && mode == FISC_ROUND_HALF_UP)
+        return rem >= d - rem;
+    return rem != 0 && round_away(mode, (rem > d - rem) - (rem < d - rem), (int)(q & 1), negative ? -1 : 1);
 }
 
 static int valid_mode(int mode)
@@ -1567,8 +1587,18 @@ static FISCP_ALWAYS_INLINE int64_t quotient_pow10(int64_t x, int k, fisc_round m
     uint64_t d = (uint64_t)pow10_64(k), q = div_pow10(ax, k), rem = ax - q * d;
 
     *inexact = rem != 0;
-    if (rem != 0)
-        q += (uint64_t)round_away(mode, (rem > d - rem) - (rem < d - rem), (int)(q & 1), x < 0 ? -1 : 1);
+    q += rem_away(mode, rem, d, q, x < 0);
+    return x < 0 ? -(int64_t)q : (int64_t)q;
+}
+
+/* x / d (d > 0) rounded to an integer with one 64-bit division: a RATIO's numerator times 10^k
+   over its denominator (round_ratio64). */
+static FISCP_ALWAYS_INLINE int64_t quotient_ratio64(int64_t x, uint64_t d, fisc_round mode, int *inexact)
+{
+    uint64_t ax = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x, q = ax / d, rem = ax % d;
+
+    *inexact = rem != 0;
+    q += rem_away(mode, rem, d, q, x < 0);
     return x < 0 ? -(int64_t)q : (int64_t)q;
 }
 
@@ -1733,15 +1763,11 @@ static OUT_OF_LINE fisc_status round_small64(fisc_decimal *r, const fisc_decimal
 static OUT_OF_LINE fisc_status round_ratio64(fisc_decimal *r, int64_t x, uint64_t d, int k, fisc_round mode,
                                              uint32_t *status)
 {
-    uint64_t ax = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x, q = ax / d, rem = ax % d;
+    int inexact;
 
-    if (rem != 0) { /* always, in fact: d is not 2^i 5^j */
-        if (round_away(mode, (rem > d - rem) - (rem < d - rem), (int)(q & 1), x < 0 ? -1 : 1))
-            q++;
-        if (status)
-            *status |= FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT;
-    }
-    fiscp_decimal_set_scaled(r, x < 0 ? -(int64_t)q : (int64_t)q, k);
+    fiscp_decimal_set_scaled(r, quotient_ratio64(x, d, mode, &inexact), k);
+    if (inexact && status) /* always inexact, in fact: d is not 2^i 5^j */
+        *status |= FISC_STATUS_ROUNDED | FISC_STATUS_INEXACT;
     return FISC_OK;
 }
 
@@ -1843,10 +1869,37 @@ fisc_status fisc_decimal_round_unit(fisc_decimal *r, fisc_decimal *residue, cons
     return round_unit_fast(r, residue, v, unit, mode, status, err);
 }
 
+/* fiscp_decimal_round_to_unit past its inline case, out of line: the inline case saves no register. */
+static OUT_OF_LINE fisc_status round_to_unit_rest(fisc_decimal *r, const fisc_decimal *v, const fisc_decimal *unit,
+                                                  fisc_round mode, fisc_error *err)
+{
+    return round_unit_fast(r, NULL, v, unit, mode, NULL, err);
+}
+
+/*
+ * The engine's common case is HALF_UP (四舍五入) to 0.01 of an amount times a rate or of a share
+ * x/9: round_small64's and round_ratio64's quotients inline, with the mode known (one comparison
+ * decides the rounding) and no status to report. Anything else takes round_unit_fast.
+ */
 fisc_status fiscp_decimal_round_to_unit(fisc_decimal *r, const fisc_decimal *v, const fisc_decimal *unit,
                                         fisc_round mode, fisc_error *err)
 {
-    return round_unit_fast(r, NULL, v, unit, mode, NULL, err);
+    int k = unit->scale_, inexact;
+    int64_t x;
+
+    if (FISCP_LIKELY(mode == FISC_ROUND_HALF_UP) && ((unit->lo_ ^ 1) | unit->hi_ | unit->kind_) == 0) {
+        fiscp_error_reset(err);
+        if (v->kind_ == SMALL && v->scale_ > k && small64_roundable(v, k)) {
+            x = quotient_pow10((int64_t)v->lo_, v->scale_ - k, FISC_ROUND_HALF_UP, &inexact);
+            fiscp_decimal_set_scaled(r, x, k);
+            return FISC_OK;
+        }
+        if (v->kind_ == RATIO && k <= 18 && !__builtin_mul_overflow(num_of(v), pow10_64(k), &x)) {
+            fiscp_decimal_set_scaled(r, quotient_ratio64(x, den_of(v), FISC_ROUND_HALF_UP, &inexact), k);
+            return FISC_OK;
+        }
+    }
+    return round_to_unit_rest(r, v, unit, mode, err);
 }
 
 /* fisc_decimal_round past its fast path: every check, every kind, every number of places. */
@@ -1916,29 +1969,73 @@ static inline size_t digit_count(uint64_t v)
     return (size_t)t + 1 - ((v | 1) < POW10_64[t]);
 }
 
+/*
+ * Exactly n digits (1 <= n <= 8) of v < 10^n at p, as a fixed-point fraction (James Anhalt's
+ * itoa, jeaiii): t = v·ceil(2^48 / 10^j) holds v / 10^j with its 1 or 2 leading digits above bit
+ * 48, and each multiplication of the fraction below by 100 brings up the next pair. The error,
+ * below v / 2^48 of a unit, grows 100-fold a step to below 10^(n+j) / 2^48 < 0.36 (n + j <= 14):
+ * every digit is exact (checked once for every n and v < 10^n; the tests check each length against
+ * printf). n is a constant where it is inlined: straight code.
+ */
+static FISCP_ALWAYS_INLINE void put_upto8(char *p, uint32_t v, int n)
+{
+    static const uint64_t FIX[7] = { (uint64_t)1 << 48, 0, 2814749767107u, 0, 28147497672u, 0, 281474977u };
+    const uint64_t mask = ((uint64_t)1 << 48) - 1;
+    int j = (n - 1) & ~1; /* the digits after the leading 1 or 2 */
+    uint64_t t = (uint64_t)v * FIX[j];
+
+    if (n & 1) {
+        *p++ = (char)('0' + (t >> 48));
+    } else {
+        put_pair(p, (unsigned)(t >> 48));
+        p += 2;
+    }
+#if defined(__GNUC__)
+# pragma GCC unroll 3
+#endif
+    for (int i = 0; i < j; i += 2, p += 2) {
+        t = (t & mask) * 100;
+        put_pair(p, (unsigned)(t >> 48));
+    }
+}
+
+/* The n digits (n = digit_count(v), a constant where inlined) of v at p: 8-digit groups, the first shortest. */
+static FISCP_ALWAYS_INLINE void put_u64(char *p, uint64_t v, int n)
+{
+    uint64_t hi;
+
+    if (n > 16) {
+        hi = v / 10000000000000000u;
+        put_upto8(p, (uint32_t)hi, n - 16);
+        p += n - 16;
+        v -= hi * 10000000000000000u;
+        n = 16;
+    }
+    if (n > 8) {
+        hi = v / 100000000u;
+        put_upto8(p, (uint32_t)hi, n - 8);
+        p += n - 8;
+        v -= hi * 100000000u;
+        n = 8;
+    }
+    put_upto8(p, (uint32_t)v, n);
+}
+
 size_t fiscp_u64_digits(char *out, uint64_t v)
 {
     size_t n = digit_count(v);
-    char *p = out + n;
 
-    while (v >= 10000) { /* four digits a step, written from the right */
-        uint64_t q = v / 10000;
-        unsigned r = (unsigned)(v - q * 10000);
-
-        p -= 4;
-        put_pair(p, r / 100);
-        put_pair(p + 2, r % 100);
-        v = q;
+    switch (n) { /* one straight path per length */
+#define CASE(k)                                                                                                \
+    case k:                                                                                                    \
+        put_u64(out, v, k);                                                                                    \
+        break;
+        CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8) CASE(9) CASE(10)
+        CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16) CASE(17) CASE(18) CASE(19) CASE(20)
+#undef CASE
+    default:
+        break;
     }
-    if (v >= 100) {
-        p -= 2;
-        put_pair(p, (unsigned)(v % 100));
-        v /= 100;
-    }
-    if (v >= 10)
-        put_pair(p - 2, (unsigned)v);
-    else
-        p[-1] = (char)('0' + v);
     return n;
 }
 

@@ -238,6 +238,13 @@ static FISCP_ALWAYS_INLINE void fiscp_decimal_set_int(fisc_decimal *out, int64_t
     fiscp_decimal_set_scaled(out, v, 0);
 }
 
+/* Both SMALL at one scale with 64-bit coefficients: the case of the inline sums below. */
+static FISCP_ALWAYS_INLINE int fiscp_decimal_pair64(const fisc_decimal *a, const fisc_decimal *b)
+{
+    return (a->kind_ | b->kind_) == FISCP_DEC_SMALL && a->scale_ == b->scale_ &&
+           (uint64_t)((int64_t)a->lo_ >> 63) == a->hi_ && (uint64_t)((int64_t)b->lo_ >> 63) == b->hi_;
+}
+
 /*
  * sum += v without a call in the common case of sums of amounts: both values at the same scale with
  * 64-bit coefficients, and a sum that fits 64 bits. 1 and sum updated (exactly what
@@ -247,11 +254,24 @@ static FISCP_ALWAYS_INLINE int fiscp_decimal_add_small64(fisc_decimal *sum, cons
 {
     int64_t z;
 
-    if (sum->kind_ != FISCP_DEC_SMALL || v->kind_ != FISCP_DEC_SMALL || sum->scale_ != v->scale_ ||
-        (uint64_t)((int64_t)sum->lo_ >> 63) != sum->hi_ || (uint64_t)((int64_t)v->lo_ >> 63) != v->hi_ ||
-        __builtin_add_overflow((int64_t)sum->lo_, (int64_t)v->lo_, &z))
+    if (!fiscp_decimal_pair64(sum, v) || __builtin_add_overflow((int64_t)sum->lo_, (int64_t)v->lo_, &z))
         return 0;
     fiscp_decimal_set_scaled(sum, z, sum->scale_);
+    return 1;
+}
+
+/*
+ * r = a - b without a call in the same case (two amounts at one scale, a 64-bit difference): 1 and
+ * r set (exactly what fisc_decimal_sub stores); 0 and r unchanged otherwise, for the general
+ * subtraction. r may be a or b.
+ */
+static FISCP_ALWAYS_INLINE int fiscp_decimal_sub_small64(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
+{
+    int64_t z;
+
+    if (!fiscp_decimal_pair64(a, b) || __builtin_sub_overflow((int64_t)a->lo_, (int64_t)b->lo_, &z))
+        return 0;
+    fiscp_decimal_set_scaled(r, z, a->scale_);
     return 1;
 }
 

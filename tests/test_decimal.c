@@ -1848,6 +1848,41 @@ static void u64_digits_match_printf(void **state)
     }
 }
 
+/*
+ * fiscp_u64_digits at every length 1..20 (each its own straight path): every value of 1 to 3
+ * digits, else the first and last 1000 values of the length and 1000 between, against printf, with
+ * nothing written past the digits.
+ */
+static void u64_digits_every_length(void **state)
+{
+    uint64_t x = 0x6A09E667F3BCC909u, lo = 0, hi = 9;
+
+    (void)state;
+    for (int len = 1; len <= 20; len++) {
+        for (int i = 0; i < 3000; i++) {
+            char got[24], want[24];
+            uint64_t v;
+            size_t n;
+
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (hi - lo < 3000) /* lengths 1 to 3: every value */
+                v = lo + (uint64_t)i % (hi - lo + 1);
+            else
+                v = i < 1000 ? lo + (uint64_t)i : i < 2000 ? hi - (uint64_t)(i - 1000) : lo + x % (hi - lo + 1);
+            memset(got, 'x', sizeof(got));
+            n = fiscp_u64_digits(got, v);
+            snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+            if (n != (size_t)len || n != strlen(want) || memcmp(got, want, n) != 0)
+                fail_msg("%s written as %.*s", want, (int)n, got);
+            for (size_t k = n; k < sizeof(got); k++)
+                if (got[k] != 'x')
+                    fail_msg("%s: byte %zu past the digits written", want, k);
+        }
+        lo = hi + 1;
+        hi = len < 19 ? hi * 10 + 9 : UINT64_MAX;
+    }
+}
+
 /* The exact text without allocating: SMALL and RATIO values, not BIG ones, not in a short buffer. */
 static void write_small_values(void **state)
 {
@@ -2029,6 +2064,36 @@ static void check_form(const fisc_decimal *r, mpq_srcptr want, const fisc_decima
 }
 
 /*
+ * fiscp_decimal_add_small64 (sum += v) and fiscp_decimal_sub_small64 (r = a − b, also in place)
+ * against fisc_decimal_add/sub's result `want`: when they write, the same fields; when they do
+ * not (another kind, scales that differ, a coefficient past 64 bits, a 64-bit overflow), nothing
+ * written, and only in those cases.
+ */
+static void check_inline_sum(const fisc_decimal *a, const fisc_decimal *b, int op, const fisc_decimal *want, int n)
+{
+    fisc_decimal t, u;
+    int64_t z;
+    int covered = a->kind_ == FISCP_DEC_SMALL && b->kind_ == FISCP_DEC_SMALL && a->scale_ == b->scale_ &&
+                  (uint64_t)((int64_t)a->lo_ >> 63) == a->hi_ && (uint64_t)((int64_t)b->lo_ >> 63) == b->hi_ &&
+                  !(op == 0 ? __builtin_add_overflow((int64_t)a->lo_, (int64_t)b->lo_, &z)
+                            : __builtin_sub_overflow((int64_t)a->lo_, (int64_t)b->lo_, &z));
+    int done;
+
+    if (a->kind_ == FISCP_DEC_BIG) /* t below is a copy of the fields only */
+        return;
+    t = *a;
+    u = *a;
+    done = op == 0 ? fiscp_decimal_add_small64(&t, b) : fiscp_decimal_sub_small64(&t, &u, b);
+    if (done != covered || (done ? !same_form(&t, want) : memcmp(&t, a, sizeof(t)) != 0))
+        fail_msg("case %d, op %d: the inline sum gives %d (expected %d) or another value", n, op, done, covered);
+    if (op == 1) {
+        done = fiscp_decimal_sub_small64(&u, &u, b); /* in place */
+        if (done != covered || (done && !same_form(&u, want)))
+            fail_msg("case %d: the inline difference in place differs", n);
+    }
+}
+
+/*
  * Each public operation's 64-bit fast path (add, sub, mul, div, cmp, min, max, round_unit to 10^-k
  * and round to k places, in every mode, with and without residue and status) against its general
  * path (fiscp_decimal_*_general: the same fields, status and return code) and against GMP (the
@@ -2097,6 +2162,8 @@ static void fast_paths_match_general(void **state)
             assert_int_equal(fisc_decimal_set(&t, &v[0], NULL), FISC_OK);
             assert_int_equal(FAST[op](&t, &t, &v[1], NULL), FISC_OK);
             assert_true(same_form(&t, &f));
+            if (op < 2) /* the inline sums of decimal.h: the same, or nothing written */
+                check_inline_sum(&v[0], &v[1], op, &f, n);
         }
 
         /* round v[0] to 10^-k, in every mode, fast and general, against GMP's rounding */
@@ -2136,6 +2203,10 @@ static void fast_paths_match_general(void **state)
             assert_int_equal(fisc_decimal_set(&t, &v[0], NULL), FISC_OK);
             assert_int_equal(fisc_decimal_round_unit(&t, NULL, &t, &unit, (fisc_round)mode, NULL, NULL), FISC_OK);
             assert_true(same_form(&t, &f));
+            /* the engine's rounding (its HALF_UP inline): the general path's fields */
+            assert_int_equal(fiscp_decimal_round_to_unit(&t, &v[0], &unit, (fisc_round)mode, NULL), FISC_OK);
+            if (!same_form(&t, &g))
+                fail_msg("case %d: round_to_unit to 10^-%d in mode %d differs from the general path", n, k, mode);
         }
 
         for (int i = 0; i < 2; i++)
@@ -2149,6 +2220,155 @@ static void fast_paths_match_general(void **state)
         mpq_clears(q[0], q[1], want, got, qu, NULL);
     }
     mpz_clear(z);
+}
+
+/*
+ * fiscp_decimal_round_to_unit's inline HALF_UP on its edges, in every mode (the others take the
+ * general path): exact ties and their neighbours (±1 in the last place) of positive and negative
+ * values at every distance 1..18 between the value's scale and the unit's, coefficients at the
+ * 64-bit limits (±INT64_MAX, INT64_MIN: the general path), zero, shares n/9, n/90 and -n/7 with
+ * numerators near the limit where n·10^k overflows; against the general path (the same fields) and
+ * GMP's rounding (the value).
+ */
+static void round_to_unit_ties_and_limits(void **state)
+{
+    static const int64_t TAILS[] = { 0, 1, -1, 2, 12345, -12345, INT64_C(922337203685477), INT64_MAX / 100,
+                                     INT64_MIN / 100 };
+    static const int64_t LIMITS[] = { INT64_MAX, -INT64_MAX, INT64_MIN, INT64_MAX - 5, INT64_MIN + 5, 0 };
+    static const int64_t DENS[] = { 9, 90, -7, 3 };
+    fisc_decimal v, unit, a, b, den;
+    mpq_t q, qu, want;
+    int inexact, n = 0;
+
+    (void)state;
+    mpq_inits(q, qu, want, NULL);
+    fiscp_decimal_init(&v);
+    fiscp_decimal_init(&unit);
+    fiscp_decimal_init(&a);
+    fiscp_decimal_init(&b);
+    fiscp_decimal_init(&den);
+    for (int k = 0; k <= 4; k += 2) {
+        fiscp_decimal_set_scaled(&unit, 1, k);
+        to_mpq(qu, &unit);
+        for (int dist = 1; dist <= 20; dist++) {
+            int64_t p = 1, half; /* p = 10^(dist-1): half a unit is 5p at the value's scale k + dist */
+
+            for (int i = 1; i < dist && i <= 18; i++)
+                p *= 10;
+            half = 5 * p;
+            for (size_t t = 0; t < sizeof(TAILS) / sizeof(TAILS[0]) + sizeof(LIMITS) / sizeof(LIMITS[0]); t++) {
+                for (int delta = -1; delta <= 1; delta++) {
+                    int64_t c;
+
+                    if (t < sizeof(TAILS) / sizeof(TAILS[0])) { /* q units and a half, ± 1 in the last place */
+                        int64_t units = TAILS[t], base;
+
+                        if (dist > 18 || __builtin_mul_overflow(units, p * 10, &base) ||
+                            __builtin_add_overflow(base, units < 0 ? -half : half, &c) ||
+                            __builtin_add_overflow(c, (int64_t)delta, &c))
+                            continue;
+                    } else {
+                        c = LIMITS[t - sizeof(TAILS) / sizeof(TAILS[0])];
+                        if (delta != 0)
+                            continue;
+                    }
+                    if (k + dist > 38)
+                        continue;
+                    fiscp_decimal_set_scaled(&v, c, 0);
+                    v.scale_ = k + dist;
+                    to_mpq(q, &v);
+                    for (int mode = FISC_ROUND_HALF_UP; mode <= FISC_ROUND_FLOOR; mode++, n++) {
+                        assert_int_equal(fiscp_decimal_round_to_unit(&a, &v, &unit, (fisc_round)mode, NULL), FISC_OK);
+                        assert_int_equal(fiscp_decimal_round_unit_general(&b, NULL, &v, &unit, (fisc_round)mode,
+                                                                          NULL, NULL), FISC_OK);
+                        if (!same_form(&a, &b))
+                            fail_msg("case %d: %lld at scale %d to 10^-%d, mode %d: not the general path's", n,
+                                     (long long)c, k + dist, k, mode);
+                        ref_round(want, &inexact, q, qu, (fisc_round)mode);
+                        check_value(&a, want, n, "round_to_unit");
+                    }
+                }
+            }
+        }
+        for (size_t i = 0; i < sizeof(DENS) / sizeof(DENS[0]); i++) { /* shares n/den */
+            for (size_t t = 0; t < sizeof(LIMITS) / sizeof(LIMITS[0]) + sizeof(TAILS) / sizeof(TAILS[0]); t++) {
+                int64_t c = t < sizeof(LIMITS) / sizeof(LIMITS[0]) ? LIMITS[t]
+                                                                    : TAILS[t - sizeof(LIMITS) / sizeof(LIMITS[0])];
+
+                if (c == INT64_MIN)
+                    c = INT64_MIN + 1;
+                fiscp_decimal_set_scaled(&v, c, 0);
+                fiscp_decimal_set_int(&den, DENS[i]);
+                assert_int_equal(fisc_decimal_div(&v, &v, &den, NULL), FISC_OK);
+                to_mpq(q, &v);
+                for (int mode = FISC_ROUND_HALF_UP; mode <= FISC_ROUND_FLOOR; mode++, n++) {
+                    assert_int_equal(fiscp_decimal_round_to_unit(&a, &v, &unit, (fisc_round)mode, NULL), FISC_OK);
+                    assert_int_equal(fiscp_decimal_round_unit_general(&b, NULL, &v, &unit, (fisc_round)mode, NULL,
+                                                                      NULL), FISC_OK);
+                    if (!same_form(&a, &b))
+                        fail_msg("case %d: %lld/%lld to 10^-%d, mode %d: not the general path's", n, (long long)c,
+                                 (long long)DENS[i], k, mode);
+                    ref_round(want, &inexact, q, qu, (fisc_round)mode);
+                    check_value(&a, want, n, "round_to_unit of a share");
+                }
+            }
+        }
+    }
+    fisc_decimal_clear(&v);
+    fisc_decimal_clear(&unit);
+    fisc_decimal_clear(&a);
+    fisc_decimal_clear(&b);
+    fisc_decimal_clear(&den);
+    mpq_clears(q, qu, want, NULL);
+}
+
+/*
+ * The R&D limit's quotient, five × 10% / 90% (and at other scales, signs, and rates 0.1, 0.25,
+ * 0.9, 0.75, 0.3): fisc_decimal_div against its general path (the same value and kind) and GMP,
+ * for amounts with factors 2, 3, 5 and 9 in common with the rate and none.
+ */
+static void rd_limit_quotients_match_gmp(void **state)
+{
+    static const char *const RATES[][2] = { { "0.10", "0.90" }, { "0.1", "0.9" }, { "0.25", "0.75" },
+                                            { "0.3", "0.70" }, { "0.100", "0.9000" } };
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    fisc_decimal five, rate, rest, a, f, g;
+    mpq_t qa, qb, want;
+
+    (void)state;
+    mpq_inits(qa, qb, want, NULL);
+    fiscp_decimal_init(&five);
+    fiscp_decimal_init(&rate);
+    fiscp_decimal_init(&rest);
+    fiscp_decimal_init(&a);
+    fiscp_decimal_init(&f);
+    fiscp_decimal_init(&g);
+    for (int n = 0; n < 4000; n++) {
+        static const int64_t FACTORS[] = { 1, 2, 3, 5, 9, 10, 45, 90, 1000, 81 };
+        int64_t c;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        c = (int64_t)((x >> 20) % 100000000000u) * FACTORS[(x >> 8) % 10] * ((x & 1) ? -1 : 1);
+        fiscp_decimal_set_scaled(&five, c, (int)((x >> 4) % 3) * 2);
+        parse_ok(&rate, RATES[n % 5][0]);
+        parse_ok(&rest, RATES[n % 5][1]);
+        assert_int_equal(fisc_decimal_mul(&a, &five, &rate, NULL), FISC_OK);
+        assert_int_equal(fisc_decimal_div(&f, &a, &rest, NULL), FISC_OK);
+        assert_int_equal(fiscp_decimal_div_general(&g, &a, &rest, NULL), FISC_OK);
+        to_mpq(qa, &a);
+        to_mpq(qb, &rest);
+        mpq_div(want, qa, qb);
+        check_value(&f, want, n, "the R&D limit");
+        if (f.kind_ != g.kind_ || fisc_decimal_cmp(&f, &g) != 0 || (f.kind_ == FISCP_DEC_RATIO && !same_form(&f, &g)))
+            fail_msg("case %d: the fast and general quotients differ", n);
+    }
+    fisc_decimal_clear(&five);
+    fisc_decimal_clear(&rate);
+    fisc_decimal_clear(&rest);
+    fisc_decimal_clear(&a);
+    fisc_decimal_clear(&f);
+    fisc_decimal_clear(&g);
+    mpq_clears(qa, qb, want, NULL);
 }
 
 /*
@@ -2404,8 +2624,11 @@ int main(void)
         cmocka_unit_test(format_matches_gmp_digits),
         cmocka_unit_test(fast_paths_match_general),
         cmocka_unit_test(fast_path_edges),
+        cmocka_unit_test(round_to_unit_ties_and_limits),
+        cmocka_unit_test(rd_limit_quotients_match_gmp),
         cmocka_unit_test(small_text_matches_printf),
         cmocka_unit_test(u64_digits_match_printf),
+        cmocka_unit_test(u64_digits_every_length),
         cmocka_unit_test(write_small_values),
         cmocka_unit_test(oom_sweep),
         cmocka_unit_test(heap_values_and_sizes),
