@@ -12,6 +12,7 @@
 #include "decimal.h"
 #include "facts.h"
 #include "policy.h"
+#include "result.h" /* fiscp_no_entry */
 
 typedef struct fiscp_ctx fiscp_ctx;
 
@@ -89,6 +90,12 @@ typedef struct fiscp_ctx_head {
      */
     const fiscp_entry *const *values_in_force;
     const fiscp_entry *const *cited;
+    /*
+     * resolved[p]: the entry of program parameter p in force on the period's last day, as a reused
+     * result remembers it (result.h: NULL not looked up yet, &fiscp_no_entry none), or NULL for a
+     * context that remembers none.
+     */
+    const fiscp_entry *const *resolved;
     const fiscp_program_conf *conf; /* the current item's program: its id, parameters and rounding */
     fisc_error *err;
     /*
@@ -205,7 +212,18 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
  * Nothing is recorded. A relief whose rule has not begun or has lapsed in the period tests this
  * first and reports "not eligible", where fiscp_param_value would fail the whole evaluation.
  */
-int fiscp_param_in_force(const fiscp_ctx *c, int param);
+int fiscp_param_in_force_read(const fiscp_ctx *c, int param); /* past what a reused result remembers */
+
+static FISCP_ALWAYS_INLINE int fiscp_param_in_force(const fiscp_ctx *c, int param)
+{
+    const fiscp_ctx_head *h = fiscp_ctx_head_of(c);
+
+    if ((unsigned)param < FISCP_VALUE_CACHE && h->values_in_force[param])
+        return 1;
+    if (h->resolved && h->resolved[param]) /* looked up already in the period: in force, or &fiscp_no_entry */
+        return h->resolved[param] != &fiscp_no_entry;
+    return fiscp_param_in_force_read(c, param);
+}
 /*
  * As fiscp_param_value, on another day of the period (not after its last day): for a program
  * whose own period is shorter than the evaluation's, such as a month of VAT in a quarter. Two
@@ -230,11 +248,26 @@ const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
 void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, const fisc_decimal **out,
                         int *outcome);
 
-/* ---- facts; a missing fact is recorded as missing for the item */
-const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id);
-int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out);     /* 0 when missing */
-int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out);
+/* ---- facts; a missing fact is recorded as missing for the item (fiscp_missing, out of line: rare) */
 void fiscp_missing(fiscp_ctx *c, fiscp_fact id);
+int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out);
+
+static FISCP_ALWAYS_INLINE const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id)
+{
+    const fisc_decimal *v = fiscp_fact_decimal(fiscp_ctx_head_of(c)->f, id);
+
+    if (!v)
+        fiscp_missing(c, id);
+    return v;
+}
+
+static FISCP_ALWAYS_INLINE int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out) /* 0 when missing */
+{
+    if (fiscp_fact_bool(fiscp_ctx_head_of(c)->f, id, out))
+        return 1;
+    fiscp_missing(c, id);
+    return 0;
+}
 
 /* ---- what the item records */
 void fiscp_outcome(fiscp_ctx *c, fisc_outcome outcome);

@@ -206,7 +206,8 @@ static inline const fiscp_entry *in_force(const fiscp_ctx *c, int param)
  * item last recorded of each parameter: read again, it is not recorded again; never read, it needs
  * no duplicate scan (entries never overlap, and each index is its own parameter).
  */
-static fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out, const fiscp_entry **e_out)
+static FISCP_ALWAYS_INLINE fisc_status entry_for(fiscp_ctx *c, int param, int kind, const fisc_param **q_out,
+                                                 const fiscp_entry **e_out)
 {
     const fisc_param *q = *q_out = c->h.conf->params[param];
     const fiscp_entry *e = in_force(c, param);
@@ -316,11 +317,8 @@ fisc_status fiscp_policy_table_on(fiscp_ctx *c, const fisc_param *q, fiscp_date 
     return rc != FISC_OK ? rc : table_row(q, e, keys, out);
 }
 
-int fiscp_param_in_force(const fiscp_ctx *c, int param)
+int fiscp_param_in_force_read(const fiscp_ctx *c, int param)
 {
-    /* a value an earlier row of a reused result found in force on the period's last day (this day) */
-    if ((unsigned)param < READ_CACHE && c->h.values_in_force[param])
-        return 1;
     return in_force(c, param) != NULL;
 }
 
@@ -358,10 +356,11 @@ const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate)
     return s;
 }
 
-/* Append one "slice × rate" term to a scale's detail text. */
-static void scale_term(fiscp_ctx *c, const char **detail, const fisc_decimal *slice, const fisc_decimal *rate)
+/* Append one "slice × rate" term to a scale's detail text (tracing: callers test it, untraced rows make no call). */
+static NOINLINE void scale_term(fiscp_ctx *c, const char **detail, const fisc_decimal *slice,
+                                const fisc_decimal *rate)
 {
-    if (!c->h.trace || !detail)
+    if (!detail)
         return;
     *detail = fiscp_ctx_printf(c, "%s%s%s × %s", *detail, (*detail)[0] ? " + " : "", fiscp_text(c, slice),
                                fiscp_percent(c, rate));
@@ -388,32 +387,28 @@ static FISCP_ALWAYS_INLINE fisc_status add_to(fisc_decimal *sum, const fisc_deci
     return fisc_decimal_add(sum, sum, v, err);
 }
 
-fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base, fisc_decimal *out,
-                              const char **detail)
+/* Scale q's entry e applied to base, bracket by bracket: every case, and the terms of a traced detail. */
+static NOINLINE fisc_status scale_brackets(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e,
+                                           const fisc_decimal *base, fisc_decimal *out, const char **detail)
 {
-    const fisc_param *q = NULL;
-    const fiscp_entry *e = NULL;
     const fisc_decimal *prev = NULL; /* the bracket's lower bound; NULL for the first one's 0 */
     fisc_decimal slice, part;
     int first = 1;
-    fisc_status rc = entry_for(c, param, FISC_PARAM_SCALE, &q, &e);
+    fisc_status rc = FISC_OK;
 
-    if (rc != FISC_OK)
-        return rc;
-    if (detail)
-        *detail = "";
     fiscp_decimal_init(&slice);
     fiscp_decimal_init(&part);
     fiscp_decimal_set_int(out, 0);
     for (size_t b = 0; b < e->nbrackets && rc == FISC_OK; b++) {
         const fiscp_bracket *br = &e->brackets[b];
         const fisc_decimal *up = br->open ? NULL : &br->up_to_in_unit;
-        int within = !up || fisc_decimal_cmp(base, up) <= 0; /* base ends in this bracket */
+        int within = !up || fiscp_decimal_cmp(base, up) <= 0; /* base ends in this bracket */
 
         if (q->semantics == SCALE_WHOLE) {
             if (within) {
                 rc = fisc_decimal_mul(out, base, &br->rate, c->h.err);
-                scale_term(c, detail, base, &br->rate);
+                if (c->h.trace)
+                    scale_term(c, detail, base, &br->rate);
                 break;
             }
         } else {
@@ -423,7 +418,8 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
                 (rc = fisc_decimal_mul(&part, &slice, &br->rate, c->h.err)) == FISC_OK) {
                 rc = add_to(out, &part, first, c->h.err);
                 first = 0;
-                scale_term(c, detail, &slice, &br->rate);
+                if (c->h.trace)
+                    scale_term(c, detail, &slice, &br->rate);
             }
             if (within)
                 break;
@@ -435,6 +431,47 @@ fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base,
     fiscp_decimal_clear(&slice);
     fiscp_decimal_clear(&part);
     return rc;
+}
+
+/*
+ * The commonest case, untraced, without the loop's scratch values: a SMALL base that ends in the first
+ * bracket. Whole-amount or marginal, out is then base × the bracket's rate, or for a marginal scale 0
+ * when base <= 0 (its slice is empty), as scale_brackets computes them (a marginal product that is not
+ * SMALL, or a failure: scale_brackets, which adds it to 0, or leaves out 0). 1 and *rc set, or 0 for
+ * scale_brackets.
+ */
+static FISCP_ALWAYS_INLINE int scale_first(fiscp_ctx *c, const fisc_param *q, const fiscp_entry *e,
+                                           const fisc_decimal *base, fisc_decimal *out, fisc_status *rc)
+{
+    const fiscp_bracket *br = e->brackets;
+
+    if (c->h.trace || e->nbrackets == 0 || !fiscp_decimal_is_small(base) ||
+        (!br->open && fiscp_decimal_cmp(base, &br->up_to_in_unit) > 0))
+        return 0;
+    if (q->semantics != SCALE_WHOLE && fiscp_decimal_sign(base) <= 0) {
+        fiscp_error_reset(c->h.err);
+        fiscp_decimal_set_int(out, 0);
+        *rc = FISC_OK;
+        return 1;
+    }
+    *rc = fisc_decimal_mul(out, base, &br->rate, c->h.err);
+    return q->semantics == SCALE_WHOLE || (*rc == FISC_OK && fiscp_decimal_is_small(out));
+}
+
+fisc_status fiscp_param_scale(fiscp_ctx *c, int param, const fisc_decimal *base, fisc_decimal *out,
+                              const char **detail)
+{
+    const fisc_param *q = NULL;
+    const fiscp_entry *e = NULL;
+    fisc_status rc = entry_for(c, param, FISC_PARAM_SCALE, &q, &e);
+
+    if (rc != FISC_OK)
+        return rc;
+    if (detail)
+        *detail = "";
+    if (scale_first(c, q, e, base, out, &rc))
+        return rc;
+    return scale_brackets(c, q, e, base, out, detail);
 }
 
 /* Names are static strings: the linker merges equal literals, so pointers usually decide. */
@@ -477,23 +514,6 @@ void fiscp_missing(fiscp_ctx *c, fiscp_fact id)
         return;
     c->missing_seen[id / 64] |= bit;
     c->a->missing[c->h.item->missing_count++] = fiscp_vocab_table[id].info.name;
-}
-
-const fisc_decimal *fiscp_need_decimal(fiscp_ctx *c, fiscp_fact id)
-{
-    const fisc_decimal *v = fiscp_fact_decimal(c->h.f, id);
-
-    if (!v)
-        fiscp_missing(c, id);
-    return v;
-}
-
-int fiscp_need_bool(fiscp_ctx *c, fiscp_fact id, int *out)
-{
-    if (fiscp_fact_bool(c->h.f, id, out))
-        return 1;
-    fiscp_missing(c, id);
-    return 0;
 }
 
 int fiscp_need_date(fiscp_ctx *c, fiscp_fact id, fiscp_date *out)
@@ -611,6 +631,8 @@ static void start_item(fiscp_ctx *c, const fiscp_program_conf *conf, fisc_item *
     c->h.amounts = a->amounts;
     c->h.values = a->values;
     c->resolved = resolved;
+    /* in_force's test of the day, once: the inline fiscp_param_in_force reads the table only for the period's day */
+    c->h.resolved = c->h.date == c->r->date ? resolved : NULL;
     c->h.values_ready = 0;
     c->h.read_mask = c->h.counted = 0;
     c->values_kept = NULL;
@@ -782,6 +804,7 @@ static void ctx_init(fiscp_ctx *c, fisc_result *r, const fisc_policy *p, const f
     c->h.err = err;
     c->a = &c->own;
     c->resolved = NULL;
+    c->h.resolved = NULL;
     c->values_kept = NULL;
     c->h.values_in_force = no_values;
 }

@@ -3,7 +3,8 @@
  * policy-params.md §9 (WE-7 quarterly prepayment 2019, WE-8, WE-9 across 2019-2027, WE-10), the
  * 300万 cliff, high-tech vs small-micro, Yulin's reward, undetermined and provisional results,
  * exact numbers from JSON into the result, and the JSON and text forms; white-box, the engine's
- * inline paths (fiscp_round's copy, first reads of values in a reused result) against the general ones.
+ * inline paths (fiscp_round's copy, first reads of values in a reused result, fiscp_param_scale's first
+ * bracket) against the general ones.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -830,6 +831,90 @@ static void round_units_same_untraced(void **state)
     }
 }
 
+/* ---- fiscp_param_scale's inline first bracket against the bracket loop (traced, it always loops) */
+
+/* One scale of cn.cit's share parameter (index P_SHARE of prog_cit.c: 3) in a context, traced or not. */
+static fisc_status scale_once(const fisc_policy *p, const fiscp_program_conf *cit, int year, int trace,
+                              const fisc_decimal *base, fisc_decimal *out, fisc_error *err, size_t *cited)
+{
+    fisc_result *r = NULL;
+    fiscp_ctx *c = NULL;
+    const char *detail = "stale";
+    fisc_status rc;
+
+    assert_int_equal(fiscp_result_new(&r, p, year, 0, err), FISC_OK);
+    assert_int_equal(fiscp_ctx_open(&c, r, p, trace, err), FISC_OK);
+    assert_int_equal(fiscp_result_reserve(r, 1, err), FISC_OK);
+    assert_int_equal(fiscp_item_begin(c, cit), FISC_OK);
+    fiscp_error_set(err, FISC_EINVAL, "stale"); /* reset by both paths, or set to the same message */
+    rc = fiscp_param_scale(c, 3, base, out, &detail);
+    assert_true(trace || detail[0] == '\0');
+    *cited = fiscp_ctx_item(c)->param_count;
+    fiscp_ctx_close(c);
+    fisc_result_free(r);
+    return rc;
+}
+
+/*
+ * Marginal and whole-amount scales (2021: brackets to 100万 and 300万; 2023: one to 300万), bases at and
+ * around the bounds, 0, negative, 64-bit and 128-bit coefficients, rationals, and above the last bracket:
+ * untraced (the inline first bracket where it applies) gives the traced loop's status, error text,
+ * value in the same form, and citation.
+ */
+static void scale_first_bracket_matches_loop(void **state)
+{
+    static const char *const bases[] = {
+        "0", "0.00", "-1", "-5000.5", "1", "0.5", "999999.99", "1000000", "1000000.00", "1000000.01",
+        "1234567.891", "2999999.999", "3000000", "3000000.000", "3000000.01", "9223372036854775807",
+        "-9223372036854775808", "92233.72036854775807", "0.12345678901234567890", "-0.98765432109876543210",
+        "999999.12345678901234567890", "2999999.1234567890123456789", "123456789012345678901234567890", "1/3",
+        "-2/3", "3000001/3",
+    };
+    static const int years[] = { 2021, 2023 };
+    fisc_error err_fast = FISC_ERROR_INIT, err_loop = FISC_ERROR_INIT;
+
+    (void)state;
+    for (int whole = 0; whole < 2; whole++) {
+        fisc_policy *p = national_rounded_to("0.01");
+        const fiscp_program_conf *cit = NULL;
+
+        for (size_t i = 0; i < p->nprograms; i++)
+            if (strcmp(p->programs[i].id, "cn.cit") == 0)
+                cit = &p->programs[i];
+        assert_non_null(cit);
+        assert_string_equal(cit->params[3]->id, "cit.small_micro.taxable_share");
+        if (whole) /* the same brackets read whole-amount: this policy is the test's own */
+            ((fisc_param *)cit->params[3])->semantics = SCALE_WHOLE;
+        for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++)
+            for (size_t k = 0; k < sizeof(bases) / sizeof(bases[0]); k++) {
+                fisc_decimal base, fast, loop;
+                fisc_status rc_fast, rc_loop;
+                size_t cited_fast, cited_loop;
+                char what[200];
+
+                snprintf(what, sizeof(what), "%s in %d, %s", bases[k], years[y], whole ? "whole" : "marginal");
+                fisc_decimal_init(&base);
+                fisc_decimal_init(&fast);
+                fisc_decimal_init(&loop);
+                parse_ok(&base, bases[k]);
+                rc_fast = scale_once(p, cit, years[y], 0, &base, &fast, &err_fast, &cited_fast);
+                rc_loop = scale_once(p, cit, years[y], 1, &base, &loop, &err_loop, &cited_loop);
+                if (rc_fast != rc_loop || err_fast.code != err_loop.code || strcmp(err_fast.text, err_loop.text) != 0)
+                    fail_msg("%s: status %d (%s), not %d (%s)", what, rc_fast, err_fast.text, rc_loop, err_loop.text);
+                assert_int_equal(cited_fast, 1);
+                assert_int_equal(cited_loop, 1);
+                if (rc_fast == FISC_OK)
+                    assert_same_form(&fast, &loop, what);
+                else
+                    assert_int_equal(rc_fast, FISC_ERANGE); /* above the last bracket */
+                fisc_decimal_clear(&base);
+                fisc_decimal_clear(&fast);
+                fisc_decimal_clear(&loop);
+            }
+        fisc_policy_free(p);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -853,6 +938,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(round_inline_matches_general),
         cmocka_unit_test(round_inline_not_for_agreements),
         cmocka_unit_test(round_units_same_untraced),
+        cmocka_unit_test(scale_first_bracket_matches_loop),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("evaluate", tests, group_setup, group_teardown);
