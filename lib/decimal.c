@@ -2212,7 +2212,7 @@ fisc_status fiscp_decimal_digits(char **digits, int *negative, int *scale, const
     return *digits ? FISC_OK : fiscp_error_nomem(err);
 }
 
-int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
+int fiscp_decimal_get_int64_general(int64_t *out, const fisc_decimal *v)
 {
     i128 c, d, q;
 
@@ -2233,11 +2233,3 @@ int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
     return 1;
 }
 
-int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v)
-{
-    if (v->kind_ != SMALL || !fits64(v))
-        return 0;
-    *coef = (int64_t)v->lo_;
-    *scale = v->scale_;
-    return 1;
-}

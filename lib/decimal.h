@@ -208,11 +208,31 @@ int fiscp_decimal_write(char *buf, size_t size, const fisc_decimal *v);
  * the 分), else exact; grouped by thousands when asked. Free with fisc_string_free(); NULL on OOM. */
 char *fiscp_decimal_money(const fisc_decimal *v, int grouping);
 
-/* 1 and *out set when v is an integer that fits in int64_t, else 0. */
-int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v);
-
 /* 1 and the coefficient and scale when v is SMALL with a 64-bit coefficient (v = coef / 10^scale). */
-int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v);
+static FISCP_ALWAYS_INLINE int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v)
+{
+    if (v->kind_ != FISCP_DEC_SMALL || v->hi_ != (uint64_t)((int64_t)v->lo_ >> 63))
+        return 0;
+    *coef = (int64_t)v->lo_;
+    *scale = v->scale_;
+    return 1;
+}
+
+/* fiscp_decimal_get_int64 past its inline case (a 64-bit coefficient at scale 0). */
+int fiscp_decimal_get_int64_general(int64_t *out, const fisc_decimal *v);
+
+/* 1 and *out set when v is an integer that fits in int64_t, else 0. */
+static FISCP_ALWAYS_INLINE int fiscp_decimal_get_int64(int64_t *out, const fisc_decimal *v)
+{
+    int64_t coef;
+    int scale;
+
+    if (fiscp_decimal_small64(&coef, &scale, v) && scale == 0) {
+        *out = coef;
+        return 1;
+    }
+    return fiscp_decimal_get_int64_general(out, v);
+}
 
 /* Swap two values (both initialised): a cheap move. */
 static FISCP_ALWAYS_INLINE void fiscp_decimal_swap(fisc_decimal *a, fisc_decimal *b)

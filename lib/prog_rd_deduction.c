@@ -300,23 +300,12 @@ static int is_one(const fisc_decimal *v)
                                      1000000000000000, 10000000000000000, 100000000000000000,
                                      1000000000000000000 };
 
-    /* read in place (no call a row): a SMALL coefficient 10^scale, scale 0..18; any other form (a fraction,
-       a 1 at more places or held otherwise) is not taken as 1, which only loses a shortcut */
-    return fiscp_decimal_is_small(v) && v->hi_ == 0 && v->scale_ >= 0 &&
-           (size_t)v->scale_ < FISCP_ARRAY_SIZE(POW10) && v->lo_ == (uint64_t)POW10[v->scale_];
-}
+    int64_t coef;
+    int scale;
 
-/*
- * fiscp_decimal_get_int64() with its common case in place: a whole number at scale 0 that fits 64 bits
- * (a count read from the facts) is its coefficient; any other value makes the call.
- */
-static FISCP_ALWAYS_INLINE int get_int64(int64_t *out, const fisc_decimal *v)
-{
-    if (fiscp_decimal_is_small(v) && v->scale_ == 0 && v->hi_ == (uint64_t)((int64_t)v->lo_ >> 63)) {
-        *out = (int64_t)v->lo_;
-        return 1;
-    }
-    return fiscp_decimal_get_int64(out, v);
+    /* not SMALL at 64 bits (a fraction, or a 1 held otherwise): not taken as 1, which only loses a shortcut */
+    return fiscp_decimal_small64(&coef, &scale, v) && scale >= 0 && (size_t)scale < FISCP_ARRAY_SIZE(POW10) &&
+           coef == POW10[scale];
 }
 
 static FISCP_ALWAYS_INLINE fisc_status cond(rd *s, const char *id, const char *zh, const char *en, int state,
@@ -664,7 +653,7 @@ static void read_costs(rd *s)
     const fisc_decimal *n = need_decimal(s, FACT_RD_PROJECT_COUNT);
     int64_t count = 0;
 
-    s->costs_known = n && get_int64(&count, n) && count >= 0 && count <= PROJECTS;
+    s->costs_known = n && fiscp_decimal_get_int64(&count, n) && count >= 0 && count <= PROJECTS;
     s->nprojects = s->costs_known ? (int)count : 0;
     for (int p = 0; p < s->nprojects; p++) {
         for (int k = 0; k < CATEGORIES; k++)
