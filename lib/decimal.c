@@ -365,6 +365,7 @@ static fisc_status store_q(fisc_decimal *d, mpq_ptr q, int take, fisc_error *err
         mpq_swap(own, q);
     else
         mpq_set(own, q);
+    d->scale_ = 0; /* unused by a BIG value: set, so that its form never depends on what d held before */
     d->kind_ = BIG;
     return FISC_OK;
 }
@@ -583,6 +584,7 @@ static fisc_status store_ratio(fisc_decimal *r, i128 n, u128 d, fisc_error *err)
         return FISC_ENOMEM;
     mpz_set_i128(mpq_numref(own), n);
     mpz_set_i128(mpq_denref(own), (i128)d);
+    r->scale_ = 0; /* as store_q */
     r->kind_ = BIG;
     return FISC_OK;
 }
