@@ -945,6 +945,7 @@ int cmd_batch(int argc, char **argv)
     B.opts.year = year;
     B.opts.quarter = quarter;
     B.opts.trace = 0;
+    B.opts.summary = 1; /* outcomes, main amounts and totals: what the rows and the summary show */
     rc = cli_program_ids(policy, &B.opts, &probe, &B.prog_ids, &B.nprog, &err);
     if (rc != FISC_OK) {
         ret = cli_report(&ctx, &err);

@@ -1306,6 +1306,7 @@ int cmd_whatif(int argc, char **argv)
     W.opts.year = year;
     W.opts.quarter = quarter;
     W.opts.trace = 0;
+    W.opts.summary = 1; /* outcomes, main amounts and totals: what the rows and the summary show */
     rc = cli_program_ids(base, &W.opts, &probe_b, &ids_b, &nb, &err);
     if (rc == FISC_OK)
         rc = cli_program_ids(over, &W.opts, &probe_o, &ids_o, &no, &err);

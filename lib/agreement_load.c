@@ -1539,6 +1539,8 @@ static fisc_status make_conf(loader *L, fiscp_program_conf *c, const char *id, c
     c->rounding = a->rounding;
     c->rounding_name = a->rounding_name;
     c->layer = "agreement";
+    c->kept = NULL; /* no program reads an agreement's amounts */
+    c->nkept = 0;
     return fisc_decimal_set(&c->unit, &a->rounding_unit, L->src.err) == FISC_OK ? FISC_OK : nomem(L);
 }
 

@@ -7,6 +7,7 @@
 #define FISC_LIB_ENGINE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "decimal.h"
@@ -38,7 +39,18 @@ typedef struct fiscp_program {
      * policy enables them they run first: the policy orders its programs at load.
      */
     const char *const *after;
+    /*
+     * The amounts of earlier programs this one reads with fiscp_prior_amount(), { program, amount }
+     * pairs ending with { NULL, NULL } (or NULL for none). A summary evaluation (fisc_eval_options::
+     * summary) records of an earlier program only its first amount, its counted ones and the ones
+     * read this way: an amount read but not declared here fails the evaluation there (FISC_ENOTFOUND).
+     */
+    const struct fiscp_read *reads;
 } fiscp_program;
+
+typedef struct fiscp_read {
+    const char *program, *amount;
+} fiscp_read;
 
 extern const fiscp_program fiscp_program_cit;
 extern const fiscp_program fiscp_program_beibu_cit_local_share;
@@ -69,6 +81,9 @@ const fiscp_program *fiscp_program_lookup(const char *id);
 typedef struct fiscp_ctx_head {
     const fisc_facts *f;
     int year, quarter, trace;
+    /* a summary evaluation (fisc_eval_options::summary, never with trace): no conditions, and of the
+       informative amounts only an item's first and those a later program reads (fiscp_amount_wanted) */
+    int summary;
     fiscp_date date;
     fisc_item *item;          /* the current item, and where its conditions and amounts are written */
     fisc_condition *conds;
@@ -285,6 +300,8 @@ static FISCP_ALWAYS_INLINE fisc_status fiscp_condition(fiscp_ctx *c, const char 
     fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
     size_t n = h->item->condition_count;
 
+    if (h->summary) /* its state is the program's to act on; the summary keeps none */
+        return FISC_OK;
     if (n == FISCP_ITEM_MAX_CONDITIONS)
         return fiscp_item_full(c, "checks", FISCP_ITEM_MAX_CONDITIONS, "conditions");
     h->conds[n] = (fisc_condition){ id, zh, en, (int)state, detail ? detail : "" };
@@ -323,12 +340,43 @@ static FISCP_ALWAYS_INLINE fisc_status fiscp_round(fiscp_ctx *c, const char *wha
         return fiscp_decimal_set(out, v, h->err);
     return fiscp_decimal_round_to_unit(out, v, &h->conf->unit, h->conf->rounding, h->err);
 }
-/* Record a named amount (already rounded) in a category (-1: informative only). */
+/* The engine's: 1 when a later program reads the current item's amount `name` (policy.c, at load). */
+static FISCP_ALWAYS_INLINE int fiscp_conf_keeps(const fiscp_program_conf *conf, const char *name)
+{
+    size_t len;
+
+    if (!conf->nkept)
+        return 0;
+    len = strlen(name); /* inline, with a literal name: a constant, as name[0] is */
+    for (size_t k = 0; k < conf->nkept; k++)
+        if (conf->kept[k].len == len && conf->kept[k].name[0] == name[0] && memcmp(conf->kept[k].name, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Whether the current item records informative amount `name`: always, except in a summary
+ * evaluation, which records an item's first amount, its amounts counted in a category, and those
+ * a later program reads (its `reads`). A program tests it to skip working out one that is not.
+ */
+static FISCP_ALWAYS_INLINE int fiscp_amount_wanted(const fiscp_ctx *c, const char *name)
+{
+    const fiscp_ctx_head *h = fiscp_ctx_head_of(c);
+
+    return !h->summary || h->item->amount_count == 0 || fiscp_conf_keeps(h->conf, name);
+}
+
+/*
+ * Record a named amount (already rounded) in a category (-1: informative only). In a summary
+ * evaluation an informative amount that is not wanted (fiscp_amount_wanted) is not recorded.
+ */
 static FISCP_ALWAYS_INLINE fisc_status fiscp_amount(fiscp_ctx *c, const char *name, const fisc_decimal *v, int category)
 {
     fiscp_ctx_head *h = fiscp_ctx_head_rw(c);
     size_t n = h->item->amount_count;
 
+    if (category < 0 && !fiscp_amount_wanted(c, name))
+        return FISC_OK;
     if (n == FISCP_ITEM_MAX_AMOUNTS)
         return fiscp_item_full(c, "records", FISCP_ITEM_MAX_AMOUNTS, "amounts");
     h->amounts[n] = (fisc_amount){ name, &h->values[n], category };

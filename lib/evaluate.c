@@ -58,6 +58,7 @@ struct fiscp_ctx {
     const fiscp_entry **resolved;        /* the current program's part of r->resolved, or NULL */
     /* the current program's values in force in a reused result's arrays (h.values_in_force), or NULL */
     const fiscp_entry **values_kept;
+    fisc_status failed; /* a failure the program could not be told of (fiscp_prior_amount): end_item reports it */
     fiscp_item_arrays own;
 };
 
@@ -65,8 +66,15 @@ fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version)
 {
     static const fisc_eval_options init = FISC_EVAL_OPTIONS_INIT;
 
-    if (!o || version != FISC_EVAL_OPTIONS_VERSION)
+    if (!o || version < 1 || version > FISC_EVAL_OPTIONS_VERSION)
         return FISC_EINVAL;
+    if (version == 1) { /* a caller built against version 1: its struct ends after trace */
+        o->version = 1;
+        o->year = init.year;
+        o->quarter = init.quarter;
+        o->trace = init.trace;
+        return FISC_OK;
+    }
     *o = init;
     return FISC_OK;
 }
@@ -480,6 +488,17 @@ static int same_name(const char *a, const char *b)
     return a == b || strcmp(a, b) == 0;
 }
 
+/* Whether the current program declares that it reads `amount` of `program` (fiscp_program::reads). */
+static int declared(const fiscp_ctx *c, const char *program, const char *amount)
+{
+    const fiscp_program *prog = c->h.conf->program;
+
+    for (const fiscp_read *r = prog ? prog->reads : NULL; r && r->program; r++)
+        if (strcmp(r->program, program) == 0 && strcmp(r->amount, amount) == 0)
+            return 1;
+    return 0;
+}
+
 void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, const fisc_decimal **out,
                         int *outcome)
 {
@@ -500,6 +519,9 @@ void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, c
                 *out = it->amounts[k].value; /* a program records each amount once */
                 return;
             }
+        if (c->h.summary && !declared(c, program, amount))
+            c->failed = fiscp_fail(c, FISC_ENOTFOUND, "program %s reads amount %s of %s without declaring it (a summary "
+                       "evaluation may not have recorded it)", c->h.conf->id, amount, program);
         return;
     }
 }
@@ -605,7 +627,7 @@ fisc_status fiscp_round_traced(fiscp_ctx *c, const char *what, const fisc_decima
 
 static fisc_status check_options(const fisc_eval_options *o, fisc_error *err)
 {
-    if (!o || o->version != FISC_EVAL_OPTIONS_VERSION)
+    if (!o || o->version < 1 || o->version > FISC_EVAL_OPTIONS_VERSION)
         return fiscp_error_set(err, FISC_EINVAL, "fisc_eval_options missing or of another version");
     if (o->year < 1990 || o->year > 2100)
         return fiscp_error_set(err, FISC_EINVAL, "the tax year %d is outside 1990..2100", o->year);
@@ -771,6 +793,8 @@ static fisc_status end_item(fiscp_ctx *c, fisc_status rc)
 {
     fisc_item *item = c->h.item;
 
+    if (rc == FISC_OK && c->failed != FISC_OK)
+        rc = c->failed; /* its message is in err already */
     if (rc != FISC_OK && c->h.err && c->h.err->code == FISC_OK) /* a program that failed without saying why */
         fiscp_error_set(c->h.err, rc, "program %s: %s", item->program, fisc_strerror(rc));
     if (item->outcome != FISC_OUTCOME_UNDETERMINED)
@@ -794,6 +818,8 @@ static void ctx_init(fiscp_ctx *c, fisc_result *r, const fisc_policy *p, const f
     c->h.year = year;
     c->h.quarter = quarter;
     c->h.trace = trace != 0;
+    c->h.summary = 0;
+    c->failed = FISC_OK;
     c->h.date = date;
     c->h.values_ready = 0;
     c->r = r;
@@ -977,6 +1003,8 @@ static fisc_status run(fisc_result *r, const fisc_policy *policy, const fisc_fac
     /* the context's arrays are written before they are read: ctx_init gives the rest a value */
     ctx_init(&c, r, policy, facts, opts->year, opts->quarter, opts->trace, opts->year * 10000 + quarter_end[opts->quarter],
              err);
+    /* version 1 of the options ends after trace; the explanation needs everything */
+    c.h.summary = opts->version >= 2 && opts->summary && !opts->trace;
     r->date = c.h.date;
     if (!(r->items = fiscp_arena_alloc_raw(&r->arena, n * sizeof(*r->items)))) /* start_item fills them */
         return fiscp_error_nomem(err);

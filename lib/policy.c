@@ -944,6 +944,45 @@ static fisc_status order_programs(fisc_policy *p, fisc_error *err)
     return FISC_OK;
 }
 
+/* Add `amount` to the amounts of program `id` (when enabled) that a summary evaluation keeps, once. */
+static fisc_status keep_amount(fisc_policy *p, const char *id, const char *amount, fisc_error *err)
+{
+    long k = program_index(p, id);
+    fiscp_program_conf *c;
+    fiscp_kept *kept;
+
+    if (k < 0)
+        return FISC_OK;
+    c = &p->programs[k];
+    for (size_t i = 0; i < c->nkept; i++)
+        if (strcmp(c->kept[i].name, amount) == 0)
+            return FISC_OK;
+    if (!(kept = fiscp_arena_alloc(&p->arena, (c->nkept + 1) * sizeof(*kept))))
+        return fiscp_error_nomem(err);
+    if (c->nkept)
+        memcpy(kept, c->kept, c->nkept * sizeof(*kept));
+    kept[c->nkept] = (fiscp_kept){ amount, strlen(amount) };
+    c->kept = kept;
+    c->nkept++;
+    return FISC_OK;
+}
+
+/* The informative amounts each program must record in a summary evaluation: those that the programs
+   enabled with it read (their `reads`; fiscp_amount_wanted). */
+static fisc_status mark_kept(fisc_policy *p, fisc_error *err)
+{
+    fisc_status rc = FISC_OK;
+
+    for (size_t i = 0; i < p->nprograms; i++) {
+        p->programs[i].kept = NULL;
+        p->programs[i].nkept = 0;
+    }
+    for (size_t i = 0; i < p->nprograms && rc == FISC_OK; i++)
+        for (const fiscp_read *r = p->programs[i].program->reads; rc == FISC_OK && r && r->program; r++)
+            rc = keep_amount(p, r->program, r->amount, err);
+    return rc;
+}
+
 /* Resolve each program's parameters once, so evaluation works with pointers, not names. */
 static fisc_status resolve_programs(fisc_policy *p, fisc_error *err)
 {
@@ -1016,7 +1055,8 @@ static fisc_status finish(fisc_policy *p, fisc_error *err)
     for (size_t i = 0; i < p->nlayers; i++)
         fiscp_sha256_update(&h, p->layers[i].sha256, 64);
     fiscp_sha256_hex(&h, p->hash);
-    if ((rc = convert_units(p, err)) != FISC_OK || (rc = order_programs(p, err)) != FISC_OK)
+    if ((rc = convert_units(p, err)) != FISC_OK || (rc = order_programs(p, err)) != FISC_OK ||
+        (rc = mark_kept(p, err)) != FISC_OK)
         return rc;
     return resolve_programs(p, err);
 }

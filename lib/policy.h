@@ -77,7 +77,16 @@ typedef struct fiscp_program_conf {
     int round_places;
     const char *rounding_name;
     const char *layer;
+    /* the informative amounts of this program that later enabled programs read (their `reads`),
+       which a summary evaluation records: set at load (policy.c); none for an agreement */
+    const struct fiscp_kept *kept;
+    size_t nkept;
 } fiscp_program_conf;
+
+typedef struct fiscp_kept {
+    const char *name;
+    size_t len;
+} fiscp_kept;
 
 typedef struct fiscp_enum {
     const char *name;

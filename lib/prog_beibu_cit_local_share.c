@@ -70,6 +70,8 @@ static const char *const PARAMS[P_COUNT] = {
 };
 
 static const char *const AFTER[] = { "cn.cit", NULL };
+static const fiscp_read READS[] = { { "cn.cit", "tax" }, { "cn.cit", "tax_hnte" }, { "cn.cit", "tax_west" },
+                                    { "cn.cit", "tax_small_micro" }, { NULL, NULL } };
 
 /* Three-valued and / or: 1 yes, 0 no, -1 unknown. */
 static int and3(int a, int b)
@@ -375,4 +377,4 @@ static fisc_status evaluate(fiscp_ctx *c)
 }
 
 const fiscp_program fiscp_program_beibu_cit_local_share = { "gx.beibu_cit_local_share", PARAMS, P_COUNT, evaluate,
-                                                            AFTER };
+                                                            AFTER, READS };

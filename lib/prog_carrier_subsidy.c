@@ -113,4 +113,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_carrier_subsidy = { "yulin.carrier_subsidy", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_carrier_subsidy = { "yulin.carrier_subsidy", PARAMS, P_COUNT, evaluate, NULL, NULL };

@@ -118,6 +118,7 @@ static const char *const PARAMS[P_COUNT] = {
 
 /* Programs whose published amounts this one reads. */
 static const char *const AFTER[] = { "cn.rd_deduction", NULL };
+static const fiscp_read READS[] = { { "cn.rd_deduction", "extra_deduction" }, { NULL, NULL } };
 
 typedef struct route {
     int known;          /* 1: applies; 0: does not; -1: unknown (facts missing) */
@@ -716,11 +717,14 @@ static int choose(const route *r)
 
 /* ------------------------------------------------------------------ the result */
 
-/* Round an informative amount into t and publish it. */
+/* Round an informative amount into t and publish it (unless a summary evaluation does not record it). */
 static fisc_status informative(fiscp_ctx *c, const char *name, const fisc_decimal *v, fisc_decimal *t)
 {
-    fisc_status rc = fiscp_round(c, name, v, t);
+    fisc_status rc;
 
+    if (!fiscp_amount_wanted(c, name))
+        return FISC_OK;
+    rc = fiscp_round(c, name, v, t);
     return rc != FISC_OK ? rc : fiscp_amount(c, name, t, -1);
 }
 
@@ -751,9 +755,11 @@ static fisc_status report(fiscp_ctx *c, route *r, int best, const cit_income *in
     for (int k = 0; k <= ROUTES; k++)
         fiscp_decimal_init(&rounded[k]);
     rc = income_amounts(c, inc, relief); /* relief is made below, after these */
-    /* a route's tax is published when the route applies (tax_standard always) */
+    /* a route's tax is published when the route applies (tax_standard always); the relief below
+       needs the standard and the chosen route's roundings even when a summary records neither */
     for (int k = 0; k < ROUTES && rc == FISC_OK; k++)
-        if (r[k].known == 1 && (rc = fiscp_round(c, AMOUNT[k], r[k].tax, &rounded[k])) == FISC_OK)
+        if (r[k].known == 1 && (k == STANDARD || k == best || fiscp_amount_wanted(c, AMOUNT[k])) &&
+            (rc = fiscp_round(c, AMOUNT[k], r[k].tax, &rounded[k])) == FISC_OK)
             rc = fiscp_amount(c, AMOUNT[k], &rounded[k], -1);
     if (rc == FISC_OK && best >= 0) {
         const char *pre_zh = "", *pre_en = "";
@@ -836,4 +842,4 @@ out:
     return rc;
 }
 
-const fiscp_program fiscp_program_cit = { "cn.cit", PARAMS, P_COUNT, evaluate, AFTER };
+const fiscp_program fiscp_program_cit = { "cn.cit", PARAMS, P_COUNT, evaluate, AFTER, READS };

@@ -400,4 +400,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return taxes(c, &w);
 }
 
-const fiscp_program fiscp_program_incubator_tax = { "cn.incubator_tax", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_incubator_tax = { "cn.incubator_tax", PARAMS, P_COUNT, evaluate, NULL, NULL };

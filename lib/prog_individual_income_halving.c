@@ -210,4 +210,4 @@ static fisc_status evaluate(fiscp_ctx *c)
 }
 
 const fiscp_program fiscp_program_individual_income_halving = { "cn.individual_income_halving", PARAMS, P_COUNT,
-                                                               evaluate, NULL };
+                                                               evaluate, NULL, NULL };

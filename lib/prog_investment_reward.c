@@ -182,4 +182,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return reward(c, kind, funds);
 }
 
-const fiscp_program fiscp_program_investment_reward = { "gx.investment_reward", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_investment_reward = { "gx.investment_reward", PARAMS, P_COUNT, evaluate, NULL, NULL };

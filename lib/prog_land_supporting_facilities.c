@@ -225,4 +225,4 @@ static fisc_status evaluate(fiscp_ctx *c)
 }
 
 const fiscp_program fiscp_program_land_supporting_facilities = { "yulin.land_supporting_facilities", PARAMS, P_COUNT,
-                                                                 evaluate, NULL };
+                                                                 evaluate, NULL, NULL };

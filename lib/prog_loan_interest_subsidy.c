@@ -226,4 +226,4 @@ static fisc_status evaluate(fiscp_ctx *c)
 }
 
 const fiscp_program fiscp_program_loan_interest_subsidy = { "gx.loan_interest_subsidy", PARAMS, P_COUNT, evaluate,
-                                                            NULL };
+                                                            NULL, NULL };

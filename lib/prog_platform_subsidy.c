@@ -274,4 +274,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_platform_subsidy = { "yulin.platform_subsidy", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_platform_subsidy = { "yulin.platform_subsidy", PARAMS, P_COUNT, evaluate, NULL, NULL };

@@ -1052,21 +1052,24 @@ static fisc_status compute(rd *s)
  * Round and publish one informative amount into *room, or publish `twin`: without the explanation, the
  * rounding of an amount of the same value published before it (the caller passes NULL with the
  * explanation, where each rounding is a step of its own). Zero rounds to zero under any rule: without the
- * explanation it is not rounded. Nothing is done after a failure (*rc sticky).
+ * explanation it is not rounded. Nothing is done after a failure (*rc sticky), nor for an amount a summary
+ * evaluation does not record (fiscp_amount_wanted). @return the amount published, or NULL.
  */
-static FISCP_ALWAYS_INLINE void publish(rd *s, fisc_status *rc, const char *name, const fisc_decimal *v,
-                                        const fisc_decimal *twin, fisc_decimal *room)
+static FISCP_ALWAYS_INLINE const fisc_decimal *publish(rd *s, fisc_status *rc, const char *name,
+                                                       const fisc_decimal *v, const fisc_decimal *twin,
+                                                       fisc_decimal *room)
 {
-    if (*rc != FISC_OK)
-        return;
+    if (*rc != FISC_OK || !fiscp_amount_wanted(s->c, name))
+        return NULL;
     if (!twin) {
         if (!s->trace && is_zero(v))
             fiscp_decimal_set_int(room, 0);
         else if ((*rc = fiscp_round(s->c, name, v, room)) != FISC_OK)
-            return;
+            return NULL;
         twin = room;
     }
     *rc = fiscp_amount(s->c, name, twin, -1);
+    return twin;
 }
 
 static fisc_status not_eligible(rd *s)
@@ -1096,12 +1099,13 @@ static fisc_status report(rd *s)
     fisc_decimal *total = D(s, D_A), *tax = D(s, D_B), *r = D(s, D_C), *cap = D(s, D_E), *own = D(s, D_F);
     fisc_decimal *saved = D(s, D_G); /* the tax saved, before its rounding into tax */
     int quick = !s->trace; /* without the explanation an amount equal to one rounded before takes its rounding */
-    /* the expensed extra's rounding: the total's when the total is that extra alone, else its own */
-    const fisc_decimal *expensed = quick && only_expensed(s) ? total : own, *cit_rate;
+    const fisc_decimal *rounded, *expensed, *limit, *cit_rate;
     fisc_status rc = FISC_OK;
 
-    publish(s, &rc, "extra_deduction", D(s, D_TOTAL), NULL, total);
-    publish(s, &rc, "extra_expensed", D(s, D_EXTRA_EXP), expensed == total ? total : NULL, own);
+    /* first, so always published: cn.cit reads it; its rounding goes to total */
+    rounded = publish(s, &rc, "extra_deduction", D(s, D_TOTAL), NULL, total);
+    /* the expensed extra's rounding: the total's when the total is that extra alone, else its own */
+    expensed = publish(s, &rc, "extra_expensed", D(s, D_EXTRA_EXP), quick && only_expensed(s) ? rounded : NULL, own);
     publish(s, &rc, "extra_contracted", D(s, D_EXTRA_CON), NULL, r);
     publish(s, &rc, "extra_overseas", D(s, D_EXTRA_OVS), NULL, r);
     publish(s, &rc, "extra_amortisation", D(s, D_EXTRA_AMORT), NULL, r);
@@ -1111,12 +1115,13 @@ static fisc_status report(rd *s)
     publish(s, &rc, "expensed_base", D(s, D_EXP_BASE), quick && s->rate_is_one ? expensed : NULL, r);
     if (s->any_capitalised)
         publish(s, &rc, "capitalised_base", D(s, D_CAP_BASE), NULL, r);
-    publish(s, &rc, "other_costs_cap", D(s, D_LIMIT), NULL, cap);
+    limit = publish(s, &rc, "other_costs_cap", D(s, D_LIMIT), NULL, cap);
     /* the other costs allowed are the cap when it binds */
-    publish(s, &rc, "other_costs_allowed", D(s, D_ALLOWED), quick && s->allowed_is_cap ? cap : NULL, r);
+    publish(s, &rc, "other_costs_allowed", D(s, D_ALLOWED), quick && s->allowed_is_cap ? limit : NULL, r);
+    /* read even when the estimate is not wanted: the item cites the same parameters either way */
     if (rc == FISC_OK)
         rc = fiscp_param_value(s->c, P_CIT_RATE, &cit_rate);
-    if (rc == FISC_OK) {
+    if (rc == FISC_OK && fiscp_amount_wanted(s->c, "tax_effect_standard")) {
         mul(s, saved, D(s, D_TOTAL), cit_rate);
         rc = s->arith;
     }
@@ -1207,4 +1212,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_rd_deduction = { "cn.rd_deduction", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_rd_deduction = { "cn.rd_deduction", PARAMS, P_COUNT, evaluate, NULL, NULL };

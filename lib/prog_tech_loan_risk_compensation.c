@@ -175,4 +175,4 @@ static fisc_status evaluate(fiscp_ctx *c)
 }
 
 const fiscp_program fiscp_program_tech_loan_risk_compensation = { "gx.tech_loan_risk_compensation", PARAMS, P_COUNT,
-                                                                  evaluate, NULL };
+                                                                  evaluate, NULL, NULL };

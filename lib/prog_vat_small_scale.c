@@ -385,4 +385,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc == FISC_OK ? rc : fiscp_fail(c, rc, "%s", fisc_strerror(rc));
 }
 
-const fiscp_program fiscp_program_vat_small_scale = { "cn.vat_small_scale", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_vat_small_scale = { "cn.vat_small_scale", PARAMS, P_COUNT, evaluate, NULL, NULL };

@@ -69,4 +69,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_yulin_hnte_reward = { "yulin.hnte_reward", PARAMS, 1, evaluate, NULL };
+const fiscp_program fiscp_program_yulin_hnte_reward = { "yulin.hnte_reward", PARAMS, 1, evaluate, NULL, NULL };

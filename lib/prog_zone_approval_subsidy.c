@@ -183,4 +183,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_zone_approval_subsidy = { "gx.zone_approval_subsidy", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_zone_approval_subsidy = { "gx.zone_approval_subsidy", PARAMS, P_COUNT, evaluate, NULL, NULL };

@@ -148,4 +148,4 @@ static fisc_status evaluate(fiscp_ctx *c)
     return rc;
 }
 
-const fiscp_program fiscp_program_zone_assessment = { "yulin.zone_assessment", PARAMS, P_COUNT, evaluate, NULL };
+const fiscp_program fiscp_program_zone_assessment = { "yulin.zone_assessment", PARAMS, P_COUNT, evaluate, NULL, NULL };

@@ -61,6 +61,9 @@ static inline fisc_policy *fisc_test_load_files_at(const char *dir, const char *
                             sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *), __FILE__, \
                             __LINE__)
 
+/* A `trace` argument of the helpers below: no explanation, a summary (fisc_eval_options::summary). */
+#define FISC_TEST_SUMMARY 2
+
 /* fisc_evaluate of facts given as JSON (quarter 0: the year) on p; fails only when the JSON is not facts. */
 static inline fisc_status fisc_test_try_evaluate_at(fisc_result **r, const fisc_policy *p, const char *json,
                                                     int year, int quarter, int trace, fisc_error *err,
@@ -76,7 +79,8 @@ static inline fisc_status fisc_test_try_evaluate_at(fisc_result **r, const fisc_
     }
     o.year = year;
     o.quarter = quarter;
-    o.trace = trace;
+    o.trace = trace == FISC_TEST_SUMMARY ? 0 : trace;
+    o.summary = trace == FISC_TEST_SUMMARY;
     rc = fisc_evaluate(r, p, f, &o, err);
     fisc_facts_free(f);
     return rc;
@@ -396,7 +400,8 @@ static inline void fisc_test_evaluate_reused_at(const fisc_policy *p, const char
     }
     o.year = year;
     o.quarter = quarter;
-    o.trace = trace;
+    o.trace = trace == FISC_TEST_SUMMARY ? 0 : trace;
+    o.summary = trace == FISC_TEST_SUMMARY;
     if (fisc_evaluate_into(&fisc_test_reused, p, f, &o, &err) != FISC_OK) {
         print_error("%s:%d: evaluate into %s in %d Q%d: %s\n", file, line, json, year, quarter, err.text);
         _fail(file, line);
@@ -404,15 +409,68 @@ static inline void fisc_test_evaluate_reused_at(const fisc_policy *p, const char
     fisc_facts_free(f);
 }
 
+/* The amount of item `it` named `name`, or NULL. */
+static inline const fisc_amount *fisc_test_amount_named(const fisc_item *it, const char *name)
+{
+    for (size_t k = 0; k < it->amount_count; k++)
+        if (strcmp(it->amounts[k].name, name) == 0)
+            return &it->amounts[k];
+    return NULL;
+}
+
+/*
+ * y, a summary (fisc_eval_options::summary), against x, the same evaluation untraced: everything
+ * but the conditions and some informative amounts is the same; each amount y has is x's, in the
+ * same form; y has x's first amount and every amount x counts in a category.
+ */
+static inline void fisc_test_same_summary(const fisc_result *x, const fisc_result *y, const char *json, int year,
+                                          int quarter)
+{
+    assert_int_equal(fisc_result_item_count(x), fisc_result_item_count(y));
+    assert_int_equal(fisc_result_provisional(x), fisc_result_provisional(y));
+    for (size_t i = 0; i < fisc_result_item_count(x); i++) {
+        const fisc_item *a = fisc_result_item(x, i), *b = fisc_result_item(y, i);
+
+        if (strcmp(a->program, b->program) != 0 || a->outcome != b->outcome || a->provisional != b->provisional ||
+            strcmp(a->choice, b->choice) != 0 || b->condition_count != 0 || b->step_count != 0 ||
+            a->missing_count != b->missing_count || a->param_count != b->param_count)
+            fail_msg("%s %d Q%d %s: the summary item differs", a->program, year, quarter, json);
+        for (size_t k = 0; k < b->amount_count; k++) {
+            const fisc_amount *u = fisc_test_amount_named(a, b->amounts[k].name);
+
+            if (!u || u->category != b->amounts[k].category || !fisc_test_same_value(u->value, b->amounts[k].value))
+                fail_msg("%s %d Q%d %s: summary amount %s differs", a->program, year, quarter, json,
+                         b->amounts[k].name);
+        }
+        for (size_t k = 0; k < a->amount_count; k++)
+            if ((k == 0 || a->amounts[k].category >= 0) && !fisc_test_amount_named(b, a->amounts[k].name))
+                fail_msg("%s %d Q%d %s: the summary lacks amount %s", a->program, year, quarter, json,
+                         a->amounts[k].name);
+        for (size_t k = 0; k < a->missing_count; k++)
+            assert_string_equal(a->missing[k], b->missing[k]);
+        for (size_t k = 0; k < a->param_count; k++)
+            assert_string_equal(a->params[k].id, b->params[k].id);
+    }
+    for (int k = 0; k < FISC_CATEGORY_COUNT; k++)
+        if (!fisc_test_same_value(fisc_result_total(x, k), fisc_result_total(y, k)))
+            fail_msg("%d Q%d %s: total %d differs in the summary", year, quarter, json, k);
+}
+
 /*
  * Evaluate json both ways (the policy p) and compare: what the batch path computes untraced. Both
  * ways are also evaluated into a result reused from call to call, as the batch does, and must be
- * exactly what a new result holds.
+ * exactly what a new result holds. A summary (as fisc batch asks for), new and reused, must agree
+ * with the untraced result (fisc_test_same_summary).
  */
 static inline void fisc_test_same_untraced(const fisc_policy *p, const char *json, int year, int quarter)
 {
     fisc_result *x = fisc_test_evaluate(p, json, year, quarter, 1), *y = fisc_test_evaluate(p, json, year, quarter, 0);
+    fisc_result *z = fisc_test_evaluate(p, json, year, quarter, FISC_TEST_SUMMARY);
 
+    fisc_test_same_summary(y, z, json, year, quarter);
+    fisc_test_evaluate_reused_at(p, json, year, quarter, FISC_TEST_SUMMARY, __FILE__, __LINE__);
+    fisc_test_same_result(z, fisc_test_reused, json, year, quarter);
+    fisc_result_free(z);
     fisc_test_same_but_texts(x, y, json, year, quarter);
     fisc_test_evaluate_reused_at(p, json, year, quarter, 0, __FILE__, __LINE__);
     fisc_test_same_result(y, fisc_test_reused, json, year, quarter);

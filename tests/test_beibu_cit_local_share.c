@@ -311,6 +311,45 @@ static void bundled_policy(void **state)
     fisc_result_free(r);
 }
 
+/*
+ * A summary evaluation (what fisc batch asks for) still records the cn.cit amounts this program
+ * reads (tax, tax_hnte ...), so its exemption is the same; a policy without it records of cn.cit's
+ * route taxes only the first it publishes (tax_standard), and tax.
+ */
+static void summary_keeps_what_it_reads(void **state)
+{
+    static const char *const rows[] = {
+        "{\"taxable_income\": 10000000, " NEW_HNTE "}",
+        "{\"taxable_income\": \"8230.47\", " NEW_HNTE "}",
+        "{\"taxable_income\": 2800000, \"registered_in_yulin\": true, \"registration_date\": \"2022-05-01\", "
+        "\"first_main_business_revenue_year\": 2022, " SIZE_OK "}",
+        "{\"taxable_income\": 10000000, \"west_catalogue_revenue_share\": \"75%\", \"west_region\": true, " NEW_HNTE "}",
+        "{\"income_before_rd_extra_and_losses\": 10000000, \"loss_y1\": 2500000.5, " NEW_HNTE "}",
+    };
+    fisc_policy *national = fisc_test_load_files(dir, "10-national.yaml");
+    fisc_result *r;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        for (int quarter = 0; quarter <= 4; quarter += 2) {
+            fisc_test_same_untraced(policy, rows[i], 2023, quarter);
+            fisc_test_same_untraced(bundled, rows[i], 2023, quarter);
+            fisc_test_same_untraced(national, rows[i], 2023, quarter);
+        }
+    r = fisc_test_evaluate(policy, rows[0], 2023, 0, FISC_TEST_SUMMARY);
+    assert_int_equal(beibu(r)->outcome, FISC_OUTCOME_ELIGIBLE);
+    assert_item_amount(beibu(r), "relief", "600000.00"); /* counted: recorded */
+    assert_item_amount(beibu(r), "tax_payable_adjustment", "-600000.00");
+    assert_item_amount(fisc_test_item(r, "cn.cit"), "tax_hnte", "1500000.00");
+    assert_int_equal(beibu(r)->condition_count, 0);
+    fisc_result_free(r);
+    r = fisc_test_evaluate(national, rows[0], 2023, 0, FISC_TEST_SUMMARY);
+    assert_item_amount(fisc_test_item(r, "cn.cit"), "tax", "1500000.00");
+    assert_null(fisc_test_amount_named(fisc_test_item(r, "cn.cit"), "tax_hnte"));
+    fisc_result_free(r);
+    fisc_policy_free(national);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +358,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(small_micro_item_82),      cmocka_unit_test(industrial_item_80),
         cmocka_unit_test(transitional_rules),       cmocka_unit_test(rounding_and_quarters),
         cmocka_unit_test(not_in_zone_and_unknowns), cmocka_unit_test(bundled_policy),
+        cmocka_unit_test(summary_keeps_what_it_reads),
     };
     dir = argc > 1 ? argv[1] : "policies";
     return cmocka_run_group_tests_name("beibu_cit_local_share", tests, group_setup, group_teardown);

@@ -435,7 +435,47 @@ static void errors_and_limits(void **state)
     assert_null(r);
     o.version = 9;
     assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_EINVAL);
-    assert_int_equal(fisc_eval_options_init(&o, 2), FISC_EINVAL);
+    assert_int_equal(fisc_eval_options_init(&o, FISC_EVAL_OPTIONS_VERSION + 1), FISC_EINVAL);
+    assert_int_equal(fisc_eval_options_init(&o, 0), FISC_EINVAL);
+    fisc_facts_free(f);
+}
+
+/*
+ * Options of version 1 (a caller built before fisc_eval_options::summary): accepted, and the field
+ * past their end is not read, so a summary set there (as if by the stack) asks for nothing.
+ */
+static void options_version_1(void **state)
+{
+    fisc_eval_options o;
+    fisc_result *r = NULL;
+    fisc_facts *f = NULL;
+    fisc_error err = FISC_ERROR_INIT;
+    const char *json = "{\"taxable_income\": 2800000, " SIZE_OK "}";
+
+    (void)state;
+    memset(&o, 0x5a, sizeof(o));
+    assert_int_equal(fisc_eval_options_init(&o, 1), FISC_OK);
+    assert_int_equal(o.version, 1);
+    assert_int_equal(o.trace, 0);
+    assert_int_equal(o.summary, 0x5a5a5a5a); /* not written: a version 1 struct ends before it */
+    o.year = 2023;
+    assert_int_equal(fisc_facts_from_json(&f, json, strlen(json), "row", &err), FISC_OK);
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_OK);
+    assert_true(fisc_test_item(r, "cn.cit")->condition_count > 0);
+    fisc_result_free(r);
+    r = NULL;
+    assert_int_equal(fisc_eval_options_init(&o, 2), FISC_OK);
+    o.year = 2023;
+    o.summary = 1;
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_OK);
+    assert_int_equal(fisc_test_item(r, "cn.cit")->condition_count, 0);
+    assert_item_amount(fisc_test_item(r, "cn.cit"), "tax", "140000.00");
+    fisc_result_free(r);
+    r = NULL;
+    o.trace = 1; /* the explanation needs everything: the summary is ignored */
+    assert_int_equal(fisc_evaluate(&r, policy, f, &o, &err), FISC_OK);
+    assert_true(fisc_test_item(r, "cn.cit")->condition_count > 0);
+    fisc_result_free(r);
     fisc_facts_free(f);
 }
 
@@ -929,6 +969,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(exact_numbers_round_trip),
         cmocka_unit_test(json_and_text),
         cmocka_unit_test(errors_and_limits),
+        cmocka_unit_test(options_version_1),
         cmocka_unit_test(shared_between_threads),
         cmocka_unit_test(oom_sweep),
         cmocka_unit_test(evaluate_into_reuses_a_result),

@@ -26,7 +26,7 @@
 FISC_BEGIN_DECL
 
 /** Version of ::fisc_eval_options this header describes. */
-#define FISC_EVAL_OPTIONS_VERSION 1
+#define FISC_EVAL_OPTIONS_VERSION 2
 
 /** Evaluation options. Transparent and versioned: only fields are ever appended. */
 typedef struct fisc_eval_options {
@@ -36,12 +36,21 @@ typedef struct fisc_eval_options {
     int trace;             /**< non-zero: record the explanation: the steps, the values compared in each
                                 condition and the summaries. Off (batch work): outcomes, conditions' states,
                                 amounts, missing facts and parameters used only; the texts are "". */
+    int summary;           /**< (version 2) non-zero, with trace off: a summary for batch work. Each item
+                                still has its outcome, choice, missing facts, parameters used, provisional
+                                mark, the amounts counted in a category (and so the totals) and its first
+                                amount, the one a program publishes first as its headline; it records no
+                                conditions (condition_count 0) and, of the informative amounts (category
+                                -1), only those. Every amount it does record equals the full evaluation's. */
 } fisc_eval_options;
 
-/** Static initializer: year 0 (must be set), whole year, no trace. */
-#define FISC_EVAL_OPTIONS_INIT { FISC_EVAL_OPTIONS_VERSION, 0, 0, 0 }
+/** Static initializer: year 0 (must be set), whole year, no trace, no summary. */
+#define FISC_EVAL_OPTIONS_INIT { FISC_EVAL_OPTIONS_VERSION, 0, 0, 0, 0 }
 
-/** Initialise @p o to FISC_EVAL_OPTIONS_INIT. @return FISC_OK or FISC_EINVAL (version). */
+/**
+ * Initialise @p o to FISC_EVAL_OPTIONS_INIT for @p version (1 or 2; a version 1 struct ends after
+ * trace, and the library reads no further of it). @return FISC_OK or FISC_EINVAL (version).
+ */
 FISC_API FISC_NODISCARD fisc_status fisc_eval_options_init(fisc_eval_options *o, unsigned int version);
 
 /** What an item found. Values pinned. */

@@ -54,7 +54,7 @@ FISC_STATUS_CAPPED = 0x4
 FISC_UPPER_NO_ZHENG_AFTER_JIAO = 0x1
 FISC_UPPER_RMB_PREFIX = 0x2
 
-FISC_EVAL_OPTIONS_VERSION = 1
+FISC_EVAL_OPTIONS_VERSION = 2
 FISC_JSON_TRACE = 0x1
 FISC_JSON_PRETTY = 0x2
 FISC_CATEGORY_COUNT = 4
@@ -178,6 +178,7 @@ class _EvalOptionsStruct(Structure):
         ("year", c_int),
         ("quarter", c_int),
         ("trace", c_int),
+        ("summary", c_int),  # version 2
     ]
 
 
