@@ -1,7 +1,8 @@
 # A thin layer over meson: `make`, `make run`, `make check`, `make bench`.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
-# Benchmarks run an optimised build (-O3, link-time optimisation; assertions kept, as everywhere).
+# Benchmarks run an optimised build (-O3, link-time and profile-guided optimisation; assertions
+# kept, as everywhere): scripts/build-release builds, trains and rebuilds it.
 RELEASE_BUILD ?= build-release
 FISC = $(BUILD)/examples/fisc
 
@@ -14,9 +15,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 release:
-	[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_lto=true \
-		-Db_ndebug=false
-	meson compile -C $(RELEASE_BUILD)
+	sh scripts/build-release $(RELEASE_BUILD)
 
 # The main job: estimate the incentives of the bundled sample enterprise for 2023, explained.
 run: all
