@@ -43,7 +43,8 @@ typedef struct fiscp_program {
      * The amounts of earlier programs this one reads with fiscp_prior_amount(), { program, amount }
      * pairs ending with { NULL, NULL } (or NULL for none). A summary evaluation (fisc_eval_options::
      * summary) records of an earlier program only its first amount, its counted ones and the ones
-     * read this way: an amount read but not declared here fails the evaluation there (FISC_ENOTFOUND).
+     * read this way. A read that finds no such amount and is not declared here fails the evaluation
+     * (FISC_ENOTFOUND), in every mode, so that the tests catch a missing declaration.
      */
     const struct fiscp_read *reads;
 } fiscp_program;
@@ -256,9 +257,10 @@ const char *fiscp_percent(fiscp_ctx *c, const fisc_decimal *rate);
 
 /*
  * An amount published by a program that ran earlier in this evaluation (one named in the
- * program's `after` list). *out is NULL when that program is not enabled, published no such
- * amount, or was undetermined; *outcome (may be NULL) receives its outcome, or -1 when it did
- * not run. Reading it is recorded as a condition-free dependency: no facts are asked for.
+ * program's `after` list; the amount declared in its `reads`). *out is NULL when that program is
+ * not enabled, published no such amount, or was undetermined; *outcome (may be NULL) receives its
+ * outcome, or -1 when it did not run. Reading it is recorded as a condition-free dependency: no
+ * facts are asked for. An undeclared amount that is not there fails the evaluation (see `reads`).
  */
 void fiscp_prior_amount(fiscp_ctx *c, const char *program, const char *amount, const fisc_decimal **out,
                         int *outcome);

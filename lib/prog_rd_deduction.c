@@ -1111,7 +1111,8 @@ static fisc_status report(rd *s)
     publish(s, &rc, "extra_amortisation", D(s, D_EXTRA_AMORT), NULL, r);
     if (s->raised)
         publish(s, &rc, "extra_q4_raise", D(s, D_RAISE), NULL, r);
-    /* at 100% the expensed extra is its base */
+    /* at 100% the expensed extra is its base. (A twin a summary did not publish is NULL: the amount is
+       then rounded here, which gives the same value in the same form, the rounding being the same.) */
     publish(s, &rc, "expensed_base", D(s, D_EXP_BASE), quick && s->rate_is_one ? expensed : NULL, r);
     if (s->any_capitalised)
         publish(s, &rc, "capitalised_base", D(s, D_CAP_BASE), NULL, r);

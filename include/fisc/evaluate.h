@@ -38,10 +38,12 @@ typedef struct fisc_eval_options {
                                 amounts, missing facts and parameters used only; the texts are "". */
     int summary;           /**< (version 2) non-zero, with trace off: a summary for batch work. Each item
                                 still has its outcome, choice, missing facts, parameters used, provisional
-                                mark, the amounts counted in a category (and so the totals) and its first
-                                amount, the one a program publishes first as its headline; it records no
-                                conditions (condition_count 0) and, of the informative amounts (category
-                                -1), only those. Every amount it does record equals the full evaluation's. */
+                                mark and the amounts counted in a category (and so the totals); of its
+                                informative amounts (category -1) only its first (the one a program
+                                publishes first, its headline) and those a later program of the policy
+                                reads (cn.cit's route taxes when gx.beibu_cit_local_share is enabled);
+                                no conditions (condition_count 0). Every amount it records equals the
+                                full evaluation's. Ignored with trace on. */
 } fisc_eval_options;
 
 /** Static initializer: year 0 (must be set), whole year, no trace, no summary. */
