@@ -5,9 +5,9 @@
  * reading and decoding, so memory stays flat whatever the input size). Each of --jobs workers
  * (this thread and jobs - 1 more) reads a block, evaluates it with its own facts and result (the
  * policy is immutable and shared; the result is evaluated into row after row, so a row allocates
- * nothing) and writes it once the blocks before it are written (see relay): the output is the
- * same for any number of threads, and a block's text, fields and output stay in the cache of the
- * thread that uses them. Totals are added exactly (fisc_decimal_add) per worker and merged at the
+ * nothing) and hands it over to be written after the blocks before it (see relay), going on with
+ * its next block meanwhile: the output is the same for any number of threads, and a block's text
+ * and fields stay in the cache of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and merged at the
  * end; exact addition does not depend on the order, so a category's total is added amount by
  * amount, as fisc_result_total() adds them, rather than from the result's totals.
  *
@@ -167,6 +167,18 @@ typedef struct row_text {
  */
 struct relay;
 
+/*
+ * A block a worker has evaluated and handed to the relay (hand_over()), written in its turn by
+ * whichever worker completes the run of blocks before it (write_ready()): the worker goes on
+ * with the next block in its other buffers meanwhile. Under the relay's write_mu.
+ */
+typedef struct parked {
+    cli_block blk;
+    cli_buf out, msgs;
+    int pending;             /* handed over, not written yet */
+    int failed;              /* the worker's fatal error happened in this block */
+} parked;
+
 typedef struct worker {
     _Alignas(64) batch B;    /* the batch, copied from *shared; B.R.blk is blk */
     const batch *shared;
@@ -179,6 +191,7 @@ typedef struct worker {
     stats st;                /* st.progs: whole cache lines of their own */
     row_text rt;
     fisc_error fatal;        /* an error that stops the batch (out of memory) */
+    parked parked;           /* the block before, until it is written */
 } worker;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -587,12 +600,16 @@ static int sink_write(sink *k, const char *s, size_t len)
 /* ---------------------------------------------------------------------------------------- */
 /* Threads */
 
+/* Blocks handed over and not written yet: fewer than two a worker (one parked, one evaluated). */
+#define RELAY_RING (2 * MAX_JOBS)
+
 /*
  * How the workers share the input and the output. Each worker reads a block (one worker at a
- * time), evaluates it, and writes it when the blocks read before it are written: the output is
- * in the input's order for any number of workers. A block is read, evaluated and written by one
- * thread, so that its text, fields and output stay in that thread's cache; the next block is
- * read by another worker meanwhile.
+ * time), evaluates it and hands it over (hand_over()); the blocks are written in the order they
+ * were read, each by the worker that hands over the first block not yet written, together with
+ * the blocks after it that are ready: the output is in the input's order for any number of
+ * workers. A worker does not wait for its turn to write: it goes on with its next block in a
+ * second set of buffers, and waits only if the block it parked before is still not written.
  */
 typedef struct relay {
     pthread_mutex_t read_mu;  /* the input */
@@ -605,6 +622,7 @@ typedef struct relay {
     pthread_cond_t turn;
     int go;                   /* 1: the workers begin; -1: they do not (a thread did not start) */
     size_t written;           /* blocks written */
+    struct worker *done[RELAY_RING]; /* done[seq % RELAY_RING]: the worker that parked block seq */
     int stopped;              /* a fatal error, in fatal: nothing more is read or written */
     fisc_error fatal;
     sink *out;
@@ -645,39 +663,68 @@ static int read_block(worker *w, size_t *seq)
     return got;
 }
 
-/* Write w's block, numbered @p seq, after those before it. @return 0 when the batch stopped. */
-static int write_block(worker *w, size_t seq)
+/*
+ * Write, in order, the blocks handed over from the first one not written yet, up to the first
+ * that is not ready; a block whose worker failed stops the batch there. Under write_mu.
+ */
+static void write_ready(relay *L)
+{
+    worker *v;
+
+    while (!L->stopped && (v = L->done[L->written % RELAY_RING]) != NULL) {
+        parked *p = &v->parked;
+
+        L->done[L->written % RELAY_RING] = NULL;
+        if (p->failed) {
+            L->fatal = v->fatal;
+            L->stopped = 1;
+        } else {
+            if (p->msgs.len)
+                fputs(p->msgs.data, stderr);
+            if (sink_write(L->out, p->out.data ? p->out.data : "", p->out.len) != 0) {
+                cli_error_set(&L->fatal, CLI_EOUTPUT, L->out->name, -1, -1, "writing the result failed");
+                L->stopped = 1;
+            }
+            L->rows += p->blk.nrecs;
+            if (L->tty)
+                cli_progress(v->B.R.cmd, L->t0, L->rows, 0);
+        }
+        p->pending = 0;
+        L->written++;
+    }
+    pthread_cond_broadcast(&L->turn);
+}
+
+/*
+ * Hand over w's evaluated block, numbered @p seq: park it (its buffers swapped with the parked
+ * ones, once the block parked before is written) and write what is ready. @return 0 when the
+ * batch stopped or w failed.
+ */
+static int hand_over(worker *w, size_t seq)
 {
     relay *L = w->relay;
+    parked *p = &w->parked;
+    cli_block b;
+    cli_buf o, m;
     int stopped;
 
     pthread_mutex_lock(&L->write_mu);
-    while (L->written != seq)
+    while (p->pending && !L->stopped)
         pthread_cond_wait(&L->turn, &L->write_mu);
     if (!L->stopped) {
-        if (w->fatal.code != FISC_OK) {
-            L->fatal = w->fatal;
-            L->stopped = 1;
-        } else {
-            if (w->msgs.len)
-                fputs(w->msgs.data, stderr);
-            if (sink_write(L->out, w->out.data ? w->out.data : "", w->out.len) != 0) {
-                cli_error_set(&L->fatal, CLI_EOUTPUT, L->out->name, -1, -1,
-                              "writing the result failed");
-                L->stopped = 1;
-            }
-            L->rows += w->blk.nrecs;
-            if (L->tty)
-                cli_progress(w->B.R.cmd, L->t0, L->rows, 0);
-        }
+        b = p->blk, p->blk = w->blk, w->blk = b; /* w->blk stays where B.R.blk points */
+        o = p->out, p->out = w->out, w->out = o;
+        m = p->msgs, p->msgs = w->msgs, w->msgs = m;
+        p->pending = 1;
+        p->failed = w->fatal.code != FISC_OK;
+        L->done[seq % RELAY_RING] = w;
+        write_ready(L);
     }
-    L->written++;
-    pthread_cond_broadcast(&L->turn);
     stopped = L->stopped;
     pthread_mutex_unlock(&L->write_mu);
     if (stopped)
         relay_stop_reading(L);
-    return !stopped;
+    return !stopped && w->fatal.code == FISC_OK;
 }
 
 /* A worker: blocks read, evaluated and written, until the input ends or the batch stops. */
@@ -697,7 +744,7 @@ static void *work(void *arg)
     w->B.R.blk = &w->blk;
     while (go && read_block(w, &seq)) {
         eval_block(w);
-        if (!write_block(w, seq))
+        if (!hand_over(w, seq))
             break;
     }
     return NULL;
@@ -1004,6 +1051,9 @@ int cmd_batch(int argc, char **argv)
         cli_block_init(&w->blk);
         cli_buf_init(&w->out);
         cli_buf_init(&w->msgs);
+        cli_block_init(&w->parked.blk);
+        cli_buf_init(&w->parked.out);
+        cli_buf_init(&w->parked.msgs);
         fisc_error_clear(&w->fatal);
         w->st.progs = lines_calloc(B.nprog + 1, sizeof(*w->st.progs));
         if (!w->st.progs) {
@@ -1120,6 +1170,9 @@ done:
         fisc_result_free(ws[t].res);
         cli_buf_free(&ws[t].out);
         cli_buf_free(&ws[t].msgs);
+        cli_block_free(&ws[t].parked.blk);
+        cli_buf_free(&ws[t].parked.out);
+        cli_buf_free(&ws[t].parked.msgs);
         stats_clear(&ws[t].st, B.nprog);
     }
     free(ws);
