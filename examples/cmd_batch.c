@@ -6,14 +6,16 @@
  * (this thread and jobs - 1 more) reads a block, evaluates it with its own facts and result (the
  * policy is immutable and shared; the result is evaluated into row after row, so a row allocates
  * nothing) and hands it over to be written after the blocks before it (see relay), going on with
- * its next block meanwhile: the output is the same for any number of threads, and a block's text
- * and fields stay in the cache of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and merged at the
- * end; exact addition does not depend on the order, so a category's total is added amount by
+ * its next block meanwhile in a second set of buffers (so a worker holds at most two blocks): the
+ * output is the same for any number of threads, and a block's text and fields stay in the cache
+ * of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and
+ * merged at the end; exact addition does not depend on the order, so a category's total is added amount by
  * amount, as fisc_result_total() adds them, rather than from the result's totals.
  *
  * Public API only. No floating point: rates of progress are integer rows per second from
  * integer nanoseconds.
  */
+#include <assert.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -183,7 +185,7 @@ typedef struct worker {
     _Alignas(64) batch B;    /* the batch, copied from *shared; B.R.blk is blk */
     const batch *shared;
     struct relay *relay;     /* the input and the output, shared */
-    cli_block blk;           /* the block this worker reads, evaluates and writes */
+    cli_block blk;           /* the block this worker reads, evaluates and hands over */
     fisc_facts *facts;       /* made in the worker's thread, from its own heap */
     fisc_result *res;        /* evaluated into row after row (fisc_evaluate_into) */
     cli_buf out;             /* this block's output rows */
@@ -600,7 +602,11 @@ static int sink_write(sink *k, const char *s, size_t len)
 /* ---------------------------------------------------------------------------------------- */
 /* Threads */
 
-/* Blocks handed over and not written yet: fewer than two a worker (one parked, one evaluated). */
+/*
+ * Blocks read and not written yet are at most two a worker (one parked, one being evaluated or
+ * waiting to be parked), so the numbers of those in relay.done are fewer than this apart and
+ * never share a place.
+ */
 #define RELAY_RING (2 * MAX_JOBS)
 
 /*
@@ -669,6 +675,7 @@ static int read_block(worker *w, size_t *seq)
  */
 static void write_ready(relay *L)
 {
+    size_t from = L->written;
     worker *v;
 
     while (!L->stopped && (v = L->done[L->written % RELAY_RING]) != NULL) {
@@ -692,7 +699,8 @@ static void write_ready(relay *L)
         p->pending = 0;
         L->written++;
     }
-    pthread_cond_broadcast(&L->turn);
+    if (L->written != from || L->stopped) /* what a worker in hand_over() waits for */
+        pthread_cond_broadcast(&L->turn);
 }
 
 /*
@@ -717,6 +725,7 @@ static int hand_over(worker *w, size_t seq)
         m = p->msgs, p->msgs = w->msgs, w->msgs = m;
         p->pending = 1;
         p->failed = w->fatal.code != FISC_OK;
+        assert(L->done[seq % RELAY_RING] == NULL);
         L->done[seq % RELAY_RING] = w;
         write_ready(L);
     }
@@ -727,7 +736,7 @@ static int hand_over(worker *w, size_t seq)
     return !stopped && w->fatal.code == FISC_OK;
 }
 
-/* A worker: blocks read, evaluated and written, until the input ends or the batch stops. */
+/* A worker: blocks read, evaluated and handed over, until the input ends or the batch stops. */
 static void *work(void *arg)
 {
     worker *w = arg;
