@@ -1934,9 +1934,10 @@ static NOINLINE fisc_status set_index_general(fisc_facts *f, size_t index, const
 }
 
 /*
- * A number (its bounds small: slot.quick Q_AMOUNT, Q_NUMBER or Q_WHOLE; known only for Q_AMOUNT, which
- * it then overwrites as the general path would): an amount or an integer within its bounds, else the
- * general path.
+ * A number (its bounds small: slot.quick Q_AMOUNT or Q_NUMBER; known only for Q_AMOUNT, which it then
+ * overwrites as the general path would): an amount or an integer within its bounds, else the general
+ * path. (An integer fact's cell that set_cell() declined goes to the general path: nothing here could
+ * take it.)
  */
 static NOINLINE fisc_status set_index_number(fisc_facts *f, size_t index, const char *value_text, size_t len,
                                              fisc_error *err)
@@ -1950,8 +1951,8 @@ static NOINLINE fisc_status set_index_number(fisc_facts *f, size_t index, const 
             return set_index_general(f, index, value_text, len, err);
         scale = 0;
     }
-    if ((s->quick == Q_WHOLE && scale != 0) || !within_small(s->range, f->bounds[index], coef, scale))
-        return set_index_general(f, index, value_text, len, err); /* "1.00" too, for an integer */
+    if (!within_small(s->range, f->bounds[index], coef, scale))
+        return set_index_general(f, index, value_text, len, err);
     fiscp_decimal_set_scaled(&s->dec, coef, scale);
     know(f, index);
     return FISC_OK;
@@ -1966,32 +1967,6 @@ static NOINLINE fisc_status set_index_date(fisc_facts *f, size_t index, const ch
     if (!fiscp_date_parse(&d, value_text, len))
         return set_index_general(f, index, value_text, len, err);
     f->s[index].i = d;
-    know(f, index);
-    return FISC_OK;
-}
-
-/* A boolean, a text or a date (the slot not known): its quick path, else the general path. */
-static NOINLINE fisc_status set_index_other(fisc_facts *f, size_t index, const char *value_text, size_t len,
-                                            fisc_error *err)
-{
-    slot *s = &f->s[index];
-    int ok;
-
-    switch (s->quick) {
-    case Q_BOOL:
-        ok = quick_bool(s, value_text, len);
-        break;
-    case Q_TEXT:
-        ok = quick_text(s, value_text, len);
-        break;
-    case Q_DATE: /* apart: its call needs a stack frame */
-        return set_index_date(f, index, value_text, len, err);
-    default:
-        ok = 0;
-        break;
-    }
-    if (!ok)
-        return set_index_general(f, index, value_text, len, err);
     know(f, index);
     return FISC_OK;
 }
@@ -2037,8 +2012,11 @@ static FISCP_ALWAYS_INLINE fisc_status set_cell(fisc_facts *f, size_t index, con
         know(f, index);
         return FISC_OK;
     }
-    return s->quick <= Q_WHOLE ? set_index_number(f, index, value_text, len, err)
-                               : set_index_other(f, index, value_text, len, err);
+    /* what the quick tests above declined, none of them would take again */
+    if (s->quick == Q_DATE)
+        return set_index_date(f, index, value_text, len, err);
+    return s->quick < Q_WHOLE ? set_index_number(f, index, value_text, len, err)
+                              : set_index_general(f, index, value_text, len, err);
 }
 
 fisc_status fisc_facts_set_index(fisc_facts *f, size_t index, const char *value_text, size_t len,
