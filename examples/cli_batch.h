@@ -78,17 +78,6 @@ static inline const fisc_amount *cli_main_amount(const fisc_item *it) /* per pro
 {
     const fisc_amount *a = it->amounts, *end = it->amounts + it->amount_count;
 
-    /* Four a turn: an item with no category (cn.rd_deduction) has each of its amounts looked at. */
-    for (; end - a >= 4; a += 4) {
-        if (cli_has_category(a))
-            return a;
-        if (cli_has_category(a + 1))
-            return a + 1;
-        if (cli_has_category(a + 2))
-            return a + 2;
-        if (cli_has_category(a + 3))
-            return a + 3;
-    }
     for (; a < end; a++)
         if (cli_has_category(a))
             return a;

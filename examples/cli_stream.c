@@ -422,6 +422,12 @@ static void block_reset(cli_block *b)
  * of its commas alone in *commas; MASK_INDEX() turns the lowest bit of a mask into the byte's
  * offset. Bytes of UTF-8 sequences (0x80 and up) are never special.
  */
+/* A special byte other than the comma: one that ends an unquoted run of fields. */
+static inline int csv_ends_run(char c)
+{
+    return c == '"' || c == '\n' || c == '\r';
+}
+
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
     && !defined(CLI_STREAM_NO_WORDS)
 # if defined(__SSE2__) && !defined(CLI_STREAM_NO_SIMD)
@@ -462,15 +468,18 @@ static inline csv_mask half_low(const char *p, csv_mask *commas)
 }
 
 /*
- * The commas of the window (*commas), and a bit for each byte up to '"' (0x22): a superset of
- * its other special bytes (" LF CR), in fewer steps than window_masks(), which tells them apart
- * from the space, '!' and the control characters when the first such byte is not special.
+ * The commas of the window (*commas), and a mask whose lowest bit is its first other special byte
+ * (" LF CR), or 0: first a bit for each byte up to '"' (0x22), in fewer steps than window_masks(),
+ * which tells the special ones apart from the space, '!' and the control characters only when the
+ * first such byte is not special.
  */
 static inline csv_mask window_low(const char *p, csv_mask *commas)
 {
     csv_mask c0, c1, m = half_low(p, &c0) | half_low(p + 16, &c1) << 16;
 
     *commas = c0 | c1 << 16;
+    if (m && !csv_ends_run(p[MASK_INDEX(m)])) /* a space, say: look closer */
+        m = window_masks(p, commas) & ~*commas;
     return m;
 }
 # else
@@ -505,6 +514,7 @@ static inline csv_mask window_masks(const char *p, csv_mask *commas)
 #endif
 
 #if CSV_WINDOW != 32
+/* The commas of the window (*commas) and its other special bytes (" LF CR). */
 static inline csv_mask window_low(const char *p, csv_mask *commas)
 {
     return window_masks(p, commas) & ~*commas;
@@ -519,11 +529,6 @@ static inline csv_mask window_mask(const char *p)
 }
 
 /* 1 when @p c is special in an unquoted field other than a comma: " LF CR. */
-static inline int csv_ends_run(char c)
-{
-    return c == '"' || c == '\n' || c == '\r';
-}
-
 /* The first byte at or after @p p that ends an unquoted run (, " LF CR), or @p end. */
 static const char *csv_special(const char *p, const char *end)
 {
@@ -677,8 +682,6 @@ static int csv_fast_records(cli_stream *s, cli_block *b, size_t max)
             room = b->fields + b->fcap - CSV_WINDOW - 1; /* fcap >= 1024 */
         }
         other = window_low(buf + p, &commas);
-        if (other && !csv_ends_run(buf[p + MASK_INDEX(other)])) /* a space, say: look closer */
-            other = window_masks(buf + p, &commas) & ~commas;
         if (other) /* only the commas before the first other special byte */
             commas &= (other & (0 - other)) - 1;
         for (; commas; commas &= commas - 1) {

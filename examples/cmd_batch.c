@@ -9,8 +9,8 @@
  * its next block meanwhile in a second set of buffers (so a worker holds at most two blocks): the
  * output is the same for any number of threads, and a block's text and fields stay in the cache
  * of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and
- * merged at the end; exact addition does not depend on the order, so a category's total is added amount by
- * amount, as fisc_result_total() adds them, rather than from the result's totals.
+ * merged at the end; exact addition does not depend on the order, so a category's total is added
+ * amount by amount, as fisc_result_total() adds them, rather than from the result's totals.
  *
  * Public API only. No floating point: rates of progress are integer rows per second from
  * integer nanoseconds.
