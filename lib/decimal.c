@@ -96,7 +96,7 @@ static inline void copy_fields(fisc_decimal *out, const fisc_decimal *v)
 /* The coefficient fits in 64 bits: products of two such never overflow 128 bits. */
 static inline int fits64(const fisc_decimal *d)
 {
-    return (uint64_t)((int64_t)d->lo_ >> 63) == d->hi_;
+    return fiscp_decimal_fits64(d);
 }
 
 static inline mpq_ptr big_of(const fisc_decimal *d)
@@ -2001,7 +2001,8 @@ static FISCP_ALWAYS_INLINE void put_upto8(char *p, uint32_t v, int n)
     }
 }
 
-/* The n digits (n = digit_count(v), a constant where inlined) of v at p: 8-digit groups, the first shortest. */
+/* Exactly n digits of v < 10^n at p, zero-padded (n a constant where inlined): 8-digit groups, the first
+   shortest. */
 static FISCP_ALWAYS_INLINE void put_u64(char *p, uint64_t v, int n)
 {
     uint64_t hi;
@@ -2041,20 +2042,6 @@ size_t fiscp_u64_digits(char *out, uint64_t v)
     return n;
 }
 
-/* Exactly n digits of v < 10^n (zero-padded) into out. */
-static void put_fixed(char *out, uint64_t v, int n)
-{
-    char *p = out + n;
-
-    for (; n >= 2; n -= 2) {
-        p -= 2;
-        put_pair(p, (unsigned)(v % 100));
-        v /= 100;
-    }
-    if (n == 1)
-        p[-1] = (char)('0' + v);
-}
-
 /* The digits of m < 2^127 into out; returns their number (at most 39). */
 static size_t u128_digits(char *out, u128 m)
 {
@@ -2065,7 +2052,7 @@ static size_t u128_digits(char *out, u128 m)
         return fiscp_u64_digits(out, (uint64_t)m);
     hi = (uint64_t)(m / E19); /* m < 2^127: the quotient fits 64 bits */
     n = fiscp_u64_digits(out, hi);
-    put_fixed(out + n, (uint64_t)(m - (u128)hi * E19), 19);
+    put_u64(out + n, (uint64_t)(m - (u128)hi * E19), 19); /* zero-padded: the remainder is below 10^19 */
     return n + 19;
 }
 
@@ -2218,12 +2205,8 @@ int fiscp_decimal_get_int64_general(int64_t *out, const fisc_decimal *v)
 {
     i128 c, d, q;
 
-    if (v->kind_ != SMALL)
+    if (v->kind_ != SMALL) /* a 64-bit integer was fiscp_decimal_get_int64's */
         return 0;
-    if (v->scale_ == 0 && fits64(v)) {
-        *out = (int64_t)v->lo_;
-        return 1;
-    }
     c = coef_of(v);
     d = (i128)pow10_tab[v->scale_];
     if (c % d != 0)

@@ -184,12 +184,17 @@ int fiscp_decimal_small_digits(char digits[FISCP_COEF_DIGITS], int *negative, in
  */
 size_t fiscp_decimal_small_text(char *out, const fisc_decimal *v, int places);
 
+/* 1 when v's coefficient (of a SMALL value) fits 64 bits: its high word is the low word's sign. */
+static FISCP_ALWAYS_INLINE int fiscp_decimal_fits64(const fisc_decimal *v)
+{
+    return (uint64_t)((int64_t)v->lo_ >> 63) == v->hi_;
+}
+
 /* 1 when fiscp_decimal_small_text() writes v: SMALL, with a 64-bit coefficient other than
    INT64_MIN and at most 18 decimals. */
 static FISCP_ALWAYS_INLINE int fiscp_decimal_has_small_text(const fisc_decimal *v)
 {
-    return v->kind_ == FISCP_DEC_SMALL && (uint64_t)((int64_t)v->lo_ >> 63) == v->hi_ && v->scale_ <= 18 &&
-           v->lo_ != (uint64_t)1 << 63;
+    return v->kind_ == FISCP_DEC_SMALL && fiscp_decimal_fits64(v) && v->scale_ <= 18 && v->lo_ != (uint64_t)1 << 63;
 }
 
 /* 1 and v = num / den (reduced, den > 1) when v is a RATIO, else 0. */
@@ -211,7 +216,7 @@ char *fiscp_decimal_money(const fisc_decimal *v, int grouping);
 /* 1 and the coefficient and scale when v is SMALL with a 64-bit coefficient (v = coef / 10^scale). */
 static FISCP_ALWAYS_INLINE int fiscp_decimal_small64(int64_t *coef, int *scale, const fisc_decimal *v)
 {
-    if (v->kind_ != FISCP_DEC_SMALL || v->hi_ != (uint64_t)((int64_t)v->lo_ >> 63))
+    if (v->kind_ != FISCP_DEC_SMALL || !fiscp_decimal_fits64(v))
         return 0;
     *coef = (int64_t)v->lo_;
     *scale = v->scale_;
@@ -261,8 +266,8 @@ static FISCP_ALWAYS_INLINE void fiscp_decimal_set_int(fisc_decimal *out, int64_t
 /* Both SMALL at one scale with 64-bit coefficients: the case of the inline sums below. */
 static FISCP_ALWAYS_INLINE int fiscp_decimal_pair64(const fisc_decimal *a, const fisc_decimal *b)
 {
-    return (a->kind_ | b->kind_) == FISCP_DEC_SMALL && a->scale_ == b->scale_ &&
-           (uint64_t)((int64_t)a->lo_ >> 63) == a->hi_ && (uint64_t)((int64_t)b->lo_ >> 63) == b->hi_;
+    return (a->kind_ | b->kind_) == FISCP_DEC_SMALL && a->scale_ == b->scale_ && fiscp_decimal_fits64(a) &&
+           fiscp_decimal_fits64(b);
 }
 
 /*
@@ -293,6 +298,12 @@ static FISCP_ALWAYS_INLINE int fiscp_decimal_sub_small64(fisc_decimal *r, const 
         return 0;
     fiscp_decimal_set_scaled(r, z, a->scale_);
     return 1;
+}
+
+/* r = a - b (fisc_decimal_sub with no error text), its commonest case inline: fiscp_decimal_sub_small64. */
+static FISCP_ALWAYS_INLINE fisc_status fiscp_decimal_sub(fisc_decimal *r, const fisc_decimal *a, const fisc_decimal *b)
+{
+    return fiscp_decimal_sub_small64(r, a, b) ? FISC_OK : fisc_decimal_sub(r, a, b, NULL);
 }
 
 #endif

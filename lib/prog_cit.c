@@ -422,9 +422,7 @@ static fisc_status component_income(fiscp_ctx *c, const fisc_decimal *before, ci
         goto out;
     }
     if (rc == FISC_OK) /* none published: 0 is subtracted (fiscp_text shows a zero as "0") */
-        rc = !extra                                            ? fiscp_decimal_set(&after, before, NULL)
-           : fiscp_decimal_sub_small64(&after, before, extra) ? FISC_OK
-                                                               : fisc_decimal_sub(&after, before, extra, NULL);
+        rc = extra ? fiscp_decimal_sub(&after, before, extra) : fiscp_decimal_set(&after, before, NULL);
     if (rc == FISC_OK)
         rc = STEP(c, "rd.after_extra_deduction", "减除研发费用加计扣除后的所得", "Income after the R&D extra deduction",
                   "加计扣除及弥补亏损前的所得 − 研发费用加计扣除额 / income before both − R&D extra deduction",
@@ -764,9 +762,7 @@ static fisc_status report(fiscp_ctx *c, route *r, int best, const cit_income *in
     if (rc == FISC_OK && best >= 0) {
         const char *pre_zh = "", *pre_en = "";
 
-        rc = fiscp_decimal_sub_small64(relief, &rounded[STANDARD], &rounded[best])
-               ? FISC_OK
-               : fisc_decimal_sub(relief, &rounded[STANDARD], &rounded[best], NULL);
+        rc = fiscp_decimal_sub(relief, &rounded[STANDARD], &rounded[best]);
         if (rc == FISC_OK)
             rc = fiscp_amount(c, "tax", &rounded[best], FISC_CATEGORY_TAX_PAYABLE);
         if (rc == FISC_OK)

@@ -299,7 +299,6 @@ static int is_one(const fisc_decimal *v)
                                      10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
                                      1000000000000000, 10000000000000000, 100000000000000000,
                                      1000000000000000000 };
-
     int64_t coef;
     int scale;
 
@@ -609,11 +608,11 @@ static fisc_status manufacturing(rd *s)
         mul(s, need, total, share);
     if (s->arith != FISC_OK)
         return FISC_OK;
-    state = !total                                      ? -1
-          : fiscp_decimal_sign(total) <= 0               ? 0
-          : fiscp_decimal_cmp(manuf, need) >= 0          ? 1
-          : unresolved                                  ? -1
-                                                        : 0;
+    state = !total                               ? -1
+          : fiscp_decimal_sign(total) <= 0       ? 0
+          : fiscp_decimal_cmp(manuf, need) >= 0  ? 1
+          : unresolved                           ? -1
+                                                 : 0;
     if (state == 1)
         raise_to(s, CLASS_MANUFACTURING, rate);
     s->unknown |= state < 0;
