@@ -3,6 +3,8 @@
  */
 #include "cli_batch.h"
 
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,127 +432,252 @@ void cli_row_done(cli_row *row)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Threads */
+/* Threads: the relay */
 
-static void *thread_main(void *arg)
+/* Zeroed memory for @p n objects of @p size bytes, on cache lines of its own: what one thread
+ * writes row after row shares no line with another's. @return it (free() releases it), or NULL. */
+void *cli_lines_calloc(size_t n, size_t size)
 {
-    cli_pool_slot *s = arg;
-    cli_pool *P = s->pool;
-    size_t t = (size_t)(s - P->slots);
-    unsigned long seen = 0;
+    size_t bytes;
+    void *p;
 
-    for (;;) {
-        int mine;
-
-        pthread_mutex_lock(&P->mu);
-        while (P->gen == seen && !P->quit)
-            pthread_cond_wait(&P->go, &P->mu);
-        if (P->quit) {
-            pthread_mutex_unlock(&P->mu);
-            return NULL;
-        }
-        seen = P->gen;
-        mine = t < P->active; /* else no records for this slot this time */
-        pthread_mutex_unlock(&P->mu);
-        if (!mine)
-            continue;
-        P->fn(s->arg, s->from, s->to);
-        pthread_mutex_lock(&P->mu);
-        if (--P->pending == 0)
-            pthread_cond_signal(&P->done);
-        pthread_mutex_unlock(&P->mu);
-    }
+    if (size && n > (SIZE_MAX - 63) / size)
+        return NULL;
+    bytes = (n * size + 63) / 64 * 64;
+    p = aligned_alloc(64, bytes ? bytes : 64);
+    if (p)
+        memset(p, 0, bytes ? bytes : 64);
+    return p;
 }
 
-int cli_pool_start(cli_pool *P, size_t n, int caller_works, cli_slice_fn fn, void *workers,
-                   size_t size, fisc_error *err)
+void cli_relay_unit_init(cli_relay_unit *u, void *arg)
 {
-    size_t t;
+    memset(u, 0, sizeof(*u));
+    u->arg = arg;
+    cli_block_init(&u->blk);
+    cli_buf_init(&u->out);
+    cli_buf_init(&u->msgs);
+    cli_block_init(&u->parked.blk);
+    cli_buf_init(&u->parked.out);
+    cli_buf_init(&u->parked.msgs);
+    fisc_error_clear(&u->fatal);
+}
 
-    memset(P, 0, sizeof(*P));
-    P->slots = calloc(n ? n : 1, sizeof(*P->slots));
-    if (!P->slots) {
+void cli_relay_unit_free(cli_relay_unit *u)
+{
+    cli_block_free(&u->blk);
+    cli_buf_free(&u->out);
+    cli_buf_free(&u->msgs);
+    cli_block_free(&u->parked.blk);
+    cli_buf_free(&u->parked.out);
+    cli_buf_free(&u->parked.msgs);
+}
+
+void cli_relay_init(cli_relay *L, const cli_rows *R, cli_stream *in, cli_relay_eval_fn eval,
+                    cli_relay_write_fn write, void *sink, const char *sink_name,
+                    const char *write_failed, int tty, int64_t t0)
+{
+    memset(L, 0, sizeof(*L));
+    L->R = R;
+    L->in = in;
+    L->eval = eval;
+    L->write = write;
+    L->sink = sink;
+    L->sink_name = sink_name;
+    L->write_failed = write_failed;
+    L->tty = tty;
+    L->t0 = t0;
+    L->reading = 1;
+    L->in_rc = FISC_OK;
+    fisc_error_clear(&L->in_err);
+    fisc_error_clear(&L->fatal);
+    pthread_mutex_init(&L->read_mu, NULL);
+    pthread_mutex_init(&L->write_mu, NULL);
+    pthread_cond_init(&L->turn, NULL);
+}
+
+static void stop_reading(cli_relay *L)
+{
+    pthread_mutex_lock(&L->read_mu);
+    L->reading = 0;
+    pthread_mutex_unlock(&L->read_mu);
+}
+
+/* Read the next block into u->blk and number it in *seq. @return 0 when there is none. */
+static int read_block(cli_relay *L, cli_relay_unit *u, size_t *seq)
+{
+    fisc_error e;
+    int rc, got = 0;
+
+    pthread_mutex_lock(&L->read_mu);
+    if (L->reading) {
+        rc = cli_rows_read_block(L->R, L->in, &u->blk, &e);
+        if (rc != FISC_OK) {
+            /* The rows read before the error are still computed and written. */
+            L->reading = 0;
+            L->in_rc = rc;
+            L->in_err = e;
+        }
+        if (u->blk.nrecs == 0)
+            L->reading = 0;
+        else
+            got = 1, *seq = L->next++;
+    }
+    pthread_mutex_unlock(&L->read_mu);
+    return got;
+}
+
+/*
+ * Write, in order, the blocks handed over from the first one not written yet, up to the first
+ * that is not ready; a block whose worker failed stops the run there. Under write_mu.
+ */
+static void write_ready(cli_relay *L)
+{
+    size_t from = L->written;
+    cli_relay_unit *v;
+
+    while (!L->stopped && (v = L->done[L->written % CLI_RELAY_RING]) != NULL) {
+        cli_relay_parked *p = &v->parked;
+
+        L->done[L->written % CLI_RELAY_RING] = NULL;
+        if (p->failed) {
+            L->fatal = v->fatal;
+            L->stopped = 1;
+        } else {
+            if (p->msgs.len)
+                fputs(p->msgs.data, stderr);
+            if (p->out.len && L->write(L->sink, p->out.data, p->out.len) != 0) {
+                cli_error_set(&L->fatal, CLI_EOUTPUT, L->sink_name, -1, -1, "%s", L->write_failed);
+                L->stopped = 1;
+            }
+            L->rows += p->blk.nrecs;
+            if (L->tty)
+                cli_progress(L->R->cmd, L->t0, L->rows, 0);
+        }
+        p->pending = 0;
+        L->written++;
+    }
+    if (L->written != from || L->stopped) /* what a worker in hand_over() waits for */
+        pthread_cond_broadcast(&L->turn);
+}
+
+/*
+ * Hand over u's evaluated block, numbered @p seq: park it (its buffers swapped with the parked
+ * ones, once the block parked before is written) and write what is ready. @return 0 when the
+ * run stopped or u failed.
+ */
+static int hand_over(cli_relay *L, cli_relay_unit *u, size_t seq)
+{
+    cli_relay_parked *p = &u->parked;
+    cli_block b;
+    cli_buf o, m;
+    int stopped;
+
+    pthread_mutex_lock(&L->write_mu);
+    while (p->pending && !L->stopped)
+        pthread_cond_wait(&L->turn, &L->write_mu);
+    if (!L->stopped) {
+        b = p->blk, p->blk = u->blk, u->blk = b; /* u->blk stays where the command's rows point */
+        o = p->out, p->out = u->out, u->out = o;
+        m = p->msgs, p->msgs = u->msgs, u->msgs = m;
+        p->pending = 1;
+        p->failed = u->fatal.code != FISC_OK;
+        assert(L->done[seq % CLI_RELAY_RING] == NULL);
+        L->done[seq % CLI_RELAY_RING] = u;
+        write_ready(L);
+    }
+    stopped = L->stopped;
+    pthread_mutex_unlock(&L->write_mu);
+    if (stopped)
+        stop_reading(L);
+    return !stopped && u->fatal.code == FISC_OK;
+}
+
+/* A worker: blocks read, evaluated and handed over, until the input ends or the run stops. */
+static void *work(void *arg)
+{
+    cli_relay_unit *u = arg;
+    cli_relay *L = u->relay;
+    size_t seq;
+    int go;
+
+    pthread_mutex_lock(&L->write_mu);
+    while (!L->go)
+        pthread_cond_wait(&L->turn, &L->write_mu);
+    go = L->go > 0;
+    pthread_mutex_unlock(&L->write_mu);
+    while (go && read_block(L, u, &seq)) {
+        u->out.len = 0;
+        u->msgs.len = 0;
+        if (u->out.data)
+            u->out.data[0] = '\0';
+        L->eval(u);
+        if ((u->out.failed || u->msgs.failed) && u->fatal.code == FISC_OK)
+            cli_error_set(&u->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
+        if (!hand_over(L, u, seq))
+            break;
+    }
+    return NULL;
+}
+
+static cli_relay_unit *unit(const cli_relay *L, size_t t)
+{
+    return (cli_relay_unit *)(void *)((char *)L->first + t * L->stride);
+}
+
+/* Let the workers begin (@p go 1) or not (-1). */
+static void relay_go(cli_relay *L, int go)
+{
+    pthread_mutex_lock(&L->write_mu);
+    L->go = go;
+    pthread_cond_broadcast(&L->turn);
+    pthread_mutex_unlock(&L->write_mu);
+}
+
+static void join(cli_relay *L)
+{
+    for (size_t t = 0; t < L->nthreads; t++)
+        pthread_join(L->tids[t], NULL);
+    L->nthreads = 0;
+}
+
+int cli_relay_start(cli_relay *L, cli_relay_unit *first, size_t stride, size_t n, fisc_error *err)
+{
+    assert(n >= 1 && n <= CLI_BATCH_MAX_JOBS);
+    L->first = first;
+    L->stride = stride;
+    for (size_t t = 0; t < n; t++)
+        unit(L, t)->relay = L;
+    if (n > 1 && !(L->tids = calloc(n - 1, sizeof(*L->tids)))) {
         cli_error_set(err, FISC_ENOMEM, "", -1, -1, "out of memory");
         return FISC_ENOMEM;
     }
-    pthread_mutex_init(&P->mu, NULL);
-    pthread_cond_init(&P->go, NULL);
-    pthread_cond_init(&P->done, NULL);
-    P->ready = 1;
-    P->n = n;
-    P->first = caller_works ? 1 : 0;
-    P->fn = fn;
-    for (t = 0; t < n; t++) {
-        P->slots[t].pool = P;
-        P->slots[t].arg = (char *)workers + t * size;
-    }
-    for (t = P->first; t < n; t++) {
-        if (pthread_create(&P->slots[t].tid, NULL, thread_main, &P->slots[t]) != 0) {
+    for (size_t t = 1; t < n; t++) {
+        if (pthread_create(&L->tids[t - 1], NULL, work, unit(L, t)) != 0) {
             cli_error_set(err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
             return FISC_ENOMEM;
         }
-        P->slots[t].started = 1;
+        L->nthreads++;
     }
     return FISC_OK;
 }
 
-void cli_pool_begin(cli_pool *P, size_t n, size_t nrecs)
+void cli_relay_run(cli_relay *L)
 {
-    size_t t;
-
-    for (t = 0; t < n; t++) {
-        P->slots[t].from = nrecs * t / n;
-        P->slots[t].to = nrecs * (t + 1) / n;
-    }
-    /* Written before the broadcast, under the mutex the threads take when they wake. */
-    pthread_mutex_lock(&P->mu);
-    P->active = n;
-    if (n > P->first) {
-        P->pending = n - P->first;
-        P->gen++;
-        pthread_cond_broadcast(&P->go);
-    }
-    pthread_mutex_unlock(&P->mu);
+    relay_go(L, 1);
+    (void)work(unit(L, 0));
+    join(L);
 }
 
-void cli_pool_wait(cli_pool *P)
+void cli_relay_end(cli_relay *L)
 {
-    if (P->first == 1 && P->active > 0)
-        P->fn(P->slots[0].arg, P->slots[0].from, P->slots[0].to);
-    if (P->active > P->first) {
-        pthread_mutex_lock(&P->mu);
-        while (P->pending > 0)
-            pthread_cond_wait(&P->done, &P->mu);
-        pthread_mutex_unlock(&P->mu);
+    if (L->nthreads > 0) { /* not begun: let them end */
+        relay_go(L, -1);
+        join(L);
     }
-}
-
-void cli_pool_run(cli_pool *P, size_t n, size_t nrecs)
-{
-    cli_pool_begin(P, n, nrecs);
-    cli_pool_wait(P);
-}
-
-void cli_pool_stop(cli_pool *P)
-{
-    size_t t;
-
-    if (!P->ready) {
-        free(P->slots);
-        P->slots = NULL;
-        return;
-    }
-    pthread_mutex_lock(&P->mu);
-    P->quit = 1;
-    pthread_cond_broadcast(&P->go);
-    pthread_mutex_unlock(&P->mu);
-    for (t = 0; t < P->n; t++)
-        if (P->slots[t].started)
-            pthread_join(P->slots[t].tid, NULL);
-    pthread_mutex_destroy(&P->mu);
-    pthread_cond_destroy(&P->go);
-    pthread_cond_destroy(&P->done);
-    free(P->slots);
-    P->slots = NULL;
-    P->ready = 0;
+    free(L->tids);
+    L->tids = NULL;
+    pthread_cond_destroy(&L->turn);
+    pthread_mutex_destroy(&L->write_mu);
+    pthread_mutex_destroy(&L->read_mu);
 }

@@ -1,7 +1,7 @@
 /*
  * What `fisc batch` and `fisc whatif` share: the rows of a streamed input turned into facts (a
  * CSV header mapped to facts by name or label, the key column; JSON Lines facts objects), a
- * small pool of threads that evaluates contiguous slices of a block, and the amount helpers
+ * relay of threads that evaluate blocks and write them in order, and the amount helpers
  * (the main amount of an item, an amount written exactly with at least two decimals). Not part
  * of the library API. No floating point.
  */
@@ -19,10 +19,10 @@
 #include "cli_common.h"
 #include "cli_stream.h"
 
-/* Most rows of a block: read, evaluated and written together (fisc batch: by one thread;
- * fisc whatif: split between the threads). A CSV block also ends with the text read so far (a
- * chunk of 1 MiB), so that rows of 128 bytes or more make a block of about one chunk each. A
- * test build may make it tiny, to put every row at a block's edge. */
+/* Most rows of a block: read, evaluated and written together, by one thread. A CSV block also
+ * ends with the text read so far (a chunk of 1 MiB), so that rows of 128 bytes or more make a
+ * block of about one chunk each. A test build may make it tiny, to put every row at a block's
+ * edge. */
 #ifndef CLI_BATCH_BLOCK_ROWS
 #define CLI_BATCH_BLOCK_ROWS 8192
 #endif
@@ -152,49 +152,105 @@ int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row
 void cli_row_done(cli_row *row);
 
 /* ---------------------------------------------------------------------------------------- */
-/* Threads */
-
-/* Evaluate records [from, to) of the current block with worker state @p arg. */
-typedef void (*cli_slice_fn)(void *arg, size_t from, size_t to);
-
-struct cli_pool;
-typedef struct cli_pool_slot {
-    struct cli_pool *pool;
-    void *arg;
-    size_t from, to;
-    pthread_t tid;
-    int started;
-} cli_pool_slot;
-
-typedef struct cli_pool {
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    unsigned long gen;
-    size_t pending;
-    int quit, ready;
-    size_t n;
-    size_t first;            /* the first slot with a thread: 1 when slot 0 is the caller, else 0 */
-    size_t active;           /* the slots given records by the last cli_pool_begin() */
-    cli_pool_slot *slots;
-    cli_slice_fn fn;
-} cli_pool;
+/* Threads: the relay */
 
 /*
- * Start the threads of @p n slots running @p fn, slot t on the t-th of the @p n workers at
- * @p workers, each @p size bytes. With @p caller_works, slot 0 is the calling thread (it
- * evaluates in cli_pool_wait()) and n - 1 threads start; else n threads start, and the caller is
- * free between cli_pool_begin() and cli_pool_wait() (to read the next block).
- * @return FISC_OK; FISC_ENOMEM (also a thread that cannot start). cli_pool_stop() in every case.
+ * How the workers of a command share the input and the output. Each worker reads a block (one
+ * worker at a time), evaluates it and hands it over; the blocks are written in the order they
+ * were read, each by the worker that hands over the first block not yet written, together with
+ * the blocks after it that are ready: the output is in the input's order for any number of
+ * workers. A worker does not wait for its turn to write: it parks its block in a second set of
+ * buffers and goes on with the next, and waits only if the block it parked before is still not
+ * written. No thread is idle while a block remains (a block split between threads would leave
+ * the one that finishes first waiting for the other).
  */
-int cli_pool_start(cli_pool *P, size_t n, int caller_works, cli_slice_fn fn, void *workers,
-                   size_t size, fisc_error *err);
-/* Split @p nrecs records between the first @p n slots (n <= P->n) in order, and start them. */
-void cli_pool_begin(cli_pool *P, size_t n, size_t nrecs);
-/* Run slot 0 when it is the caller's, and wait for every slot of the last cli_pool_begin(). */
-void cli_pool_wait(cli_pool *P);
-/* cli_pool_begin(), then cli_pool_wait(). */
-void cli_pool_run(cli_pool *P, size_t n, size_t nrecs);
-/* Stop and join the threads. Safe on a pool that failed to start or was zeroed. */
-void cli_pool_stop(cli_pool *P);
+struct cli_relay;
+
+/* A block a worker has evaluated and handed over, until it is written. Under the relay's write_mu. */
+typedef struct cli_relay_parked {
+    cli_block blk;
+    cli_buf out, msgs;
+    int pending;             /* handed over, not written yet */
+    int failed;              /* the worker's fatal error happened in this block */
+} cli_relay_parked;
+
+/* A worker's part of the relay, inside the command's own worker (arg). */
+typedef struct cli_relay_unit {
+    struct cli_relay *relay;
+    void *arg;               /* the command's worker */
+    cli_block blk;           /* the block this worker reads, evaluates and hands over: its address stays */
+    cli_buf out;             /* the block's output */
+    cli_buf msgs;            /* the block's bad-row messages, for standard error */
+    fisc_error fatal;        /* an error that stops the run (out of memory) */
+    cli_relay_parked parked; /* the block before, until it is written */
+} cli_relay_unit;
+
+/* Evaluate u->blk into u->out and u->msgs (emptied before); a fatal error in u->fatal. */
+typedef void (*cli_relay_eval_fn)(cli_relay_unit *u);
+/* Write @p len bytes of output to @p sink. @return 0, or -1. */
+typedef int (*cli_relay_write_fn)(void *sink, const char *s, size_t len);
+
+/* Blocks read and not written yet are at most two a worker (one parked, one being evaluated or
+ * waiting to be parked), so their numbers are fewer than this apart and never share a place. */
+#define CLI_RELAY_RING (2 * CLI_BATCH_MAX_JOBS)
+
+typedef struct cli_relay {
+    /* set by cli_relay_init(), read by the workers */
+    const cli_rows *R;        /* the input's format and the command's name */
+    cli_relay_eval_fn eval;
+    cli_relay_write_fn write;
+    void *sink;
+    const char *sink_name, *write_failed; /* for the error: the file, "writing the result failed" */
+    int tty;                  /* a progress line on standard error */
+    int64_t t0;
+    /* the input */
+    pthread_mutex_t read_mu;
+    cli_stream *in;
+    size_t next;              /* the number of the next block read */
+    int reading;              /* 0 once the input ended or failed, or the run stopped */
+    int in_rc;                /* the input's error, or FISC_OK: read once cli_relay_run() returns */
+    fisc_error in_err;
+    /* the output, and the rest */
+    pthread_mutex_t write_mu;
+    pthread_cond_t turn;
+    int go;                   /* 1: the workers begin; -1: they do not */
+    size_t written;           /* blocks written */
+    cli_relay_unit *done[CLI_RELAY_RING]; /* done[seq % CLI_RELAY_RING]: the unit that parked block seq */
+    size_t rows;              /* rows written, for the progress line */
+    int stopped;              /* a fatal error, in fatal: nothing more is read or written */
+    fisc_error fatal;
+    /* the threads */
+    pthread_t *tids;
+    size_t nthreads;          /* started, not joined */
+    cli_relay_unit *first;    /* unit t at (char *)first + t * stride */
+    size_t stride;
+} cli_relay;
+
+/* Zeroed memory for @p n objects of @p size bytes, on cache lines of its own (a worker array):
+ * what one thread writes row after row shares no line with another's. @return it (free() releases
+ * it), or NULL. */
+void *cli_lines_calloc(size_t n, size_t size);
+/* Prepare @p u, inside the command's worker @p arg; cli_relay_unit_free() releases it. */
+void cli_relay_unit_init(cli_relay_unit *u, void *arg);
+void cli_relay_unit_free(cli_relay_unit *u);
+/*
+ * Prepare @p L to read the rows of @p in (as @p R says), evaluate them with @p eval and write
+ * them with @p write to @p sink (an error names @p sink_name and says @p write_failed).
+ * cli_relay_end() in every case.
+ */
+void cli_relay_init(cli_relay *L, const cli_rows *R, cli_stream *in, cli_relay_eval_fn eval,
+                    cli_relay_write_fn write, void *sink, const char *sink_name,
+                    const char *write_failed, int tty, int64_t t0);
+/*
+ * Start the threads of units 1 to @p n - 1 (n <= CLI_BATCH_MAX_JOBS), unit t at
+ * (char *)@p first + t * @p stride; they wait for cli_relay_run(). Unit 0 is the calling thread.
+ * @return FISC_OK; FISC_ENOMEM (also a thread that cannot start).
+ */
+int cli_relay_start(cli_relay *L, cli_relay_unit *first, size_t stride, size_t n, fisc_error *err);
+/* Run the workers until the input ends or a fatal error stops them, and join them. Then
+ * L->stopped and L->fatal say whether one did; L->in_rc and L->in_err, whether the input failed. */
+void cli_relay_run(cli_relay *L);
+/* Let threads that did not run end and join them, and release @p L. */
+void cli_relay_end(cli_relay *L);
 
 #endif

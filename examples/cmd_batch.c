@@ -5,8 +5,8 @@
  * reading and decoding, so memory stays flat whatever the input size). Each of --jobs workers
  * (this thread and jobs - 1 more) reads a block, evaluates it with its own facts and result (the
  * policy is immutable and shared; the result is evaluated into row after row, so a row allocates
- * nothing) and hands it over to be written after the blocks before it (see relay), going on with
- * its next block meanwhile in a second set of buffers (so a worker holds at most two blocks): the
+ * nothing) and hands it over to be written after the blocks before it, going on with
+ * its next block meanwhile in a second set of buffers (cli_relay) (so a worker holds at most two blocks): the
  * output is the same for any number of threads, and a block's text and fields stay in the cache
  * of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and
  * merged at the end; exact addition does not depend on the order, so a category's total is added
@@ -15,7 +15,6 @@
  * Public API only. No floating point: rates of progress are integer rows per second from
  * integer nanoseconds.
  */
-#include <assert.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -38,7 +37,6 @@
 #include "cli_policy.h"
 #include "cli_stream.h"
 
-/* Rows evaluated together (split between the threads) before their output is written. */
 /* Most threads --jobs accepts. */
 #define MAX_JOBS CLI_BATCH_MAX_JOBS
 /* Exit status when some rows were bad (the output is still complete). */
@@ -167,53 +165,17 @@ typedef struct row_text {
  * rounds the size up), and each reads its own copy of the batch: no line that one thread writes
  * row after row is read by another.
  */
-struct relay;
-
-/*
- * A block a worker has evaluated and handed to the relay (hand_over()), written in its turn by
- * whichever worker completes the run of blocks before it (write_ready()): the worker goes on
- * with the next block in its other buffers meanwhile. Under the relay's write_mu.
- */
-typedef struct parked {
-    cli_block blk;
-    cli_buf out, msgs;
-    int pending;             /* handed over, not written yet */
-    int failed;              /* the worker's fatal error happened in this block */
-} parked;
-
 typedef struct worker {
-    _Alignas(64) batch B;    /* the batch, copied from *shared; B.R.blk is blk */
-    const batch *shared;
-    struct relay *relay;     /* the input and the output, shared */
-    cli_block blk;           /* the block this worker reads, evaluates and hands over */
+    _Alignas(64) batch B;    /* the batch, copied; B.R.blk is u.blk */
+    cli_relay_unit u;        /* the block, its output and messages, the fatal error */
     fisc_facts *facts;       /* made in the worker's thread, from its own heap */
     fisc_result *res;        /* evaluated into row after row (fisc_evaluate_into) */
-    cli_buf out;             /* this block's output rows */
-    cli_buf msgs;            /* this block's bad-row messages */
     stats st;                /* st.progs: whole cache lines of their own */
     row_text rt;
-    fisc_error fatal;        /* an error that stops the batch (out of memory) */
-    parked parked;           /* the block before, until it is written */
 } worker;
 
 /* ---------------------------------------------------------------------------------------- */
 /* Small helpers */
-
-/* Zeroed memory for @p n objects of @p size bytes, on cache lines of its own: what one thread
- * writes row after row shares no line with another's. @return it (free() releases it), or NULL. */
-static void *lines_calloc(size_t n, size_t size)
-{
-    size_t bytes;
-    void *p;
-
-    if (size && n > (SIZE_MAX - 63) / size)
-        return NULL;
-    bytes = (n * size + 63) / 64 * 64;
-    p = aligned_alloc(64, bytes ? bytes : 64);
-    if (p)
-        memset(p, 0, bytes ? bytes : 64);
-    return p;
-}
 
 static void stats_init(stats *st, size_t nprog)
 {
@@ -303,20 +265,20 @@ static void put_key_and_row(worker *w, long row, const char *key)
     char *o;
 
     if (w->B.jsonl_out) {
-        cli_buf_puts(&w->out, "{\"row\":");
-        cli_buf_put(&w->out, num, n);
-        cli_buf_puts(&w->out, ",\"key\":");
-        cli_buf_json_string(&w->out, key ? key : num);
+        cli_buf_puts(&w->u.out, "{\"row\":");
+        cli_buf_put(&w->u.out, num, n);
+        cli_buf_puts(&w->u.out, ",\"key\":");
+        cli_buf_json_string(&w->u.out, key ? key : num);
     } else if (key) {
         /* A row number is a CSV field as it is (digits: nothing to quote). */
-        cli_buf_put(&w->out, num, n);
-        cli_csv_put_field(&w->out, key, 0);
-    } else if ((o = cli_buf_room(&w->out, n + 1 + sizeof(w->rt.digits))) != NULL) {
+        cli_buf_put(&w->u.out, num, n);
+        cli_csv_put_field(&w->u.out, key, 0);
+    } else if ((o = cli_buf_room(&w->u.out, n + 1 + sizeof(w->rt.digits))) != NULL) {
         /* The whole digits array each time: a copy of constant size is a few moves. */
         memcpy(o, num, sizeof(w->rt.digits));
         o[n] = ',';
         memcpy(o + n + 1, num, sizeof(w->rt.digits));
-        cli_buf_commit(&w->out, o + 2 * n + 1);
+        cli_buf_commit(&w->u.out, o + 2 * n + 1);
     }
 }
 
@@ -326,23 +288,23 @@ static void put_bad_row(worker *w, long row, const char *key, const char *why)
 
     put_key_and_row(w, row, key);
     if (w->B.jsonl_out) {
-        cli_buf_puts(&w->out, ",\"programs\":null,\"error\":");
-        cli_buf_json_string(&w->out, why);
-        cli_buf_puts(&w->out, "}\n");
+        cli_buf_puts(&w->u.out, ",\"programs\":null,\"error\":");
+        cli_buf_json_string(&w->u.out, why);
+        cli_buf_puts(&w->u.out, "}\n");
     } else {
         for (i = 0; i < w->B.nprog; i++)
-            cli_buf_put(&w->out, ",,,", 3);
-        cli_csv_put_field(&w->out, why, 0);
-        cli_csv_end_row(&w->out);
+            cli_buf_put(&w->u.out, ",,,", 3);
+        cli_csv_put_field(&w->u.out, why, 0);
+        cli_csv_end_row(&w->u.out);
     }
-    cli_buf_printf(&w->msgs, "fisc batch: %s: row %ld: %s\n", w->B.R.source, row, why);
+    cli_buf_printf(&w->u.msgs, "fisc batch: %s: row %ld: %s\n", w->B.R.source, row, why);
     w->st.bad++;
 }
 
 /*
  * Program @p i's item of @p res, counted in the statistics: its outcome (*outcome, an index of
  * OUTCOME_NAMES) and its main amount (*a, or NULL), which add_item() adds to the totals.
- * @return the item, or NULL with w->fatal set. Inline: it runs per program per row.
+ * @return the item, or NULL with w->u.fatal set. Inline: it runs per program per row.
  */
 static inline const fisc_item *count_item(worker *w, const fisc_result *res, size_t i,
                                           int *outcome, const fisc_amount **a)
@@ -353,7 +315,7 @@ static inline const fisc_item *count_item(worker *w, const fisc_result *res, siz
     if (!it || (it->program != B->prog_ids[i] && strcmp(it->program, B->prog_ids[i]) != 0))
         it = fisc_result_find(res, B->prog_ids[i]);
     if (!it) {
-        cli_error_set(&w->fatal, CLI_EINTERNAL, "", -1, -1,
+        cli_error_set(&w->u.fatal, CLI_EINTERNAL, "", -1, -1,
                       "the result has no item for program %s", B->prog_ids[i]);
         return NULL;
     }
@@ -370,7 +332,7 @@ static inline const fisc_item *count_item(worker *w, const fisc_result *res, siz
  * both at once (prog_stats). The main amount is the first amount with a category when there is
  * one (cli_main_amount()), so an item whose main amount has none (cn.rd_deduction) has none,
  * and the others follow it: the amounts before it are not looked at. @return FISC_OK or a fatal
- * error in w->fatal.
+ * error in w->u.fatal.
  */
 static inline int add_item(worker *w, size_t i, const fisc_item *it, const fisc_amount *a,
                            int by_items)
@@ -385,14 +347,14 @@ static inline int add_item(worker *w, size_t i, const fisc_item *it, const fisc_
     cat = (unsigned)a->category; /* -1: none */
     if (!by_items || cat >= FISC_CATEGORY_COUNT || it->outcome == FISC_OUTCOME_UNDETERMINED)
         cat = FISC_CATEGORY_COUNT; /* the program's total only */
-    rc = fisc_decimal_add(&st->progs[i].main[cat], &st->progs[i].main[cat], a->value, &w->fatal);
+    rc = fisc_decimal_add(&st->progs[i].main[cat], &st->progs[i].main[cat], a->value, &w->u.fatal);
     if (rc != FISC_OK || cat == FISC_CATEGORY_COUNT)
         return rc;
     for (x = a + 1, end = it->amounts + it->amount_count; x < end; x++) {
         cat = (unsigned)x->category;
         /* The other amounts are mostly zero (no relief): a sign costs less than an add. */
         if (cat < FISC_CATEGORY_COUNT && fisc_decimal_sign(x->value) != 0
-            && (rc = fisc_decimal_add(&st->cat[cat], &st->cat[cat], x->value, &w->fatal))
+            && (rc = fisc_decimal_add(&st->cat[cat], &st->cat[cat], x->value, &w->u.fatal))
                    != FISC_OK)
             return rc;
     }
@@ -408,7 +370,7 @@ static int put_programs_csv(worker *w, const fisc_result *res, int by_items)
 {
     const size_t cell = sizeof(OUTCOME_CELLS[0]) + CLI_AMOUNT_ROOM + 4;
     const size_t nprog = w->B.nprog;
-    char *o = cli_buf_room(&w->out, nprog * cell + 3);
+    char *o = cli_buf_room(&w->u.out, nprog * cell + 3);
     size_t i;
 
     if (!o)
@@ -420,24 +382,24 @@ static int put_programs_csv(worker *w, const fisc_result *res, int by_items)
         int outcome, rc;
 
         if (!(it = count_item(w, res, i, &outcome, &a)))
-            return w->fatal.code;
+            return w->u.fatal.code;
         if ((rc = add_item(w, i, it, a, by_items)) != FISC_OK)
             return rc;
         memcpy(o, OUTCOME_CELLS[outcome], sizeof(OUTCOME_CELLS[0]));
         end = o + OUTCOME_CELL_LEN[outcome];
         if (a && !(end = cli_amount_at(end, a->value))) {
             /* A text for the heap, or an error that cli_put_amount() tells; then room again. */
-            cli_buf_commit(&w->out, o + OUTCOME_CELL_LEN[outcome]);
-            if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+            cli_buf_commit(&w->u.out, o + OUTCOME_CELL_LEN[outcome]);
+            if ((rc = cli_put_amount(&w->u.out, a->value, &w->u.fatal)) != FISC_OK)
                 return rc;
-            if (!(end = cli_buf_room(&w->out, (nprog - i) * cell + 3)))
+            if (!(end = cli_buf_room(&w->u.out, (nprog - i) * cell + 3)))
                 return FISC_OK;
         }
         memcpy(end, it->provisional ? ",yes" : ",no", 4);
         o = end + (it->provisional ? 4 : 3);
     }
     memcpy(o, ",\r\n", 3);
-    cli_buf_commit(&w->out, o + 3);
+    cli_buf_commit(&w->u.out, o + 3);
     return FISC_OK;
 }
 
@@ -447,32 +409,32 @@ static int put_programs_json(worker *w, const fisc_result *res, int by_items)
     size_t i;
     int rc;
 
-    cli_buf_puts(&w->out, ",\"programs\":{");
+    cli_buf_puts(&w->u.out, ",\"programs\":{");
     for (i = 0; i < w->B.nprog; i++) {
         const fisc_amount *a;
         const fisc_item *it;
         int outcome;
 
         if (!(it = count_item(w, res, i, &outcome, &a)))
-            return w->fatal.code;
+            return w->u.fatal.code;
         if ((rc = add_item(w, i, it, a, by_items)) != FISC_OK)
             return rc;
         if (i > 0)
-            cli_buf_put(&w->out, ",", 1);
-        cli_buf_json_string(&w->out, w->B.prog_ids[i]);
-        cli_buf_printf(&w->out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
+            cli_buf_put(&w->u.out, ",", 1);
+        cli_buf_json_string(&w->u.out, w->B.prog_ids[i]);
+        cli_buf_printf(&w->u.out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
         if (a) {
-            cli_buf_put(&w->out, "\"", 1);
-            if ((rc = cli_put_amount(&w->out, a->value, &w->fatal)) != FISC_OK)
+            cli_buf_put(&w->u.out, "\"", 1);
+            if ((rc = cli_put_amount(&w->u.out, a->value, &w->u.fatal)) != FISC_OK)
                 return rc;
-            cli_buf_puts(&w->out, "\",\"amount_name\":");
-            cli_buf_json_string(&w->out, a->name);
+            cli_buf_puts(&w->u.out, "\",\"amount_name\":");
+            cli_buf_json_string(&w->u.out, a->name);
         } else {
-            cli_buf_puts(&w->out, "null,\"amount_name\":null");
+            cli_buf_puts(&w->u.out, "null,\"amount_name\":null");
         }
-        cli_buf_printf(&w->out, ",\"provisional\":%s}", it->provisional ? "true" : "false");
+        cli_buf_printf(&w->u.out, ",\"provisional\":%s}", it->provisional ? "true" : "false");
     }
-    cli_buf_puts(&w->out, "},\"error\":null}\n");
+    cli_buf_puts(&w->u.out, "},\"error\":null}\n");
     return FISC_OK;
 }
 
@@ -492,7 +454,7 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
         const fisc_decimal *t = fisc_result_total(res, k);
 
         if (t && fisc_decimal_sign(t) != 0
-            && (rc = fisc_decimal_add(&w->st.cat[k], &w->st.cat[k], t, &w->fatal)) != FISC_OK)
+            && (rc = fisc_decimal_add(&w->st.cat[k], &w->st.cat[k], t, &w->u.fatal)) != FISC_OK)
             return rc;
     }
     w->st.computed++;
@@ -500,7 +462,7 @@ static int put_result(worker *w, long row, const char *key, const fisc_result *r
 }
 
 
-/* Evaluate record @p r of the block. @return FISC_OK, or a fatal error in w->fatal. */
+/* Evaluate record @p r of the block. @return FISC_OK, or a fatal error in w->u.fatal. */
 static int eval_row(worker *w, size_t r)
 {
     const batch *B = &w->B;
@@ -509,7 +471,7 @@ static int eval_row(worker *w, size_t r)
     int rc;
 
     w->st.rows++;
-    rc = cli_rows_read(&B->R, r, w->facts, &row, &w->fatal);
+    rc = cli_rows_read(&B->R, r, w->facts, &row, &w->u.fatal);
     if (rc != FISC_OK) {
         cli_row_done(&row);
         return rc;
@@ -518,7 +480,7 @@ static int eval_row(worker *w, size_t r)
         rc = fisc_evaluate_into(&w->res, B->policy, row.facts, &B->opts, &e);
         if (rc != FISC_OK) {
             if (cli_is_fatal(rc)) {
-                w->fatal = e;
+                w->u.fatal = e;
                 cli_row_done(&row);
                 return rc;
             }
@@ -534,23 +496,18 @@ static int eval_row(worker *w, size_t r)
     return rc;
 }
 
-/* Evaluate the worker's block into its output; a fatal error lands in w->fatal. */
-static void eval_block(worker *w)
+/* Evaluate the worker's block into its output (cli_relay_eval_fn); a fatal error lands in w->u.fatal. */
+static void eval_block(cli_relay_unit *u)
 {
-    size_t r, to = w->blk.nrecs;
+    worker *w = u->arg;
+    size_t r, to = u->blk.nrecs;
 
-    w->out.len = 0;
-    w->msgs.len = 0;
-    if (w->out.data)
-        w->out.data[0] = '\0';
     /* Made here, by the thread that uses it, for its first block. */
-    if (!w->facts && w->fatal.code == FISC_OK && fisc_facts_new(&w->facts, &w->fatal) != FISC_OK)
+    if (!w->facts && u->fatal.code == FISC_OK && fisc_facts_new(&w->facts, &u->fatal) != FISC_OK)
         return;
-    for (r = 0; r < to && w->fatal.code == FISC_OK; r++)
-        if (eval_row(w, r) != FISC_OK && w->fatal.code == FISC_OK)
-            cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
-    if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
-        cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
+    for (r = 0; r < to && u->fatal.code == FISC_OK; r++)
+        if (eval_row(w, r) != FISC_OK && u->fatal.code == FISC_OK)
+            cli_error_set(&u->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -566,8 +523,10 @@ typedef struct sink {
 } sink;
 
 /* Write @p len bytes of UTF-8 text, converted when asked. @return 0, or -1. */
-static int sink_write(sink *k, const char *s, size_t len)
+static int sink_write(void *to, const char *s, size_t len)
 {
+    sink *k = to;
+
     if (len == 0 || k->failed)
         return k->failed ? -1 : 0;
     if (k->cd != (iconv_t)-1) {
@@ -597,189 +556,6 @@ static int sink_write(sink *k, const char *s, size_t len)
         return -1;
     }
     return 0;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Threads */
-
-/*
- * Blocks read and not written yet are at most two a worker (one parked, one being evaluated or
- * waiting to be parked), so the numbers of those in relay.done are fewer than this apart and
- * never share a place.
- */
-#define RELAY_RING (2 * MAX_JOBS)
-
-/*
- * How the workers share the input and the output. Each worker reads a block (one worker at a
- * time), evaluates it and hands it over (hand_over()); the blocks are written in the order they
- * were read, each by the worker that hands over the first block not yet written, together with
- * the blocks after it that are ready: the output is in the input's order for any number of
- * workers. A worker does not wait for its turn to write: it goes on with its next block in a
- * second set of buffers, and waits only if the block it parked before is still not written.
- */
-typedef struct relay {
-    pthread_mutex_t read_mu;  /* the input */
-    cli_stream *in;
-    size_t next;              /* the number of the next block read */
-    int reading;              /* 0 once the input ended or failed, or the batch stopped */
-    int in_rc;                /* the input's error, or FISC_OK */
-    fisc_error in_err;
-    pthread_mutex_t write_mu; /* the output, and the rest */
-    pthread_cond_t turn;
-    int go;                   /* 1: the workers begin; -1: they do not (a thread did not start) */
-    size_t written;           /* blocks written */
-    struct worker *done[RELAY_RING]; /* done[seq % RELAY_RING]: the worker that parked block seq */
-    int stopped;              /* a fatal error, in fatal: nothing more is read or written */
-    fisc_error fatal;
-    sink *out;
-    size_t rows;              /* rows written, for the progress line */
-    int tty;
-    int64_t t0;
-} relay;
-
-static void relay_stop_reading(relay *L)
-{
-    pthread_mutex_lock(&L->read_mu);
-    L->reading = 0;
-    pthread_mutex_unlock(&L->read_mu);
-}
-
-/* Read the next block into w->blk and number it in *seq. @return 0 when there is none. */
-static int read_block(worker *w, size_t *seq)
-{
-    relay *L = w->relay;
-    fisc_error e;
-    int rc, got = 0;
-
-    pthread_mutex_lock(&L->read_mu);
-    if (L->reading) {
-        rc = cli_rows_read_block(&w->B.R, L->in, &w->blk, &e);
-        if (rc != FISC_OK) {
-            /* The rows read before the error are still computed and written. */
-            L->reading = 0;
-            L->in_rc = rc;
-            L->in_err = e;
-        }
-        if (w->blk.nrecs == 0)
-            L->reading = 0;
-        else
-            got = 1, *seq = L->next++;
-    }
-    pthread_mutex_unlock(&L->read_mu);
-    return got;
-}
-
-/*
- * Write, in order, the blocks handed over from the first one not written yet, up to the first
- * that is not ready; a block whose worker failed stops the batch there. Under write_mu.
- */
-static void write_ready(relay *L)
-{
-    size_t from = L->written;
-    worker *v;
-
-    while (!L->stopped && (v = L->done[L->written % RELAY_RING]) != NULL) {
-        parked *p = &v->parked;
-
-        L->done[L->written % RELAY_RING] = NULL;
-        if (p->failed) {
-            L->fatal = v->fatal;
-            L->stopped = 1;
-        } else {
-            if (p->msgs.len)
-                fputs(p->msgs.data, stderr);
-            if (sink_write(L->out, p->out.data ? p->out.data : "", p->out.len) != 0) {
-                cli_error_set(&L->fatal, CLI_EOUTPUT, L->out->name, -1, -1, "writing the result failed");
-                L->stopped = 1;
-            }
-            L->rows += p->blk.nrecs;
-            if (L->tty)
-                cli_progress(v->B.R.cmd, L->t0, L->rows, 0);
-        }
-        p->pending = 0;
-        L->written++;
-    }
-    if (L->written != from || L->stopped) /* what a worker in hand_over() waits for */
-        pthread_cond_broadcast(&L->turn);
-}
-
-/*
- * Hand over w's evaluated block, numbered @p seq: park it (its buffers swapped with the parked
- * ones, once the block parked before is written) and write what is ready. @return 0 when the
- * batch stopped or w failed.
- */
-static int hand_over(worker *w, size_t seq)
-{
-    relay *L = w->relay;
-    parked *p = &w->parked;
-    cli_block b;
-    cli_buf o, m;
-    int stopped;
-
-    pthread_mutex_lock(&L->write_mu);
-    while (p->pending && !L->stopped)
-        pthread_cond_wait(&L->turn, &L->write_mu);
-    if (!L->stopped) {
-        b = p->blk, p->blk = w->blk, w->blk = b; /* w->blk stays where B.R.blk points */
-        o = p->out, p->out = w->out, w->out = o;
-        m = p->msgs, p->msgs = w->msgs, w->msgs = m;
-        p->pending = 1;
-        p->failed = w->fatal.code != FISC_OK;
-        assert(L->done[seq % RELAY_RING] == NULL);
-        L->done[seq % RELAY_RING] = w;
-        write_ready(L);
-    }
-    stopped = L->stopped;
-    pthread_mutex_unlock(&L->write_mu);
-    if (stopped)
-        relay_stop_reading(L);
-    return !stopped && w->fatal.code == FISC_OK;
-}
-
-/* A worker: blocks read, evaluated and handed over, until the input ends or the batch stops. */
-static void *work(void *arg)
-{
-    worker *w = arg;
-    relay *L = w->relay;
-    size_t seq;
-    int go;
-
-    pthread_mutex_lock(&L->write_mu);
-    while (!L->go)
-        pthread_cond_wait(&L->turn, &L->write_mu);
-    go = L->go > 0;
-    pthread_mutex_unlock(&L->write_mu);
-    w->B = *w->shared;
-    w->B.R.blk = &w->blk;
-    while (go && read_block(w, &seq)) {
-        eval_block(w);
-        if (!hand_over(w, seq))
-            break;
-    }
-    return NULL;
-}
-
-/* Let the workers begin (@p go 1) or not (-1). */
-static void relay_go(relay *L, int go)
-{
-    pthread_mutex_lock(&L->write_mu);
-    L->go = go;
-    pthread_cond_broadcast(&L->turn);
-    pthread_mutex_unlock(&L->write_mu);
-}
-
-/*
- * Start the threads of workers 1 to @p n - 1, which wait until relay_go(). Worker 0 is the
- * calling thread. @return the number started (n - 1, or fewer when a thread could not start).
- */
-static size_t start_workers(worker *ws, size_t n, pthread_t *tids)
-{
-    size_t t;
-
-    for (t = 1; t < n; t++)
-        if (pthread_create(&tids[t], NULL, work, &ws[t]) != 0)
-            break;
-    return t - 1;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -893,23 +669,18 @@ int cmd_batch(int argc, char **argv)
     cli_stream in;
     cli_block hb;
     batch B;
-    relay L;
+    cli_relay L;
     worker *ws = NULL;
-    pthread_t tids[MAX_JOBS];
     stats total;
     sink out = { NULL, NULL, (iconv_t)-1, NULL, 0, 0 };
     const char *output = NULL, *format = NULL, *encoding = "utf-8", *in_format = NULL;
     const char *key_opt = NULL, *summary_path = NULL, *input;
     int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1;
-    int c, rc, ret = CLI_EXIT_OK, in_open = 0, tty = isatty(STDERR_FILENO);
-    size_t njobs = 1, nthreads = 0, t, i;
+    int c, rc, ret = CLI_EXIT_OK, in_open = 0, relay_ready = 0, tty = isatty(STDERR_FILENO);
+    size_t njobs = 1, t, i;
     int64_t t0 = cli_now_ns();
 
     memset(&B, 0, sizeof(B));
-    memset(&L, 0, sizeof(L));
-    pthread_mutex_init(&L.read_mu, NULL);
-    pthread_mutex_init(&L.write_mu, NULL);
-    pthread_cond_init(&L.turn, NULL);
     B.R.cmd = ctx.cmd;
     memset(&total, 0, sizeof(total));
     cli_block_init(&hb);
@@ -1045,7 +816,7 @@ int cmd_batch(int argc, char **argv)
     }
 
     /* Workers. */
-    ws = lines_calloc(njobs, sizeof(*ws));
+    ws = cli_lines_calloc(njobs, sizeof(*ws));
     total.progs = calloc(B.nprog + 1, sizeof(*total.progs));
     if (!ws || !total.progs) {
         ret = CLI_EXIT_INTERNAL;
@@ -1055,16 +826,10 @@ int cmd_batch(int argc, char **argv)
     for (t = 0; t < njobs; t++) {
         worker *w = &ws[t];
 
-        w->shared = &B;
-        w->relay = &L;
-        cli_block_init(&w->blk);
-        cli_buf_init(&w->out);
-        cli_buf_init(&w->msgs);
-        cli_block_init(&w->parked.blk);
-        cli_buf_init(&w->parked.out);
-        cli_buf_init(&w->parked.msgs);
-        fisc_error_clear(&w->fatal);
-        w->st.progs = lines_calloc(B.nprog + 1, sizeof(*w->st.progs));
+        w->B = B;
+        w->B.R.blk = &w->u.blk;
+        cli_relay_unit_init(&w->u, w);
+        w->st.progs = cli_lines_calloc(B.nprog + 1, sizeof(*w->st.progs));
         if (!w->st.progs) {
             ret = CLI_EXIT_INTERNAL;
             goto done;
@@ -1072,15 +837,10 @@ int cmd_batch(int argc, char **argv)
         stats_init(&w->st, B.nprog);
     }
     /* This thread is worker 0; the others wait for the header line to be written. */
-    L.in = &in;
-    L.reading = 1;
-    L.in_rc = FISC_OK;
-    L.out = &out;
-    L.tty = tty;
-    L.t0 = t0;
-    nthreads = start_workers(ws, njobs, tids);
-    if (nthreads < njobs - 1) {
-        cli_error_set(&err, FISC_ENOMEM, "", -1, -1, "cannot start a thread");
+    cli_relay_init(&L, &B.R, &in, eval_block, sink_write, &out, out.name, "writing the result failed",
+                   tty, t0);
+    relay_ready = 1;
+    if (cli_relay_start(&L, &ws[0].u, sizeof(*ws), njobs, &err) != FISC_OK) {
         ret = cli_report(&ctx, &err);
         goto done;
     }
@@ -1111,12 +871,8 @@ int cmd_batch(int argc, char **argv)
         cli_buf_free(&h);
     }
 
-    /* The rows, a block at a time: see relay. */
-    relay_go(&L, 1);
-    (void)work(&ws[0]);
-    for (t = 0; t < nthreads; t++)
-        pthread_join(tids[t + 1], NULL);
-    nthreads = 0;
+    /* The rows, a block at a time: see cli_relay. */
+    cli_relay_run(&L);
     if (L.stopped) {
         ret = cli_report(&ctx, &L.fatal);
         goto done;
@@ -1168,20 +924,12 @@ int cmd_batch(int argc, char **argv)
     }
 
 done:
-    if (nthreads > 0) { /* not begun: let them end */
-        relay_go(&L, -1);
-        for (t = 0; t < nthreads; t++)
-            pthread_join(tids[t + 1], NULL);
-    }
+    if (relay_ready)
+        cli_relay_end(&L);
     for (t = 0; ws && t < njobs; t++) {
-        cli_block_free(&ws[t].blk);
+        cli_relay_unit_free(&ws[t].u);
         fisc_facts_free(ws[t].facts);
         fisc_result_free(ws[t].res);
-        cli_buf_free(&ws[t].out);
-        cli_buf_free(&ws[t].msgs);
-        cli_block_free(&ws[t].parked.blk);
-        cli_buf_free(&ws[t].parked.out);
-        cli_buf_free(&ws[t].parked.msgs);
         stats_clear(&ws[t].st, B.nprog);
     }
     free(ws);
@@ -1202,8 +950,5 @@ done:
     fisc_policy_free(policy);
     cli_args_end(&a);
     policy_args_free(&pa);
-    pthread_cond_destroy(&L.turn);
-    pthread_mutex_destroy(&L.write_mu);
-    pthread_mutex_destroy(&L.read_mu);
     return ret;
 }

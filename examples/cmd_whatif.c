@@ -17,8 +17,8 @@
  * The size band is a reporting choice of this command, not policy: it is taken from the fact
  * employees_average (从业人数季度平均值) with the fixed table BAND_RULE below.
  *
- * Rows are read a block at a time and split between --jobs threads on contiguous slices whose
- * output is written in order, so every output is the same for any number of threads; sums are
+ * Rows are read a block at a time; each of --jobs workers evaluates whole blocks, written in the
+ * input's order (cli_relay), so every output is the same for any number of threads; sums are
  * exact (fisc_decimal_add), so their order does not matter. With standard error on a terminal,
  * the progress line of `fisc batch` (cli_progress()). Public API only; no floating point
  * (a bar's length is integer arithmetic on 分: cli_bar_length()).
@@ -177,14 +177,15 @@ typedef struct whatif {
     int want_out, jsonl_out;
 } whatif;
 
+/* One thread's state: workers are a cache line apart at least (cli_lines_calloc()). */
 typedef struct worker {
-    whatif *W;
+    _Alignas(64) whatif *W;
+    cli_rows R;                       /* W->R, its block u.blk */
+    cli_relay_unit u;                 /* the block, its output and messages, the fatal error */
     fisc_facts *facts;
     fisc_result *rb, *ro;             /* base and overlay, evaluated into row after row */
-    cli_buf out, msgs;
     stats st;
     fisc_decimal diff, benefit, emp, limits[3], zero;
-    fisc_error fatal;
 } worker;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -331,18 +332,18 @@ static void put_key_and_row(worker *w, long row, const char *key, int band)
 
     snprintf(num, sizeof(num), "%ld", row);
     if (w->W->jsonl_out) {
-        cli_buf_printf(&w->out, "{\"row\":%ld,\"key\":", row);
-        cli_buf_json_string(&w->out, key ? key : num);
+        cli_buf_printf(&w->u.out, "{\"row\":%ld,\"key\":", row);
+        cli_buf_json_string(&w->u.out, key ? key : num);
         if (band >= 0)
-            cli_buf_printf(&w->out, ",\"band\":\"%s\"", BAND_KEYS[band]);
+            cli_buf_printf(&w->u.out, ",\"band\":\"%s\"", BAND_KEYS[band]);
         else
-            cli_buf_puts(&w->out, ",\"band\":null");
+            cli_buf_puts(&w->u.out, ",\"band\":null");
     } else {
-        cli_csv_put_field(&w->out, num, 1);
-        cli_csv_put_field(&w->out, key ? key : num, 0);
-        cli_buf_put(&w->out, ",", 1);
+        cli_csv_put_field(&w->u.out, num, 1);
+        cli_csv_put_field(&w->u.out, key ? key : num, 0);
+        cli_buf_put(&w->u.out, ",", 1);
         if (band >= 0)
-            cli_buf_puts(&w->out, BAND_KEYS[band]);
+            cli_buf_puts(&w->u.out, BAND_KEYS[band]);
     }
 }
 
@@ -353,17 +354,17 @@ static void put_bad_row(worker *w, const cli_row *row)
     if (w->W->want_out) {
         put_key_and_row(w, row->row, row->key, -1);
         if (w->W->jsonl_out) {
-            cli_buf_puts(&w->out, ",\"programs\":null,\"error\":");
-            cli_buf_json_string(&w->out, row->why);
-            cli_buf_puts(&w->out, "}\n");
+            cli_buf_puts(&w->u.out, ",\"programs\":null,\"error\":");
+            cli_buf_json_string(&w->u.out, row->why);
+            cli_buf_puts(&w->u.out, "}\n");
         } else {
             for (i = 0; i < w->W->nprog; i++)
-                cli_buf_put(&w->out, ",,,", 3);
-            cli_csv_put_field(&w->out, row->why, 0);
-            cli_csv_end_row(&w->out);
+                cli_buf_put(&w->u.out, ",,,", 3);
+            cli_csv_put_field(&w->u.out, row->why, 0);
+            cli_csv_end_row(&w->u.out);
         }
     }
-    cli_buf_printf(&w->msgs, "fisc whatif: %s: row %ld: %s\n", w->W->R.source, row->row, row->why);
+    cli_buf_printf(&w->u.msgs, "fisc whatif: %s: row %ld: %s\n", w->W->R.source, row->row, row->why);
     w->st.bad++;
 }
 
@@ -374,14 +375,14 @@ static int put_opt_amount(worker *w, const fisc_amount *a, int json)
 
     if (!a) {
         if (json)
-            cli_buf_puts(&w->out, "null");
+            cli_buf_puts(&w->u.out, "null");
         return FISC_OK;
     }
     if (json)
-        cli_buf_put(&w->out, "\"", 1);
-    rc = cli_put_amount(&w->out, a->value, &w->fatal);
+        cli_buf_put(&w->u.out, "\"", 1);
+    rc = cli_put_amount(&w->u.out, a->value, &w->u.fatal);
     if (json)
-        cli_buf_put(&w->out, "\"", 1);
+        cli_buf_put(&w->u.out, "\"", 1);
     return rc;
 }
 
@@ -402,19 +403,19 @@ static int add_categories(stats *st, const fisc_result *rb, const fisc_result *r
     return rc;
 }
 
-/* Count and write a computed row. @return FISC_OK or a fatal error in w->fatal. */
+/* Count and write a computed row. @return FISC_OK or a fatal error in w->u.fatal. */
 static int put_result(worker *w, const cli_row *row, const fisc_result *rb, const fisc_result *ro)
 {
     const whatif *W = w->W;
     int band = row_band(w, row->facts), rc = FISC_OK;
     size_t i;
 
-    if ((rc = add_categories(&w->st, rb, ro, &w->fatal)) != FISC_OK)
+    if ((rc = add_categories(&w->st, rb, ro, &w->u.fatal)) != FISC_OK)
         return rc;
     if (W->want_out) {
         put_key_and_row(w, row->row, row->key, band);
         if (W->jsonl_out)
-            cli_buf_puts(&w->out, ",\"programs\":{");
+            cli_buf_puts(&w->u.out, ",\"programs\":{");
     }
     for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
         const fisc_item *ib = find_item(rb, i, W->prog_ids[i]), *io = find_item(ro, i, W->prog_ids[i]);
@@ -429,12 +430,12 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
         if (io && io->provisional)
             p->prov_over++;
         if (ab)
-            rc = fisc_decimal_add(&p->base, &p->base, ab->value, &w->fatal);
+            rc = fisc_decimal_add(&p->base, &p->base, ab->value, &w->u.fatal);
         if (rc == FISC_OK && ao)
-            rc = fisc_decimal_add(&p->over, &p->over, ao->value, &w->fatal);
+            rc = fisc_decimal_add(&p->over, &p->over, ao->value, &w->u.fatal);
         if (rc == FISC_OK)
             rc = fisc_decimal_sub(&w->diff, ao ? ao->value : &w->zero, ab ? ab->value : &w->zero,
-                                  &w->fatal);
+                                  &w->u.fatal);
         if (rc != FISC_OK)
             break;
         /* Tax payable and repayment: a rise is against the enterprise. */
@@ -446,14 +447,14 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
                 || (!io || io->outcome == FISC_OUTCOME_UNDETERMINED);
         if (sign > 0) {
             bs->n[CH_GAIN]++;
-            rc = fisc_decimal_abs(&w->benefit, &w->diff, &w->fatal);
+            rc = fisc_decimal_abs(&w->benefit, &w->diff, &w->u.fatal);
             if (rc == FISC_OK)
-                rc = fisc_decimal_add(&bs->gains, &bs->gains, &w->benefit, &w->fatal);
+                rc = fisc_decimal_add(&bs->gains, &bs->gains, &w->benefit, &w->u.fatal);
         } else if (sign < 0) {
             bs->n[CH_LOSE]++;
-            rc = fisc_decimal_abs(&w->benefit, &w->diff, &w->fatal);
+            rc = fisc_decimal_abs(&w->benefit, &w->diff, &w->u.fatal);
             if (rc == FISC_OK)
-                rc = fisc_decimal_add(&bs->losses, &bs->losses, &w->benefit, &w->fatal);
+                rc = fisc_decimal_add(&bs->losses, &bs->losses, &w->benefit, &w->u.fatal);
         } else {
             bs->n[undet ? CH_UNDET : CH_SAME]++;
         }
@@ -461,42 +462,42 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
             continue;
         if (W->jsonl_out) {
             if (i > 0)
-                cli_buf_put(&w->out, ",", 1);
-            cli_buf_json_string(&w->out, W->prog_ids[i]);
-            cli_buf_puts(&w->out, ":{\"base\":");
+                cli_buf_put(&w->u.out, ",", 1);
+            cli_buf_json_string(&w->u.out, W->prog_ids[i]);
+            cli_buf_puts(&w->u.out, ":{\"base\":");
             rc = put_opt_amount(w, ab, 1);
-            cli_buf_puts(&w->out, ",\"overlay\":");
+            cli_buf_puts(&w->u.out, ",\"overlay\":");
             if (rc == FISC_OK)
                 rc = put_opt_amount(w, ao, 1);
-            cli_buf_puts(&w->out, ",\"difference\":\"");
+            cli_buf_puts(&w->u.out, ",\"difference\":\"");
             if (rc == FISC_OK)
-                rc = cli_put_amount(&w->out, &w->diff, &w->fatal);
-            cli_buf_puts(&w->out, "\"}");
+                rc = cli_put_amount(&w->u.out, &w->diff, &w->u.fatal);
+            cli_buf_puts(&w->u.out, "\"}");
         } else {
-            cli_buf_put(&w->out, ",", 1);
+            cli_buf_put(&w->u.out, ",", 1);
             rc = put_opt_amount(w, ab, 0);
-            cli_buf_put(&w->out, ",", 1);
+            cli_buf_put(&w->u.out, ",", 1);
             if (rc == FISC_OK)
                 rc = put_opt_amount(w, ao, 0);
-            cli_buf_put(&w->out, ",", 1);
+            cli_buf_put(&w->u.out, ",", 1);
             if (rc == FISC_OK)
-                rc = cli_put_amount(&w->out, &w->diff, &w->fatal);
+                rc = cli_put_amount(&w->u.out, &w->diff, &w->u.fatal);
         }
     }
     if (rc != FISC_OK)
         return rc;
     if (W->want_out) {
         if (W->jsonl_out)
-            cli_buf_puts(&w->out, "},\"error\":null}\n");
+            cli_buf_puts(&w->u.out, "},\"error\":null}\n");
         else
-            cli_buf_put(&w->out, ",\r\n", 3);
+            cli_buf_put(&w->u.out, ",\r\n", 3);
     }
     w->st.band_rows[band]++;
     w->st.computed++;
     return FISC_OK;
 }
 
-/* Evaluate record @p r under both policies. @return FISC_OK, or a fatal error in w->fatal. */
+/* Evaluate record @p r under both policies. @return FISC_OK, or a fatal error in w->u.fatal. */
 static int eval_row(worker *w, size_t r)
 {
     const whatif *W = w->W;
@@ -506,12 +507,12 @@ static int eval_row(worker *w, size_t r)
 
     fisc_error_clear(&e); /* cheaper than an initializer that zeroes all of it, per row */
     w->st.rows++;
-    rc = cli_rows_read(&W->R, r, w->facts, &row, &w->fatal);
+    rc = cli_rows_read(&w->R, r, w->facts, &row, &w->u.fatal);
     for (pass = 0; pass < 2 && rc == FISC_OK && !row.why[0]; pass++) {
         rc = fisc_evaluate_into(pass ? &w->ro : &w->rb, pass ? W->over : W->base, row.facts,
                                 &W->opts, &e);
         if (rc != FISC_OK && cli_is_fatal(rc)) {
-            w->fatal = e;
+            w->u.fatal = e;
         } else if (rc != FISC_OK) {
             snprintf(row.why, sizeof(row.why), "%s%s", pass ? "with the overlay: " : "", e.text);
             rc = FISC_OK;
@@ -527,18 +528,21 @@ static int eval_row(worker *w, size_t r)
     return rc;
 }
 
-static void run_slice(void *arg, size_t from, size_t to)
+/* Evaluate the worker's block into its output (cli_relay_eval_fn); a fatal error lands in w->u.fatal. */
+static void eval_block(cli_relay_unit *u)
 {
-    worker *w = arg;
+    worker *w = u->arg;
     size_t r;
 
-    w->out.len = 0;
-    w->msgs.len = 0;
-    for (r = from; r < to && w->fatal.code == FISC_OK; r++)
-        if (eval_row(w, r) != FISC_OK && w->fatal.code == FISC_OK)
-            cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
-    if ((w->out.failed || w->msgs.failed) && w->fatal.code == FISC_OK)
-        cli_error_set(&w->fatal, FISC_ENOMEM, "", -1, -1, "out of memory building the output");
+    for (r = 0; r < u->blk.nrecs && u->fatal.code == FISC_OK; r++)
+        if (eval_row(w, r) != FISC_OK && u->fatal.code == FISC_OK)
+            cli_error_set(&u->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
+}
+
+/* Write the differences to the file (cli_relay_write_fn), if there is one. */
+static int write_out(void *f, const char *s, size_t len)
+{
+    return !f || fwrite(s, 1, len, f) == len ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1202,24 +1206,22 @@ int cmd_whatif(int argc, char **argv)
     size_t nb = 0, no = 0;
     const char *hash_b = NULL, *hash_o = NULL;
     cli_stream in;
-    cli_block blk, hb;
+    cli_block hb;
     whatif W;
-    cli_pool P;
+    cli_relay L;
     worker *ws = NULL;
     stats total;
     FILE *out = NULL;
     const char *output = NULL, *html = NULL, *lang = "zh", *in_format = NULL, *key_opt = NULL;
     const char *overlay = NULL, *input;
     int help = 0, year = 0, quarter = 0, by_year = 0, by_quarter = 0, jobs = 1, json = 0;
-    int c, rc, ret = CLI_EXIT_OK, in_open = 0, tty = isatty(STDERR_FILENO);
+    int c, rc, ret = CLI_EXIT_OK, in_open = 0, relay_ready = 0, tty = isatty(STDERR_FILENO);
     size_t njobs = 1, t, i;
     int64_t t0 = cli_now_ns();
 
     memset(&W, 0, sizeof(W));
-    memset(&P, 0, sizeof(P));
     memset(&total, 0, sizeof(total));
     W.R.cmd = ctx.cmd;
-    cli_block_init(&blk);
     cli_block_init(&hb);
     if (policy_args_init(&pa, argc) != 0)
         return CLI_EXIT_INTERNAL;
@@ -1365,7 +1367,7 @@ int cmd_whatif(int argc, char **argv)
     }
 
     /* Workers. */
-    ws = calloc(njobs, sizeof(*ws));
+    ws = cli_lines_calloc(njobs, sizeof(*ws));
     total.progs = calloc(W.nprog + 1, sizeof(*total.progs));
     if (!ws || !total.progs) {
         ret = CLI_EXIT_INTERNAL;
@@ -1377,9 +1379,9 @@ int cmd_whatif(int argc, char **argv)
         int k;
 
         w->W = &W;
-        cli_buf_init(&w->out);
-        cli_buf_init(&w->msgs);
-        fisc_error_clear(&w->fatal);
+        w->R = W.R;
+        w->R.blk = &w->u.blk;
+        cli_relay_unit_init(&w->u, w);
         fisc_decimal_init(&w->diff);
         fisc_decimal_init(&w->benefit);
         fisc_decimal_init(&w->emp);
@@ -1389,51 +1391,29 @@ int cmd_whatif(int argc, char **argv)
         fisc_decimal_set_int(&w->limits[0], 20);
         fisc_decimal_set_int(&w->limits[1], 100);
         fisc_decimal_set_int(&w->limits[2], 300);
-        w->st.progs = calloc(W.nprog + 1, sizeof(*w->st.progs));
+        w->st.progs = cli_lines_calloc(W.nprog + 1, sizeof(*w->st.progs));
         if (!w->st.progs || fisc_facts_new(&w->facts, &err) != FISC_OK) {
             ret = CLI_EXIT_INTERNAL;
             goto done;
         }
         stats_init(&w->st, W.nprog);
     }
-    if ((rc = cli_pool_start(&P, njobs, 1, run_slice, ws, sizeof(*ws), &err)) != FISC_OK) {
+    cli_relay_init(&L, &W.R, &in, eval_block, write_out, out, output, "writing the differences failed",
+                   tty, t0);
+    relay_ready = 1;
+    if (cli_relay_start(&L, &ws[0].u, sizeof(*ws), njobs, &err) != FISC_OK) {
         ret = cli_report(&ctx, &err);
         goto done;
     }
 
-    /* The rows, a block at a time. */
-    W.R.blk = &blk;
-    for (;;) {
-        rc = cli_rows_read_block(&W.R, &in, &blk, &in_err);
-        if (blk.nrecs == 0)
-            break;
-        cli_pool_run(&P, blk.nrecs < njobs ? 1 : njobs, blk.nrecs);
-        for (t = 0; t < njobs; t++) {
-            worker *w = &ws[t];
-
-            if (w->fatal.code != FISC_OK) {
-                ret = cli_report(&ctx, &w->fatal);
-                goto done;
-            }
-            if (w->msgs.len)
-                fputs(w->msgs.data, stderr);
-            if (out && w->out.len && fwrite(w->out.data, 1, w->out.len, out) != w->out.len) {
-                cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "writing the differences failed");
-                ret = cli_report(&ctx, &err);
-                goto done;
-            }
-            w->out.len = 0;
-            w->msgs.len = 0;
-        }
-        if (tty) {
-            size_t rows = 0;
-            for (t = 0; t < njobs; t++)
-                rows += ws[t].st.rows;
-            cli_progress(ctx.cmd, t0, rows, 0);
-        }
-        if (rc != FISC_OK)
-            break;
+    /* The rows, a block at a time: see cli_relay. */
+    cli_relay_run(&L);
+    if (L.stopped) {
+        ret = cli_report(&ctx, &L.fatal);
+        goto done;
     }
+    rc = L.in_rc;
+    in_err = L.in_err;
     if (out && (fflush(out) != 0 || ferror(out))) {
         cli_error_set(&err, CLI_EOUTPUT, output, -1, -1, "writing the differences failed");
         ret = cli_report(&ctx, &err);
@@ -1483,15 +1463,15 @@ int cmd_whatif(int argc, char **argv)
     }
 
 done:
-    cli_pool_stop(&P);
+    if (relay_ready)
+        cli_relay_end(&L);
     for (t = 0; ws && t < njobs; t++) {
         int k;
 
         fisc_facts_free(ws[t].facts);
         fisc_result_free(ws[t].rb);
         fisc_result_free(ws[t].ro);
-        cli_buf_free(&ws[t].out);
-        cli_buf_free(&ws[t].msgs);
+        cli_relay_unit_free(&ws[t].u);
         stats_clear(&ws[t].st, W.nprog);
         fisc_decimal_clear(&ws[t].diff);
         fisc_decimal_clear(&ws[t].benefit);
@@ -1508,7 +1488,6 @@ done:
     }
     if (in_open)
         cli_stream_close(&in);
-    cli_block_free(&blk);
     cli_block_free(&hb);
     cli_rows_free(&W.R);
     free(W.prog_ids);
