@@ -397,8 +397,11 @@ class _BatchRunner:
     """What evaluate_many and evaluate_file share: one policy, one period, one options struct,
     and the fact names already encoded."""
 
-    def __init__(self, policy, year, quarter, trace):
+    def __init__(self, policy, year, quarter, trace, summary=False):
         y, q = _period(year, quarter)
+        if trace and summary:
+            raise ValueError("summary=True is for batch work without the explanation: "
+                             "it cannot be combined with trace=True")
         self.policy = policy
         self.lib = policy._lib
         policy.ptr  # FiscMisuse on a closed policy, before any row is read
@@ -407,6 +410,7 @@ class _BatchRunner:
         self.opts.year = y
         self.opts.quarter = q
         self.opts.trace = 1 if trace else 0
+        self.opts.summary = 1 if summary else 0
         self.trace = bool(trace)
         self.names = {}  # fact name -> its UTF-8 bytes
         self.err = _ffi.new_error()  # one fisc_error for the setters; a fresh one after a failure
@@ -800,7 +804,8 @@ class Policy(Handle):
             hold.close()  # the last result to close (or this, when there is none) frees them
         return out
 
-    def evaluate_many(self, rows, *, year=None, quarter=None, trace=False, key=None):
+    def evaluate_many(self, rows, *, year=None, quarter=None, trace=False, key=None,
+                      summary=False):
         """Evaluate every row of ``rows``, streaming: an iterable (a list, a generator, a
         ``csv.DictReader`` ...) of dicts of fact name -> value, read one at a time.
 
@@ -810,6 +815,12 @@ class Policy(Handle):
         period is as for :meth:`evaluate`; ``trace`` is off by default (batch work: amounts,
         outcomes and conditions without the explanation texts). ``key`` names a member of each
         row that is the row's key (for the RowError), not a fact; rows need not have it.
+
+        ``summary=True`` asks for less, faster (what ``fisc batch`` asks for): each item keeps its
+        outcome, choice, provisional mark, missing facts, parameters and the amounts that count
+        in a total (so the result's totals are whole), and of its other amounts only its first
+        and those a later program reads; ``conditions`` is empty. Every amount it has equals the
+        full evaluation's. It cannot be combined with ``trace=True`` (``ValueError``).
 
         Values are as for :meth:`evaluate` (Decimal, int, str, bool, None for unknown,
         datetime.date, a dict of quarters) and are set one by one with ``fisc_facts_set``; a
@@ -825,7 +836,7 @@ class Policy(Handle):
 
         Each Result holds its C result until it is closed or dropped.
         """
-        runner = _BatchRunner(self, year, quarter, trace)
+        runner = _BatchRunner(self, year, quarter, trace, summary)
         if key is not None and not isinstance(key, str):
             raise TypeError("key must be a str (the name of a member of each row), not %s"
                             % type(key).__name__)
@@ -841,7 +852,7 @@ class Policy(Handle):
             yield runner.row(index, k, row)
 
     def evaluate_file(self, path, *, year=None, quarter=None, key=None, encoding=None,
-                      trace=False):
+                      trace=False, summary=False):
         """Evaluate every row of a CSV or JSON Lines file, streaming (the file is never read
         whole): yields ``(row_number, key, Result or RowError)`` in file order.
 
@@ -866,8 +877,9 @@ class Policy(Handle):
         that is not a column, a bad period.
         A bad row (a number that does not parse, a missing or extra field, a line of JSON that
         is not an object) yields a :class:`RowError` whose ``index`` is the row number.
+        ``trace`` and ``summary`` are as for :meth:`evaluate_many`.
         """
-        runner = _BatchRunner(self, year, quarter, trace)
+        runner = _BatchRunner(self, year, quarter, trace, summary)
         fspath = os.fspath(path)
         if encoding is None:
             encoding = _detect_encoding(fspath)

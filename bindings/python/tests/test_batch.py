@@ -76,6 +76,58 @@ class EvaluateMany(Batch):
                 self.assertEqual(many.document["items"], one.document["items"])
                 many.close()
 
+    def test_summary_keeps_what_counts(self):
+        # An enterprise with one R&D project (row 2 of bench/batch's generated file): expensed
+        # R&D 73975.08 + other costs 6509.80 (under the cap 73975.08 × 10% / 90% = 8219.45) at
+        # 100% (2023) = extra deduction 80484.88; taxable income 636595.43 − 80484.88 =
+        # 556110.55, 小型微利 × 25% × 20% = 27805.53. cn.rd_deduction publishes nine amounts,
+        # all informative: the summary keeps extra_deduction, its first, which cn.cit reads.
+        rd = {"income_before_rd_extra_and_losses": "636595.43", "employees_average": 103,
+              "assets_average": "6035578.82", "industry_restricted": False,
+              "industry_revenue_1_code": "C34", "industry_revenue_1_amount": "4142844.12",
+              "income_total": "4967439.00", "income_non_taxable": 0, "income_investment": 0,
+              "rd_ic_or_machine_tool": False, "rd_project_count": 1,
+              "rd_p1_personnel": "42645.46", "rd_p1_direct": "20942.72",
+              "rd_p1_depreciation": "8191.30", "rd_p1_amortisation": "1520.03",
+              "rd_p1_design": "675.57", "rd_p1_other": "6509.80", "rd_contracted_domestic": 0,
+              "rd_contracted_related": 0, "rd_contracted_overseas": 0,
+              "rd_intangible_amortisation": 0}
+        rows = [SMALL_MICRO, STANDARD, HNTE, rd]
+        full = list(self.policy.evaluate_many(rows, year=2023))
+        short = list(self.policy.evaluate_many(rows, year=2023, summary=True))
+        self.assertEqual([tax(r) for r in short], [D("140000.00"), D("700000.00"),
+                                                   D("750000.00"), D("27805.53")])
+        kept_informative = 0
+        for f, s in zip(full, short):
+            self.assertEqual(s.totals, f.totals)
+            self.assertEqual(s.provisional, f.provisional)
+            self.assertEqual([i.program for i in s.items], [i.program for i in f.items])
+            for fi, si in zip(f.items, s.items):
+                self.assertEqual((si.outcome, si.choice, si.provisional, si.missing, si.params),
+                                 (fi.outcome, fi.choice, fi.provisional, fi.missing, fi.params))
+                self.assertEqual(si.conditions, [])
+                for name, value in si.amounts.items():   # what it has is the full result's
+                    self.assertEqual(value, fi.amounts[name], (fi.program, name))
+                for name, cat in fi.categories.items():  # and it has what counts in a total
+                    self.assertEqual(si.amounts[name], fi.amounts[name], (fi.program, name))
+                if fi.amounts:                            # and the headline
+                    first = next(iter(fi.amounts))
+                    self.assertEqual(si.amounts[first], fi.amounts[first], fi.program)
+                kept_informative += sum(1 for n in si.amounts if n not in si.categories)
+        self.assertEqual(len(full[3]["cn.rd_deduction"].amounts), 9)
+        self.assertEqual(short[3]["cn.rd_deduction"].amounts, {"extra_deduction": D("80484.88")})
+        self.assertEqual(short[3]["cn.cit"].amounts["taxable_income"], D("556110.55"))
+        self.assertGreater(kept_informative, 0)
+        for r in full + short:
+            r.close()
+
+    def test_summary_not_with_trace(self):
+        with self.assertRaises(ValueError):
+            self.policy.evaluate_many([SMALL_MICRO], year=2023, trace=True, summary=True)
+        with self.assertRaises(ValueError):
+            self.policy.evaluate_file(os.path.join(self.tmp, "none.csv"), year=2023,
+                                      trace=True, summary=True)
+
     def test_quarter_period(self):
         # Prepayment to 2023Q2: the same brackets; 120万 × 25% × 20% = 60000.00.
         facts = dict(SMALL_MICRO, taxable_income="1200000")
