@@ -474,14 +474,14 @@ void cli_relay_unit_free(cli_relay_unit *u)
 }
 
 void cli_relay_init(cli_relay *L, const cli_rows *R, cli_stream *in, cli_relay_eval_fn eval,
-                    cli_relay_write_fn write, void *sink, const char *sink_name,
+                    cli_relay_write_fn write_fn, void *sink, const char *sink_name,
                     const char *write_failed, int tty, int64_t t0)
 {
     memset(L, 0, sizeof(*L));
     L->R = R;
     L->in = in;
     L->eval = eval;
-    L->write = write;
+    L->write = write_fn;
     L->sink = sink;
     L->sink_name = sink_name;
     L->write_failed = write_failed;
@@ -546,7 +546,7 @@ static void write_ready(cli_relay *L)
         } else {
             if (p->msgs.len)
                 fputs(p->msgs.data, stderr);
-            if (p->out.len && L->write(L->sink, p->out.data, p->out.len) != 0) {
+            if (p->out.len && L->write(p->out.data, p->out.len, L->sink) != 0) {
                 cli_error_set(&L->fatal, CLI_EOUTPUT, L->sink_name, -1, -1, "%s", L->write_failed);
                 L->stopped = 1;
             }

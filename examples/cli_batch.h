@@ -19,8 +19,8 @@
 #include "cli_common.h"
 #include "cli_stream.h"
 
-/* Most rows of a block: read, evaluated and written together, by one thread. A CSV block also
- * ends with the text read so far (a chunk of 1 MiB), so that rows of 128 bytes or more make a
+/* Most rows of a block: read and evaluated together by one thread, and written together. A CSV
+ * block also ends with the text read so far (a chunk of 1 MiB), so that rows of 128 bytes or more make a
  * block of about one chunk each. A test build may make it tiny, to put every row at a block's
  * edge. */
 #ifndef CLI_BATCH_BLOCK_ROWS
@@ -181,14 +181,14 @@ typedef struct cli_relay_unit {
     cli_block blk;           /* the block this worker reads, evaluates and hands over: its address stays */
     cli_buf out;             /* the block's output */
     cli_buf msgs;            /* the block's bad-row messages, for standard error */
-    fisc_error fatal;        /* an error that stops the run (out of memory) */
+    fisc_error fatal;        /* an error that stops the run (out of memory, an internal error) */
     cli_relay_parked parked; /* the block before, until it is written */
 } cli_relay_unit;
 
 /* Evaluate u->blk into u->out and u->msgs (emptied before); a fatal error in u->fatal. */
 typedef void (*cli_relay_eval_fn)(cli_relay_unit *u);
 /* Write @p len bytes of output to @p sink. @return 0, or -1. */
-typedef int (*cli_relay_write_fn)(void *sink, const char *s, size_t len);
+typedef int (*cli_relay_write_fn)(const char *s, size_t len, void *sink);
 
 /* Blocks read and not written yet are at most two a worker (one parked, one being evaluated or
  * waiting to be parked), so their numbers are fewer than this apart and never share a place. */
@@ -230,16 +230,17 @@ typedef struct cli_relay {
  * what one thread writes row after row shares no line with another's. @return it (free() releases
  * it), or NULL. */
 void *cli_lines_calloc(size_t n, size_t size);
-/* Prepare @p u, inside the command's worker @p arg; cli_relay_unit_free() releases it. */
+/* Prepare @p u, inside the command's worker @p arg; cli_relay_unit_free() releases it, and is
+ * also safe on a unit that is all zeroes (a worker array that failed before its init). */
 void cli_relay_unit_init(cli_relay_unit *u, void *arg);
 void cli_relay_unit_free(cli_relay_unit *u);
 /*
  * Prepare @p L to read the rows of @p in (as @p R says), evaluate them with @p eval and write
- * them with @p write to @p sink (an error names @p sink_name and says @p write_failed).
+ * them with @p write_fn to @p sink (an error names @p sink_name and says @p write_failed).
  * cli_relay_end() in every case.
  */
 void cli_relay_init(cli_relay *L, const cli_rows *R, cli_stream *in, cli_relay_eval_fn eval,
-                    cli_relay_write_fn write, void *sink, const char *sink_name,
+                    cli_relay_write_fn write_fn, void *sink, const char *sink_name,
                     const char *write_failed, int tty, int64_t t0);
 /*
  * Start the threads of units 1 to @p n - 1 (n <= CLI_BATCH_MAX_JOBS), unit t at

@@ -5,10 +5,10 @@
  * reading and decoding, so memory stays flat whatever the input size). Each of --jobs workers
  * (this thread and jobs - 1 more) reads a block, evaluates it with its own facts and result (the
  * policy is immutable and shared; the result is evaluated into row after row, so a row allocates
- * nothing) and hands it over to be written after the blocks before it, going on with
- * its next block meanwhile in a second set of buffers (cli_relay) (so a worker holds at most two blocks): the
- * output is the same for any number of threads, and a block's text and fields stay in the cache
- * of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and
+ * nothing) and hands it over to be written after the blocks before it, going on with its next
+ * block meanwhile in a second set of buffers, so that a worker holds at most two blocks
+ * (cli_relay). The output is the same for any number of threads, and a block's text and fields
+ * stay in the cache of the thread that evaluates them. Totals are added exactly (fisc_decimal_add) per worker and
  * merged at the end; exact addition does not depend on the order, so a category's total is added
  * amount by amount, as fisc_result_total() adds them, rather than from the result's totals.
  *
@@ -523,7 +523,7 @@ typedef struct sink {
 } sink;
 
 /* Write @p len bytes of UTF-8 text, converted when asked. @return 0, or -1. */
-static int sink_write(void *to, const char *s, size_t len)
+static int sink_write(const char *s, size_t len, void *to)
 {
     sink *k = to;
 
@@ -862,7 +862,7 @@ int cmd_batch(int argc, char **argv)
             cli_csv_put_field(&h, "error", 0);
             cli_csv_end_row(&h);
         }
-        if (h.failed || sink_write(&out, h.data ? h.data : "", h.len) != 0) {
+        if (h.failed || sink_write(h.data ? h.data : "", h.len, &out) != 0) {
             cli_buf_free(&h);
             cli_error_set(&err, CLI_EOUTPUT, out.name, -1, -1, "writing the result failed");
             ret = cli_report(&ctx, &err);

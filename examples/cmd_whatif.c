@@ -534,13 +534,16 @@ static void eval_block(cli_relay_unit *u)
     worker *w = u->arg;
     size_t r;
 
+    /* Made here, by the thread that uses it, for its first block. */
+    if (!w->facts && u->fatal.code == FISC_OK && fisc_facts_new(&w->facts, &u->fatal) != FISC_OK)
+        return;
     for (r = 0; r < u->blk.nrecs && u->fatal.code == FISC_OK; r++)
         if (eval_row(w, r) != FISC_OK && u->fatal.code == FISC_OK)
             cli_error_set(&u->fatal, FISC_ENOMEM, "", -1, -1, "out of memory");
 }
 
 /* Write the differences to the file (cli_relay_write_fn), if there is one. */
-static int write_out(void *f, const char *s, size_t len)
+static int write_out(const char *s, size_t len, void *f)
 {
     return !f || fwrite(s, 1, len, f) == len ? 0 : -1;
 }
@@ -1392,7 +1395,7 @@ int cmd_whatif(int argc, char **argv)
         fisc_decimal_set_int(&w->limits[1], 100);
         fisc_decimal_set_int(&w->limits[2], 300);
         w->st.progs = cli_lines_calloc(W.nprog + 1, sizeof(*w->st.progs));
-        if (!w->st.progs || fisc_facts_new(&w->facts, &err) != FISC_OK) {
+        if (!w->st.progs) {
             ret = CLI_EXIT_INTERNAL;
             goto done;
         }
