@@ -407,7 +407,7 @@ class Parallel(WhatifTestCase):
         rows = generated_rows(9000)  # more than a block of 8192 rows
         path = self.write("g.csv", csv_text(HEADER, rows))
         outs = []
-        for jobs in ("1", "2"):
+        for jobs in ("1", "2", "3"):
             diff = os.path.join(self.tmp, "d%s.csv" % jobs)
             page = os.path.join(self.tmp, "r%s.html" % jobs)
             rc, out, err = self.whatif("--jobs", jobs, "-o", diff, "--html", page, path=path)
@@ -417,6 +417,7 @@ class Parallel(WhatifTestCase):
             with open(diff, "rb") as f, open(page, "rb") as g:
                 outs.append((out, js, f.read(), g.read(), err))
         self.assertEqual(outs[0], outs[1])
+        self.assertEqual(outs[0], outs[2])
         got = read_diff(os.path.join(self.tmp, "d1.csv"))
         self.assertEqual([r["key"] for r in got], ["G%05d" % i for i in range(9000)])
         doc = json.loads(outs[0][1], parse_float=Decimal)
@@ -433,6 +434,37 @@ class Parallel(WhatifTestCase):
         self.assertEqual(ps["lose"], sum(1 for d in diffs if d < 0))
         self.assertEqual(Decimal(ps["gains"]), sum((d for d in diffs if d > 0), Decimal(0)))
         self.assertEqual(Decimal(ps["losses"]), -sum((d for d in diffs if d < 0), Decimal(0)))
+
+
+    def test_input_error_after_many_rows_with_threads(self):
+        # Bad UTF-8 in row 10002 (the BOM says UTF-8), in the second block: the rows before it
+        # are evaluated and written in order, and the error names the row, whatever --jobs is.
+        rows = generated_rows(10000)
+        text = csv_text(HEADER, rows)
+        data = (BOM + text.encode("utf-8") + b"bad\xff,,,,,,,,5\r\n" +
+                b"after,,,,,,,,5\r\n")
+        path = self.write("u.csv", data)
+        outs = []
+        for jobs in ("1", "2", "3"):
+            diff = os.path.join(self.tmp, "u%s.csv" % jobs)
+            rc, out, err = self.whatif("--jobs", jobs, "-o", diff, path=path)
+            self.assertEqual(rc, 1, err[-300:])
+            self.assertIn("row 10002: invalid UTF-8 (byte 0xFF)", err)
+            with open(diff, "rb") as f:
+                outs.append((out, err, f.read()))
+        self.assertEqual(outs[1], outs[0])
+        self.assertEqual(outs[2], outs[0])
+        got = read_diff(os.path.join(self.tmp, "u1.csv"))
+        self.assertEqual([r["key"] for r in got], ["G%05d" % i for i in range(10000)])
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
+    def test_output_that_cannot_be_written_with_threads(self):
+        path = self.write("g.csv", csv_text(HEADER, generated_rows(20000)))
+        for jobs in ("1", "2", "3"):
+            rc, out, err = self.whatif("--jobs", jobs, "-o", "/dev/full", path=path)
+            self.assertEqual(rc, 70, (jobs, err[-300:]))
+            self.assertIn("/dev/full", err)
+            self.assertIn("writing the differences failed", err)
 
 
 class Html(WhatifTestCase):
