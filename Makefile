@@ -24,7 +24,8 @@ run: all
 
 # Every test: unit (cmocka), ABI, header, CLI and Python; then the unit tests under valgrind;
 # then everything again in an address + undefined-behaviour sanitizer build, with a short
-# bounded run of the fuzz harnesses (the 'slow' suite).
+# bounded run of the fuzz harnesses (the 'slow' suite); its fisc batch and whatif read blocks
+# of 7 rows, so that the CLI tests put rows at every block edge with several threads.
 check: check-unit check-valgrind check-asan
 
 check-unit: all
@@ -37,7 +38,7 @@ check-valgrind: all
 
 check-asan:
 	[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined \
-		-Dfuzz=true -Dfuzz_seconds=15
+		-Dfuzz=true -Dfuzz_seconds=15 -Dcli_block_rows=7
 	meson compile -C $(ASAN_BUILD)
 	# Python cannot load an ASan-instrumented library without preloading the runtime.
 	meson test -C $(ASAN_BUILD) --print-errorlogs --no-suite python
