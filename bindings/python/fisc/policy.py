@@ -42,8 +42,8 @@ from typing import Any, NamedTuple, Optional, Tuple
 
 from . import _ffi
 from ._handles import FLOAT_HINT, Handle, as_text
-from .errors import (FiscError, FiscInvalidArgument, FiscMemoryError, FiscNotFound,
-                     FiscParseError, Status, invalid_argument)
+from .errors import (FiscError, FiscInvalidArgument, FiscMemoryError, FiscMisuse,
+                     FiscNotFound, FiscParseError, Status, invalid_argument)
 from .result import Result
 
 __all__ = ["Evidence", "ParamKind", "FactType", "Layer", "ParamEntry", "Param", "FactInfo",
@@ -389,8 +389,9 @@ def _set_quarters(lib, fptr, name, raw, value):
 
 
 def _is_fatal(exc):
-    """Errors that end a stream rather than a row: out of memory."""
-    return isinstance(exc, (MemoryError, FiscMemoryError))
+    """Errors that end a stream rather than a row: out of memory, and a misuse (the policy
+    closed while the rows are read), which is a programming error, not bad data."""
+    return isinstance(exc, (MemoryError, FiscMemoryError, FiscMisuse))
 
 
 class _BatchRunner:
@@ -473,21 +474,68 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 
 
 def _detect_encoding(path):
-    """"utf-8-sig" when the file is valid UTF-8 (with or without a BOM), else "gb18030".
+    """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
+    that holds a byte above 0x7F, which is UTF-8 when it is valid UTF-8 from that byte on (a
+    sequence cut at the chunk's end aside), else GB18030. A file with a UTF-8 BOM, or all ASCII,
+    is UTF-8. A later byte that is not valid in the encoding chosen is that row's error
+    (``_Lines``), not a reason to read the whole file as the other encoding."""
+    with open(path, "rb") as f:
+        first = True
+        while True:
+            chunk = f.read(_CHUNK)
+            if not chunk:
+                return "utf-8-sig"
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                return "utf-8-sig"
+            first = False
+            at = next((i for i, b in enumerate(chunk) if b > 0x7F), None) if not chunk.isascii() \
+                else None
+            if at is None:
+                continue
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(chunk[at:], final=False)
+            except UnicodeDecodeError:
+                return "gb18030"
+            return "utf-8-sig"
 
-    Reads the file once in 1 MiB chunks through an incremental decoder: nothing is kept.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as f:
-            while True:
-                chunk = f.read(_CHUNK)
-                if not chunk:
-                    decoder.decode(b"", final=True)
-                    return "utf-8-sig"
-                decoder.decode(chunk)
-    except UnicodeDecodeError:
-        return "gb18030"
+
+class _BadLine(Exception):
+    """A line whose bytes are not valid in the file's encoding (raised by ``_lines``)."""
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.text = text
+
+
+class _Lines:
+    """The lines of binary file ``f``, decoded one by one (no byte of a GB18030 or UTF-8
+    character is 0x0A, so a line never splits one), so that every line before a bad byte is
+    read. A bad line raises _BadLine from ``__next__``; unlike a generator's, the next call goes
+    on with the line after it (csv.reader starts its next record there)."""
+
+    def __init__(self, f, encoding):
+        utf8 = codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+        self._f = f
+        self._name = "UTF-8" if utf8 else codecs.lookup(encoding).name.upper()
+        self._codec = "utf-8" if utf8 else encoding
+        self._bom = utf8  # a BOM is skipped on the first line only
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        raw = self._f.readline()
+        if not raw:
+            raise StopIteration
+        if self._bom:
+            self._bom = False
+            if raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+        try:
+            return raw.decode(self._codec)
+        except UnicodeDecodeError as exc:
+            raise _BadLine("invalid %s (byte 0x%02X) in a file read as %s: save it as CSV UTF-8 "
+                           "or as GBK/GB18030" % (self._name, raw[exc.start], self._name)) from None
 
 
 def _vocab_index():
@@ -508,10 +556,6 @@ def _column_fact(header, index):
     return index.get(h) or index.get(h.casefold())
 
 
-def _open_text(path, encoding):
-    return open(path, "r", encoding=encoding, errors="strict", newline="")
-
-
 def _file_format(path, encoding):
     """"jsonl" or "csv": by the extension, else by the first character that is not a space."""
     lower = os.fsdecode(path).lower()
@@ -519,14 +563,23 @@ def _file_format(path, encoding):
         return "jsonl"
     if lower.endswith((".csv", ".txt")):
         return "csv"
-    with _open_text(path, encoding) as f:
+    with open(path, "rb") as f:  # "{" and spaces are single bytes in UTF-8 and GB18030
+        first = True
         while True:
             chunk = f.read(4096)
             if not chunk:
                 return "csv"
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[3:]
+            first = False
             stripped = chunk.lstrip()
             if stripped:
-                return "jsonl" if stripped[0] == "{" else "csv"
+                return "jsonl" if stripped[:1] == b"{" else "csv"
+
+
+def _no_constant(name):
+    """json.loads' parse_constant: NaN and Infinity are no amounts (they would be floats)."""
+    raise ValueError("%s is not a number fisc reads" % name)
 
 
 def _row_error(index, key, text, cls=FiscParseError, code=Status.EPARSE, source="", column=-1):
@@ -535,8 +588,11 @@ def _row_error(index, key, text, cls=FiscParseError, code=Status.EPARSE, source=
 
 def _csv_columns(header, key, index, path):
     """The fact of each CSV column (None for a comment or key-only column), and the key's column."""
-    if not header:
+    if header is None:
         raise invalid_argument("%s: the file is empty: the first row must name the facts"
+                               % os.fsdecode(path), source="header")
+    if not any(cell.strip() for cell in header):
+        raise invalid_argument("%s: row 1 is blank: the first row must name the facts"
                                % os.fsdecode(path), source="header")
     columns, seen, key_col = [], {}, None
     for i, cell in enumerate(header):
@@ -834,7 +890,10 @@ class Policy(Handle):
                 else:
                     total += r["cn.cit"].amounts.get("tax", 0)
 
-        Each Result holds its C result until it is closed or dropped.
+        Each Result holds its C result until it is closed or dropped. It reads what is asked
+        for when it is asked (an item, the totals): read what you need before ``close()``; what
+        was read stays usable after it. Closing the policy while the rows are read raises
+        :class:`~fisc.errors.FiscMisuse` (a programming error, not a bad row).
         """
         runner = _BatchRunner(self, year, quarter, trace, summary)
         if key is not None and not isinstance(key, str):
@@ -859,10 +918,14 @@ class Policy(Handle):
         CSV: the header names the facts, by name or by their Chinese or English label (as
         :func:`fact_vocabulary` gives them; English in any case); a column whose header starts
         with "_" is a comment. An empty cell is an unknown fact; a yes/no fact also reads
-        TRUE / FALSE (any case) and 是 / 否. Encoding: UTF-8 with or without a BOM, else GB18030
-        when the bytes are not valid UTF-8 (``encoding`` overrides the detection). Row numbers
-        are those a spreadsheet shows: the header is row 1, a record with a quoted line break is
-        one row, blank rows are counted and skipped. JSON Lines (``.jsonl``, ``.ndjson``,
+        TRUE / FALSE (any case) and 是 / 否. Encoding, as ``fisc batch`` detects it: UTF-8 with a
+        BOM; else the first 1 MiB chunk that holds a byte above 0x7F decides, UTF-8 when it is
+        valid UTF-8, else GB18030 (``encoding`` overrides the detection); a line with a byte that
+        is not valid in that encoding is that row's RowError, and the rows after it still come.
+        Row numbers are those a spreadsheet shows: the header is row 1, a record with a quoted
+        line break is one row, blank lines are counted and skipped. A row with fewer fields than
+        the header, or whose cells are all empty (",,,"), is evaluated with the missing cells
+        unknown (its items list the facts they lack), as ``fisc batch`` does. JSON Lines (``.jsonl``, ``.ndjson``,
         ``.json``, or a file whose first character is "{"): one object per line, numbers read
         exactly (never as float); the row number is the line number; blank lines are skipped.
 
@@ -875,8 +938,12 @@ class Policy(Handle):
         Raises at once, before yielding anything: a file that cannot be opened
         (``OSError``), a CSV header that names a fact twice (FiscInvalidArgument), a ``key``
         that is not a column, a bad period.
-        A bad row (a number that does not parse, a missing or extra field, a line of JSON that
-        is not an object) yields a :class:`RowError` whose ``index`` is the row number.
+        A bad row (a number that does not parse, more fields than the header, a CSV syntax
+        error such as a stray quote, a line of JSON that is not an object or holds NaN, a list
+        or another value that is no fact value) yields a :class:`RowError` whose ``index`` is the
+        row number, and the rows after it still come; an unclosed quote takes the rest of the
+        file into its row. A JSON Lines member named ``id`` that is no fact is ignored, as the
+        CSV column is.
         ``trace`` and ``summary`` are as for :meth:`evaluate_many`.
         """
         runner = _BatchRunner(self, year, quarter, trace, summary)
@@ -890,16 +957,20 @@ class Policy(Handle):
         index, types = _vocab_index()
         if _file_format(fspath, encoding) == "jsonl":
             return self._jsonl_rows(runner, fspath, encoding, key, index)
-        with _open_text(fspath, encoding) as f:
-            header = next(csv.reader(f), None)
+        with open(fspath, "rb") as f:
+            try:
+                header = next(csv.reader(_Lines(f, encoding), strict=True), None)
+            except (_BadLine, csv.Error) as exc:
+                raise invalid_argument("%s: row 1 (the header): %s" % (fspath, exc),
+                                       source="header") from None
         columns, key_col = _csv_columns(header, key, index, fspath)
         return self._csv_rows(runner, fspath, encoding, columns, key_col, types)
 
     @staticmethod
     def _csv_rows(runner, path, encoding, columns, key_col, types):
         ncol = len(columns)
-        with _open_text(path, encoding) as f:
-            reader = csv.reader(f, strict=True)
+        with open(path, "rb") as f:
+            reader = csv.reader(_Lines(f, encoding), strict=True)
             number = 0
             while True:
                 number += 1
@@ -907,9 +978,12 @@ class Policy(Handle):
                     record = next(reader)
                 except StopIteration:
                     return
-                except csv.Error as exc:  # e.g. a quote left open: the rest is unreadable
+                except csv.Error as exc:  # the reader goes on with the next line
                     yield number, None, _row_error(number, None, "CSV syntax: %s" % exc)
-                    return
+                    continue
+                except _BadLine as exc:   # the same: _lines goes on with the next line
+                    yield number, None, _row_error(number, None, exc.text)
+                    continue
                 if number == 1:
                     continue  # the header, read before
                 if not record or (len(record) == 1 and not record[0].strip()):
@@ -936,12 +1010,22 @@ class Policy(Handle):
 
     @staticmethod
     def _jsonl_rows(runner, path, encoding, key, index):
-        with _open_text(path, encoding) as f:
-            for number, line in enumerate(f, 1):
+        with open(path, "rb") as f:
+            lines = _Lines(f, encoding)
+            number = 0
+            while True:
+                number += 1
+                try:
+                    line = next(lines)
+                except StopIteration:
+                    return
+                except _BadLine as exc:
+                    yield number, None, _row_error(number, None, exc.text)
+                    continue
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line, parse_float=Decimal)
+                    obj = json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
                 except ValueError as exc:
                     col = getattr(exc, "colno", -1)
                     yield number, None, _row_error(number, None, "line %d is not JSON: %s"
@@ -957,11 +1041,16 @@ class Policy(Handle):
                 for name, value in obj.items():
                     fact = name if name.startswith("_") else _column_fact(name, index)
                     if fact is None:
-                        if name == key or (key is None and name == "id"):
+                        if name == key or name == "id":  # as a CSV column: not a fact
                             continue
                         fact = name  # unknown: fisc_facts_set says so, with a suggestion
                     row[fact] = value
-                yield number, k, runner.row(number, k, row)
+                try:
+                    result = runner.row(number, k, row)
+                except TypeError as exc:  # a value of the file's, not a caller's mistake
+                    result = _row_error(number, k, str(exc), cls=FiscInvalidArgument,
+                                        code=Status.EINVAL)
+                yield number, k, result
 
     def __repr__(self):
         if self.closed:

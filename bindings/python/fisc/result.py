@@ -231,7 +231,9 @@ class Result(Handle):
     """An owned ``fisc_result *`` and what it says, read once into Python objects.
 
     ``items``, ``totals``, ``provisional``, ``schema`` and ``document`` stay usable after
-    :meth:`close`; :meth:`explain`, :meth:`text` and :meth:`to_json` need the C result. A result
+    :meth:`close`; :meth:`explain`, :meth:`text` and :meth:`to_json` need the C result. A batch
+    result (:meth:`Policy.evaluate_many`, :meth:`Policy.evaluate_file`) reads them when first
+    asked for: what was read before :meth:`close` stays usable, the rest raises FiscMisuse. A result
     keeps its policy (and facts) alive: the C result may borrow text from them.
 
     Items can be looked up by program id: ``result["cn.cit"]``, or :meth:`find`.

@@ -307,6 +307,70 @@ class EvaluateFile(Batch):
         self.assertIsInstance(out[3][2], RowError)
         self.assertEqual(tax(out[4][2]), D("750000.00"))
 
+    def test_csv_syntax_error_is_one_row(self):
+        # A stray quote spoils its own row only: the rows after it still come.
+        text = (HEADER + "\r\n2800000,100,10000000,false\r\n\"28\"x,100,10000000,false\r\n"
+                "2800000,301,10000000,false\r\n2800000,100,10000000,false\r\n")
+        out = self.rows(self.write("q.csv", text.encode()))
+        self.assertEqual([n for n, _, _ in out], [2, 3, 4, 5])
+        self.assertIsInstance(out[1][2], RowError)
+        self.assertIn("CSV syntax", str(out[1][2]))
+        self.assertEqual([tax(r) for _, _, r in (out[0], out[2], out[3])],
+                         [D("140000.00"), D("700000.00"), D("140000.00")])
+
+    def test_bad_byte_late_in_utf8_is_one_row(self):
+        # A Chinese label in the header makes the first chunk (1 MiB) valid UTF-8, so the file is
+        # read as UTF-8, as fisc batch reads it; a Latin-1 byte in row 2002, past that chunk
+        # (a comment column pads the rows), is that row's error, naming the byte; every row
+        # before it is evaluated and the row after it still comes.
+        head = "应纳税所得额,employees_average,assets_average,industry_restricted,_note\r\n"
+        body = ("2800000,100,10000000,false," + "x" * 600 + "\r\n") * 2000
+        data = (head + body).encode("utf-8") + b"Caf\xe9,100,10000000,false,\r\n" + \
+            b"2800000,301,10000000,false,\r\n"
+        self.assertGreater(len(data), 1 << 20)
+        out = self.rows(self.write("late.csv", data))
+        self.assertEqual(len(out), 2002)
+        self.assertEqual([n for n, _, _ in out[:2]], [2, 3])
+        self.assertTrue(all(tax(r) == D("140000.00") for _, _, r in out[:2000]))
+        n, _, bad = out[2000]
+        self.assertEqual(n, 2002)
+        self.assertIsInstance(bad, RowError)
+        self.assertIn("invalid UTF-8 (byte 0xE9)", str(bad))
+        self.assertEqual((out[2001][0], tax(out[2001][2])), (2003, D("700000.00")))
+
+    def test_blank_first_row(self):
+        path = self.write("blank.csv", ("\r\n" + HEADER + "\r\n2800000,100,10000000,false\r\n")
+                          .encode())
+        with self.assertRaises(fisc.FiscInvalidArgument) as cm:
+            self.policy.evaluate_file(path, year=2023)
+        self.assertIn("row 1 is blank", str(cm.exception))
+
+    def test_jsonl_bad_values_are_rows(self):
+        lines = [json.dumps(SMALL_MICRO, default=str),
+                 '{"taxable_income": NaN, "employees_average": 100}',
+                 '{"taxable_income": [1], "employees_average": 100}',
+                 '{"taxable_income": {"a": 1}, "employees_average": 100}',
+                 json.dumps(dict(STANDARD, id="S-1"), default=str)]
+        out = self.rows(self.write("v.jsonl", "\n".join(lines).encode()), key="uscc")
+        self.assertEqual([n for n, _, _ in out], [1, 2, 3, 4, 5])
+        self.assertEqual(tax(out[0][2]), D("140000.00"))
+        for i in (1, 2, 3):
+            self.assertIsInstance(out[i][2], RowError, out[i])
+        self.assertIn("NaN", str(out[1][2]))
+        self.assertIn("taxable_income", str(out[2][2]))
+        # an "id" member that is no fact is ignored, whatever the key is (as the CSV column)
+        self.assertEqual(tax(out[4][2]), D("700000.00"))
+
+    def test_policy_closed_while_reading_raises(self):
+        p = fisc.Policy.default()
+        it = p.evaluate_many([SMALL_MICRO, SMALL_MICRO], year=2023)
+        first = next(it)
+        self.assertEqual(tax(first), D("140000.00"))
+        first.close()
+        p.close()
+        with self.assertRaises(fisc.FiscMisuse):
+            next(it)
+
     def test_jsonl_detected_by_content(self):
         path = self.write("rows.txt.data", (json.dumps(HNTE) + "\n").encode("utf-8"))
         (row,) = self.rows(path)
