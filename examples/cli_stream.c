@@ -127,7 +127,10 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
     }
     /* The output takes the place of the input: convert from a copy. */
     memcpy(s->raw, s->buf + s->len, s->raw_len);
-    if (buf_room(s, inleft + inleft / 2 + 16) != 0)
+    /* The text converted from `used` bytes is at most 1.5 times as long (a 2-byte character
+     * becomes 3), and the raw_len - used bytes not converted (those after a NUL too) go back
+     * after it: raw_len + n / 2 bytes at most, and 16 more. */
+    if (buf_room(s, s->raw_len + n / 2 + 16) != 0)
         return -1;
     ip = (char *)s->raw;
     op = s->buf + s->len;
@@ -146,8 +149,7 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
     }
     s->len = (size_t)(op - s->buf);
     used = (size_t)((unsigned char *)ip - s->raw);
-    /* The bytes not converted go back after the text (room: the output is at most 1.5 times
-     * what it converted, and buf_room() asked for that and 16 more). */
+    /* The bytes not converted go back after the text (room: see buf_room() above). */
     memcpy(s->buf + s->len, s->raw + used, s->raw_len - used);
     return (long)used;
 }

@@ -311,6 +311,15 @@ class Parallel(BatchTestCase):
                 got = read_output(out)
                 self.assertEqual([r["key"] for r in got], [key + ",", "b"], (enc, shift))
 
+    def test_nul_byte_in_a_full_gb18030_chunk(self):
+        """A NUL after GBK text that fills most of the first 1 MiB chunk: the bytes after the
+        NUL went back behind the converted text, which had no room for them (heap overflow)."""
+        for n in (100000, 698000):
+            data = b"id,taxable_income\n" + "中".encode("gbk") * (n // 2) + b"\0" + b"x" * (1 << 20)
+            rc, out, err = self.batch(self.write("nul.csv", data))
+            self.assertEqual(rc, 1, (n, err[-300:]))
+            self.assertIn("the input holds a NUL byte", err)
+
 
 def csv_cell(text):
     """One CSV field as RFC 4180 writes it: quoted when it holds a comma, quote or line break."""
