@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,6 +120,32 @@ static void vocabulary(void **state)
     assert_string_equal(fisc_fact_vocab_at(FACT_TAXABLE_INCOME)->name, "taxable_income");
     assert_string_equal(fisc_fact_vocab_at(FACT_TAXABLE_INCOME)->unit, "元");
     assert_int_equal(fisc_fact_vocab_find("employees")->type, FISC_FACT_QUARTERS);
+}
+
+/* A CSV header names a fact by its name or either label (fisc batch, Python evaluate_file): no two
+   facts may share a label (the English ones in any case), and no label may be another fact's name. */
+static void labels_name_one_fact(void **state)
+{
+    size_t n = fisc_fact_vocab_count();
+
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        const fisc_fact_info *a = fisc_fact_vocab_at(i);
+        const fisc_fact_info *by_zh = fisc_fact_vocab_find(a->label_zh), *by_en = fisc_fact_vocab_find(a->label_en);
+
+        if (by_zh && by_zh != a)
+            fail_msg("the zh label of %s is the name of %s", a->name, by_zh->name);
+        if (by_en && by_en != a)
+            fail_msg("the en label of %s is the name of %s", a->name, by_en->name);
+        for (size_t j = i + 1; j < n; j++) {
+            const fisc_fact_info *b = fisc_fact_vocab_at(j);
+
+            if (strcmp(a->label_zh, b->label_zh) == 0)
+                fail_msg("%s and %s share the zh label %s", a->name, b->name, a->label_zh);
+            if (strcasecmp(a->label_en, b->label_en) == 0)
+                fail_msg("%s and %s share the en label %s", a->name, b->name, a->label_en);
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -1754,6 +1781,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocabulary),
+        cmocka_unit_test(labels_name_one_fact),
         cmocka_unit_test(inline_readers),
         cmocka_unit_test(api_set_index_and_clear),
         cmocka_unit_test(api_set_row),
