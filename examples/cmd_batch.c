@@ -102,8 +102,10 @@ static const char batch_usage_output[] =
     "program the numbers eligible, not eligible and undetermined and the exact total of the\n"
     "main amounts in its column; the totals of every category over all programs, as 'fisc\n"
     "estimate' totals them (every amount in the category of every program that is not\n"
-    "undetermined). With standard error on a terminal, a progress line shows rows and rows\n"
-    "per second.\n"
+    "undetermined). When the input stops early (an encoding error, an unclosed quote), the\n"
+    "summary is of the rows before it and says so: INCOMPLETE on standard error, and\n"
+    "\"complete\":false with the error as \"stopped\" in the JSON (else true and null). With\n"
+    "standard error on a terminal, a progress line shows rows and rows per second.\n"
     "\n"
     "Examples:\n"
     "  fisc batch enterprises.csv --year 2023 -o results.csv\n"
@@ -561,13 +563,15 @@ static int sink_write(const char *s, size_t len, void *to)
 /* ---------------------------------------------------------------------------------------- */
 /* The summary */
 
-static void summary_text(cli_buf *b, const batch *B, const stats *st)
+/* @p complete: 0 when the input stopped early (its error reported before): the counts and totals
+ * are of the rows before it. */
+static void summary_text(cli_buf *b, const batch *B, const stats *st, int complete)
 {
     size_t i;
     int k;
 
-    cli_buf_printf(b, "fisc batch: %zu rows read, %zu computed, %zu bad\n", st->rows, st->computed,
-                   st->bad);
+    cli_buf_printf(b, "fisc batch: %zu rows read, %zu computed, %zu bad%s\n", st->rows, st->computed,
+                   st->bad, complete ? "" : " (INCOMPLETE: the input stopped early, see above)");
     for (i = 0; i < B->nprog; i++) {
         cli_buf_printf(b, "  %s: eligible %zu, not eligible %zu, undetermined %zu, total ",
                        B->prog_ids[i], st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
@@ -582,13 +586,19 @@ static void summary_text(cli_buf *b, const batch *B, const stats *st)
     cli_buf_puts(b, "\n");
 }
 
-static void summary_json(cli_buf *b, const batch *B, const stats *st)
+/* @p stopped: the input's error when it stopped early, else NULL. */
+static void summary_json(cli_buf *b, const batch *B, const stats *st, const fisc_error *stopped)
 {
     size_t i;
     int k;
 
     cli_buf_puts(b, "{\"schema\":\"fisc-batch-summary/1\",\"source\":");
     cli_buf_json_string(b, B->R.source);
+    cli_buf_printf(b, ",\"complete\":%s,\"stopped\":", stopped ? "false" : "true");
+    if (stopped)
+        cli_buf_json_string(b, stopped->text);
+    else
+        cli_buf_puts(b, "null");
     cli_buf_printf(b, ",\"year\":%d,\"quarter\":%d,\"rows\":%zu,\"computed\":%zu,\"bad\":%zu,"
                       "\"programs\":[", B->opts.year, B->opts.quarter, st->rows, st->computed,
                    st->bad);
@@ -902,7 +912,7 @@ int cmd_batch(int argc, char **argv)
         cli_buf sb;
 
         cli_buf_init(&sb);
-        summary_text(&sb, &B, &total);
+        summary_text(&sb, &B, &total, rc == FISC_OK);
         if (!sb.failed)
             fputs(sb.data, stderr);
         cli_buf_free(&sb);
@@ -910,7 +920,7 @@ int cmd_batch(int argc, char **argv)
             FILE *sf = fopen(summary_path, "wb");
 
             cli_buf_init(&sb);
-            summary_json(&sb, &B, &total);
+            summary_json(&sb, &B, &total, rc == FISC_OK ? NULL : &in_err);
             if (!sf || sb.failed || cli_buf_write(&sb, sf) != 0) {
                 cli_error_set(&err, CLI_EOUTPUT, summary_path, -1, -1, "writing the summary failed");
                 ret = cli_report(&ctx, &err);

@@ -174,6 +174,28 @@ class KnownAmounts(BatchTestCase):
 
 
 class BadRows(BatchTestCase):
+    def test_summary_of_an_input_that_stops_says_so(self):
+        text = (",".join(HEADER) + "\n" + ",".join(ROWS[0]) + "\n" + ",".join(ROWS[1]) + "\n"
+                'a9,"1000000,50\n')
+        summary = os.path.join(self.tmp, "s.json")
+        rc, out, err = self.batch(self.write("t.csv", text), "--summary-json", summary)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("2 rows read, 2 computed, 0 bad (INCOMPLETE", err)
+        with open(summary, "rb") as f:
+            doc = json.loads(f.read(), parse_float=Decimal)
+        self.assertIs(doc["complete"], False)
+        self.assertIn("row 4", doc["stopped"])
+        self.assertIn("quoted field is not closed", doc["stopped"])
+        self.assertEqual((doc["rows"], doc["computed"]), (2, 2))
+        # the same rows, whole: complete
+        whole = self.write("w.csv", text.rsplit("a9", 1)[0])
+        rc, out, err = self.batch(whole, "--summary-json", summary)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("INCOMPLETE", err)
+        with open(summary, "rb") as f:
+            doc = json.loads(f.read(), parse_float=Decimal)
+        self.assertEqual((doc["complete"], doc["stopped"], doc["rows"]), (True, None, 2))
+
     def test_bad_rows_reported_and_kept(self):
         header = HEADER + ["platform_type"]
         rows = [ROWS[0] + [""],
