@@ -677,8 +677,8 @@ static fisc_status parse_error(fisc_error *err, fisc_status code, const char *te
     if (!err)
         return code;
     fiscp_quote(q, sizeof(q), text, len);
-    return fiscp_error_set_at(err, code, column_of(text, at), "invalid number \"%s\": %s (column %d)",
-                              q, why, column_of(text, at));
+    return fiscp_error_set_at(err, code, column_of(text, at),
+                              "invalid number \"%s\": %s (at character %d)", q, why, column_of(text, at));
 }
 
 static const char *why_bad_char(const char *text, size_t len, size_t i, unsigned flags)

@@ -518,7 +518,7 @@ static fisc_status number_failure(fisc_decimal *out, const fiscp_vocab *v, const
     if (rc == FISC_ENOMEM)
         return fiscp_error_nomem(c->err);
     if (rc != FISC_OK) {
-        char *col = strstr(derr.text, " (column ");
+        char *col = strstr(derr.text, " (at character ");
         ectx at = *c;
 
         /* locate the bad character in the input rather than in the number */

@@ -1488,7 +1488,7 @@ static void bounds_other_table(void **state)
         { 4, "-1", NULL, "FISC_EINVAL field \"broken\": the vocabulary bound \"abc\" is not a number" },
         { 4, "x", NULL,
           "FISC_EINVAL field \"broken\": invalid number \"x\": not a number (NaN, infinity and letters are not "
-          "accepted) (column 1)" },
+          "accepted) (at character 1)" },
         { 5, "0", "5", "FISC_EINVAL field \"quarterly.Q2.start\": 0 is below the minimum 1 人" },
         { 5, "10.00", "5", "FISC_OK Q2=10/?" },
         { 6, "-0%", "1", "FISC_OK 0" },
