@@ -169,6 +169,44 @@ int cli_program_ids(const fisc_policy *policy, const fisc_eval_options *opts, fi
     return FISC_OK;
 }
 
+const fisc_decimal *cli_main_value(fisc_decimal *sum, const fisc_item *it, const fisc_amount *main,
+                                   fisc_error *err)
+{
+    const fisc_amount *x, *end = it->amounts + it->amount_count;
+
+    if (!cli_main_has_parts(it, main))
+        return main->value;
+    if (fisc_decimal_set(sum, main->value, err) != FISC_OK)
+        return NULL;
+    for (x = main + 1; x < end; x++)
+        if (x->category == main->category && fisc_decimal_add(sum, sum, x->value, err) != FISC_OK)
+            return NULL;
+    return sum;
+}
+
+void cli_main_name_json(cli_buf *b, const fisc_item *it, const fisc_amount *main)
+{
+    const fisc_amount *x, *end = it->amounts + it->amount_count;
+    cli_buf names;
+
+    if (!cli_main_has_parts(it, main)) {
+        cli_buf_json_string(b, main->name);
+        return;
+    }
+    cli_buf_init(&names);
+    cli_buf_puts(&names, main->name);
+    for (x = main + 1; x < end; x++)
+        if (x->category == main->category) {
+            cli_buf_put(&names, "+", 1);
+            cli_buf_puts(&names, x->name);
+        }
+    if (names.failed)
+        b->failed = 1;
+    else
+        cli_buf_json_string(b, names.data);
+    cli_buf_free(&names);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Rows */
 

@@ -84,6 +84,31 @@ static inline const fisc_amount *cli_main_amount(const fisc_item *it) /* per pro
     return it->outcome == FISC_OUTCOME_ELIGIBLE && it->amount_count > 0 ? it->amounts : NULL;
 }
 
+/* 1 when an amount after @p main (one of it->amounts) counts in main's category too. */
+static inline int cli_main_has_parts(const fisc_item *it, const fisc_amount *main)
+{
+    const fisc_amount *x, *end = it->amounts + it->amount_count;
+
+    if (!cli_has_category(main))
+        return 0;
+    for (x = main + 1; x < end; x++)
+        if (x->category == main->category)
+            return 1;
+    return 0;
+}
+
+/*
+ * The value of the item's column (fisc batch, fisc whatif): its main amount @p main's, or, when
+ * later amounts of the item count in the same category (gx.zone_approval_subsidy's guangxi and
+ * yulin parts, both subsidy), the sum of them all, written to @p sum (initialised). @return the
+ * value, or NULL with @p err set (out of memory).
+ */
+const fisc_decimal *cli_main_value(fisc_decimal *sum, const fisc_item *it, const fisc_amount *main,
+                                   fisc_error *err);
+/* Append the name of the item's column value: main's, or the names of the parts summed joined
+ * with '+' ("guangxi+yulin"), as a JSON string. */
+void cli_main_name_json(cli_buf *b, const fisc_item *it, const fisc_amount *main);
+
 /*
  * The ids of the programs @p policy enables, in its order, learnt from one evaluation of empty
  * facts (which also checks that the policy has rules for the period). *ids (calloc()ed, n + 1)

@@ -86,8 +86,10 @@ static const char batch_usage_output[] =
     "not_eligible, undetermined), PROGRAM.amount and PROGRAM.provisional (yes / no), then\n"
     "error. The amount is the program's main amount: the first of its amounts that counts in a\n"
     "category (tax payable, tax relief, subsidy, repayment; for cn.cit the tax, also when no\n"
-    "relief applies and the outcome is not_eligible), or, when none does and the program is\n"
-    "eligible, its first amount (for cn.rd_deduction the extra deduction); else it is empty.\n"
+    "relief applies and the outcome is not_eligible), with the amounts after it in the same\n"
+    "category added (gx.zone_approval_subsidy: its guangxi and yulin parts; in JSON Lines\n"
+    "amount_name is then \"guangxi+yulin\"), or, when none counts and the program is eligible,\n"
+    "its first amount (for cn.rd_deduction the extra deduction); else it is empty.\n"
     "Amounts are exact, in 元, with at least two decimals. JSON Lines:\n"
     "  {\"row\":2,\"key\":\"...\",\"programs\":{\"cn.cit\":{\"outcome\":\"eligible\",\"amount\":\"140000.00\",\n"
     "   \"amount_name\":\"tax\",\"provisional\":false},...},\"error\":null}\n"
@@ -174,6 +176,7 @@ typedef struct worker {
     fisc_result *res;        /* evaluated into row after row (fisc_evaluate_into) */
     stats st;                /* st.progs: whole cache lines of their own */
     row_text rt;
+    fisc_decimal sum;        /* a column's value made of several amounts (cli_main_value()) */
 } worker;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -328,7 +331,8 @@ static inline const fisc_item *count_item(worker *w, const fisc_result *res, siz
 }
 
 /*
- * Add item @p it of program @p i to the totals: its main amount @p a (or NULL) to the program's,
+ * Add item @p it of program @p i to the totals: its main amount @p a (or NULL), whose column value
+ * is @p v (cli_main_value(): with the later amounts of its category), to the program's,
  * and with @p by_items, unless the item is undetermined, each of its amounts that has a category
  * to that category's total, as fisc_result_total() adds them (see put_result()); the main amount
  * both at once (prog_stats). The main amount is the first amount with a category when there is
@@ -337,7 +341,7 @@ static inline const fisc_item *count_item(worker *w, const fisc_result *res, siz
  * error in w->u.fatal.
  */
 static inline int add_item(worker *w, size_t i, const fisc_item *it, const fisc_amount *a,
-                           int by_items)
+                           const fisc_decimal *v, int by_items)
 {
     stats *st = &w->st;
     const fisc_amount *x, *end;
@@ -349,13 +353,14 @@ static inline int add_item(worker *w, size_t i, const fisc_item *it, const fisc_
     cat = (unsigned)a->category; /* -1: none */
     if (!by_items || cat >= FISC_CATEGORY_COUNT || it->outcome == FISC_OUTCOME_UNDETERMINED)
         cat = FISC_CATEGORY_COUNT; /* the program's total only */
-    rc = fisc_decimal_add(&st->progs[i].main[cat], &st->progs[i].main[cat], a->value, &w->u.fatal);
+    rc = fisc_decimal_add(&st->progs[i].main[cat], &st->progs[i].main[cat], v, &w->u.fatal);
     if (rc != FISC_OK || cat == FISC_CATEGORY_COUNT)
         return rc;
     for (x = a + 1, end = it->amounts + it->amount_count; x < end; x++) {
         cat = (unsigned)x->category;
-        /* The other amounts are mostly zero (no relief): a sign costs less than an add. */
-        if (cat < FISC_CATEGORY_COUNT && fisc_decimal_sign(x->value) != 0
+        /* The other amounts are mostly zero (no relief): a sign costs less than an add. Those in
+           the main amount's category are in v (cli_main_value()). */
+        if (cat < FISC_CATEGORY_COUNT && x->category != a->category && fisc_decimal_sign(x->value) != 0
             && (rc = fisc_decimal_add(&st->cat[cat], &st->cat[cat], x->value, &w->u.fatal))
                    != FISC_OK)
             return rc;
@@ -379,20 +384,23 @@ static int put_programs_csv(worker *w, const fisc_result *res, int by_items)
         return FISC_OK; /* out of memory: the buffer tells (eval_block()) */
     for (i = 0; i < nprog; i++) {
         const fisc_amount *a;
+        const fisc_decimal *v = NULL;
         const fisc_item *it;
         char *end;
         int outcome, rc;
 
         if (!(it = count_item(w, res, i, &outcome, &a)))
             return w->u.fatal.code;
-        if ((rc = add_item(w, i, it, a, by_items)) != FISC_OK)
+        if (a && !(v = cli_main_value(&w->sum, it, a, &w->u.fatal)))
+            return w->u.fatal.code;
+        if ((rc = add_item(w, i, it, a, v, by_items)) != FISC_OK)
             return rc;
         memcpy(o, OUTCOME_CELLS[outcome], sizeof(OUTCOME_CELLS[0]));
         end = o + OUTCOME_CELL_LEN[outcome];
-        if (a && !(end = cli_amount_at(end, a->value))) {
+        if (a && !(end = cli_amount_at(end, v))) {
             /* A text for the heap, or an error that cli_put_amount() tells; then room again. */
             cli_buf_commit(&w->u.out, o + OUTCOME_CELL_LEN[outcome]);
-            if ((rc = cli_put_amount(&w->u.out, a->value, &w->u.fatal)) != FISC_OK)
+            if ((rc = cli_put_amount(&w->u.out, v, &w->u.fatal)) != FISC_OK)
                 return rc;
             if (!(end = cli_buf_room(&w->u.out, (nprog - i) * cell + 3)))
                 return FISC_OK;
@@ -414,12 +422,15 @@ static int put_programs_json(worker *w, const fisc_result *res, int by_items)
     cli_buf_puts(&w->u.out, ",\"programs\":{");
     for (i = 0; i < w->B.nprog; i++) {
         const fisc_amount *a;
+        const fisc_decimal *v = NULL;
         const fisc_item *it;
         int outcome;
 
         if (!(it = count_item(w, res, i, &outcome, &a)))
             return w->u.fatal.code;
-        if ((rc = add_item(w, i, it, a, by_items)) != FISC_OK)
+        if (a && !(v = cli_main_value(&w->sum, it, a, &w->u.fatal)))
+            return w->u.fatal.code;
+        if ((rc = add_item(w, i, it, a, v, by_items)) != FISC_OK)
             return rc;
         if (i > 0)
             cli_buf_put(&w->u.out, ",", 1);
@@ -427,10 +438,10 @@ static int put_programs_json(worker *w, const fisc_result *res, int by_items)
         cli_buf_printf(&w->u.out, ":{\"outcome\":\"%s\",\"amount\":", OUTCOME_NAMES[outcome]);
         if (a) {
             cli_buf_put(&w->u.out, "\"", 1);
-            if ((rc = cli_put_amount(&w->u.out, a->value, &w->u.fatal)) != FISC_OK)
+            if ((rc = cli_put_amount(&w->u.out, v, &w->u.fatal)) != FISC_OK)
                 return rc;
             cli_buf_puts(&w->u.out, "\",\"amount_name\":");
-            cli_buf_json_string(&w->u.out, a->name);
+            cli_main_name_json(&w->u.out, it, a);
         } else {
             cli_buf_puts(&w->u.out, "null,\"amount_name\":null");
         }
@@ -839,6 +850,7 @@ int cmd_batch(int argc, char **argv)
         w->B = B;
         w->B.R.blk = &w->u.blk;
         cli_relay_unit_init(&w->u, w);
+        fisc_decimal_init(&w->sum);
         w->st.progs = cli_lines_calloc(B.nprog + 1, sizeof(*w->st.progs));
         if (!w->st.progs) {
             ret = CLI_EXIT_INTERNAL;
@@ -938,6 +950,7 @@ done:
         cli_relay_end(&L);
     for (t = 0; ws && t < njobs; t++) {
         cli_relay_unit_free(&ws[t].u);
+        fisc_decimal_clear(&ws[t].sum);
         fisc_facts_free(ws[t].facts);
         fisc_result_free(ws[t].res);
         stats_clear(&ws[t].st, B.nprog);

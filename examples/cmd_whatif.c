@@ -4,7 +4,7 @@
  * reads it: cli_batch.c, cli_stream.c) is evaluated twice, under the base policy and under the
  * base policy with the overlay; both policies are loaded once and shared by the threads.
  *
- * Per program: the exact totals of the main amount (cli_main_amount(), the amount `fisc batch`
+ * Per program: the exact totals of its column's amount (cli_main_value(), the amount `fisc batch`
  * writes) under each policy and their difference; how many enterprises gain, lose, are
  * unchanged or undetermined, and the exact sums gained and lost, by size band. Per category
  * (tax payable, tax relief, subsidy, repayment: what a fiscal-cost estimate adds up), the sums of
@@ -111,9 +111,9 @@ static const char whatif_usage[] =
     "\n";
 
 static const char whatif_usage_more[] =
-    "Amounts: a program's amount for a row is its main amount, as 'fisc batch' writes it (the\n"
-    "first amount that counts in a category, else an eligible item's first amount), 0 when it\n"
-    "has none. The difference is overlay minus base. An enterprise gains when the change is in\n"
+    "Amounts: a program's amount for a row is its amount as 'fisc batch' writes it (the first\n"
+    "amount that counts in a category, with the amounts after it in the same category added,\n"
+    "else an eligible item's first amount), 0 when it has none. The difference is overlay minus base. An enterprise gains when the change is in\n"
     "its favour: the amount rises, except for tax payable and repayment, where it gains when the\n"
     "amount falls; it is undetermined when the amount is unchanged and the program is\n"
     "undetermined under either policy. Gains and losses are the exact sums of what gaining and\n"
@@ -186,6 +186,7 @@ typedef struct worker {
     fisc_result *rb, *ro;             /* base and overlay, evaluated into row after row */
     stats st;
     fisc_decimal diff, benefit, emp, limits[3], zero;
+    fisc_decimal sum_base, sum_over;  /* a column's value made of several amounts */
 } worker;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -369,18 +370,18 @@ static void put_bad_row(worker *w, const cli_row *row)
 }
 
 /* Append an amount (a JSON string when @p json), or nothing / null for none. */
-static int put_opt_amount(worker *w, const fisc_amount *a, int json)
+static int put_opt_amount(worker *w, const fisc_decimal *v, int json)
 {
     int rc = FISC_OK;
 
-    if (!a) {
+    if (!v) {
         if (json)
             cli_buf_puts(&w->u.out, "null");
         return FISC_OK;
     }
     if (json)
         cli_buf_put(&w->u.out, "\"", 1);
-    rc = cli_put_amount(&w->u.out, a->value, &w->u.fatal);
+    rc = cli_put_amount(&w->u.out, v, &w->u.fatal);
     if (json)
         cli_buf_put(&w->u.out, "\"", 1);
     return rc;
@@ -421,21 +422,24 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
         const fisc_item *ib = find_item(rb, i, W->prog_ids[i]), *io = find_item(ro, i, W->prog_ids[i]);
         const fisc_amount *ab = ib ? cli_main_amount(ib) : NULL, *ao = io ? cli_main_amount(io) : NULL;
         const fisc_amount *cat_from = ab && ab->category >= 0 ? ab : ao;
+        const fisc_decimal *vb = NULL, *vo = NULL; /* their column values (cli_main_value()) */
         prog_stats *p = &w->st.progs[i];
         band_stats *bs = &p->band[band];
         int against = 0, sign, undet;
 
+        if ((ab && !(vb = cli_main_value(&w->sum_base, ib, ab, &w->u.fatal)))
+            || (ao && !(vo = cli_main_value(&w->sum_over, io, ao, &w->u.fatal))))
+            return w->u.fatal.code;
         if (ib && ib->provisional)
             p->prov_base++;
         if (io && io->provisional)
             p->prov_over++;
-        if (ab)
-            rc = fisc_decimal_add(&p->base, &p->base, ab->value, &w->u.fatal);
-        if (rc == FISC_OK && ao)
-            rc = fisc_decimal_add(&p->over, &p->over, ao->value, &w->u.fatal);
+        if (vb)
+            rc = fisc_decimal_add(&p->base, &p->base, vb, &w->u.fatal);
+        if (rc == FISC_OK && vo)
+            rc = fisc_decimal_add(&p->over, &p->over, vo, &w->u.fatal);
         if (rc == FISC_OK)
-            rc = fisc_decimal_sub(&w->diff, ao ? ao->value : &w->zero, ab ? ab->value : &w->zero,
-                                  &w->u.fatal);
+            rc = fisc_decimal_sub(&w->diff, vo ? vo : &w->zero, vb ? vb : &w->zero, &w->u.fatal);
         if (rc != FISC_OK)
             break;
         /* Tax payable and repayment: a rise is against the enterprise. */
@@ -465,20 +469,20 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
                 cli_buf_put(&w->u.out, ",", 1);
             cli_buf_json_string(&w->u.out, W->prog_ids[i]);
             cli_buf_puts(&w->u.out, ":{\"base\":");
-            rc = put_opt_amount(w, ab, 1);
+            rc = put_opt_amount(w, vb, 1);
             cli_buf_puts(&w->u.out, ",\"overlay\":");
             if (rc == FISC_OK)
-                rc = put_opt_amount(w, ao, 1);
+                rc = put_opt_amount(w, vo, 1);
             cli_buf_puts(&w->u.out, ",\"difference\":\"");
             if (rc == FISC_OK)
                 rc = cli_put_amount(&w->u.out, &w->diff, &w->u.fatal);
             cli_buf_puts(&w->u.out, "\"}");
         } else {
             cli_buf_put(&w->u.out, ",", 1);
-            rc = put_opt_amount(w, ab, 0);
+            rc = put_opt_amount(w, vb, 0);
             cli_buf_put(&w->u.out, ",", 1);
             if (rc == FISC_OK)
-                rc = put_opt_amount(w, ao, 0);
+                rc = put_opt_amount(w, vo, 0);
             cli_buf_put(&w->u.out, ",", 1);
             if (rc == FISC_OK)
                 rc = cli_put_amount(&w->u.out, &w->diff, &w->u.fatal);
@@ -1389,6 +1393,8 @@ int cmd_whatif(int argc, char **argv)
         fisc_decimal_init(&w->benefit);
         fisc_decimal_init(&w->emp);
         fisc_decimal_init(&w->zero);
+        fisc_decimal_init(&w->sum_base);
+        fisc_decimal_init(&w->sum_over);
         for (k = 0; k < 3; k++)
             fisc_decimal_init(&w->limits[k]);
         fisc_decimal_set_int(&w->limits[0], 20);
@@ -1480,6 +1486,8 @@ done:
         fisc_decimal_clear(&ws[t].benefit);
         fisc_decimal_clear(&ws[t].emp);
         fisc_decimal_clear(&ws[t].zero);
+        fisc_decimal_clear(&ws[t].sum_base);
+        fisc_decimal_clear(&ws[t].sum_over);
         for (k = 0; k < 3; k++)
             fisc_decimal_clear(&ws[t].limits[k]);
     }

@@ -787,6 +787,28 @@ class Overlay(BatchTestCase):
         self.assertEqual(base[1]["totals"]["subsidy"], "1200000.00")
         self.assertEqual(over[1]["totals"]["subsidy"], "900000.00")
 
+    def test_parts_of_one_category_are_summed(self):
+        # gx.zone_approval_subsidy pays a newly approved national zone 1000万 of Guangxi funds
+        # (桂政办发〔2021〕81号) and Yulin's own part (placeholder 100万; the example overlay 200万),
+        # both subsidy: the program's column is their sum, named guangxi+yulin in JSON Lines, and
+        # the program's total is the category's.
+        path = self.write("z.csv", "id,zone_approval_level,zone_approval_date\r\n"
+                                   "Z1,national,2023-03-01\r\nZ2,,\r\n")
+        for extra, want in (((), "11000000.00"), (("--overlay", OVERLAY), "12000000.00")):
+            summary = os.path.join(self.tmp, "z.json")
+            rc, out, err = run("batch", path, "--year", "2023", "--summary-json", summary, *extra)
+            self.assertEqual(rc, 0, err)
+            got = read_output(out)
+            self.assertEqual([r["gx.zone_approval_subsidy.amount"] for r in got], [want, ""])
+            with open(summary, encoding="utf-8") as f:
+                doc = json.loads(f.read(), parse_float=Decimal)
+            zone = [p for p in doc["programs"] if p["program"] == "gx.zone_approval_subsidy"][0]
+            self.assertEqual(zone["total"], want)
+            self.assertEqual(doc["totals"]["subsidy"], want)
+            rc, out, err = run("batch", path, "--year", "2023", "--format", "jsonl", *extra)
+            first = json.loads(out.splitlines()[0])["programs"]["gx.zone_approval_subsidy"]
+            self.assertEqual((first["amount"], first["amount_name"]), (want, "guangxi+yulin"))
+
 
 class CategoryTotals(BatchTestCase):
     # The summary adds each category amount by amount, item by item (cmd_batch.c add_item()),

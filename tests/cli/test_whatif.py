@@ -466,6 +466,20 @@ class Parallel(WhatifTestCase):
             self.assertIn("/dev/full", err)
             self.assertIn("writing the differences failed", err)
 
+    def test_program_with_two_parts_shows_its_change(self):
+        # gx.zone_approval_subsidy: Guangxi's 1000万 and Yulin's part, 100万 (placeholder) -> 200万
+        # (the example overlay): the program gains 100万, as the subsidy category does.
+        path = self.write("z.csv", "id,zone_approval_level,zone_approval_date,employees_average\r\n"
+                                   "Z1,national,2023-03-01,100\r\n")
+        rc, out, err = self.whatif("--json", path=path, overlay=OVERLAY)
+        self.assertEqual(rc, 0, err)
+        doc = json.loads(out, parse_float=Decimal)
+        zone = program(doc, "gx.zone_approval_subsidy")
+        self.assertEqual((zone["base"], zone["overlay"], zone["difference"]),
+                         ("11000000.00", "12000000.00", "1000000.00"))
+        self.assertEqual((zone["gain"], zone["unchanged"]), (1, 0))
+        self.assertEqual(doc["categories"]["subsidy"]["difference"], "1000000.00")
+
 
 class Html(WhatifTestCase):
     def upper(self, amount):
