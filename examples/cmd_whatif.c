@@ -155,6 +155,9 @@ typedef struct band_stats {
 typedef struct prog_stats {
     fisc_decimal base, over;          /* totals of the main amounts */
     size_t prov_base, prov_over;      /* rows where the item is provisional */
+    /* its amounts: money (some row's counts in a category), informative (some row's counts in
+       none: points, a deduction); the page writes 大写 only for money */
+    int money, informative;
     band_stats band[NBANDS];
 } prog_stats;
 
@@ -261,6 +264,8 @@ static int stats_merge(stats *into, const stats *from, size_t nprog, fisc_error 
 
         p->prov_base += q->prov_base;
         p->prov_over += q->prov_over;
+        p->money |= q->money;
+        p->informative |= q->informative;
         rc = fisc_decimal_add(&p->base, &p->base, &q->base, err);
         if (rc == FISC_OK)
             rc = fisc_decimal_add(&p->over, &p->over, &q->over, err);
@@ -430,6 +435,10 @@ static int put_result(worker *w, const cli_row *row, const fisc_result *rb, cons
         if ((ab && !(vb = cli_main_value(&w->sum_base, ib, ab, &w->u.fatal)))
             || (ao && !(vo = cli_main_value(&w->sum_over, io, ao, &w->u.fatal))))
             return w->u.fatal.code;
+        if ((ab && cli_has_category(ab)) || (ao && cli_has_category(ao)))
+            p->money = 1;
+        else if (ab || ao)
+            p->informative = 1;
         if (ib && ib->provisional)
             p->prov_base++;
         if (io && io->provisional)
@@ -820,7 +829,7 @@ typedef struct words {
         *base, *overlay, *difference, *figures, *upper, *gain, *lose, *same, *undet, *gains,
         *losses, *provisional, *distribution, *none_changed, *band, *policies, *policy_base,
         *policy_over, *hash, *layer, *title_col, *document, *file, *sha, *is_overlay, *yes, *no,
-        *band_rule, *footer, *categories, *category;
+        *band_rule, *footer, *categories, *category, *informative;
     const char *const *bands, *const *cats;
 } words;
 
@@ -832,7 +841,7 @@ static const words ZH = {
     "（覆盖层）", "是", "否",
     "规模分组（本命令的统计口径，并非政策）按从业人数季度平均值：不足20人；20至99人；100至299人；300人及以上；未填写为未知。",
     "由 fisc 计算：金额精确，无二进制浮点。",
-    "按类别合计", "类别",
+    "按类别合计", "类别", "（仅供参考，不是金额或不计入合计）",
     BAND_ZH, CAT_ZH,
 };
 static const words EN = {
@@ -846,7 +855,7 @@ static const words EN = {
     "Size bands (a reporting choice of this command, not policy), by employees_average: under 20; "
     "20 to 99; 100 to 299; 300 or more; unknown when not given.",
     "Computed by fisc: exact amounts, no binary floating point.",
-    "Totals by category", "Category",
+    "Totals by category", "Category", "(informative: not money, or in no total)",
     BAND_EN, CAT_EN,
 };
 
@@ -871,12 +880,16 @@ static const char *str(const char *s)
 }
 
 /* A cell with an amount in figures, then one with it in 大写. */
-static void html_amount_cells(cli_buf *b, const fisc_decimal *v, const char *id)
+/* @p informative: not money (points, a deduction): no 大写, the note @p note instead. */
+static void html_amount_cells(cli_buf *b, const fisc_decimal *v, const char *id, const char *note)
 {
     cli_buf_printf(b, "<td class=\"num\" id=\"%s\">", id);
     cli_html_money(b, v);
     cli_buf_puts(b, "</td><td class=\"upper\">");
-    cli_html_upper(b, v);
+    if (note)
+        cli_html_text(b, note);
+    else
+        cli_html_upper(b, v);
     cli_buf_puts(b, "</td>");
 }
 
@@ -945,11 +958,11 @@ static int html_categories(cli_buf *b, const stats *st, const words *w, fisc_err
         cli_html_text(b, w->cats[k]);
         cli_buf_puts(b, "</td>");
         snprintf(id, sizeof(id), "category-base-%s", cli_category_keys[k]);
-        html_amount_cells(b, &st->cat_base[k], id);
+        html_amount_cells(b, &st->cat_base[k], id, NULL);
         snprintf(id, sizeof(id), "category-overlay-%s", cli_category_keys[k]);
-        html_amount_cells(b, &st->cat_over[k], id);
+        html_amount_cells(b, &st->cat_over[k], id, NULL);
         snprintf(id, sizeof(id), "category-difference-%s", cli_category_keys[k]);
-        html_amount_cells(b, &d, id);
+        html_amount_cells(b, &d, id, NULL);
         cli_buf_puts(b, "</tr>\n");
     }
     cli_buf_puts(b, "</tbody>\n</table>\n");
@@ -1086,6 +1099,7 @@ static int render_html(cli_buf *b, const whatif *W, const stats *st, const char 
     cli_buf_puts(b, "<tbody>\n");
     for (i = 0; i < W->nprog && rc == FISC_OK; i++) {
         const prog_stats *p = &st->progs[i];
+        const char *note = p->informative && !p->money ? w->informative : NULL;
         char id[48];
 
         if (count_all(p, CH_GAIN) + count_all(p, CH_LOSE) > 0)
@@ -1098,13 +1112,13 @@ static int render_html(cli_buf *b, const whatif *W, const stats *st, const char 
         cli_html_text(b, strcmp(w->lang, "en") == 0 ? W->titles_en[i] : W->titles_zh[i]);
         cli_buf_puts(b, "</td>");
         snprintf(id, sizeof(id), "base-%zu", i + 1);
-        html_amount_cells(b, &p->base, id);
+        html_amount_cells(b, &p->base, id, note);
         snprintf(id, sizeof(id), "overlay-%zu", i + 1);
-        html_amount_cells(b, &p->over, id);
+        html_amount_cells(b, &p->over, id, note);
         if ((rc = fisc_decimal_sub(&d, &p->over, &p->base, err)) != FISC_OK)
             break;
         snprintf(id, sizeof(id), "difference-%zu", i + 1);
-        html_amount_cells(b, &d, id);
+        html_amount_cells(b, &d, id, note);
         for (c = 0; c < NCH; c++)
             cli_buf_printf(b, "<td class=\"num\">%zu</td>", count_all(p, c));
         for (c = 0; c < 2 && rc == FISC_OK; c++) {

@@ -479,6 +479,16 @@ class Parallel(WhatifTestCase):
                          ("11000000.00", "12000000.00", "1000000.00"))
         self.assertEqual((zone["gain"], zone["unchanged"]), (1, 0))
         self.assertEqual(doc["categories"]["subsidy"]["difference"], "1000000.00")
+        # the page writes 大写 for money only: yulin.zone_assessment's points are informative
+        page = os.path.join(self.tmp, "z.html")
+        rc, out, err = self.whatif("--html", page, path=path, overlay=OVERLAY)
+        self.assertEqual(rc, 0, err)
+        with open(page, encoding="utf-8") as f:
+            html = f.read()
+        rows = dict(re.findall(r'<tr data-program="([^"]+)"(.*?)</tr>', html, re.S))
+        self.assertIn("仅供参考", rows["yulin.zone_assessment"])
+        self.assertNotIn("人民币", rows["yulin.zone_assessment"])
+        self.assertIn("人民币壹仟贰佰万元整", rows["gx.zone_approval_subsidy"])
 
 
 class Html(WhatifTestCase):
