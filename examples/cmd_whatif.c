@@ -829,7 +829,7 @@ typedef struct words {
         *base, *overlay, *difference, *figures, *upper, *gain, *lose, *same, *undet, *gains,
         *losses, *provisional, *distribution, *none_changed, *band, *policies, *policy_base,
         *policy_over, *hash, *layer, *title_col, *document, *file, *sha, *is_overlay, *yes, *no,
-        *band_rule, *footer, *categories, *category, *informative;
+        *band_rule, *footer, *categories, *category, *informative, *rows_what;
     const char *const *bands, *const *cats;
 } words;
 
@@ -842,7 +842,7 @@ static const words ZH = {
     "规模分组（本命令的统计口径，并非政策）按从业人数季度平均值：不足20人；20至99人；100至299人；300人及以上；未填写为未知。",
     "由 fisc 计算：金额精确，无二进制浮点。",
     "按类别合计", "类别", "（仅供参考，不是金额或不计入合计）",
-    BAND_ZH, CAT_ZH,
+    "（读取 / 计算 / 有误）", BAND_ZH, CAT_ZH,
 };
 static const words EN = {
     "en", "Policy change estimate (what-if)", "Input", "Period", "Rows",
@@ -856,7 +856,7 @@ static const words EN = {
     "20 to 99; 100 to 299; 300 or more; unknown when not given.",
     "Computed by fisc: exact amounts, no binary floating point.",
     "Totals by category", "Category", "(informative: not money, or in no total)",
-    BAND_EN, CAT_EN,
+    " (read / computed / bad)", BAND_EN, CAT_EN,
 };
 
 static const char STYLE[] =
@@ -1080,8 +1080,8 @@ static int render_html(cli_buf *b, const whatif *W, const stats *st, const char 
         cli_buf_printf(b, "<td>%d</td>", W->opts.year);
     cli_buf_puts(b, "</tr>\n<tr>");
     cli_html_elem(b, "th", NULL, w->rows);
-    cli_buf_printf(b, "<td id=\"rows\">%zu / %zu / %zu</td></tr>\n</table>\n", st->rows,
-                   st->computed, st->bad);
+    cli_buf_printf(b, "<td id=\"rows\">%zu / %zu / %zu%s</td></tr>\n</table>\n", st->rows,
+                   st->computed, st->bad, w->rows_what);
     if (any_prov) {
         cli_buf_puts(b, "<div class=\"banner\" id=\"provisional-banner\" role=\"alert\">");
         cli_html_text(b, w->provisional_banner);
