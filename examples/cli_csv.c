@@ -326,18 +326,39 @@ int cli_csv_read(cli_csv *csv, const char *path, const char *source, fisc_error 
     return cli_csv_parse_bytes(csv, data, len, source, err);
 }
 
+/* 1 when a spreadsheet would read @p s as a formula: it begins with = + @ TAB CR, or with - and is
+ * not a number ("-12.50" stays a number). */
+static int formula_like(const char *s)
+{
+    const char *p;
+
+    if (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')
+        return 1;
+    if (s[0] != '-' || s[1] == '\0')
+        return 0;
+    for (p = s + 1; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || *p == '.'))
+            return 1;
+    return 0;
+}
+
 void cli_csv_put_field(cli_buf *b, const char *s, int first_in_row)
 {
     size_t len = strlen(s);
     int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    int guard = formula_like(s);
 
     if (!first_in_row)
         cli_buf_put(b, ",", 1);
     if (!quote && strpbrk(s, ",\"\r\n") == NULL) {
+        if (guard)
+            cli_buf_put(b, "'", 1);
         cli_buf_put(b, s, len);
         return;
     }
     cli_buf_put(b, "\"", 1);
+    if (guard)
+        cli_buf_put(b, "'", 1);
     for (;;) {
         const char *q = strchr(s, '"');
         if (!q) {

@@ -65,7 +65,10 @@ const char *cli_csv_field(const cli_csv *csv, size_t r, size_t i);
 /* 1 if row @p r is blank (a single empty field). */
 int cli_csv_row_blank(const cli_csv *csv, size_t r);
 
-/* Append one field to @p b, quoted when it holds a comma, quote, line break or edge space. */
+/* Append one field to @p b, quoted when it holds a comma, quote, line break or edge space. A text
+ * that a spreadsheet would run as a formula (it begins with = + @ TAB CR, or with - and is not a
+ * number: an input's key such as =HYPERLINK(...)) is written with a leading ' so that it stays
+ * text (the CSV outputs carry a BOM for Excel). */
 void cli_csv_put_field(cli_buf *b, const char *s, int first_in_row);
 /* End a row (CRLF, as RFC 4180 writes it). */
 void cli_csv_end_row(cli_buf *b);

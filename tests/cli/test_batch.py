@@ -753,6 +753,22 @@ class Formats(BatchTestCase):
         self.assertIn("玉林甲", gb.decode("gb18030"))
 
 
+class FormulaKeys(BatchTestCase):
+    def test_keys_a_spreadsheet_would_run_stay_text(self):
+        # The CSV output has a BOM for Excel: a key that Excel would run as a formula gets a
+        # leading ' (OWASP "CSV injection"); a negative number and plain text are as they were.
+        keys = ['=HYPERLINK("http://x","a")', "+86", "@SUM(1)", "-ab", "-5", "-1.50", "中文"]
+        rows = [[k] + ROWS[0][1:] for k in keys]
+        path = self.write("f.csv", csv_text(["enterprise_name"] + HEADER[1:], rows))
+        rc, out, err = self.batch(path, "--key", "enterprise_name")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r["key"] for r in read_output(out)],
+                         ["'" + k for k in keys[:4]] + keys[4:])
+        # JSON Lines is not for spreadsheets: the key as it is
+        rc, out, err = self.batch(path, "--key", "enterprise_name", "--format", "jsonl")
+        self.assertEqual([json.loads(l)["key"] for l in out.splitlines()], keys)
+
+
 class Overlay(BatchTestCase):
     def test_overlay_changes_placeholder_subsidy_totals(self):
         # 玉政办规〔2017〕5号 amounts are placeholders in the bundled policy (100万 and 20万 for these
