@@ -394,30 +394,6 @@ size_t cli_utf8_valid_prefix(const char *s, size_t len)
     return i;
 }
 
-int cli_utf8_mostly(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, valid = 0, invalid = 0;
-
-    while (i < len) {
-        size_t n;
-
-        if (p[i] < 0x80u) {
-            i += cli_ascii_prefix(s + i, len - i);
-            continue;
-        }
-        n = utf8_seq(p + i, len - i);
-        if (n == 0 && len - i < 4)
-            break; /* perhaps a sequence cut at the end */
-        if (n == 0)
-            invalid++, n = 1;
-        else
-            valid++;
-        i += n;
-    }
-    return valid >= 2 && invalid * 3 <= valid;
-}
-
 void cli_buf_json_string(cli_buf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -152,14 +152,6 @@ int cli_buf_write(const cli_buf *b, FILE *f);
  * values above U+10FFFF): @p len when all of it is valid, else the offset of the first bad byte.
  */
 size_t cli_utf8_valid_prefix(const char *s, size_t len);
-/*
- * 1 when @p s is UTF-8 with a few stray bytes: at least two valid multi-byte sequences, and at
- * most one byte that begins none for three that begin one (a sequence cut at the end counts as
- * neither). GB18030
- * Chinese text is far below that (its lead bytes B0-BF cannot begin UTF-8, and most of its
- * pairs are not valid sequences), so a UTF-8 file with one Latin-1 byte is not taken for it.
- */
-int cli_utf8_mostly(const char *s, size_t len);
 
 /* The length of the longest ASCII prefix of @p s (bytes below 0x80), read many bytes at a time. */
 size_t cli_ascii_prefix(const char *s, size_t len);

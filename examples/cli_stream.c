@@ -201,8 +201,8 @@ static int decode(cli_stream *s)
                 s->enc = 1;
             else if (!s->eof && !nul_at_end && incomplete_utf8(p + v, n - v))
                 s->enc = v > k ? 1 : 0; /* only a cut sequence: decide with the next chunk */
-            else /* UTF-8 with a stray byte is UTF-8: the byte is its row's error, not garbled */
-                s->enc = cli_utf8_mostly((const char *)p + k, n - k) ? 1 : 2;
+            else
+                s->enc = 2;
         }
     }
     if (s->enc == 2) {

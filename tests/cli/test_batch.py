@@ -174,17 +174,6 @@ class KnownAmounts(BatchTestCase):
 
 
 class BadRows(BatchTestCase):
-    def test_stray_byte_in_utf8_is_not_gb18030(self):
-        # UTF-8 Chinese names, then one Latin-1 byte: the file is UTF-8 (not GB18030, which would
-        # garble every name silently); the byte is row 5's error, the rows before it are kept.
-        rows = [["a%d" % i, "中文%d" % i] + ROWS[0][1:] for i in range(3)]
-        text = csv_text(["id", "enterprise_name"] + HEADER[1:], rows).encode("utf-8")
-        data = text + b"a3,Soci\xe9te," + ",".join(ROWS[0][1:]).encode() + b"\r\n"
-        rc, out, err = self.batch(self.write("stray.csv", data), "--key", "enterprise_name")
-        self.assertEqual(rc, 1, err)
-        self.assertIn("row 5: invalid UTF-8 (byte 0xE9)", err)
-        self.assertEqual([r["key"] for r in read_output(out)], ["中文0", "中文1", "中文2"])
-
     def test_summary_of_an_input_that_stops_says_so(self):
         text = (",".join(HEADER) + "\n" + ",".join(ROWS[0]) + "\n" + ",".join(ROWS[1]) + "\n"
                 'a9,"1000000,50\n')

@@ -476,8 +476,8 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 def _detect_encoding(path):
     """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
     that holds a byte above 0x7F, which is UTF-8 when it is valid UTF-8 from that byte on (a
-    sequence cut at the chunk's end aside) or mostly so (``_utf8_mostly``), else GB18030. A
-    file with a UTF-8 BOM, or all ASCII, is UTF-8. A later byte that is not valid in the encoding chosen is that row's error
+    sequence cut at the chunk's end aside), else GB18030. A file with a UTF-8 BOM, or all ASCII,
+    is UTF-8. A later byte that is not valid in the encoding chosen is that row's error
     (``_Lines``), not a reason to read the whole file as the other encoding."""
     with open(path, "rb") as f:
         first = True
@@ -495,18 +495,8 @@ def _detect_encoding(path):
             try:
                 codecs.getincrementaldecoder("utf-8")().decode(chunk[at:], final=False)
             except UnicodeDecodeError:
-                return "utf-8-sig" if _utf8_mostly(chunk[at:]) else "gb18030"
+                return "gb18030"
             return "utf-8-sig"
-
-
-def _utf8_mostly(data):
-    """True when ``data`` is UTF-8 with a few stray bytes, the rule of ``fisc batch``'s
-    cli_utf8_mostly: at least two valid multi-byte sequences and at most one bad one for three
-    of them. GB18030 Chinese text is far below that (about one valid sequence in four bytes)."""
-    text = data.decode("utf-8", errors="replace")
-    invalid = text.count("\ufffd")
-    valid = sum(1 for c in text if c > "\x7f") - invalid
-    return valid >= 2 and invalid * 3 <= valid
 
 
 class _BadLine(Exception):

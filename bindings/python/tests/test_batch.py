@@ -338,19 +338,6 @@ class EvaluateFile(Batch):
         self.assertIn("invalid UTF-8 (byte 0xE9)", str(bad))
         self.assertEqual((out[2001][0], tax(out[2001][2])), (2003, D("700000.00")))
 
-    def test_stray_byte_in_small_utf8_file(self):
-        # Within the deciding chunk: UTF-8 Chinese labels and one Latin-1 byte make a file that
-        # is mostly UTF-8: UTF-8 (not GB18030, which would garble the header), the byte row 3's
-        # error, as fisc batch reads it.
-        head = "应纳税所得额,从业人数季度平均值,assets_average,industry_restricted\r\n"
-        data = (head + "2800000,100,10000000,false\r\n").encode("utf-8") + \
-            b"Caf\xe9,100,10000000,false\r\n2800000,301,10000000,false\r\n"
-        out = self.rows(self.write("stray.csv", data))
-        self.assertEqual([n for n, _, _ in out], [2, 3, 4])
-        self.assertEqual(tax(out[0][2]), D("140000.00"))
-        self.assertIn("invalid UTF-8 (byte 0xE9)", str(out[1][2]))
-        self.assertEqual(tax(out[2][2]), D("700000.00"))
-
     def test_blank_first_row(self):
         path = self.write("blank.csv", ("\r\n" + HEADER + "\r\n2800000,100,10000000,false\r\n")
                           .encode())
