@@ -515,6 +515,11 @@ class _Lines:
 
     def __init__(self, f, encoding):
         utf8 = codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+        if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+            raise invalid_argument("%s: encoding %s is not supported (as fisc batch): save the "
+                                   "file as CSV UTF-8 or as GBK/GB18030" % (f.name, encoding),
+                                   source="encoding")
+        self._pending = []  # the lines after the first of a read that holds lone CRs
         self._f = f
         self._name = "UTF-8" if utf8 else codecs.lookup(encoding).name.upper()
         self._codec = "utf-8" if utf8 else encoding
@@ -524,9 +529,16 @@ class _Lines:
         return self
 
     def __next__(self):
-        raw = self._f.readline()
-        if not raw:
-            raise StopIteration
+        if self._pending:
+            raw = self._pending.pop()
+        else:
+            raw = self._f.readline()
+            if not raw:
+                raise StopIteration
+            if b"\r" in raw[:-2]:  # lone CRs end lines too (old Mac files), as fisc batch reads them
+                parts = raw.splitlines(keepends=True)
+                raw = parts[0]
+                self._pending = parts[:0:-1]
         if self._bom:
             self._bom = False
             if raw.startswith(codecs.BOM_UTF8):

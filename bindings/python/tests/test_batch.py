@@ -338,6 +338,14 @@ class EvaluateFile(Batch):
         self.assertIn("invalid UTF-8 (byte 0xE9)", str(bad))
         self.assertEqual((out[2001][0], tax(out[2001][2])), (2003, D("700000.00")))
 
+    def test_cr_only_line_ends_and_utf16_refused(self):
+        text = (HEADER + "\r2800000,100,10000000,false\r2800000,301,10000000,false\r").encode()
+        out = self.rows(self.write("cr.csv", text))
+        self.assertEqual([(n, tax(r)) for n, _, r in out],
+                         [(2, D("140000.00")), (3, D("700000.00"))])
+        with self.assertRaises(fisc.FiscInvalidArgument):
+            self.rows(self.write("u.csv", text), encoding="utf-16")
+
     def test_blank_first_row(self):
         path = self.write("blank.csv", ("\r\n" + HEADER + "\r\n2800000,100,10000000,false\r\n")
                           .encode())
