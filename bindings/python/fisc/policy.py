@@ -514,14 +514,15 @@ class _Lines:
     on with the line after it (csv.reader starts its next record there)."""
 
     def __init__(self, f, encoding):
-        utf8 = codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
-        if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        codec = codecs.lookup(encoding).name
+        utf8 = codec in ("utf-8", "utf-8-sig")
+        if codec.startswith(("utf-16", "utf-32")):
             raise invalid_argument("%s: encoding %s is not supported (as fisc batch): save the "
                                    "file as CSV UTF-8 or as GBK/GB18030" % (f.name, encoding),
                                    source="encoding")
         self._pending = []  # the lines after the first of a read that holds lone CRs
         self._f = f
-        self._name = "UTF-8" if utf8 else codecs.lookup(encoding).name.upper()
+        self._name = "UTF-8" if utf8 else codec.upper()
         self._codec = "utf-8" if utf8 else encoding
         self._bom = utf8  # a BOM is skipped on the first line only
 
