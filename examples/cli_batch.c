@@ -403,11 +403,44 @@ static int read_cells(const cli_rows *R, const cli_rec *rec, fisc_facts *scratch
     return FISC_EINVAL;
 }
 
+/*
+ * Why record @p r holds a byte that is not valid in the input's encoding (rec->bad is CLI_BAD_UTF8 or
+ * CLI_BAD_GB18030): its column (CSV) or place in the line (JSON Lines), and the byte, into row->why.
+ */
+static void bad_text_why(const cli_rows *R, size_t r, cli_row *row)
+{
+    const cli_rec *rec = &R->blk->recs[r];
+    const char *enc = rec->bad == CLI_BAD_GB18030 ? "GB18030" : "UTF-8";
+    size_t i, len;
+
+    for (i = 0; i < rec->nfields; i++) {
+        const char *t = cli_block_field(R->blk, r, i, &len);
+        size_t at = cli_utf8_valid_prefix(t, len);
+        unsigned byte = (unsigned char)t[at];
+
+        if (at == len)
+            continue;
+        if (R->jsonl_in) {
+            size_t column = 1, k;
+
+            for (k = 0; k < at; k++) /* characters, as a JSON error counts them */
+                column += ((unsigned char)t[k] & 0xC0) != 0x80;
+            snprintf(row->why, sizeof(row->why), "column %zu: invalid %s (byte 0x%02X) in a file read as "
+                     "%s: save it as UTF-8 or as GBK/GB18030", column, enc, byte, enc);
+        } else
+            snprintf(row->why, sizeof(row->why), "column %zu (%s): invalid %s (byte 0x%02X) in a file read "
+                     "as %s: save it as CSV UTF-8 or as GBK/GB18030", i + 1,
+                     i < R->ncols ? R->col_names[i] : "past the header", enc, byte, enc);
+        return;
+    }
+    snprintf(row->why, sizeof(row->why), "%s", rec->bad);
+}
+
 int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row, fisc_error *fatal)
 {
     const cli_rec *rec = &R->blk->recs[r];
     fisc_error e; /* each call resets it */
-    size_t len;
+    size_t len = 0;
     int rc;
 
     row->row = rec->row;
@@ -422,7 +455,13 @@ int cli_rows_read(const cli_rows *R, size_t r, fisc_facts *scratch, cli_row *row
             row->key = NULL;
     }
     if (rec->bad) {
-        snprintf(row->why, sizeof(row->why), "%s", rec->bad);
+        /* a bad record's key may hold a byte that is not valid (only a bad record's may) */
+        if (row->key && cli_utf8_valid_prefix(row->key, len) < len)
+            row->key = NULL; /* not text: the row number is its key */
+        if (rec->bad == CLI_BAD_UTF8 || rec->bad == CLI_BAD_GB18030)
+            bad_text_why(R, r, row);
+        else
+            snprintf(row->why, sizeof(row->why), "%s", rec->bad);
     } else if (!R->jsonl_in) {
         if (rec->nfields > R->ncols) {
             snprintf(row->why, sizeof(row->why), "the row has %zu fields, the header %zu",

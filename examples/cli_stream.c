@@ -104,7 +104,9 @@ static void set_pending(cli_stream *s, int code, const char *fmt, ...)
 }
 
 /* Convert the raw bytes at buf[len..len + raw_len) (n of them before a NUL) from GB18030,
- * through the scratch s->raw. @return the raw bytes consumed, or -1 when out of memory. */
+ * through the scratch s->raw. A byte iconv refuses goes into the text as it is (counted in
+ * s->bad_bytes): its record is then bad (mark_bad_text()), and the records after it are read.
+ * @return the raw bytes consumed, or -1 when out of memory. */
 static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
 {
     char *ip, *op;
@@ -128,24 +130,28 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
     /* The output takes the place of the input: convert from a copy. */
     memcpy(s->raw, s->buf + s->len, s->raw_len);
     /* The text converted from `used` bytes is at most 1.5 times as long (a 2-byte character
-     * becomes 3), and the raw_len - used bytes not converted (those after a NUL too) go back
-     * after it: raw_len + n / 2 bytes at most, and 16 more. */
+     * becomes 3, a refused byte stays 1), and the raw_len - used bytes not converted (those
+     * after a NUL too) go back after it: raw_len + n / 2 bytes at most, and 16 more. */
     if (buf_room(s, s->raw_len + n / 2 + 16) != 0)
         return -1;
     ip = (char *)s->raw;
     op = s->buf + s->len;
     outleft = s->cap - s->len - 1;
-    if (iconv((iconv_t)s->cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
-        if (errno == EINVAL && !s->eof && !nul_at_end) {
-            /* A sequence split across chunks: keep its first bytes for the next one. */
-        } else {
-            set_pending(s, FISC_EPARSE, "the input is neither UTF-8 nor GB18030 (bad byte "
-                                        "0x%02X); save the file as CSV UTF-8 or as GBK/GB18030",
-                        inleft ? (unsigned)(unsigned char)*ip : 0u);
+    while (inleft > 0 && iconv((iconv_t)s->cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
+        if (errno == EINVAL && !s->eof && !nul_at_end)
+            break; /* a sequence split across chunks: keep its first bytes for the next one */
+        if (errno != EILSEQ && errno != EINVAL) {
+            set_pending(s, FISC_EPARSE, "converting the input from GB18030 failed: %s",
+                        strerror(errno));
             s->len = (size_t)(op - s->buf);
             s->raw_len = 0;
             return 0;
         }
+        /* A byte that begins no GB18030 character (or a cut one at the end) */
+        *op++ = *ip++;
+        inleft--;
+        outleft--;
+        s->bad_bytes++;
     }
     s->len = (size_t)(op - s->buf);
     used = (size_t)((unsigned char *)ip - s->raw);
@@ -154,11 +160,85 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
     return (long)used;
 }
 
+/* 1 if the @p n bytes at @p q (n < 4) begin a GB18030 character that more bytes could complete. */
+static int incomplete_gb18030(const unsigned char *q, size_t n)
+{
+    if (n == 0 || n >= 4 || q[0] < 0x81 || q[0] > 0xFE)
+        return 0;
+    return n == 1 || (q[1] >= 0x30 && q[1] <= 0x39 && (n == 2 || (q[2] >= 0x81 && q[2] <= 0xFE)));
+}
+
+/*
+ * The places in the @p n bytes at @p p where a decoder of the encoding meets bytes that are
+ * not a character of it, stopping once more than @p most are found: in UTF-8, a byte that
+ * begins no character and the continuation bytes right after it are one place (a character cut
+ * short is one mistake, as a stray byte is); in GB18030, each byte that begins no character. A
+ * character cut at the end is not counted when @p cut (the chunk is not the input's last).
+ * GB18030 is checked by its byte structure (1 byte up to 0x7F; 0x81-0xFE then 0x40-0x7E or
+ * 0x80-0xFE; 0x81-0xFE, 0x30-0x39, 0x81-0xFE, 0x30-0x39), which iconv's tables refine.
+ */
+static size_t bad_utf8_places(const unsigned char *p, size_t n, size_t most, int cut)
+{
+    size_t i = cli_utf8_valid_prefix((const char *)p, n), bad = 0;
+
+    while (i < n && bad <= most && !(cut && incomplete_utf8(p + i, n - i))) {
+        bad++;
+        for (i++; i < n && p[i] >= 0x80 && p[i] <= 0xBF; i++)
+            ;
+        i += cli_utf8_valid_prefix((const char *)p + i, n - i);
+    }
+    return bad;
+}
+
+static size_t bad_gb18030_places(const unsigned char *p, size_t n, size_t most, int cut)
+{
+    size_t i = 0, bad = 0;
+
+    while (i < n && bad <= most) {
+        unsigned c = p[i];
+
+        if (c < 0x80) {
+            i++;
+        } else if (cut && incomplete_gb18030(p + i, n - i)) {
+            break;
+        } else if (c == 0x80 || c == 0xFF || i + 1 == n) {
+            bad++;
+            i++;
+        } else if ((p[i + 1] >= 0x40 && p[i + 1] <= 0x7E) || (p[i + 1] >= 0x80 && p[i + 1] <= 0xFE)) {
+            i += 2;
+        } else if (i + 3 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39 && p[i + 2] >= 0x81
+                   && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 && p[i + 3] <= 0x39) {
+            i += 4;
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    return bad;
+}
+
+/*
+ * The encoding of a file whose first non-ASCII text, p[0..n), is not valid UTF-8 (@p cut: it
+ * is not the end of the input): GB18030 when it has fewer bad places as GB18030 than as UTF-8
+ * (a GBK file has none), else UTF-8. A UTF-8 file with a stray byte is then still UTF-8: its
+ * bad bytes make their rows bad, loudly, where as GB18030 its rows would be read with their
+ * text garbled, in silence. (A Latin-1 letter before an ASCII one is a GBK character: a file
+ * whose only non-ASCII text is such is read as GBK.)
+ */
+static int choose_encoding(const unsigned char *p, size_t n, int cut)
+{
+    size_t gb = bad_gb18030_places(p, n, (size_t)-2, cut);
+
+    return gb == 0 || gb < bad_utf8_places(p, n, gb, cut) ? 2 : 1;
+}
+
 /*
  * Decode the raw bytes at buf[len..len + raw_len) as far as possible: UTF-8 (and ASCII) in
  * place, GB18030 through iconv; an incomplete trailing sequence stays raw, right after the
- * text. A bad byte ends decoding: the text before it is kept and the error waits in
- * s->pending. @return 0, or -1 when out of memory.
+ * text. A byte that begins no character of the encoding stays in the text as it is, counted
+ * in s->bad_bytes (its record is bad: mark_bad_text()). A NUL byte or a UTF-16 mark ends
+ * decoding: the text before it is kept and the error waits in s->pending. @return 0, or -1
+ * when out of memory.
  */
 static int decode(cli_stream *s)
 {
@@ -193,16 +273,16 @@ static int decode(cli_stream *s)
     if (s->enc == 0) {
         k = cli_ascii_prefix((const char *)p, n);
         v = k;
-        checked = 1; /* v is the valid prefix of p[0..n): the UTF-8 branch needs no second pass */
+        checked = 1; /* v is the valid prefix of p[0..n): the UTF-8 branch goes on from there */
         if (k < n) {
-            /* The first non-ASCII byte: strict UTF-8 first, GB18030 only if that fails. */
+            /* The first non-ASCII byte: UTF-8 if valid from there on, else see choose_encoding(). */
             v = k + cli_utf8_valid_prefix((const char *)p + k, n - k);
             if (v == n)
                 s->enc = 1;
             else if (!s->eof && !nul_at_end && incomplete_utf8(p + v, n - v))
                 s->enc = v > k ? 1 : 0; /* only a cut sequence: decide with the next chunk */
             else
-                s->enc = 2;
+                s->enc = choose_encoding(p + k, n - k, !s->eof && !nul_at_end);
         }
     }
     if (s->enc == 2) {
@@ -214,17 +294,15 @@ static int decode(cli_stream *s)
             return 0;
         i = (size_t)used;
     } else {
-        /* UTF-8: the valid bytes are the text as they lie. */
+        /* UTF-8: the text as it lies, bad bytes too; a sequence cut by the chunk's end waits. */
         if (!checked)
             v = cli_utf8_valid_prefix((const char *)p, n);
-        s->len += v;
-        if (v < n && !(s->eof == 0 && !nul_at_end && incomplete_utf8(p + v, n - v))) {
-            set_pending(s, FISC_EPARSE, "invalid UTF-8 (byte 0x%02X) in a file read as UTF-8: "
-                                        "save it as CSV UTF-8 or as GBK/GB18030",
-                        (unsigned)p[v]);
-            s->raw_len = 0;
-            return 0;
+        while (v < n && (s->eof || nul_at_end || !incomplete_utf8(p + v, n - v))) {
+            s->bad_bytes++;
+            v++;
+            v += cli_utf8_valid_prefix((const char *)p + v, n - v);
         }
+        s->len += v;
         i = v;
     }
     if (nul_at_end && s->pending.code == FISC_OK && i >= n) {
@@ -271,9 +349,7 @@ static int fill(cli_stream *s, fisc_error *err)
                 goto nomem;
             if (s->len > before)
                 return 1;
-            if (s->raw_len > 0 && s->pending.code == FISC_OK)
-                set_pending(s, FISC_EPARSE, "the input ends inside a multibyte character "
-                                            "(byte 0x%02X)", (unsigned char)s->buf[s->len]);
+            /* decode() took every byte at the end (a cut character is bad bytes of the last row) */
             if (s->pending.code != FISC_OK)
                 continue;
             return 0;
@@ -315,6 +391,35 @@ static int row_error(cli_stream *s, int rc, fisc_error *err)
 
 /* ---------------------------------------------------------------------------------------- */
 /* Blocks */
+
+const char CLI_BAD_UTF8[] = "invalid UTF-8 in a file read as UTF-8: save it as CSV UTF-8 or as "
+                            "GBK/GB18030";
+const char CLI_BAD_GB18030[] = "invalid GB18030 in a file read as GB18030: save it as CSV UTF-8 "
+                               "or as GBK/GB18030";
+
+/*
+ * Once the decoder has passed a bad byte into the text (s->bad_bytes), mark the records of
+ * @p b that hold one, from record @p from on: the text of a record is valid UTF-8 unless it
+ * holds such a byte (decoded text always is; a refused byte never completes a character, as
+ * it begins none and iconv's output begins with none of its continuation bytes).
+ */
+static void mark_bad_text(const cli_stream *s, cli_block *b, size_t from)
+{
+    size_t r, i;
+
+    if (s->bad_bytes == 0)
+        return;
+    for (r = from; r < b->nrecs; r++) {
+        cli_rec *rec = &b->recs[r];
+
+        for (i = 0; !rec->bad && i < rec->nfields; i++) {
+            const cli_field *f = &b->fields[rec->first + i];
+
+            if (cli_utf8_valid_prefix(b->text + f->off, f->len) < f->len)
+                rec->bad = s->enc == 2 ? CLI_BAD_GB18030 : CLI_BAD_UTF8;
+        }
+    }
+}
 
 void cli_block_init(cli_block *b)
 {
@@ -991,6 +1096,7 @@ int cli_stream_csv_block(cli_stream *s, cli_block *b, size_t max, fisc_error *er
         cli_error_set(err, FISC_ENOMEM, s->source, -1, -1, "out of memory reading the input");
         return FISC_ENOMEM;
     }
+    mark_bad_text(s, b, 0);
     return rc;
 }
 
@@ -1021,8 +1127,10 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
             if (s->pos == s->len) {
                 drop_consumed(s); /* lines are copied into the block */
                 rc = fill(s, err);
-                if (rc < 0)
+                if (rc < 0) {
+                    mark_bad_text(s, b, 0);
                     return row_error(s, rc, err);
+                }
                 if (rc == 0)
                     break;
             }
@@ -1039,6 +1147,7 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
             if (b->tlen - start > CLI_STREAM_MAX_LINE) {
                 cli_error_set(err, FISC_ERANGE, s->source, (int)s->row, -1,
                               "line %ld is longer than %zu bytes", s->row, CLI_STREAM_MAX_LINE);
+                mark_bad_text(s, b, 0);
                 return FISC_ERANGE;
             }
         }
@@ -1055,6 +1164,7 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
         }
         s->row++;
     }
+    mark_bad_text(s, b, 0);
     return FISC_OK;
 nomem:
     cli_error_set(err, FISC_ENOMEM, s->source, -1, -1, "out of memory reading the input");

@@ -6,9 +6,12 @@
  * Encoding (conventions.md §5, as cli_csv.c decides it for a whole file): a UTF-8 BOM means
  * UTF-8 (the mark is dropped); a UTF-16 BOM or a NUL byte is refused; otherwise the input is
  * ASCII until its first non-ASCII byte, and the chunk holding that byte decides: strict UTF-8
- * if the chunk is valid UTF-8 from there on, else GB18030 through iconv. A multibyte sequence
- * split across two chunks is carried over, in either encoding. Invalid bytes after the decision
- * stop the input with an error naming the row.
+ * if the chunk is valid UTF-8 from there on; else GB18030 through iconv when the chunk holds
+ * fewer bytes that are not GB18030 than bytes that are not UTF-8 (a GBK file holds none), else
+ * UTF-8. A multibyte sequence split across two chunks is carried over, in either encoding. A
+ * byte that is not valid in the encoding chosen makes its record bad (cli_rec::bad is
+ * CLI_BAD_UTF8 or CLI_BAD_GB18030, and the byte stays in the record's text, for the message)
+ * and the records after it are read: a stray byte is one bad row, as a bad number is.
  *
  * CSV: RFC 4180 records (quoted fields, doubled quotes, quoted line breaks, CRLF, LF or CR
  * line ends), numbered as Excel shows them (the first record, the header, is row 1; a record
@@ -46,6 +49,7 @@ typedef struct cli_stream {
     int enc;              /* 0 ASCII so far, 1 UTF-8, 2 GB18030 */
     void *cd;             /* iconv_t for GB18030, or NULL */
     fisc_error pending;   /* a decoding error met after the text in buf */
+    unsigned long bad_bytes; /* bytes not valid in the encoding, passed into the text so far */
     int skip_lf;          /* the last record ended with CR: drop an LF that follows */
     long row;             /* number of the next record (CSV) or line (JSON Lines), 1-based */
 } cli_stream;
@@ -55,6 +59,14 @@ int cli_stream_open(cli_stream *s, const char *path, const char *source, fisc_er
 void cli_stream_close(cli_stream *s);
 /* "UTF-8", "UTF-8 with BOM", "GB18030", or "ASCII" (so far). Static storage. */
 const char *cli_stream_encoding(const cli_stream *s);
+
+/*
+ * cli_rec::bad of a record holding a byte that is not valid in the input's encoding (UTF-8 or
+ * GB18030, as detected). The byte is left in the record's text, so that the reader of the
+ * record can name it and its column (cli_rows_read()); a key holding it is not a key.
+ */
+extern const char CLI_BAD_UTF8[];
+extern const char CLI_BAD_GB18030[];
 
 /* One record (CSV) or line (JSON Lines) of a block. */
 typedef struct cli_rec {
@@ -107,7 +119,7 @@ static inline const char *cli_block_field(const cli_block *b, size_t r, size_t i
  * Read up to @p max CSV records into @p b (emptied first). A blank line (a record of one empty
  * field) is skipped. The records stay valid until the next call with @p b; reading into another
  * block does not touch them (the next block can be read while this one is evaluated).
- * @return FISC_OK (b->nrecs == 0 at the end of the input); FISC_EPARSE (bad encoding, or a
+ * @return FISC_OK (b->nrecs == 0 at the end of the input); FISC_EPARSE (a NUL byte, UTF-16, or a
  * quoted field open at the end), with the row; CLI_EIO; FISC_ERANGE (a record over
  * CLI_STREAM_MAX_RECORD); FISC_ENOMEM. After an error, b holds the records read before it.
  */

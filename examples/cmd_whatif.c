@@ -1451,7 +1451,7 @@ int cmd_whatif(int argc, char **argv)
     if (tty)
         cli_progress(ctx.cmd, t0, total.rows, 1);
     if (rc != FISC_OK) {
-        /* The input stopped (bad encoding, an unclosed quote): no summary of a partial input. */
+        /* The input stopped (an unclosed quote, a NUL byte): no summary of a partial input. */
         ret = cli_report(&ctx, &in_err);
         goto done;
     }

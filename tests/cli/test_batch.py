@@ -429,16 +429,24 @@ class FastPaths(BatchTestCase):
                                   "--key", "enterprise_name")
         self.assertEqual(rc, 0, err)
         self.assertEqual([r["key"] for r in read_output(out)], [r[0] for r in rows])
-        # A bad byte after 0..23 ASCII bytes of row 4, in a file read as UTF-8 (its BOM): the
-        # input stops there, naming row 4; rows 2 and 3 are written.
+        # A bad byte after 0..23 ASCII bytes of row 4, in a file read as UTF-8 (its BOM): row 4
+        # is bad, naming its column and the byte, and keyed by its number (its key is not
+        # text); the rows before and after it are computed.
         for k in range(24):
             for bad in (b"\xff", b"\xe6\x9e", b"\xc0\xaf", b"\xed\xa0\x80"):
                 data = BOM + self.rows_text(rows[:2]).encode("utf-8") \
-                    + b"a" * k + bad + b"z,n,1,1,1,false\r\n"
+                    + b"a" * k + bad + b"z,n,1,1,1,false\r\n" \
+                    + (",".join(rows[2]) + "\r\n").encode("utf-8")
                 rc, out, err = self.batch(self.write("b.csv", data), "--key", "enterprise_name")
-                self.assertEqual(rc, 1, (k, bad, err))
-                self.assertIn("row 4: invalid UTF-8 (byte 0x%02X)" % bad[0], err)
-                self.assertEqual(len(read_output(out)), 2, (k, bad))
+                self.assertEqual(rc, 3, (k, bad, err))
+                self.assertIn("row 4: column 1 (enterprise_name): invalid UTF-8 (byte 0x%02X) in "
+                              "a file read as UTF-8" % bad[0], err)
+                got = read_output(out)
+                self.assertEqual([(r["row"], r["key"]) for r in got],
+                                 [("2", rows[0][0]), ("3", rows[1][0]), ("4", "4"),
+                                  ("5", rows[2][0])], (k, bad))
+                self.assertEqual([bool(r["error"]) for r in got], [False, False, True, False])
+                self.assertEqual(got[3]["cn.cit.amount"], got[0]["cn.cit.amount"])
 
     def test_many_blocks_and_chunks(self):
         # 9000 rows of about 150 bytes: more than a block of 8192 rows and over 1 MiB, with
@@ -663,22 +671,50 @@ class RecordFastPath(BatchTestCase):
         self.assertEqual([r["row"] for r in got], expect)
         self.assertEqual([r["key"] for r in got], expect)  # no key column: the row number
 
-    def test_input_error_after_many_rows_with_threads(self):
-        # Bad UTF-8 in row 6002 (the BOM says UTF-8), past the first 1 MiB: the rows before it
-        # are written in order and the error names the row, whatever the number of threads.
+    def test_bad_byte_after_many_rows_with_threads(self):
+        # Bad UTF-8 in row 6002 (the BOM says UTF-8), past the first 1 MiB: that row is bad,
+        # naming its column and the byte, and every other row is computed and written in order,
+        # whatever the number of threads.
         rows = [["e%05d" % i, "n" * (i % 90)] + ROWS[i % 2][1:] for i in range(6000)]
         text = "".join(",".join(csv_cell(c) for c in r) + "\r\n" for r in [self.HEAD] + rows)
-        data = BOM + text.encode("utf-8") + b"bad\xff,x,1,1,1,false\r\nafter,x,1,1,1,false\r\n"
+        data = BOM + text.encode("utf-8") + b"bad,x\xff,1,1,1,false\r\nafter,x,1,1,1,false\r\n"
         path = self.write("u.csv", data)
         outs = []
         for jobs in ("1", "2", "3"):
             rc, out, err = self.batch(path, "--jobs", jobs, "--key", "enterprise_name")
-            self.assertEqual(rc, 1, err[-300:])
-            self.assertIn("row 6002: invalid UTF-8 (byte 0xFF)", err)
+            self.assertEqual(rc, 3, err[-300:])
+            self.assertIn("row 6002: column 2 (%s): invalid UTF-8 (byte 0xFF)" % self.HEAD[1], err)
+            self.assertIn("6002 rows read, 6001 computed, 1 bad\n", err)
             outs.append((out, err))
         self.assertEqual(outs[1], outs[0])
         self.assertEqual(outs[2], outs[0])
-        self.assertEqual([r["key"] for r in read_output(outs[0][0])], [r[0] for r in rows])
+        got = read_output(outs[0][0])
+        self.assertEqual([r["key"] for r in got], [r[0] for r in rows] + ["bad", "after"])
+        self.assertEqual([r["row"] for r in got[-2:]], ["6002", "6003"])
+        self.assertTrue(got[-2]["error"])
+        self.assertEqual((got[-1]["error"], got[-1]["cn.cit.outcome"]), ("", "eligible"))
+
+    def test_stray_byte_in_utf8_or_gbk_is_one_bad_row(self):
+        # No BOM, so the first non-ASCII text decides the encoding. A UTF-8 file whose first
+        # name ends in a Latin-1 byte is still UTF-8 (as GB18030 its other names would be
+        # garbled in silence); a GBK file with a stray byte is still GBK. Either way the stray
+        # byte is its row's error, naming the column, and every other row keeps its name.
+        names = ["企业%d号" % i for i in range(12)] + ["林", "乙", "郑伟芳"]
+        rows = [[n, "n"] + ROWS[0][1:] for n in names]
+        for enc, stray in (("utf-8", b"\xe9"), ("gbk", b"\xff"), ("gbk", b"\x80")):
+            for at in (0, 5, len(rows) - 1):
+                data = "".join(",".join(r) + "\n" for r in [self.HEAD] + rows).encode(enc)
+                name = names[at].encode(enc)
+                data = data.replace(b"\n" + name + b",", b"\n" + name + stray + b",", 1)
+                rc, out, err = self.batch(self.write("s.csv", data), "--key", "enterprise_name")
+                self.assertEqual(rc, 3, (enc, at, err))
+                label = "UTF-8" if enc == "utf-8" else "GB18030"
+                self.assertIn("row %d: column 1 (enterprise_name): invalid %s (byte 0x%02X) in a "
+                              "file read as %s" % (at + 2, label, stray[0], label), err)
+                got = read_output(out)
+                expect = names[:at] + [str(at + 2)] + names[at + 1:]
+                self.assertEqual([r["key"] for r in got], expect, (enc, at))
+                self.assertEqual(sum(1 for r in got if r["error"]), 1)
 
     @unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
     def test_output_that_cannot_be_written_with_threads(self):

@@ -436,9 +436,9 @@ class Parallel(WhatifTestCase):
         self.assertEqual(Decimal(ps["losses"]), -sum((d for d in diffs if d < 0), Decimal(0)))
 
 
-    def test_input_error_after_many_rows_with_threads(self):
-        # Bad UTF-8 in row 10002 (the BOM says UTF-8), in the second block: the rows before it
-        # are evaluated and written in order, and the error names the row, whatever --jobs is.
+    def test_bad_byte_after_many_rows_with_threads(self):
+        # Bad UTF-8 in row 10002 (the BOM says UTF-8), in the second block: that row is bad and
+        # the others are evaluated and written in order, whatever --jobs is.
         rows = generated_rows(10000)
         text = csv_text(HEADER, rows)
         data = (BOM + text.encode("utf-8") + b"bad\xff,,,,,,,,5\r\n" +
@@ -448,14 +448,15 @@ class Parallel(WhatifTestCase):
         for jobs in ("1", "2", "3"):
             diff = os.path.join(self.tmp, "u%s.csv" % jobs)
             rc, out, err = self.whatif("--jobs", jobs, "-o", diff, path=path)
-            self.assertEqual(rc, 1, err[-300:])
-            self.assertIn("row 10002: invalid UTF-8 (byte 0xFF)", err)
+            self.assertEqual(rc, 3, err[-300:])
+            self.assertIn("row 10002: column 1 (%s): invalid UTF-8 (byte 0xFF)" % HEADER[0], err)
             with open(diff, "rb") as f:
                 outs.append((out, err, f.read()))
         self.assertEqual(outs[1], outs[0])
         self.assertEqual(outs[2], outs[0])
         got = read_diff(os.path.join(self.tmp, "u1.csv"))
-        self.assertEqual([r["key"] for r in got], ["G%05d" % i for i in range(10000)])
+        self.assertEqual([r["key"] for r in got],
+                         ["G%05d" % i for i in range(10000)] + ["10002", "after"])
 
     @unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
     def test_output_that_cannot_be_written_with_threads(self):

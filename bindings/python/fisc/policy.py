@@ -473,12 +473,43 @@ _BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
 _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 
 
+_places = threading.local()  # the count of the decoding error handlers below, per thread
+
+
+def _skip_utf8_place(exc):
+    """An error handler: a byte that begins no UTF-8 character and the continuation bytes right
+    after it are one bad place (as fisc batch counts them)."""
+    data, i = exc.object, exc.start + 1
+    while i < len(data) and 0x80 <= data[i] <= 0xBF:
+        i += 1
+    _places.n += 1
+    return "", i
+
+
+def _skip_one_byte(exc):
+    """An error handler: each byte that begins no character is one bad place."""
+    _places.n += 1
+    return "", exc.start + 1
+
+
+codecs.register_error("fisc.utf8-place", _skip_utf8_place)
+codecs.register_error("fisc.one-byte", _skip_one_byte)
+
+
+def _bad_places(data, codec, handler, final):
+    _places.n = 0
+    codecs.getincrementaldecoder(codec)(handler).decode(data, final=final)
+    return _places.n
+
+
 def _detect_encoding(path):
     """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
-    that holds a byte above 0x7F, which is UTF-8 when it is valid UTF-8 from that byte on (a
-    sequence cut at the chunk's end aside), else GB18030. A file with a UTF-8 BOM, or all ASCII,
-    is UTF-8. A later byte that is not valid in the encoding chosen is that row's error
-    (``_Lines``), not a reason to read the whole file as the other encoding."""
+    that holds a byte above 0x7F, from that byte on. It is UTF-8 when it is valid UTF-8 (a
+    sequence cut at the chunk's end aside); else GB18030 when it has fewer bad places as
+    GB18030 than as UTF-8 (a GBK file has none), else UTF-8: a UTF-8 file with a stray byte
+    stays UTF-8, and the stray byte is its row's error, where as GB18030 its rows would be read
+    with their text garbled. A file with a UTF-8 BOM, or all ASCII, is UTF-8. A later byte that
+    is not valid in the encoding chosen is that row's error (``_Lines``)."""
     with open(path, "rb") as f:
         first = True
         while True:
@@ -492,9 +523,14 @@ def _detect_encoding(path):
                 else None
             if at is None:
                 continue
+            text, final = chunk[at:], len(chunk) < _CHUNK
             try:
-                codecs.getincrementaldecoder("utf-8")().decode(chunk[at:], final=False)
+                codecs.getincrementaldecoder("utf-8")().decode(text, final=final)
+                return "utf-8-sig"
             except UnicodeDecodeError:
+                pass
+            gb = _bad_places(text, "gb18030", "fisc.one-byte", final)
+            if gb == 0 or gb < _bad_places(text, "utf-8", "fisc.utf8-place", final):
                 return "gb18030"
             return "utf-8-sig"
 

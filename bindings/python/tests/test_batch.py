@@ -259,6 +259,29 @@ class EvaluateFile(Batch):
         self.assertEqual(tax(out[1][2]), D("750000.00"))
         self.assertEqual(out[1][2]["cn.cit"].choice, "standard")
 
+    def test_stray_byte_in_utf8_or_gbk_is_one_row(self):
+        # No BOM: the first non-ASCII text decides, as fisc batch decides. A UTF-8 file whose
+        # first name ends in a Latin-1 byte stays UTF-8 (as GB18030 its other names would be
+        # garbled in silence); a GBK file with a stray byte stays GBK. Either way the stray byte
+        # is its row's error, and every other row keeps its name and is evaluated.
+        names = ["企业%d号" % i for i in range(12)] + ["林", "乙", "郑伟芳"]
+        for enc, stray, label in (("utf-8", b"\xe9", "UTF-8"), ("gbk", b"\xff", "GB18030"),
+                                  ("gbk", b"\x80", "GB18030")):
+            for at in (0, 5, len(names) - 1):
+                text = "".join("%s,2800000,100,10000000,false\n" % n for n in names)
+                data = ("enterprise_name," + HEADER + "\n" + text).encode(enc)
+                name = names[at].encode(enc)
+                data = data.replace(b"\n" + name + b",", b"\n" + name + stray + b",", 1)
+                out = self.rows(self.write("s.csv", data), key="enterprise_name")
+                self.assertEqual([n for n, _, _ in out], list(range(2, len(names) + 2)))
+                bad = [(n, r) for n, _, r in out if isinstance(r, RowError)]
+                self.assertEqual([n for n, _ in bad], [at + 2], (enc, at))
+                self.assertIn("invalid %s (byte 0x%02X) in a file read as %s"
+                              % (label, stray[0], label), str(bad[0][1]))
+                self.assertEqual([k for n, k, _ in out if n != at + 2],
+                                 names[:at] + names[at + 1:], (enc, at))
+                self.assertTrue(all(tax(r) == D("140000.00") for n, _, r in out if n != at + 2))
+
     def test_csv_quoted_line_break_is_one_row(self):
         text = ('enterprise_name,' + HEADER + '\n"two\nlines",2800000,100,10000000,false\n'
                 'x,abc,100,10000000,false\n')
