@@ -109,8 +109,10 @@ static const char batch_usage_output[] =
     "estimate' totals them (every amount in the category of every program that is not\n"
     "undetermined). When the input stops early (an unclosed quote, a NUL byte), the\n"
     "summary is of the rows before it and says so: INCOMPLETE on standard error, and\n"
-    "\"complete\":false with the error as \"stopped\" in the JSON (else true and null). With\n"
-    "standard error on a terminal, a progress line shows rows and rows per second.\n"
+    "\"complete\":false with the error as \"stopped\" in the JSON (else true and null). The\n"
+    "encoding the input was read as is \"encoding\" in the JSON (UTF-8, UTF-8 with BOM,\n"
+    "GB18030 or ASCII), and said on standard error when it is GB18030. With standard error\n"
+    "on a terminal, a progress line shows rows and rows per second.\n"
     "\n"
     "Examples:\n"
     "  fisc batch enterprises.csv --year 2023 -o results.csv\n"
@@ -578,14 +580,16 @@ static int sink_write(const char *s, size_t len, void *to)
 /* The summary */
 
 /* @p complete: 0 when the input stopped early (its error reported before): the counts and totals
- * are of the rows before it. */
-static void summary_text(cli_buf *b, const batch *B, const stats *st, int complete)
+ * are of the rows before it. @p encoding: the input's, as cli_stream_encoding() names it; said when
+ * it is GB18030, the one a file with no BOM can be read as by mistake (a Latin-1 file, say). */
+static void summary_text(cli_buf *b, const batch *B, const stats *st, int complete, const char *encoding)
 {
     size_t i;
     int k;
 
-    cli_buf_printf(b, "fisc batch: %zu rows read, %zu computed, %zu bad%s\n", st->rows, st->computed,
-                   st->bad, complete ? "" : " (INCOMPLETE: the input stopped early, see above)");
+    cli_buf_printf(b, "fisc batch: %zu rows read, %zu computed, %zu bad%s%s\n", st->rows, st->computed,
+                   st->bad, complete ? "" : " (INCOMPLETE: the input stopped early, see above)",
+                   strcmp(encoding, "GB18030") == 0 ? "; the input was read as GBK/GB18030" : "");
     for (i = 0; i < B->nprog; i++) {
         cli_buf_printf(b, "  %s: eligible %zu, not eligible %zu, undetermined %zu, total ",
                        B->prog_ids[i], st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
@@ -600,14 +604,17 @@ static void summary_text(cli_buf *b, const batch *B, const stats *st, int comple
     cli_buf_puts(b, "\n");
 }
 
-/* @p stopped: the input's error when it stopped early, else NULL. */
-static void summary_json(cli_buf *b, const batch *B, const stats *st, const fisc_error *stopped)
+/* @p stopped: the input's error when it stopped early, else NULL; @p encoding as summary_text(). */
+static void summary_json(cli_buf *b, const batch *B, const stats *st, const fisc_error *stopped,
+                         const char *encoding)
 {
     size_t i;
     int k;
 
     cli_buf_puts(b, "{\"schema\":\"fisc-batch-summary/1\",\"source\":");
     cli_buf_json_string(b, B->R.source);
+    cli_buf_puts(b, ",\"encoding\":");
+    cli_buf_json_string(b, encoding);
     cli_buf_printf(b, ",\"complete\":%s,\"stopped\":", stopped ? "false" : "true");
     if (stopped)
         cli_buf_json_string(b, stopped->text);
@@ -927,7 +934,7 @@ int cmd_batch(int argc, char **argv)
         cli_buf sb;
 
         cli_buf_init(&sb);
-        summary_text(&sb, &B, &total, rc == FISC_OK);
+        summary_text(&sb, &B, &total, rc == FISC_OK, cli_stream_encoding(&in));
         if (!sb.failed)
             fputs(sb.data, stderr);
         cli_buf_free(&sb);
@@ -935,7 +942,7 @@ int cmd_batch(int argc, char **argv)
             FILE *sf = fopen(summary_path, "wb");
 
             cli_buf_init(&sb);
-            summary_json(&sb, &B, &total, rc == FISC_OK ? NULL : &in_err);
+            summary_json(&sb, &B, &total, rc == FISC_OK ? NULL : &in_err, cli_stream_encoding(&in));
             if (!sf || sb.failed || cli_buf_write(&sb, sf) != 0) {
                 cli_error_set(&err, CLI_EOUTPUT, summary_path, -1, -1, "writing the summary failed");
                 ret = cli_report(&ctx, &err);

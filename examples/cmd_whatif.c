@@ -178,6 +178,7 @@ typedef struct whatif {
     const char **prog_ids;            /* the base's programs, then those only the overlay has */
     const char **titles_zh, **titles_en;
     int want_out, jsonl_out;
+    const char *encoding;             /* the input's, once read (cli_stream_encoding()) */
 } whatif;
 
 /* One thread's state: workers are a cache line apart at least (cli_lines_calloc()). */
@@ -646,7 +647,8 @@ static int summary_text(cli_buf *b, const whatif *W, const stats *st, fisc_error
         cli_buf_printf(b, "%dQ%d", W->opts.year, W->opts.quarter);
     else
         cli_buf_printf(b, "tax year %d", W->opts.year);
-    cli_buf_printf(b, ": %zu rows read, %zu computed, %zu bad\n\n", st->rows, st->computed, st->bad);
+    cli_buf_printf(b, ": %zu rows read, %zu computed, %zu bad%s\n\n", st->rows, st->computed, st->bad,
+                   W->encoding && strcmp(W->encoding, "GB18030") == 0 ? "; the input was read as GBK/GB18030" : "");
     cli_table_row(&t);
     for (c = 0; c < 10; c++)
         cli_table_set(&t, c, head[c]);
@@ -756,6 +758,8 @@ static int summary_json(cli_buf *b, const whatif *W, const stats *st, const char
     fisc_decimal_init(&d);
     cli_buf_puts(b, "{\"schema\":\"fisc-whatif/1\",\"source\":");
     cli_buf_json_string(b, W->R.source);
+    cli_buf_puts(b, ",\"encoding\":");
+    cli_buf_json_string(b, W->encoding ? W->encoding : "");
     cli_buf_printf(b, ",\"year\":%d,\"quarter\":", W->opts.year);
     if (W->opts.quarter)
         cli_buf_printf(b, "%d", W->opts.quarter);
@@ -1456,6 +1460,7 @@ int cmd_whatif(int argc, char **argv)
         goto done;
     }
     ret = total.bad ? CLI_EXIT_BATCH : CLI_EXIT_OK;
+    W.encoding = cli_stream_encoding(&in);
     {
         cli_buf sb;
 

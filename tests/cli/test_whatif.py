@@ -211,6 +211,26 @@ class Totals(WhatifTestCase):
             [PS, "unknown", "1", "1", "0", "0", "0", "500000.00", "0.00"]])
         self.assertIn("row 6:", err)
 
+    def test_encoding_is_said(self):
+        # The same rows with a Chinese name column, in GBK and in UTF-8: the same figures; the
+        # table says GBK/GB18030 only for that, the JSON names either.
+        rows = [["甲公司%d" % i] + r for i, r in enumerate(ROWS)]
+        text = csv_text(["企业名称"] + HEADER, rows)
+        docs = []
+        for name, data, encoding in (("g.csv", text.encode("gbk"), "GB18030"),
+                                     ("u.csv", text.encode("utf-8"), "UTF-8")):
+            path = self.write(name, data)
+            rc, out, err = self.whatif(path=path)
+            self.assertEqual(rc, 3, err)
+            said = "5 rows read, 4 computed, 1 bad; the input was read as GBK/GB18030\n"
+            (self.assertIn if encoding == "GB18030" else self.assertNotIn)(said, out)
+            rc, out, err = self.whatif("--json", path=path)
+            doc = json.loads(out, parse_float=Decimal)
+            self.assertEqual(doc.pop("encoding"), encoding)
+            doc.pop("source")
+            docs.append(doc)
+        self.assertEqual(docs[0], docs[1])
+
 
 class Categories(WhatifTestCase):
     """Totals per category: every amount of each row's results in the category (as fisc batch)."""
