@@ -87,6 +87,10 @@ static int incomplete_utf8(const unsigned char *q, size_t n)
     for (i = 1; i < n; i++)
         if (q[i] < 0x80 || q[i] > 0xBF)
             return 0;
+    /* no overlong form, surrogate or code point above U+10FFFF can be completed either */
+    if (n >= 2 && ((q[0] == 0xE0 && q[1] < 0xA0) || (q[0] == 0xED && q[1] > 0x9F)
+                   || (q[0] == 0xF0 && q[1] < 0x90) || (q[0] == 0xF4 && q[1] > 0x8F)))
+        return 0;
     return 1;
 }
 
@@ -129,20 +133,37 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
     }
     /* The output takes the place of the input: convert from a copy. */
     memcpy(s->raw, s->buf + s->len, s->raw_len);
-    /* The text converted from `used` bytes is at most 1.5 times as long (a 2-byte character
-     * becomes 3, a refused byte stays 1), and the raw_len - used bytes not converted (those
-     * after a NUL too) go back after it: raw_len + n / 2 bytes at most, and 16 more. */
-    if (buf_room(s, s->raw_len + n / 2 + 16) != 0)
+    /* The text converted from `used` bytes is at most twice as long (glibc makes 4-byte UTF-8 of
+     * a few 2-byte codes, FE51 among them; a refused byte stays 1), and the raw_len - used bytes
+     * not converted (those after a NUL too) go back after it: raw_len + n bytes at most, and 16
+     * more. Should iconv still want more room, the loop below makes it. */
+    if (buf_room(s, s->raw_len + n + 16) != 0)
         return -1;
     ip = (char *)s->raw;
     op = s->buf + s->len;
     outleft = s->cap - s->len - 1;
     while (inleft > 0 && iconv((iconv_t)s->cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
-        if (errno == EINVAL && !s->eof && !nul_at_end)
+        int e = errno;
+
+        if (e == EINVAL && !s->eof && !nul_at_end)
             break; /* a sequence split across chunks: keep its first bytes for the next one */
-        if (errno != EILSEQ && errno != EINVAL) {
-            set_pending(s, FISC_EPARSE, "converting the input from GB18030 failed: %s",
-                        strerror(errno));
+        if (e == E2BIG || outleft < 2 * inleft + (s->raw_len - n) + 1) {
+            /* Never, by the bound above; should a converter write more, make the room. */
+            size_t at = (size_t)(op - s->buf), start = s->len;
+
+            s->len = at; /* room after the text converted so far */
+            if (buf_room(s, 2 * inleft + (s->raw_len - n) + 16) != 0) {
+                s->len = start;
+                return -1;
+            }
+            s->len = start;
+            op = s->buf + at;
+            outleft = s->cap - at - 1;
+            if (e == E2BIG)
+                continue;
+        }
+        if (e != EILSEQ && e != EINVAL) {
+            set_pending(s, FISC_EPARSE, "converting the input from GB18030 failed: %s", strerror(e));
             s->len = (size_t)(op - s->buf);
             s->raw_len = 0;
             return 0;
@@ -172,10 +193,11 @@ static int incomplete_gb18030(const unsigned char *q, size_t n)
  * The places in the @p n bytes at @p p where a decoder of the encoding meets bytes that are
  * not a character of it, stopping once more than @p most are found: in UTF-8, a byte that
  * begins no character and the continuation bytes right after it are one place (a character cut
- * short is one mistake, as a stray byte is); in GB18030, each byte that begins no character. A
- * character cut at the end is not counted when @p cut (the chunk is not the input's last).
- * GB18030 is checked by its byte structure (1 byte up to 0x7F; 0x81-0xFE then 0x40-0x7E or
- * 0x80-0xFE; 0x81-0xFE, 0x30-0x39, 0x81-0xFE, 0x30-0x39), which iconv's tables refine.
+ * short is one mistake, as a stray byte is); in GB18030, each byte that begins no character, by
+ * the byte structure (1 byte up to 0x7F; 0x81-0xFE then 0x40-0x7E or 0x80-0xFE; 0x81-0xFE,
+ * 0x30-0x39, 0x81-0xFE, 0x30-0x39), which iconv's tables refine. A character cut by the end is
+ * not counted when @p cut (more input follows). The Python binding counts alike
+ * (bindings/python/fisc/policy.py, _choose_encoding).
  */
 static size_t bad_utf8_places(const unsigned char *p, size_t n, size_t most, int cut)
 {
@@ -190,11 +212,11 @@ static size_t bad_utf8_places(const unsigned char *p, size_t n, size_t most, int
     return bad;
 }
 
-static size_t bad_gb18030_places(const unsigned char *p, size_t n, size_t most, int cut)
+static size_t bad_gb18030_places(const unsigned char *p, size_t n, int cut)
 {
     size_t i = 0, bad = 0;
 
-    while (i < n && bad <= most) {
+    while (i < n) {
         unsigned c = p[i];
 
         if (c < 0x80) {
@@ -218,16 +240,16 @@ static size_t bad_gb18030_places(const unsigned char *p, size_t n, size_t most, 
 }
 
 /*
- * The encoding of a file whose first non-ASCII text, p[0..n), is not valid UTF-8 (@p cut: it
- * is not the end of the input): GB18030 when it has fewer bad places as GB18030 than as UTF-8
- * (a GBK file has none), else UTF-8. A UTF-8 file with a stray byte is then still UTF-8: its
- * bad bytes make their rows bad, loudly, where as GB18030 its rows would be read with their
- * text garbled, in silence. (A Latin-1 letter before an ASCII one is a GBK character: a file
- * whose only non-ASCII text is such is read as GBK.)
+ * The encoding of a file whose first non-ASCII text, p[0..n), is not valid UTF-8 (@p cut: more
+ * input follows): GB18030 when it has fewer bad places as GB18030 than as UTF-8 (a GBK file has
+ * none), else UTF-8. A UTF-8 file with a stray byte is then still UTF-8: its bad bytes make
+ * their rows bad, loudly, where as GB18030 its rows would be read with their text garbled, in
+ * silence. (A Latin-1 letter before an ASCII one is a GBK character: a file whose only
+ * non-ASCII text is such is read as GBK.)
  */
 static int choose_encoding(const unsigned char *p, size_t n, int cut)
 {
-    size_t gb = bad_gb18030_places(p, n, (size_t)-2, cut);
+    size_t gb = bad_gb18030_places(p, n, cut);
 
     return gb == 0 || gb < bad_utf8_places(p, n, gb, cut) ? 2 : 1;
 }

@@ -365,6 +365,102 @@ def csv_cell(text):
     return text
 
 
+class Encodings(BatchTestCase):
+    """A byte that is not valid in the encoding detected: its row is bad, the others are read."""
+
+    def summary_encoding(self, path):
+        summary = os.path.join(self.tmp, "enc.json")
+        rc, out, err = self.batch(path, "--summary-json", summary)
+        self.assertIn(rc, (0, 3), err[-300:])
+        with open(summary, encoding="utf-8") as f:
+            return json.load(f)["encoding"]
+
+    def test_gb18030_that_grows_twice_as_utf8(self):
+        # FE51 and five other 2-byte codes become 4-byte UTF-8 (glibc): a chunk of them is twice as
+        # long decoded. After a first 1 MiB of short GBK rows that ends inside a record, a chunk
+        # of them overflowed the decoded text's buffer when bad bytes followed (ASan: a write
+        # past its end), and stopped the input ("Argument list too long") when none did.
+        chunk = 1 << 20
+        head = "name,taxable_income\n".encode()
+        head += "甲公司,1\n".encode("gbk") * ((chunk - 100000 - len(head)) // 9)
+        head += b"a" * (chunk - 100000 - len(head)) + b"z" * 100000
+        self.assertEqual(len(head), chunk)
+        rows = (chunk - 100000 - 20) // 9  # after the header's 20 bytes
+        for tail, rc_want in ((b"\xfe\x51" * 490000 + b"\xff" * 68576, 3),
+                              (b"\xfe\x51" * 524288, 0)):
+            data = head + tail + b",2800000\nlast,1000000\n"
+            rc, out, err = self.batch(self.write("fe51.csv", data), "--key", "name", "--format",
+                                      "jsonl")
+            self.assertEqual(rc, rc_want, err[-300:])
+            got = [json.loads(l) for l in out.decode("utf-8").splitlines()]
+            self.assertEqual(len(got), rows + 2)
+            self.assertEqual(got[-1]["key"], "last")
+            big = got[-2]
+            if rc_want:
+                self.assertIn("column 1 (name): invalid GB18030 (byte 0xFF)", big["error"])
+                self.assertEqual(big["key"], str(big["row"]))
+            else:
+                self.assertIsNone(big["error"])
+                self.assertEqual(big["key"], head[rows * 9 + 20:].decode("ascii")
+                                 + "\U00020087" * 524288)  # glibc: FE51 is U+20087
+
+    def test_bad_byte_in_json_lines_names_its_column(self):
+        data = ('{"enterprise_name":"企业","taxable_income":"2800000"}\n'.encode() +
+                b'{"enterprise_name":"\xe9","taxable_income":"1"}\n' +
+                b'{"taxable_income":"1000000","employees_average":"50",'
+                b'"assets_average":"5000000","industry_restricted":false}\n')
+        rc, out, err = run("batch", self.write("j.jsonl", data), "--year", "2023", *CIT_POLICY,
+                           "--format", "jsonl")
+        self.assertEqual(rc, 3, err)
+        lines = [json.loads(l) for l in out.decode("utf-8").splitlines()]
+        self.assertEqual([l["error"] is None for l in lines], [True, False, True])
+        self.assertIn("column 21: invalid UTF-8 (byte 0xE9) in a file read as UTF-8",
+                      lines[1]["error"])
+        self.assertEqual(lines[2]["programs"]["cn.cit"]["amount"], "50000.00")
+
+    def test_bad_byte_in_the_header_stops(self):
+        rc, out, err = self.batch(self.write("h.csv", b"taxable_income,na\xffme\n2800000,x\n"))
+        self.assertEqual(rc, 1, err)
+        self.assertIn("row 1: invalid", err)
+
+    def test_character_cut_at_the_end(self):
+        # The last row ends inside a character: that row is bad, the others are read.
+        for enc, cut, label in (("gbk", "中".encode("gbk")[:1], "GB18030"),
+                                ("utf-8", "中".encode()[:2], "UTF-8")):
+            data = ("name,taxable_income\n甲,2800000\n乙,1000000\n".encode(enc) + b"x" + cut)
+            rc, out, err = self.batch(self.write("c.csv", data), "--key", "name")
+            self.assertEqual(rc, 3, err)
+            got = read_output(out)
+            self.assertEqual([r["key"] for r in got], ["甲", "乙", "4"])
+            self.assertIn("row 4: column 1 (name): invalid %s (byte 0x%02X)" % (label, cut[0]),
+                          err)
+
+    def test_detection_agrees_with_python(self):
+        # The Python binding's evaluate_file decides the encoding as fisc batch does: random
+        # mixtures of UTF-8 and GBK text, stray bytes, cut characters and 4-byte codes that
+        # map to nothing, small and around the end of the first 1 MiB chunk.
+        sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+        try:
+            from fisc.policy import _detect_encoding
+        except Exception as exc:  # no library to load: nothing to compare with
+            self.skipTest("the Python binding cannot be imported: %s" % exc)
+        finally:
+            sys.path.pop(0)
+        import random
+        rnd = random.Random(7)
+        pieces = ["企业".encode(), "企业".encode("gbk"), "郑伟芳".encode("gbk"), b"\xe9", b"\xff",
+                  b"\x80", b"\xd6", b"\xe4\xb8", b",", b"\n", b"a", b"1", "😀".encode(),
+                  "😀".encode("gb18030"), b"\x84\x31\xa5\x30", b"\xfe\x39\xfe\x39", b"\x81\x30"]
+        names = {"UTF-8": "utf-8-sig", "UTF-8 with BOM": "utf-8-sig", "ASCII": "utf-8-sig",
+                 "GB18030": "gb18030"}
+        for i in range(160):
+            body = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 40)))
+            if i % 4 == 3:  # the first non-ASCII text at or across the end of the first chunk
+                body = b"a" * ((1 << 20) - rnd.randint(1, 6)) + b"\n" + body
+            path = self.write("d.csv", b"name,taxable_income\n" + body + b"\n")
+            self.assertEqual(names[self.summary_encoding(path)], _detect_encoding(path), body[-60:])
+
+
 class FastPaths(BatchTestCase):
     """The edges of the reader's fast paths (examples/cli_stream.c): fields split in place and
     found 16 or 8 bytes at a time, ASCII checked many bytes at a time, bytes decoded where they

@@ -473,7 +473,7 @@ _BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
 _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 
 
-_places = threading.local()  # the count of the decoding error handlers below, per thread
+_places = threading.local()  # the count of the decoding error handler below, per thread
 
 
 def _skip_utf8_place(exc):
@@ -486,53 +486,61 @@ def _skip_utf8_place(exc):
     return "", i
 
 
-def _skip_one_byte(exc):
-    """An error handler: each byte that begins no character is one bad place."""
-    _places.n += 1
-    return "", exc.start + 1
-
-
 codecs.register_error("fisc.utf8-place", _skip_utf8_place)
-codecs.register_error("fisc.one-byte", _skip_one_byte)
+
+# A GB18030 character by its byte structure (ASCII runs, 2-byte and 4-byte codes), as fisc batch
+# reads it, and with _CUT the first bytes of one at the end of the text: what a left-to-right
+# scan leaves between its matches is the bytes that begin no character.
+_GB18030_CHARS = rb"[\x00-\x7f]+|[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
+_GB18030_WHOLE = re.compile(_GB18030_CHARS)
+_GB18030_CUT = re.compile(_GB18030_CHARS + rb"|[\x81-\xfe](?:[\x30-\x39][\x81-\xfe]?)?\Z")
 
 
-def _bad_places(data, codec, handler, final):
+def _choose_encoding(text, final):
+    """"gb18030" or "utf-8-sig" for the first non-ASCII text of a file, ``text``, which is not
+    valid UTF-8: GB18030 when it has fewer bad places as GB18030 than as UTF-8; a character cut
+    by the end of ``text`` counts only when it is the end of the file (``final``). As fisc
+    batch's choose_encoding (examples/cli_stream.c)."""
+    gb = len((_GB18030_WHOLE if final else _GB18030_CUT).sub(b"", text))
+    if gb == 0:
+        return "gb18030"
     _places.n = 0
-    codecs.getincrementaldecoder(codec)(handler).decode(data, final=final)
-    return _places.n
+    codecs.getincrementaldecoder("utf-8")("fisc.utf8-place").decode(text, final=final)
+    return "gb18030" if gb < _places.n else "utf-8-sig"
 
 
 def _detect_encoding(path):
     """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
     that holds a byte above 0x7F, from that byte on. It is UTF-8 when it is valid UTF-8 (a
-    sequence cut at the chunk's end aside); else GB18030 when it has fewer bad places as
-    GB18030 than as UTF-8 (a GBK file has none), else UTF-8: a UTF-8 file with a stray byte
-    stays UTF-8, and the stray byte is its row's error, where as GB18030 its rows would be read
-    with their text garbled. A file with a UTF-8 BOM, or all ASCII, is UTF-8. A later byte that
-    is not valid in the encoding chosen is that row's error (``_Lines``)."""
+    sequence cut at the chunk's end aside; a chunk whose only non-ASCII bytes are such waits for
+    the next); else GB18030 when it has fewer bad places as GB18030 than as UTF-8 (a GBK file
+    has none), else UTF-8: a UTF-8 file with a stray byte stays UTF-8, and the stray byte is its
+    row's error, where as GB18030 its rows would be read with their text garbled. A file with a
+    UTF-8 BOM, or all ASCII, is UTF-8. A later byte that is not valid in the encoding chosen is
+    that row's error (``_Lines``)."""
     with open(path, "rb") as f:
-        first = True
+        first, carry = True, b""
         while True:
-            chunk = f.read(_CHUNK)
-            if not chunk:
-                return "utf-8-sig"
-            if first and chunk.startswith(codecs.BOM_UTF8):
+            data = f.read(_CHUNK)
+            final = len(data) < _CHUNK
+            if first and data.startswith(codecs.BOM_UTF8):
                 return "utf-8-sig"
             first = False
-            at = next((i for i, b in enumerate(chunk) if b > 0x7F), None) if not chunk.isascii() \
-                else None
+            chunk = carry + data
+            at = None if chunk.isascii() else next(i for i, b in enumerate(chunk) if b > 0x7F)
             if at is None:
+                if final:
+                    return "utf-8-sig"
+                carry = b""
                 continue
-            text, final = chunk[at:], len(chunk) < _CHUNK
+            text = chunk[at:]
             try:
-                codecs.getincrementaldecoder("utf-8")().decode(text, final=final)
-                return "utf-8-sig"
+                decoded = codecs.getincrementaldecoder("utf-8")().decode(text, final=final)
             except UnicodeDecodeError:
-                pass
-            gb = _bad_places(text, "gb18030", "fisc.one-byte", final)
-            if gb == 0 or gb < _bad_places(text, "utf-8", "fisc.utf8-place", final):
-                return "gb18030"
-            return "utf-8-sig"
+                return _choose_encoding(text, final)
+            if decoded or final:
+                return "utf-8-sig"
+            carry = text  # only a character cut by the chunk's end: decide with the next chunk
 
 
 class _BadLine(Exception):
