@@ -13,6 +13,10 @@
 #define CLI_STREAM_CHUNK ((size_t)1 << 20)
 #endif
 #define CHUNK ((size_t)(CLI_STREAM_CHUNK))
+/* Bytes of non-ASCII text (from the first non-ASCII byte) that decide the encoding, unless the
+ * input ends first: fewer, at the end of a chunk, wait for the next. Python's _detect_encoding
+ * waits alike. */
+#define DECIDE_BYTES 256
 
 int cli_stream_open(cli_stream *s, const char *path, const char *source, fisc_error *err)
 {
@@ -126,10 +130,13 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
         }
         s->cd = cd;
     }
-    if (!s->raw) {
-        s->raw = malloc(CHUNK + 8);
-        if (!s->raw)
+    if (s->raw_cap < s->raw_len) { /* a chunk, and what waited before it (DECIDE_BYTES, a cut character) */
+        unsigned char *r = realloc(s->raw, s->raw_len + DECIDE_BYTES);
+
+        if (!r)
             return -1;
+        s->raw = r;
+        s->raw_cap = s->raw_len + DECIDE_BYTES;
     }
     /* The output takes the place of the input: convert from a copy. */
     memcpy(s->raw, s->buf + s->len, s->raw_len);
@@ -296,6 +303,12 @@ static int decode(cli_stream *s)
         k = cli_ascii_prefix((const char *)p, n);
         v = k;
         checked = 1; /* v is the valid prefix of p[0..n): the UTF-8 branch goes on from there */
+        if (k < n && n - k < DECIDE_BYTES && !s->eof && !nul_at_end) {
+            /* Too little non-ASCII text to judge: the ASCII before it is text; the rest waits. */
+            s->len += k;
+            s->raw_len -= k;
+            return 0;
+        }
         if (k < n) {
             /* The first non-ASCII byte: UTF-8 if valid from there on, else see choose_encoding(). */
             v = k + cli_utf8_valid_prefix((const char *)p + k, n - k);

@@ -5,10 +5,11 @@
  *
  * Encoding (conventions.md §5, as cli_csv.c decides it for a whole file): a UTF-8 BOM means
  * UTF-8 (the mark is dropped); a UTF-16 BOM or a NUL byte is refused; otherwise the input is
- * ASCII until its first non-ASCII byte, and the chunk holding that byte decides: strict UTF-8
- * if the chunk is valid UTF-8 from there on; else GB18030 through iconv when the chunk holds
- * fewer bytes that are not GB18030 than bytes that are not UTF-8 (a GBK file holds none), else
- * UTF-8. A multibyte sequence split across two chunks is carried over, in either encoding. A
+ * ASCII until its first non-ASCII byte, and the chunk holding that byte decides (with the next
+ * one too when fewer than 256 bytes follow that byte in it): strict UTF-8 if it is valid UTF-8
+ * from there on; else GB18030 through iconv when it has fewer bad places as GB18030 than as
+ * UTF-8 (a GBK file has none), else UTF-8 (choose_encoding()). A multibyte sequence split
+ * across two chunks is carried over, in either encoding. A
  * byte that is not valid in the encoding chosen makes its record bad (cli_rec::bad is
  * CLI_BAD_UTF8 or CLI_BAD_GB18030, and the byte stays in the record's text, for the message)
  * and the records after it are read: a stray byte is one bad row, as a bad number is.
@@ -40,7 +41,8 @@ typedef struct cli_stream {
     FILE *f;
     int is_stdin;
     const char *source;   /* name for messages */
-    unsigned char *raw;   /* scratch for converting from GB18030 */
+    unsigned char *raw;   /* scratch for converting from GB18030, raw_cap bytes */
+    size_t raw_cap;
     size_t raw_len;       /* bytes read and not decoded yet (a split sequence), at buf[len..] */
     char *buf;            /* decoded UTF-8 text, buf[pos..len) not yet consumed; then raw bytes */
     size_t pos, len, cap;

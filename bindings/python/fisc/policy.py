@@ -469,6 +469,7 @@ class _BatchRunner:
 # --- files: CSV (UTF-8 with or without BOM, or GB18030) and JSON Lines
 
 _CHUNK = 1 << 20
+_DECIDE_BYTES = 256  # non-ASCII text that decides, unless the file ends first (as fisc batch)
 _BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
 _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 
@@ -511,9 +512,9 @@ def _choose_encoding(text, final):
 
 def _detect_encoding(path):
     """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
-    that holds a byte above 0x7F, from that byte on. It is UTF-8 when it is valid UTF-8 (a
-    sequence cut at the chunk's end aside; a chunk whose only non-ASCII bytes are such waits for
-    the next); else GB18030 when it has fewer bad places as GB18030 than as UTF-8 (a GBK file
+    that holds a byte above 0x7F, from that byte on (with fewer than 256 bytes from there to the
+    chunk's end, the next chunk too). It is UTF-8 when it is valid UTF-8 (a sequence cut at the
+    chunk's end aside; a chunk whose only non-ASCII bytes are such waits for the next); else GB18030 when it has fewer bad places as GB18030 than as UTF-8 (a GBK file
     has none), else UTF-8: a UTF-8 file with a stray byte stays UTF-8, and the stray byte is its
     row's error, where as GB18030 its rows would be read with their text garbled. A file with a
     UTF-8 BOM, or all ASCII, is UTF-8. A later byte that is not valid in the encoding chosen is
@@ -534,6 +535,9 @@ def _detect_encoding(path):
                 carry = b""
                 continue
             text = chunk[at:]
+            if not final and len(text) < _DECIDE_BYTES:
+                carry = text  # too little non-ASCII text to judge: decide with the next chunk
+                continue
             try:
                 decoded = codecs.getincrementaldecoder("utf-8")().decode(text, final=final)
             except UnicodeDecodeError:
