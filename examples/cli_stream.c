@@ -130,7 +130,7 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
         }
         s->cd = cd;
     }
-    if (s->raw_cap < s->raw_len) { /* a chunk, and what waited before it (DECIDE_BYTES, a cut character) */
+    if (s->raw_cap < s->raw_len) { /* a chunk and what waited for it (DECIDE_BYTES, a cut character) */
         unsigned char *r = realloc(s->raw, s->raw_len + DECIDE_BYTES);
 
         if (!r)
@@ -170,7 +170,8 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
                 continue;
         }
         if (e != EILSEQ && e != EINVAL) {
-            set_pending(s, FISC_EPARSE, "converting the input from GB18030 failed: %s", strerror(e));
+            set_pending(s, FISC_EPARSE, "converting the input from GB18030 failed: %s",
+                        strerror(e));
             s->len = (size_t)(op - s->buf);
             s->raw_len = 0;
             return 0;
@@ -233,7 +234,8 @@ static size_t bad_gb18030_places(const unsigned char *p, size_t n, int cut)
         } else if (c == 0x80 || c == 0xFF || i + 1 == n) {
             bad++;
             i++;
-        } else if ((p[i + 1] >= 0x40 && p[i + 1] <= 0x7E) || (p[i + 1] >= 0x80 && p[i + 1] <= 0xFE)) {
+        } else if ((p[i + 1] >= 0x40 && p[i + 1] <= 0x7E)
+                   || (p[i + 1] >= 0x80 && p[i + 1] <= 0xFE)) {
             i += 2;
         } else if (i + 3 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39 && p[i + 2] >= 0x81
                    && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 && p[i + 3] <= 0x39) {
@@ -310,12 +312,11 @@ static int decode(cli_stream *s)
             return 0;
         }
         if (k < n) {
-            /* The first non-ASCII byte: UTF-8 if valid from there on, else see choose_encoding(). */
+            /* The first non-ASCII byte: UTF-8 if valid from there on (a character cut by the
+               chunk's end aside: DECIDE_BYTES before it are), else see choose_encoding(). */
             v = k + cli_utf8_valid_prefix((const char *)p + k, n - k);
-            if (v == n)
+            if (v == n || (!s->eof && !nul_at_end && incomplete_utf8(p + v, n - v)))
                 s->enc = 1;
-            else if (!s->eof && !nul_at_end && incomplete_utf8(p + v, n - v))
-                s->enc = v > k ? 1 : 0; /* only a cut sequence: decide with the next chunk */
             else
                 s->enc = choose_encoding(p + k, n - k, !s->eof && !nul_at_end);
         }

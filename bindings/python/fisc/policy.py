@@ -492,7 +492,8 @@ codecs.register_error("fisc.utf8-place", _skip_utf8_place)
 # A GB18030 character by its byte structure (ASCII runs, 2-byte and 4-byte codes), as fisc batch
 # reads it, and with _CUT the first bytes of one at the end of the text: what a left-to-right
 # scan leaves between its matches is the bytes that begin no character.
-_GB18030_CHARS = rb"[\x00-\x7f]+|[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
+_GB18030_CHARS = (rb"[\x00-\x7f]+|[\x81-\xfe][\x40-\x7e\x80-\xfe]"
+                  rb"|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]")
 _GB18030_WHOLE = re.compile(_GB18030_CHARS)
 _GB18030_CUT = re.compile(_GB18030_CHARS + rb"|[\x81-\xfe](?:[\x30-\x39][\x81-\xfe]?)?\Z")
 
@@ -513,11 +514,11 @@ def _choose_encoding(text, final):
 def _detect_encoding(path):
     """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
     that holds a byte above 0x7F, from that byte on (with fewer than 256 bytes from there to the
-    chunk's end, the next chunk too). It is UTF-8 when it is valid UTF-8 (a sequence cut at the
-    chunk's end aside; a chunk whose only non-ASCII bytes are such waits for the next); else GB18030 when it has fewer bad places as GB18030 than as UTF-8 (a GBK file
-    has none), else UTF-8: a UTF-8 file with a stray byte stays UTF-8, and the stray byte is its
-    row's error, where as GB18030 its rows would be read with their text garbled. A file with a
-    UTF-8 BOM, or all ASCII, is UTF-8. A later byte that is not valid in the encoding chosen is
+    chunk's end, the next chunk too; up to a NUL, which fisc batch refuses). It is UTF-8 when
+    it is valid UTF-8 (a sequence cut at the chunk's end aside); else GB18030 when it has fewer
+    bad places as GB18030 than as UTF-8 (a GBK file has none), else UTF-8: a UTF-8 file with a
+    stray byte stays UTF-8, and the stray byte is its row's error, where as GB18030 its rows
+    would be read with their text garbled. A file with a UTF-8 BOM, or all ASCII, is UTF-8. A later byte that is not valid in the encoding chosen is
     that row's error (``_Lines``)."""
     with open(path, "rb") as f:
         first, carry = True, b""
@@ -534,17 +535,19 @@ def _detect_encoding(path):
                     return "utf-8-sig"
                 carry = b""
                 continue
-            text = chunk[at:]
+            nul = chunk.find(b"\0")
+            if 0 <= nul < at:  # fisc batch decides on the bytes before a NUL (and refuses it)
+                return "utf-8-sig"
+            text = chunk[at:nul] if nul > at else chunk[at:]
+            final = final or nul > at
             if not final and len(text) < _DECIDE_BYTES:
                 carry = text  # too little non-ASCII text to judge: decide with the next chunk
                 continue
-            try:
-                decoded = codecs.getincrementaldecoder("utf-8")().decode(text, final=final)
+            try:  # valid, a character cut by the chunk's end aside (_DECIDE_BYTES come before it)
+                codecs.getincrementaldecoder("utf-8")().decode(text, final=final)
             except UnicodeDecodeError:
                 return _choose_encoding(text, final)
-            if decoded or final:
-                return "utf-8-sig"
-            carry = text  # only a character cut by the chunk's end: decide with the next chunk
+            return "utf-8-sig"
 
 
 class _BadLine(Exception):
