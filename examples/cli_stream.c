@@ -44,6 +44,11 @@ void cli_stream_close(cli_stream *s)
     memset(s, 0, sizeof(*s));
 }
 
+const char *cli_stream_encoding_note(const cli_stream *s)
+{
+    return s->enc == 2 ? "; the input was read as GBK/GB18030" : "";
+}
+
 const char *cli_stream_encoding(const cli_stream *s)
 {
     switch (s->enc) {
@@ -130,7 +135,7 @@ static long decode_gb18030(cli_stream *s, size_t n, int nul_at_end)
         }
         s->cd = cd;
     }
-    if (s->raw_cap < s->raw_len) { /* a chunk and what waited for it (DECIDE_BYTES, a cut character) */
+    if (s->raw_cap < s->raw_len) { /* a chunk, and what waited for it (DECIDE_BYTES, a cut one) */
         unsigned char *r = realloc(s->raw, s->raw_len + DECIDE_BYTES);
 
         if (!r)
@@ -435,17 +440,17 @@ const char CLI_BAD_GB18030[] = "invalid GB18030 in a file read as GB18030: save 
 
 /*
  * Once the decoder has passed a bad byte into the text (s->bad_bytes), mark the records of
- * @p b that hold one, from record @p from on: the text of a record is valid UTF-8 unless it
- * holds such a byte (decoded text always is; a refused byte never completes a character, as
- * it begins none and iconv's output begins with none of its continuation bytes).
+ * @p b that hold one: the text of a record is valid UTF-8 unless it holds such a byte (decoded
+ * text always is; a refused byte never completes a character, as it begins none and iconv's
+ * output begins with none of its continuation bytes).
  */
-static void mark_bad_text(const cli_stream *s, cli_block *b, size_t from)
+static void mark_bad_text(const cli_stream *s, cli_block *b)
 {
     size_t r, i;
 
     if (s->bad_bytes == 0)
         return;
-    for (r = from; r < b->nrecs; r++) {
+    for (r = 0; r < b->nrecs; r++) {
         cli_rec *rec = &b->recs[r];
 
         for (i = 0; !rec->bad && i < rec->nfields; i++) {
@@ -1132,7 +1137,7 @@ int cli_stream_csv_block(cli_stream *s, cli_block *b, size_t max, fisc_error *er
         cli_error_set(err, FISC_ENOMEM, s->source, -1, -1, "out of memory reading the input");
         return FISC_ENOMEM;
     }
-    mark_bad_text(s, b, 0);
+    mark_bad_text(s, b);
     return rc;
 }
 
@@ -1164,7 +1169,7 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
                 drop_consumed(s); /* lines are copied into the block */
                 rc = fill(s, err);
                 if (rc < 0) {
-                    mark_bad_text(s, b, 0);
+                    mark_bad_text(s, b);
                     return row_error(s, rc, err);
                 }
                 if (rc == 0)
@@ -1183,7 +1188,7 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
             if (b->tlen - start > CLI_STREAM_MAX_LINE) {
                 cli_error_set(err, FISC_ERANGE, s->source, (int)s->row, -1,
                               "line %ld is longer than %zu bytes", s->row, CLI_STREAM_MAX_LINE);
-                mark_bad_text(s, b, 0);
+                mark_bad_text(s, b);
                 return FISC_ERANGE;
             }
         }
@@ -1200,7 +1205,7 @@ int cli_stream_line_block(cli_stream *s, cli_block *b, size_t max, fisc_error *e
         }
         s->row++;
     }
-    mark_bad_text(s, b, 0);
+    mark_bad_text(s, b);
     return FISC_OK;
 nomem:
     cli_error_set(err, FISC_ENOMEM, s->source, -1, -1, "out of memory reading the input");

@@ -9,10 +9,10 @@
  * one too when fewer than 256 bytes follow that byte in it): strict UTF-8 if it is valid UTF-8
  * from there on; else GB18030 through iconv when it has fewer bad places as GB18030 than as
  * UTF-8 (a GBK file has none), else UTF-8 (choose_encoding()). A multibyte sequence split
- * across two chunks is carried over, in either encoding. A
- * byte that is not valid in the encoding chosen makes its record bad (cli_rec::bad is
- * CLI_BAD_UTF8 or CLI_BAD_GB18030, and the byte stays in the record's text, for the message)
- * and the records after it are read: a stray byte is one bad row, as a bad number is.
+ * across two chunks is carried over, in either encoding. A byte that is not valid in the
+ * encoding chosen makes its record bad (cli_rec::bad is CLI_BAD_UTF8 or CLI_BAD_GB18030, and
+ * the byte stays in the record's text, for the message) and the records after it are read: a
+ * stray byte is one bad row, as a bad number is.
  *
  * CSV: RFC 4180 records (quoted fields, doubled quotes, quoted line breaks, CRLF, LF or CR
  * line ends), numbered as Excel shows them (the first record, the header, is row 1; a record
@@ -61,6 +61,9 @@ int cli_stream_open(cli_stream *s, const char *path, const char *source, fisc_er
 void cli_stream_close(cli_stream *s);
 /* "UTF-8", "UTF-8 with BOM", "GB18030", or "ASCII" (so far). Static storage. */
 const char *cli_stream_encoding(const cli_stream *s);
+/* "; the input was read as GBK/GB18030" when it was, else "": for a summary's first line, since a
+ * file with no BOM can be read so by mistake (a Latin-1 file, say). Static storage. */
+const char *cli_stream_encoding_note(const cli_stream *s);
 
 /*
  * cli_rec::bad of a record holding a byte that is not valid in the input's encoding (UTF-8 or

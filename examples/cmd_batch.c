@@ -580,16 +580,14 @@ static int sink_write(const char *s, size_t len, void *to)
 /* The summary */
 
 /* @p complete: 0 when the input stopped early (its error reported before): the counts and totals
- * are of the rows before it. @p encoding: the input's, as cli_stream_encoding() names it; said when
- * it is GB18030, the one a file with no BOM can be read as by mistake (a Latin-1 file, say). */
-static void summary_text(cli_buf *b, const batch *B, const stats *st, int complete, const char *encoding)
+ * are of the rows before it. @p note: cli_stream_encoding_note(). */
+static void summary_text(cli_buf *b, const batch *B, const stats *st, int complete, const char *note)
 {
     size_t i;
     int k;
 
     cli_buf_printf(b, "fisc batch: %zu rows read, %zu computed, %zu bad%s%s\n", st->rows, st->computed,
-                   st->bad, complete ? "" : " (INCOMPLETE: the input stopped early, see above)",
-                   strcmp(encoding, "GB18030") == 0 ? "; the input was read as GBK/GB18030" : "");
+                   st->bad, complete ? "" : " (INCOMPLETE: the input stopped early, see above)", note);
     for (i = 0; i < B->nprog; i++) {
         cli_buf_printf(b, "  %s: eligible %zu, not eligible %zu, undetermined %zu, total ",
                        B->prog_ids[i], st->progs[i].n[0], st->progs[i].n[1], st->progs[i].n[2]);
@@ -604,7 +602,7 @@ static void summary_text(cli_buf *b, const batch *B, const stats *st, int comple
     cli_buf_puts(b, "\n");
 }
 
-/* @p stopped: the input's error when it stopped early, else NULL; @p encoding as summary_text(). */
+/* @p stopped: the input's error when it stopped early, else NULL; @p encoding: cli_stream_encoding(). */
 static void summary_json(cli_buf *b, const batch *B, const stats *st, const fisc_error *stopped,
                          const char *encoding)
 {
@@ -934,7 +932,7 @@ int cmd_batch(int argc, char **argv)
         cli_buf sb;
 
         cli_buf_init(&sb);
-        summary_text(&sb, &B, &total, rc == FISC_OK, cli_stream_encoding(&in));
+        summary_text(&sb, &B, &total, rc == FISC_OK, cli_stream_encoding_note(&in));
         if (!sb.failed)
             fputs(sb.data, stderr);
         cli_buf_free(&sb);

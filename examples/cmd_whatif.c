@@ -178,7 +178,7 @@ typedef struct whatif {
     const char **prog_ids;            /* the base's programs, then those only the overlay has */
     const char **titles_zh, **titles_en;
     int want_out, jsonl_out;
-    const char *encoding;             /* the input's, once read (cli_stream_encoding()) */
+    const char *encoding, *encoding_note; /* the input's, once read (cli_stream_encoding...()) */
 } whatif;
 
 /* One thread's state: workers are a cache line apart at least (cli_lines_calloc()). */
@@ -648,7 +648,7 @@ static int summary_text(cli_buf *b, const whatif *W, const stats *st, fisc_error
     else
         cli_buf_printf(b, "tax year %d", W->opts.year);
     cli_buf_printf(b, ": %zu rows read, %zu computed, %zu bad%s\n\n", st->rows, st->computed, st->bad,
-                   W->encoding && strcmp(W->encoding, "GB18030") == 0 ? "; the input was read as GBK/GB18030" : "");
+                   W->encoding_note ? W->encoding_note : "");
     cli_table_row(&t);
     for (c = 0; c < 10; c++)
         cli_table_set(&t, c, head[c]);
@@ -1461,6 +1461,7 @@ int cmd_whatif(int argc, char **argv)
     }
     ret = total.bad ? CLI_EXIT_BATCH : CLI_EXIT_OK;
     W.encoding = cli_stream_encoding(&in);
+    W.encoding_note = cli_stream_encoding_note(&in);
     {
         cli_buf sb;
 

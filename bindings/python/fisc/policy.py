@@ -518,8 +518,8 @@ def _detect_encoding(path):
     it is valid UTF-8 (a sequence cut at the chunk's end aside); else GB18030 when it has fewer
     bad places as GB18030 than as UTF-8 (a GBK file has none), else UTF-8: a UTF-8 file with a
     stray byte stays UTF-8, and the stray byte is its row's error, where as GB18030 its rows
-    would be read with their text garbled. A file with a UTF-8 BOM, or all ASCII, is UTF-8. A later byte that is not valid in the encoding chosen is
-    that row's error (``_Lines``)."""
+    would be read with their text garbled. A file with a UTF-8 BOM, or all ASCII, is UTF-8. A
+    later byte that is not valid in the encoding chosen is that row's error (``_Lines``)."""
     with open(path, "rb") as f:
         first, carry = True, b""
         while True:
