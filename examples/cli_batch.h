@@ -20,11 +20,13 @@
 #include "cli_stream.h"
 
 /* Most rows of a block: read and evaluated together by one thread, and written together. A CSV
- * block also ends with the text read so far (a chunk of 1 MiB), so that rows of 128 bytes or more make a
- * block of about one chunk each. A test build may make it tiny, to put every row at a block's
- * edge. */
+ * block also ends with the text read so far (a chunk of 256 KiB), so that rows of 128 bytes or
+ * more make a block of about one chunk each. Small enough that the few blocks in flight (two a
+ * thread) fit in memory touched once (see CLI_STREAM_CHUNK in cli_stream.c), large enough that
+ * a block's locks and write are nothing beside its rows. A test build may make it tiny, to put
+ * every row at a block's edge. */
 #ifndef CLI_BATCH_BLOCK_ROWS
-#define CLI_BATCH_BLOCK_ROWS 8192
+#define CLI_BATCH_BLOCK_ROWS 2048
 #endif
 /* Most threads --jobs accepts. */
 #define CLI_BATCH_MAX_JOBS 64

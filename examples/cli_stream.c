@@ -8,9 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes read at a time (a test build may make it tiny, to put every byte at a chunk's edge). */
+/*
+ * Bytes read at a time (a test build may make it tiny, to put every byte at a chunk's edge).
+ * 256 KiB: the stream's and the blocks' buffers grow to about a chunk each, and on the virtual
+ * machines fisc is measured on, the first touch of a page of memory costs about 11 us (a page
+ * fault): 1 MiB chunks and blocks of 8192 rows made 4330 page faults in the batch benchmark, this
+ * and blocks of 2048 rows make about 1060 (bench/batch; the chunk size decides the encoding too:
+ * Python's _CHUNK in bindings/python/fisc/policy.py is the same).
+ */
 #ifndef CLI_STREAM_CHUNK
-#define CLI_STREAM_CHUNK ((size_t)1 << 20)
+#define CLI_STREAM_CHUNK ((size_t)1 << 18)
 #endif
 #define CHUNK ((size_t)(CLI_STREAM_CHUNK))
 /* Bytes of non-ASCII text (from the first non-ASCII byte) that decide the encoding, unless the

@@ -26,6 +26,9 @@ OVERLAY = os.path.join(ROOT, "examples", "data", "yulin-amounts.overlay.yaml")
 CIT_POLICY = ("--policy", os.path.join(POLICY_DIR, "10-national.yaml"),
               "--policy", os.path.join(POLICY_DIR, "11-national-rd.yaml"))
 BOM = b"\xef\xbb\xbf"
+# Bytes fisc batch reads at a time (CLI_STREAM_CHUNK, examples/cli_stream.c): the tests put
+# characters, NULs and the first non-ASCII text at its edges.
+CHUNK = 1 << 18
 csv.field_size_limit(1 << 24)
 
 # Three enterprises, tax year 2023:
@@ -330,8 +333,8 @@ class Parallel(BatchTestCase):
         self.assertEqual(doc["bad"], len([i for i in range(2000) if i % 97 == 13]))
 
     def test_every_offset_across_a_chunk(self):
-        """Shift a 4-byte GB18030 character and a 3-byte UTF-8 one over the 1 MiB boundary."""
-        chunk = 1 << 20
+        """Shift a 4-byte GB18030 character and a 3-byte UTF-8 one over the first chunk's end."""
+        chunk = CHUNK
         # 乙 is D2 D2 in GB18030: alone at the end of a chunk, D2 could begin a UTF-8 character,
         # so the decision waits for the next chunk.
         for enc, ch in (("gb18030", "\U0001F600"), ("gb18030", "林"), ("gb18030", "乙"),
@@ -349,10 +352,11 @@ class Parallel(BatchTestCase):
                 self.assertEqual([r["key"] for r in got], [key + ",", "b"], (enc, shift))
 
     def test_nul_byte_in_a_full_gb18030_chunk(self):
-        """A NUL after GBK text that fills most of the first 1 MiB chunk: the bytes after the
-        NUL went back behind the converted text, which had no room for them (heap overflow)."""
-        for n in (100000, 698000):
-            data = b"id,taxable_income\n" + "中".encode("gbk") * (n // 2) + b"\0" + b"x" * (1 << 20)
+        """A NUL after GBK text that fills most of the first chunk (its UTF-8 1.5 times as long):
+        the bytes after the NUL went back behind the converted text, which had no room for them
+        (heap overflow)."""
+        for n in (CHUNK * 100000 // (1 << 20), CHUNK * 698000 // (1 << 20)):
+            data = b"id,taxable_income\n" + "中".encode("gbk") * (n // 2) + b"\0" + b"x" * CHUNK
             rc, out, err = self.batch(self.write("nul.csv", data))
             self.assertEqual(rc, 1, (n, err[-300:]))
             self.assertIn("the input holds a NUL byte", err)
@@ -377,17 +381,18 @@ class Encodings(BatchTestCase):
 
     def test_gb18030_that_grows_twice_as_utf8(self):
         # FE51 and five other 2-byte codes become 4-byte UTF-8 (glibc): a chunk of them is twice as
-        # long decoded. After a first 1 MiB of short GBK rows that ends inside a record, a chunk
+        # long decoded. After a first chunk of short GBK rows that ends inside a record, a chunk
         # of them overflowed the decoded text's buffer when bad bytes followed (ASan: a write
         # past its end), and stopped the input ("Argument list too long") when none did.
-        chunk = 1 << 20
+        chunk, z = CHUNK, CHUNK * 100000 // (1 << 20)
         head = "name,taxable_income\n".encode()
-        head += "甲公司,1\n".encode("gbk") * ((chunk - 100000 - len(head)) // 9)
-        head += b"a" * (chunk - 100000 - len(head)) + b"z" * 100000
+        head += "甲公司,1\n".encode("gbk") * ((chunk - z - len(head)) // 9)
+        head += b"a" * (chunk - z - len(head)) + b"z" * z
         self.assertEqual(len(head), chunk)
-        rows = (chunk - 100000 - 20) // 9  # after the header's 20 bytes
-        for tail, rc_want in ((b"\xfe\x51" * 490000 + b"\xff" * 68576, 3),
-                              (b"\xfe\x51" * 524288, 0)):
+        rows = (chunk - z - 20) // 9  # after the header's 20 bytes
+        fe51 = chunk * 490000 // (1 << 20)  # then bad bytes to the chunk's end
+        for tail, rc_want in ((b"\xfe\x51" * fe51 + b"\xff" * (chunk - 2 * fe51), 3),
+                              (b"\xfe\x51" * (chunk // 2), 0)):
             data = head + tail + b",2800000\nlast,1000000\n"
             rc, out, err = self.batch(self.write("fe51.csv", data), "--key", "name", "--format",
                                       "jsonl")
@@ -402,7 +407,7 @@ class Encodings(BatchTestCase):
             else:
                 self.assertIsNone(big["error"])
                 self.assertEqual(big["key"], head[rows * 9 + 20:].decode("ascii")
-                                 + "\U00020087" * 524288)  # glibc: FE51 is U+20087
+                                 + "\U00020087" * (chunk // 2))  # glibc: FE51 is U+20087
 
     def test_bad_byte_in_json_lines_names_its_column(self):
         data = ('{"enterprise_name":"企业","taxable_income":"2800000"}\n'.encode() +
@@ -436,11 +441,11 @@ class Encodings(BatchTestCase):
                           err)
 
     def test_little_non_ascii_at_a_chunk_end_waits(self):
-        # After 1 MiB of ASCII, GBK 郑 (D6 A3, valid UTF-8 by chance) 10 bytes before the chunk's
+        # After a chunk of ASCII, GBK 郑 (D6 A3, valid UTF-8 by chance) 10 bytes before its
         # end: judged on those bytes alone, the file was UTF-8 and every GBK row after it bad.
         # Fewer than 256 bytes of non-ASCII text wait for the next chunk, which shows GBK.
         head = b"name,taxable_income,note\n"
-        pad = (1 << 20) - len(head) - 10 - 3
+        pad = CHUNK - len(head) - 10 - 3
         data = head + b"a," + b"1," + b"x" * pad + b"\n" + "郑,2800000,\n".encode("gbk") + \
             "伟芳,1000000,\n".encode("gbk") * 50
         rc, out, err = self.batch(self.write("w.csv", data), "--key", "name")
@@ -451,7 +456,7 @@ class Encodings(BatchTestCase):
     def test_detection_agrees_with_python(self):
         # The Python binding's evaluate_file decides the encoding as fisc batch does: random
         # mixtures of UTF-8 and GBK text, stray bytes, cut characters and 4-byte codes that
-        # map to nothing, small and around the end of the first 1 MiB chunk.
+        # map to nothing, small and around the end of the first chunk.
         if not os.environ.get("FISC_LIBRARY"):  # not set for a sanitizer build (tests/meson.build)
             self.skipTest("FISC_LIBRARY is not set: no Python binding to compare with")
         sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
@@ -471,7 +476,7 @@ class Encodings(BatchTestCase):
         for i in range(160):
             body = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 40)))
             if i % 4 == 3:  # the first non-ASCII text at or across the end of the first chunk
-                body = b"a" * ((1 << 20) - rnd.randint(1, 6)) + b"\n" + body
+                body = b"a" * (CHUNK - rnd.randint(1, 6)) + b"\n" + body
             path = self.write("d.csv", b"name,taxable_income\n" + body + b"\n")
             self.assertEqual(names[self.summary_encoding(path)], _detect_encoding(path), body[-60:])
 
@@ -575,7 +580,7 @@ class FastPaths(BatchTestCase):
                 self.assertEqual(got[3]["cn.cit.amount"], got[0]["cn.cit.amount"])
 
     def test_many_blocks_and_chunks(self):
-        # 9000 rows of about 150 bytes: more than a block of 8192 rows and over 1 MiB, with
+        # 9000 rows of about 150 bytes: more than four blocks of 2048 rows and over a chunk, with
         # quoted names (doubled quotes, line breaks), blank lines and mixed line ends.
         rows = []
         for i in range(9000):
@@ -625,7 +630,7 @@ class FastPaths(BatchTestCase):
                 self.assertIn("row 2 is longer than %d bytes" % limit, err)
 
     def test_json_lines_across_blocks_and_chunks(self):
-        # 20000 lines (over 1 MiB, five blocks), blank lines and CRLF among them.
+        # 20000 lines (over a chunk, ten blocks), blank lines and CRLF among them.
         lines, keys, amounts = [], [], []
         for i in range(20000):
             if i % 1000 == 999:
@@ -798,7 +803,7 @@ class RecordFastPath(BatchTestCase):
         self.assertEqual([r["key"] for r in got], expect)  # no key column: the row number
 
     def test_bad_byte_after_many_rows_with_threads(self):
-        # Bad UTF-8 in row 6002 (the BOM says UTF-8), past the first 1 MiB: that row is bad,
+        # Bad UTF-8 in row 6002 (the BOM says UTF-8), past the first chunk: that row is bad,
         # naming its column and the byte, and every other row is computed and written in order,
         # whatever the number of threads.
         rows = [["e%05d" % i, "n" * (i % 90)] + ROWS[i % 2][1:] for i in range(6000)]

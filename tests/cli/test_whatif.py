@@ -424,7 +424,7 @@ def generated_rows(n):
 
 class Parallel(WhatifTestCase):
     def test_jobs_identical(self):
-        rows = generated_rows(9000)  # more than a block of 8192 rows
+        rows = generated_rows(9000)  # more than four blocks of 2048 rows
         path = self.write("g.csv", csv_text(HEADER, rows))
         outs = []
         for jobs in ("1", "2", "3"):

@@ -468,7 +468,7 @@ class _BatchRunner:
 
 # --- files: CSV (UTF-8 with or without BOM, or GB18030) and JSON Lines
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18  # as fisc batch reads (CLI_STREAM_CHUNK): the chunk that decides the encoding
 _DECIDE_BYTES = 256  # non-ASCII text that decides, unless the file ends first (as fisc batch)
 _BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
 _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
@@ -512,7 +512,7 @@ def _choose_encoding(text, final):
 
 
 def _detect_encoding(path):
-    """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 1 MiB chunk
+    """"utf-8-sig" or "gb18030", decided as ``fisc batch`` decides: by the first 256 KiB chunk
     that holds a byte above 0x7F, from that byte on (with fewer than 256 bytes from there to the
     chunk's end, the next chunk too; up to a NUL, which fisc batch refuses). It is UTF-8 when
     it is valid UTF-8 (a sequence cut at the chunk's end aside); else GB18030 when it has fewer
@@ -983,7 +983,7 @@ class Policy(Handle):
         :func:`fact_vocabulary` gives them; English in any case); a column whose header starts
         with "_" is a comment. An empty cell is an unknown fact; a yes/no fact also reads
         TRUE / FALSE (any case) and 是 / 否. Encoding, as ``fisc batch`` detects it: UTF-8 with a
-        BOM; else the first 1 MiB chunk that holds a byte above 0x7F decides, UTF-8 when it is
+        BOM; else the first 256 KiB chunk that holds a byte above 0x7F decides, UTF-8 when it is
         valid UTF-8, else GB18030 (``encoding`` overrides the detection); a line with a byte that
         is not valid in that encoding is that row's RowError, and the rows after it still come.
         Row numbers are those a spreadsheet shows: the header is row 1, a record with a quoted

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import fisc
 from fisc import RowError
+from fisc.policy import _CHUNK
 
 D = Decimal
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -342,7 +343,7 @@ class EvaluateFile(Batch):
                          [D("140000.00"), D("700000.00"), D("140000.00")])
 
     def test_bad_byte_late_in_utf8_is_one_row(self):
-        # A Chinese label in the header makes the first chunk (1 MiB) valid UTF-8, so the file is
+        # A Chinese label in the header makes the first chunk (256 KiB) valid UTF-8, so the file is
         # read as UTF-8, as fisc batch reads it; a Latin-1 byte in row 2002, past that chunk
         # (a comment column pads the rows), is that row's error, naming the byte; every row
         # before it is evaluated and the row after it still comes.
@@ -350,7 +351,7 @@ class EvaluateFile(Batch):
         body = ("2800000,100,10000000,false," + "x" * 600 + "\r\n") * 2000
         data = (head + body).encode("utf-8") + b"Caf\xe9,100,10000000,false,\r\n" + \
             b"2800000,301,10000000,false,\r\n"
-        self.assertGreater(len(data), 1 << 20)
+        self.assertGreater(len(data), _CHUNK)
         out = self.rows(self.write("late.csv", data))
         self.assertEqual(len(out), 2002)
         self.assertEqual([n for n, _, _ in out[:2]], [2, 3])
