@@ -44,6 +44,7 @@ echo "input:   $input ($(wc -c <"$input") bytes)"
 # from getrusage(RUSAGE_CHILDREN) in a small Python wrapper (both in kB). The median run is the
 # figure, and the ratios below use it; the summary and the totals are the last run's.
 runs=${RUNS:-3}
+case $runs in ""|0|*[!0-9]*) echo "run.sh: RUNS must be a positive whole number, not '$runs'" >&2; exit 2 ;; esac
 # The input into the page cache first, so that every run (and the baselines after them) reads it
 # from memory: these machines reclaim pages unused for a few minutes (DAMON), and a first run
 # then read the disk (1.6-1.9M rows/s against 2.2-2.6M for the next ones).

@@ -333,23 +333,32 @@ class Parallel(BatchTestCase):
         self.assertEqual(doc["bad"], len([i for i in range(2000) if i % 97 == 13]))
 
     def test_every_offset_across_a_chunk(self):
-        """Shift a 4-byte GB18030 character and a 3-byte UTF-8 one over the first chunk's end."""
+        """Shift a 4-byte GB18030 character and a 3-byte UTF-8 one over the first chunk's end,
+        from wholly after it to wholly before it. With a first row of CJK text the encoding is
+        decided in the first chunk, and the character is split between two chunks' decoding;
+        without it, the character is the first non-ASCII text, and the decision waits for the
+        next chunk (fewer than 256 bytes follow it in the first)."""
         chunk = CHUNK
-        # 乙 is D2 D2 in GB18030: alone at the end of a chunk, D2 could begin a UTF-8 character,
-        # so the decision waits for the next chunk.
+        # 乙 is D2 D2 in GB18030: alone at the end of a chunk, D2 could begin a UTF-8 character.
         for enc, ch in (("gb18030", "\U0001F600"), ("gb18030", "林"), ("gb18030", "乙"),
                         ("utf-8", "林"), ("utf-8", "\U0001F600")):
             width = len(ch.encode(enc))
-            for shift in range(width + 1):
-                head = csv_text(["enterprise_name"] + HEADER[1:], []).encode(enc)
-                filler_len = chunk - len(head) - 2 - shift  # the record starts with '"'
-                key = "a" * filler_len + ch + "z"
-                data = head + csv_text([], [[key + ","] + ROWS[0][1:]]).encode(enc) \
-                    + csv_text([], [["b"] + ROWS[1][1:]]).encode(enc)
-                rc, out, err = self.batch(self.write("s.csv", data), "--key", "enterprise_name")
-                self.assertEqual(rc, 0, (enc, shift, err))
-                got = read_output(out)
-                self.assertEqual([r["key"] for r in got], [key + ",", "b"], (enc, shift))
+            for first in ([], ["林" * 150]):
+                # csv_text([], ...) begins with an empty row: a blank line, skipped
+                lead = csv_text(["enterprise_name"] + HEADER[1:], []).encode(enc)
+                if first:
+                    lead += csv_text([], [first + ROWS[1][1:]]).encode(enc)
+                lead += b'\r\n"'  # the record's key is quoted (it holds a comma)
+                for shift in range(width + 1):
+                    key = "a" * (chunk - len(lead) - shift) + ch + "z"  # ch at chunk - shift
+                    data = lead[:-3] + csv_text([], [[key + ","] + ROWS[0][1:]]).encode(enc) \
+                        + csv_text([], [["b"] + ROWS[1][1:]]).encode(enc)
+                    self.assertEqual(data.index(ch.encode(enc), len(lead)), chunk - shift)
+                    rc, out, err = self.batch(self.write("s.csv", data), "--key", "enterprise_name")
+                    self.assertEqual(rc, 0, (enc, shift, err))
+                    got = read_output(out)
+                    self.assertEqual([r["key"] for r in got], first + [key + ",", "b"],
+                                     (enc, len(first), shift))
 
     def test_nul_byte_in_a_full_gb18030_chunk(self):
         """A NUL after GBK text that fills most of the first chunk (its UTF-8 1.5 times as long):
@@ -445,7 +454,7 @@ class Encodings(BatchTestCase):
         # end: judged on those bytes alone, the file was UTF-8 and every GBK row after it bad.
         # Fewer than 256 bytes of non-ASCII text wait for the next chunk, which shows GBK.
         head = b"name,taxable_income,note\n"
-        pad = CHUNK - len(head) - 10 - 3
+        pad = CHUNK - len(head) - 10 - 5  # "a,1," and the line end: 郑 at CHUNK - 10
         data = head + b"a," + b"1," + b"x" * pad + b"\n" + "郑,2800000,\n".encode("gbk") + \
             "伟芳,1000000,\n".encode("gbk") * 50
         rc, out, err = self.batch(self.write("w.csv", data), "--key", "name")
@@ -461,11 +470,12 @@ class Encodings(BatchTestCase):
             self.skipTest("FISC_LIBRARY is not set: no Python binding to compare with")
         sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
         try:
-            from fisc.policy import _detect_encoding
+            from fisc.policy import _CHUNK, _detect_encoding
         except Exception as exc:  # no library to load: nothing to compare with
             self.skipTest("the Python binding cannot be imported: %s" % exc)
         finally:
             sys.path.pop(0)
+        self.assertEqual(_CHUNK, CHUNK)  # the chunk that decides the encoding, in C and Python
         import random
         rnd = random.Random(7)
         pieces = ["企业".encode(), "企业".encode("gbk"), "郑伟芳".encode("gbk"), b"\xe9", b"\xff",
@@ -475,9 +485,13 @@ class Encodings(BatchTestCase):
                  "GB18030": "gb18030"}
         for i in range(160):
             body = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 40)))
-            if i % 4 == 3:  # the first non-ASCII text at or across the end of the first chunk
-                body = b"a" * (CHUNK - rnd.randint(1, 6)) + b"\n" + body
-            path = self.write("d.csv", b"name,taxable_income\n" + body + b"\n")
+            head = b"name,taxable_income\n"
+            if i % 4 == 3:  # the first non-ASCII text in the last 6 bytes of the first chunk
+                body = b"a" * (CHUNK - len(head) - 1 - rnd.randint(1, 6)) + b"\n" + body
+            elif i % 8 == 1:  # 300 bytes of valid UTF-8 that end the first chunk, then the rest
+                utf8 = "企业".encode() * 50
+                body = b"a" * (CHUNK - len(head) - 1 - len(utf8)) + b"\n" + utf8 + body
+            path = self.write("d.csv", head + body + b"\n")
             self.assertEqual(names[self.summary_encoding(path)], _detect_encoding(path), body[-60:])
 
 

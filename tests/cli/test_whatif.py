@@ -457,7 +457,7 @@ class Parallel(WhatifTestCase):
 
 
     def test_bad_byte_after_many_rows_with_threads(self):
-        # Bad UTF-8 in row 10002 (the BOM says UTF-8), in the second block: that row is bad and
+        # Bad UTF-8 in row 10002 (the BOM says UTF-8), in a later block: that row is bad and
         # the others are evaluated and written in order, whatever --jobs is.
         rows = generated_rows(10000)
         text = csv_text(HEADER, rows)
