@@ -344,16 +344,17 @@ class Parallel(BatchTestCase):
                         ("utf-8", "林"), ("utf-8", "\U0001F600")):
             width = len(ch.encode(enc))
             for first in ([], ["林" * 150]):
-                # csv_text([], ...) begins with an empty row: a blank line, skipped
                 lead = csv_text(["enterprise_name"] + HEADER[1:], []).encode(enc)
                 if first:
                     lead += csv_text([], [first + ROWS[1][1:]]).encode(enc)
-                lead += b'\r\n"'  # the record's key is quoted (it holds a comma)
+                # the key's row: csv_text([], ...) writes an empty row first (a blank line,
+                # skipped), then '"' (the key holds a comma): the key begins 3 bytes on
+                at = len(lead) + 3
                 for shift in range(width + 1):
-                    key = "a" * (chunk - len(lead) - shift) + ch + "z"  # ch at chunk - shift
-                    data = lead[:-3] + csv_text([], [[key + ","] + ROWS[0][1:]]).encode(enc) \
+                    key = "a" * (chunk - at - shift) + ch + "z"  # ch at chunk - shift
+                    data = lead + csv_text([], [[key + ","] + ROWS[0][1:]]).encode(enc) \
                         + csv_text([], [["b"] + ROWS[1][1:]]).encode(enc)
-                    self.assertEqual(data.index(ch.encode(enc), len(lead)), chunk - shift)
+                    self.assertEqual(data.index(ch.encode(enc), at), chunk - shift)
                     rc, out, err = self.batch(self.write("s.csv", data), "--key", "enterprise_name")
                     self.assertEqual(rc, 0, (enc, shift, err))
                     got = read_output(out)
